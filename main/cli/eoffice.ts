@@ -1,0 +1,145 @@
+// eoffice: the command line over the same core as the app, for IT staff and scripts.
+// Any error ends with a non-zero exit code and one line that says why.
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { openCore, type Core } from '../core/app/core.js';
+import { resolveDataDir } from '../core/paths/dataDir.js';
+import { invoke } from '../core/api/invoke.js';
+import { verifyAudit } from '../core/registry/audit.js';
+import { formatDateVn } from '../common/dates.js';
+import { documentType } from '../common/doctypes.js';
+import type { DocumentSummary, MethodName, Output } from '../common/contract.js';
+
+const USAGE = `Usage: eoffice [--data-dir <dir>] <command>
+  import <files…> --book in|out   import PDF files into the incoming (in) or outgoing (out) register
+  list [--book in|out] [--year <yyyy>] [--limit <n>] [--offset <n>] [--json]
+  search <query> [--book in|out] [--year <yyyy>] [--limit <n>] [--json]
+  audit verify                    check the hash chain of the audit trail`;
+
+class CliError extends Error {}
+
+async function call<M extends MethodName>(core: Core, method: M, input: unknown): Promise<Output<M>> {
+  const envelope = await invoke(core.handlers, method, input, () => undefined);
+  if (!envelope.ok) throw new CliError(envelope.error.message);
+  return envelope.result as Output<M>;
+}
+
+function row(d: DocumentSummary): string {
+  const date = formatDateVn(d.documentDate ?? d.registeredAt.slice(0, 10));
+  const type = documentType(d.typeCode)?.vi ?? d.typeCode;
+  return [String(d.id).padStart(6), d.direction === 'in' ? 'đến' : 'đi ', date.padEnd(10), (d.notation ?? '—').padEnd(18), type.padEnd(12), d.subject].join('  ');
+}
+
+function intOption(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new CliError(`--${name} must be a whole number, not "${value}"`);
+  return n;
+}
+
+function bookOption(value: string | undefined, required: boolean): 'in' | 'out' | undefined {
+  if (value === undefined) {
+    if (required) throw new CliError('--book in|out is required: say which register the files go into');
+    return undefined;
+  }
+  if (value !== 'in' && value !== 'out') throw new CliError(`--book must be "in" or "out", not "${value}"`);
+  return value;
+}
+
+export async function run(argv: string[], out: (line: string) => void = console.log): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      'data-dir': { type: 'string' },
+      book: { type: 'string' },
+      year: { type: 'string' },
+      limit: { type: 'string' },
+      offset: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    out(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const known = ['import', 'list', 'search', 'audit'];
+  if (!known.includes(command)) throw new CliError(`unknown command "${command}"; try: ${known.join(', ')}`);
+  const dataDir = resolveDataDir(values['data-dir'] ? ['--data-dir', values['data-dir']] : [], process.env);
+  const core = openCore({ dataDir, shell: 'cli' });
+  try {
+    const filters = { direction: bookOption(values.book, command === 'import'), year: intOption(values.year, 'year') };
+    const page = { limit: intOption(values.limit, 'limit') ?? 50, offset: intOption(values.offset, 'offset') ?? 0 };
+    switch (command) {
+      case 'import': {
+        if (rest.length === 0) throw new CliError('import needs at least one PDF file');
+        let failed = 0;
+        for (const file of rest) {
+          let bytes: Buffer;
+          try {
+            bytes = fs.readFileSync(file);
+          } catch (error) {
+            failed++;
+            out(`✗ ${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+            continue;
+          }
+          const envelope = await invoke(core.handlers, 'documents.import', { direction: filters.direction, fileName: path.basename(file), bytes: new Uint8Array(bytes) }, () => undefined);
+          if (envelope.ok) {
+            const { document } = envelope.result as Output<'documents.import'>;
+            out(values.json ? JSON.stringify(document) : `✓ ${file} → #${document.id} ${document.subject}`);
+          } else {
+            failed++;
+            out(values.json ? JSON.stringify({ file, error: envelope.error }) : `✗ ${file}: ${envelope.error.message}`);
+          }
+        }
+        if (failed) throw new CliError(`${failed} of ${rest.length} file(s) were not imported`);
+        return 0;
+      }
+      case 'list': {
+        const result = await call(core, 'documents.list', { ...filters, ...page });
+        if (values.json) out(JSON.stringify(result));
+        else {
+          result.items.forEach((d) => out(row(d)));
+          out(`${result.items.length} of ${result.total} document(s)`);
+        }
+        return 0;
+      }
+      case 'search': {
+        const query = rest.join(' ').trim();
+        if (!query) throw new CliError('search needs a query');
+        const result = await call(core, 'documents.search', { query, ...filters, ...page });
+        if (values.json) out(JSON.stringify(result));
+        else {
+          result.items.forEach((d) => out(row(d)));
+          out(`${result.items.length} of ${result.capped ? 'more than ' : ''}${result.total} match(es)`);
+        }
+        return 0;
+      }
+      case 'audit': {
+        if (rest[0] !== 'verify') throw new CliError('usage: eoffice audit verify');
+        const result = verifyAudit(core.db);
+        if (values.json) out(JSON.stringify(result));
+        if (!result.ok) throw new CliError(`audit trail broken at entry ${result.firstBroken!.id} (${result.firstBroken!.reason}); ${result.checked} entries before it are intact`);
+        if (!values.json) out(`audit trail intact: ${result.checked} entries`);
+        return 0;
+      }
+    }
+    return 2;
+  } finally {
+    core.close();
+  }
+}
+
+const isMain = process.argv[1] && fs.realpathSync(process.argv[1]).replace(/\.mjs$/, '.ts') === new URL(import.meta.url).pathname;
+if (isMain || process.env.EOFFICE_CLI_MAIN === '1') {
+  run(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: Error) => {
+      console.error(`eoffice: ${error.message.split('\n')[0]}`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,45 @@
+// Errors that cross the API boundary. The code is stable and the UI turns it into a sentence in
+// the user's language (renderer/src/i18n); `message` is an English sentence for logs and the CLI.
+
+export const ERROR_CODES = [
+  'INVALID_INPUT',
+  'NOT_FOUND',
+  'EMPTY_FILE',
+  'FILE_TOO_LARGE',
+  'NOT_PDF',
+  'ENCRYPTED_PDF',
+  'TRUNCATED_PDF',
+  'DAMAGED_PDF',
+  'DUPLICATE_FILE',
+  'FILE_UNREADABLE',
+  'DATABASE_TOO_NEW',
+  'STORAGE_CORRUPT',
+  'UNAUTHORIZED',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ApiErrorShape {
+  code: ErrorCode;
+  message: string;
+  details?: Record<string, string | number | boolean | null>;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, string | number | boolean | null> | undefined;
+
+  constructor(code: ErrorCode, message: string, details?: Record<string, string | number | boolean | null>) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.details = details;
+  }
+
+  toShape(): ApiErrorShape {
+    return this.details ? { code: this.code, message: this.message, details: this.details } : { code: this.code, message: this.message };
+  }
+}
+
+export type Envelope<T> = { ok: true; result: T } | { ok: false; error: ApiErrorShape };

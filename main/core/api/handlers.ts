@@ -1,0 +1,64 @@
+// One handler per contract method. Inputs arrive already parsed (invoke.ts); handlers only do
+// the work and throw AppError for anything the user can act on.
+import type { Core } from '../app/core.js';
+import type { Handlers } from './invoke.js';
+import { APP_VERSION } from '../app/core.js';
+import { localAgency, updateLocalAgency } from '../registry/agency.js';
+import { listRegisters } from '../registry/registers.js';
+import { getDocument, getDocumentRow, listDocuments, updateDocument } from '../registry/documents.js';
+import { searchDocuments } from '../registry/search.js';
+import { importDocument } from '../registry/importDocument.js';
+import { toSummary } from '../registry/documents.js';
+import { AppError } from '../../common/errors.js';
+
+/** Imports run one at a time: the duplicate check and the blob journal assume a single writer. */
+function serialized() {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(task: () => Promise<T>): Promise<T> => {
+    const run = tail.then(task, task);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+}
+
+export function createHandlers(core: Core, info: { shell: 'electron' | 'web'; schemaVersion: number }): Handlers {
+  const maxImportBytes = () => core.settings.read().maxImportMegabytes * 1024 * 1024;
+  const importQueue = serialized();
+  return {
+    'app.info': () => ({ version: APP_VERSION, dataDir: core.dataDir, schemaVersion: info.schemaVersion, shell: info.shell, maxImportBytes: maxImportBytes() }),
+    'agency.get': () => {
+      const a = localAgency(core.db);
+      return { code: a.code, name: a.name, abbreviation: a.abbreviation };
+    },
+    'agency.update': (input) => {
+      const a = updateLocalAgency(core.db, input);
+      return { code: a.code, name: a.name, abbreviation: a.abbreviation };
+    },
+    'settings.get': () => core.settings.read(),
+    'settings.update': (patch) => core.settings.update(patch),
+    'registers.list': ({ year }) => listRegisters(core.db, year),
+    'documents.list': ({ offset, limit, ...filters }) => listDocuments(core.db, filters, offset, limit),
+    'documents.search': ({ query, offset, limit, ...filters }) => searchDocuments(core.db, query, filters, offset, limit),
+    'documents.get': ({ id }) => getDocument(core.db, id),
+    'documents.update': ({ id, patch }) => {
+      core.db.transaction(() => updateDocument(core.db, id, patch, core.actor)).immediate();
+      core.events.emit('documents.changed', { ids: [id] });
+      return getDocument(core.db, id);
+    },
+    'documents.content': ({ id }) => {
+      const row = getDocumentRow(core.db, id);
+      if (!row.file_sha256) throw new AppError('NOT_FOUND', `Document ${id} has no file.`, { id });
+      try {
+        return { fileName: row.file_name ?? `${id}.pdf`, bytes: new Uint8Array(core.blobs.read(row.file_sha256)) };
+      } catch {
+        throw new AppError('STORAGE_CORRUPT', `The file of document ${id} is missing from the data folder.`, { id });
+      }
+    },
+    'documents.import': (input) =>
+      importQueue(async () => {
+        const id = await importDocument({ db: core.db, blobs: core.blobs, maxBytes: maxImportBytes(), actor: core.actor }, input);
+        core.events.emit('documents.changed', { ids: [id] });
+        return { document: toSummary(getDocumentRow(core.db, id)) };
+      }),
+  };
+}

@@ -1,0 +1,66 @@
+// The app core: the registry database, the file store, settings and the API handlers, in plain
+// Node. The Electron shell, the web host and the CLI each open one and talk to it.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openDatabase, schemaVersion, type Database } from '../storage/database.js';
+import { BlobStore } from '../storage/blobStore.js';
+import { sweepPendingFiles } from '../registry/importDocument.js';
+import { createConfSettings, type SettingsStore } from '../settings/settings.js';
+import { createHandlers } from '../api/handlers.js';
+import type { Handlers } from '../api/invoke.js';
+import { AppEvents } from './events.js';
+
+export const APP_VERSION = '0.1.0';
+
+export interface CoreOptions {
+  dataDir: string;
+  shell: 'electron' | 'web' | 'cli';
+  settings?: SettingsStore;
+  /** Who is acting, for the audit trail: the OS account until clerks sign in. */
+  actor?: string;
+}
+
+export interface Core {
+  readonly dataDir: string;
+  readonly db: Database;
+  readonly blobs: BlobStore;
+  readonly settings: SettingsStore;
+  readonly events: AppEvents;
+  readonly handlers: Handlers;
+  readonly actor: string;
+  close(): void;
+}
+
+export function databasePath(dataDir: string): string {
+  return path.join(dataDir, 'eoffice.sqlite');
+}
+
+export function openCore(options: CoreOptions): Core {
+  fs.mkdirSync(options.dataDir, { recursive: true });
+  const db = openDatabase(databasePath(options.dataDir));
+  const blobs = new BlobStore(path.join(options.dataDir, 'files'));
+  sweepPendingFiles(db, blobs);
+  const settings = options.settings ?? createConfSettings(options.dataDir);
+  const events = new AppEvents();
+  const actor = options.actor ?? safeUserName();
+  const core: Omit<Core, 'handlers'> & { handlers?: Handlers } = {
+    dataDir: options.dataDir,
+    db,
+    blobs,
+    settings,
+    events,
+    actor,
+    close: () => db.close(),
+  };
+  core.handlers = createHandlers(core as Core, { shell: options.shell === 'electron' ? 'electron' : 'web', schemaVersion: schemaVersion(db) });
+  return core as Core;
+}
+
+function safeUserName(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}

@@ -1,0 +1,248 @@
+// Documents in the registers: plain functions over the database handle (the registry's one
+// read/write interface), tested directly against real database files.
+import type { Database } from '../storage/database.js';
+import type { DocumentDetail, DocumentFilters, DocumentSummary } from '../../common/contract.js';
+import { AppError } from '../../common/errors.js';
+import { foldVietnamese } from '../../common/fold.js';
+import { toVnIso } from '../../common/dates.js';
+import { appendAudit, documentEvents } from './audit.js';
+import { ensureRegister, type Direction } from './registers.js';
+
+export interface DocumentRow {
+  id: number;
+  register_id: number;
+  direction: Direction;
+  year: number;
+  type_code: string;
+  number: number | null;
+  notation: string | null;
+  document_date: string | null;
+  subject: string;
+  author_agency: string;
+  signer_name: string;
+  signer_position: string;
+  signer_competence: string;
+  priority: string;
+  due_date: string | null;
+  state: string;
+  registered_at: string;
+  updated_at: string;
+  file_sha256: string | null;
+  file_name: string | null;
+  page_count: number | null;
+}
+
+export const SUMMARY_COLUMNS =
+  'd.id, d.direction, d.year, d.type_code, d.number, d.notation, d.document_date, d.subject, d.author_agency, d.signer_name, d.state, d.priority, d.registered_at, d.file_name, d.page_count';
+
+export function toSummary(row: Pick<DocumentRow, keyof DocumentRow & string>): DocumentSummary {
+  return {
+    id: row.id,
+    direction: row.direction,
+    year: row.year,
+    typeCode: row.type_code as DocumentSummary['typeCode'],
+    number: row.number,
+    notation: row.notation,
+    documentDate: row.document_date,
+    subject: row.subject,
+    authorAgency: row.author_agency,
+    signerName: row.signer_name,
+    state: row.state as DocumentSummary['state'],
+    priority: row.priority as DocumentSummary['priority'],
+    registeredAt: row.registered_at,
+    fileName: row.file_name,
+    pageCount: row.page_count,
+  };
+}
+
+export interface NewDocument {
+  direction: Direction;
+  year: number;
+  typeCode: string;
+  subject: string;
+  state: string;
+  notation?: string | null;
+  number?: number | null;
+  documentDate?: string | null;
+  authorAgency?: string;
+  signerName?: string;
+  signerPosition?: string;
+  signerCompetence?: string;
+  priority?: string;
+  dueDate?: string | null;
+  recipients?: string[];
+  fileSha256?: string | null;
+  fileName?: string | null;
+  pageCount?: number | null;
+  /** The PDF's own text, in NFC, for full-text search and snippets. */
+  bodyText?: string;
+  registeredAt?: string;
+}
+
+/** Inserts a document with its search entry and its audit entry. Call inside a transaction. */
+export function insertDocument(db: Database, doc: NewDocument, actor: string): number {
+  const registerId = ensureRegister(db, doc.direction, doc.year);
+  const now = doc.registeredAt ?? toVnIso();
+  const id = Number(
+    db
+      .prepare(
+        `INSERT INTO documents (register_id, direction, year, type_code, number, notation, document_date, subject,
+           author_agency, signer_name, signer_position, signer_competence, priority, due_date, state,
+           registered_at, updated_at, file_sha256, file_name, page_count)
+         VALUES (@registerId, @direction, @year, @typeCode, @number, @notation, @documentDate, @subject,
+           @authorAgency, @signerName, @signerPosition, @signerCompetence, @priority, @dueDate, @state,
+           @now, @now, @fileSha256, @fileName, @pageCount)`,
+      )
+      .run({
+        registerId,
+        direction: doc.direction,
+        year: doc.year,
+        typeCode: doc.typeCode,
+        number: doc.number ?? null,
+        notation: doc.notation ?? null,
+        documentDate: doc.documentDate ?? null,
+        subject: doc.subject,
+        authorAgency: doc.authorAgency ?? '',
+        signerName: doc.signerName ?? '',
+        signerPosition: doc.signerPosition ?? '',
+        signerCompetence: doc.signerCompetence ?? '',
+        priority: doc.priority ?? 'normal',
+        dueDate: doc.dueDate ?? null,
+        state: doc.state,
+        now,
+        fileSha256: doc.fileSha256 ?? null,
+        fileName: doc.fileName ?? null,
+        pageCount: doc.pageCount ?? null,
+      }).lastInsertRowid,
+  );
+  writeRecipients(db, id, doc.recipients ?? []);
+  if (doc.bodyText) db.prepare('INSERT INTO document_texts (document_id, text) VALUES (?, ?)').run(id, doc.bodyText);
+  indexDocument(db, id);
+  appendAudit(db, { actor, kind: 'created', documentId: id, at: now, details: { direction: doc.direction, fileSha256: doc.fileSha256 ?? null, fileName: doc.fileName ?? null } });
+  return id;
+}
+
+function writeRecipients(db: Database, id: number, recipients: string[]): void {
+  db.prepare('DELETE FROM document_recipients WHERE document_id = ?').run(id);
+  const insert = db.prepare('INSERT INTO document_recipients (document_id, position, name) VALUES (?, ?, ?)');
+  recipients.forEach((name, i) => insert.run(id, i, name));
+}
+
+/** (Re)writes the document's full-text entry from its current fields and stored text. */
+export function indexDocument(db: Database, id: number): void {
+  const row = db
+    .prepare('SELECT d.subject, d.notation, d.author_agency, d.signer_name, t.text FROM documents d LEFT JOIN document_texts t ON t.document_id = d.id WHERE d.id = ?')
+    .get(id) as { subject: string; notation: string | null; author_agency: string; signer_name: string; text: string | null } | undefined;
+  if (!row) return;
+  db.prepare('DELETE FROM documents_fts WHERE rowid = ?').run(id);
+  db.prepare('INSERT INTO documents_fts (rowid, subject, notation, author, signer, body) VALUES (?, ?, ?, ?, ?, ?)').run(
+    id,
+    foldVietnamese(row.subject),
+    foldVietnamese(row.notation ?? ''),
+    foldVietnamese(row.author_agency),
+    foldVietnamese(row.signer_name),
+    foldVietnamese(row.text ?? ''),
+  );
+}
+
+export function getDocumentRow(db: Database, id: number): DocumentRow {
+  const row = db.prepare('SELECT * FROM documents WHERE id = ?').get(id) as DocumentRow | undefined;
+  if (!row) throw new AppError('NOT_FOUND', `Document ${id} does not exist.`, { id });
+  return row;
+}
+
+export function getDocument(db: Database, id: number): DocumentDetail {
+  const row = getDocumentRow(db, id);
+  const recipients = (db.prepare('SELECT name FROM document_recipients WHERE document_id = ? ORDER BY position').all(id) as { name: string }[]).map((r) => r.name);
+  const file = row.file_sha256 ? (db.prepare('SELECT size FROM files WHERE sha256 = ?').get(row.file_sha256) as { size: number } | undefined) : undefined;
+  return {
+    ...toSummary(row),
+    signerPosition: row.signer_position,
+    signerCompetence: row.signer_competence,
+    dueDate: row.due_date,
+    recipients,
+    fileSha256: row.file_sha256,
+    fileSize: file?.size ?? null,
+    events: documentEvents(db, id),
+  };
+}
+
+/** WHERE clause and parameters for the list and search filters, on the alias `d`. */
+export function filterClause(filters: DocumentFilters): { sql: string; params: Record<string, string | number> } {
+  const parts: string[] = [];
+  const params: Record<string, string | number> = {};
+  if (filters.direction) (parts.push('d.direction = @direction'), (params.direction = filters.direction));
+  if (filters.year) (parts.push('d.year = @year'), (params.year = filters.year));
+  if (filters.typeCode) (parts.push('d.type_code = @typeCode'), (params.typeCode = filters.typeCode));
+  if (filters.state) (parts.push('d.state = @state'), (params.state = filters.state));
+  // The date range applies to the document's own date, or to its registration date when it has none yet.
+  if (filters.dateFrom) (parts.push("coalesce(d.document_date, substr(d.registered_at, 1, 10)) >= @dateFrom"), (params.dateFrom = filters.dateFrom));
+  if (filters.dateTo) (parts.push("coalesce(d.document_date, substr(d.registered_at, 1, 10)) <= @dateTo"), (params.dateTo = filters.dateTo));
+  return { sql: parts.join(' AND '), params };
+}
+
+export function listDocuments(db: Database, filters: DocumentFilters, offset: number, limit: number): { total: number; items: DocumentSummary[] } {
+  const where = filterClause(filters);
+  const whereSql = where.sql ? `WHERE ${where.sql}` : '';
+  const total = (db.prepare(`SELECT count(*) AS n FROM documents d ${whereSql}`).get(where.params) as { n: number }).n;
+  const rows = db
+    .prepare(`SELECT ${SUMMARY_COLUMNS} FROM documents d ${whereSql} ORDER BY d.registered_at DESC, d.id DESC LIMIT @limit OFFSET @offset`)
+    .all({ ...where.params, limit, offset }) as DocumentRow[];
+  return { total, items: rows.map(toSummary) };
+}
+
+export interface DocumentChanges {
+  typeCode?: string;
+  subject?: string;
+  notation?: string | null;
+  documentDate?: string | null;
+  authorAgency?: string;
+  signerName?: string;
+  signerPosition?: string;
+  signerCompetence?: string;
+  priority?: string;
+  dueDate?: string | null;
+  recipients?: string[];
+}
+
+const COLUMN_OF: Record<Exclude<keyof DocumentChanges, 'recipients'>, keyof DocumentRow> = {
+  typeCode: 'type_code',
+  subject: 'subject',
+  notation: 'notation',
+  documentDate: 'document_date',
+  authorAgency: 'author_agency',
+  signerName: 'signer_name',
+  signerPosition: 'signer_position',
+  signerCompetence: 'signer_competence',
+  priority: 'priority',
+  dueDate: 'due_date',
+};
+
+/** Updates metadata fields, reindexes, and records which fields changed. Call inside a transaction. */
+export function updateDocument(db: Database, id: number, changes: DocumentChanges, actor: string): void {
+  const before = getDocumentRow(db, id);
+  const sets: string[] = [];
+  const params: Record<string, unknown> = { id, now: toVnIso() };
+  const changed: Record<string, unknown> = {};
+  for (const [key, column] of Object.entries(COLUMN_OF) as [keyof typeof COLUMN_OF, keyof DocumentRow][]) {
+    const value = changes[key];
+    if (value === undefined || value === before[column]) continue;
+    sets.push(`${column} = @${key}`);
+    params[key] = value;
+    changed[key] = value;
+  }
+  if (changes.recipients) {
+    writeRecipients(db, id, changes.recipients);
+    changed.recipients = changes.recipients;
+  }
+  if (Object.keys(changed).length === 0) return;
+  db.prepare(`UPDATE documents SET ${[...sets, 'updated_at = @now'].join(', ')} WHERE id = @id`).run(params);
+  indexDocument(db, id);
+  appendAudit(db, { actor, kind: 'updated', documentId: id, details: changed });
+}
+
+export function findDocumentByFile(db: Database, sha256: string): { id: number; direction: Direction; notation: string | null; subject: string } | undefined {
+  return db.prepare('SELECT id, direction, notation, subject FROM documents WHERE file_sha256 = ? ORDER BY id LIMIT 1').get(sha256) as
+    | { id: number; direction: Direction; notation: string | null; subject: string }
+    | undefined;
+}

@@ -1,0 +1,57 @@
+import BetterSqlite3, { type Database } from 'better-sqlite3';
+import { AppError } from '../../common/errors.js';
+import { MIGRATIONS, SCHEMA_VERSION } from './migrations/index.js';
+
+export type { Database };
+
+export interface OpenOptions {
+  /** Stop at this schema version; tests use it to check one migration at a time. */
+  targetVersion?: number;
+  readonly?: boolean;
+}
+
+/**
+ * Opens the registry database: WAL so readers never wait for the writer, synchronous=FULL so a
+ * committed document survives a power cut, foreign keys on, and a busy timeout so a second
+ * process (the CLI beside the app) waits instead of failing.
+ */
+export function openDatabase(file: string, options: OpenOptions = {}): Database {
+  const db = new BetterSqlite3(file, { readonly: options.readonly ?? false });
+  try {
+    db.pragma('busy_timeout = 5000');
+    if (!options.readonly) {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+    }
+    db.pragma('foreign_keys = ON');
+    migrate(db, options.targetVersion ?? SCHEMA_VERSION);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+export function schemaVersion(db: Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** Runs the pending migrations in one transaction: a crash leaves the old schema, never half of the new one. */
+export function migrate(db: Database, target: number = SCHEMA_VERSION): void {
+  const current = schemaVersion(db);
+  if (current > SCHEMA_VERSION) {
+    throw new AppError(
+      'DATABASE_TOO_NEW',
+      `The database was written by a newer version of eOffice (schema ${current}; this version knows up to ${SCHEMA_VERSION}). Update eOffice to open it.`,
+      { found: current, supported: SCHEMA_VERSION },
+    );
+  }
+  if (current >= target) return;
+  if (db.readonly) throw new AppError('DATABASE_TOO_NEW', `The database needs migrating from schema ${current}; open it read-write first.`);
+  db.transaction(() => {
+    for (let version = current; version < target; version++) {
+      MIGRATIONS[version]!(db);
+      db.pragma(`user_version = ${version + 1}`);
+    }
+  }).immediate();
+}

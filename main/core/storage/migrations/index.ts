@@ -1,0 +1,8 @@
+import type { Database } from 'better-sqlite3';
+import { migrate0001Registry } from './0001_registry.js';
+import { migrate0002Search } from './0002_search.js';
+
+/** Migration N brings the schema from user_version N-1 to N. Never edit one that has shipped. */
+export const MIGRATIONS: ReadonlyArray<(db: Database) => void> = [migrate0001Registry, migrate0002Search];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,225 @@
+// The loopback web host: the built renderer and the same API as the Electron IPC, on 127.0.0.1.
+// Like Jupyter, it is guarded by a secret token made at each launch: the printed URL carries it
+// once, the server trades it for an HttpOnly SameSite=Strict cookie and drops it from the address.
+// API calls must also carry X-Requested-With, which a cross-site form cannot set, and the Host
+// header must name the loopback, which a DNS-rebinding page cannot fake.
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { invoke, type Handlers } from '../api/invoke.js';
+import type { AppEvents } from '../app/events.js';
+import { decodeWire, encodeWire } from '../../common/wire.js';
+
+export interface WebHostOptions {
+  handlers: Handlers;
+  events: AppEvents;
+  /** The built renderer (dist/renderer). */
+  staticDir: string;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  token?: string;
+  /** Largest API request body; an import carries the file base64-encoded (4/3 of its size). */
+  maxBodyBytes: () => number;
+  log?: (message: string) => void;
+}
+
+export interface WebHost {
+  readonly url: string;
+  readonly origin: string;
+  readonly port: number;
+  readonly token: string;
+  close(): Promise<void>;
+}
+
+const COOKIE = 'eoffice_token';
+export const CSP =
+  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; worker-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.wasm': 'application/wasm',
+  '.bcmap': 'application/octet-stream',
+  '.pfb': 'application/octet-stream',
+  '.ttf': 'font/ttf',
+};
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function cookieToken(req: http.IncomingMessage): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [name, ...value] = part.trim().split('=');
+    if (name === COOKIE) return value.join('=');
+  }
+  return undefined;
+}
+
+function bearerToken(req: http.IncomingMessage): string | undefined {
+  const header = req.headers.authorization;
+  return header?.startsWith('Bearer ') ? header.slice(7) : undefined;
+}
+
+function baseHeaders(extra: http.OutgoingHttpHeaders = {}): http.OutgoingHttpHeaders {
+  return {
+    'Content-Security-Policy': CSP,
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'X-Frame-Options': 'DENY',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    ...extra,
+  };
+}
+
+function sendText(res: http.ServerResponse, status: number, text: string): void {
+  res.writeHead(status, baseHeaders({ 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }));
+  res.end(text);
+}
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > limit) return reject(new BodyTooLarge());
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.destroy();
+        reject(new BodyTooLarge());
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
+  const token = options.token ?? randomBytes(24).toString('hex');
+  const log = options.log ?? (() => undefined);
+  const staticRoot = path.resolve(options.staticDir);
+  let port = 0;
+  const sseClients = new Set<http.ServerResponse>();
+
+  const unsubscribe = options.events.subscribe((name, payload) => {
+    const frame = `event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`;
+    for (const client of sseClients) client.write(frame);
+  });
+
+  const server = http.createServer(async (req, res) => {
+    try {
+      const host = req.headers.host ?? '';
+      if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) return sendText(res, 403, 'Forbidden host');
+      const url = new URL(req.url ?? '/', `http://${host}`);
+
+      const offered = url.searchParams.get('token');
+      if (req.method === 'GET' && offered !== null) {
+        if (!sameSecret(offered, token)) return sendText(res, 401, 'Mã truy cập không đúng. Hãy mở lại đường dẫn in ra khi khởi động eOffice.\nWrong token: open the URL printed when eOffice started.');
+        url.searchParams.delete('token');
+        res.writeHead(302, baseHeaders({ 'Set-Cookie': `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`, Location: url.pathname + url.search, 'Cache-Control': 'no-store' }));
+        return res.end();
+      }
+      const presented = cookieToken(req) ?? bearerToken(req);
+      if (!presented || !sameSecret(presented, token)) {
+        return sendText(res, 401, 'Cần mã truy cập. Hãy mở đường dẫn (có ?token=…) in ra khi khởi động eOffice.\nA token is required: open the URL (with ?token=…) printed when eOffice started.');
+      }
+
+      if (url.pathname === '/api/events' && req.method === 'GET') {
+        res.writeHead(200, baseHeaders({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive' }));
+        res.write(': connected\n\n');
+        sseClients.add(res);
+        const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 25_000);
+        req.on('close', () => {
+          clearInterval(keepAlive);
+          sseClients.delete(res);
+        });
+        return;
+      }
+
+      if (url.pathname.startsWith('/api/')) {
+        if (req.method !== 'POST') return sendText(res, 405, 'Use POST');
+        if (req.headers['x-requested-with'] !== 'eoffice') return sendText(res, 403, 'Missing X-Requested-With: eoffice');
+        const method = decodeURIComponent(url.pathname.slice('/api/'.length));
+        let input: unknown;
+        try {
+          const body = await readBody(req, options.maxBodyBytes());
+          input = body.length ? decodeWire(body.toString('utf8')) : {};
+        } catch (error) {
+          const envelope =
+            error instanceof BodyTooLarge
+              ? { ok: false, error: { code: 'FILE_TOO_LARGE', message: 'The request is larger than the import limit.', details: { limitMb: Math.floor(options.maxBodyBytes() / 1048576 / 1.4) } } }
+              : { ok: false, error: { code: 'INVALID_INPUT', message: `The request body is not valid JSON: ${(error as Error).message}` } };
+          res.writeHead(error instanceof BodyTooLarge ? 413 : 400, baseHeaders({ 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'close' }));
+          return res.end(JSON.stringify(envelope));
+        }
+        const envelope = await invoke(options.handlers, method, input, log);
+        res.writeHead(200, baseHeaders({ 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' }));
+        return res.end(encodeWire(envelope));
+      }
+
+      if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed');
+      return serveStatic(staticRoot, url.pathname, req, res);
+    } catch (error) {
+      log(`[web] ${req.method} ${req.url} failed: ${(error as Error).stack ?? String(error)}`);
+      if (!res.headersSent) sendText(res, 500, 'Internal error');
+      else res.end();
+    }
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+  const origin = `http://127.0.0.1:${port}`;
+  return {
+    url: `${origin}/?token=${token}`,
+    origin,
+    port,
+    token,
+    close: () =>
+      new Promise<void>((resolve) => {
+        unsubscribe();
+        for (const client of sseClients) client.end();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function serveStatic(root: string, pathname: string, req: http.IncomingMessage, res: http.ServerResponse): void {
+  let relative: string;
+  try {
+    relative = decodeURIComponent(pathname);
+  } catch {
+    return sendText(res, 400, 'Bad path');
+  }
+  if (relative === '/' || relative === '') relative = '/index.html';
+  const file = path.resolve(root, '.' + path.posix.normalize(relative));
+  if (file !== root && !file.startsWith(root + path.sep)) return sendText(res, 404, 'Not found');
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch {
+    return sendText(res, 404, relative === '/index.html' ? 'The renderer is not built: run "npm run build".' : 'Not found');
+  }
+  if (!stat.isFile()) return sendText(res, 404, 'Not found');
+  const type = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+  res.writeHead(200, baseHeaders({ 'Content-Type': type, 'Content-Length': stat.size, 'Cache-Control': file.endsWith('.html') ? 'no-store' : 'max-age=3600' }));
+  if (req.method === 'HEAD') return void res.end();
+  fs.createReadStream(file).pipe(res);
+}
