@@ -35,8 +35,8 @@ export async function inspectPdf(bytes: Uint8Array, fileName: string): Promise<P
   }
   let doc: Awaited<ReturnType<typeof pdfjs.getDocument>['promise']>;
   try {
-    // pdf.js may take ownership of (detach) the buffer it is given; give it a copy.
-    doc = await pdfjs.getDocument({ data: bytes.slice(), isEvalSupported: false, useSystemFonts: false, stopAtErrors: false, verbosity: 0 }).promise;
+    // pdf.js may detach the buffer it is given, and refuses Node Buffers: give it a plain copy.
+    doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), isEvalSupported: false, useSystemFonts: false, stopAtErrors: false, verbosity: 0 }).promise;
   } catch (error) {
     const name = (error as { name?: string }).name;
     if (name === 'PasswordException') throw new AppError('ENCRYPTED_PDF', `${fileName} is protected by a password.`, { fileName });

@@ -1,0 +1,79 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { openDatabase, schemaVersion } from '../../main/core/storage/database.js';
+import { SCHEMA_VERSION } from '../../main/core/storage/migrations/index.js';
+import { AppError } from '../../main/common/errors.js';
+import { tempDir } from '../support/fixtures.js';
+
+function tables(db: BetterSqlite3.Database): string[] {
+  return (db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger') ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+}
+
+test('migration 0001 creates the registry tables, the append-only audit trail and the local agency', () => {
+  const db = openDatabase(path.join(tempDir(), 'r.sqlite'), { targetVersion: 1 });
+  assert.equal(schemaVersion(db), 1);
+  for (const t of ['agencies', 'registers', 'files', 'pending_files', 'documents', 'document_recipients', 'attachments', 'audit_events', 'audit_events_no_update', 'audit_events_no_delete']) {
+    assert.ok(tables(db).includes(t), `missing ${t}`);
+  }
+  assert.equal((db.prepare('SELECT count(*) AS n FROM agencies WHERE is_local = 1').get() as { n: number }).n, 1);
+  assert.throws(() => db.prepare("INSERT INTO agencies (code, is_local) VALUES ('x', 1)").run(), /UNIQUE/);
+  assert.throws(() => db.prepare("INSERT INTO files (sha256, size, media_type, stored_at) VALUES ('short', 1, 'a', 'b')").run(), /CHECK/);
+  db.close();
+});
+
+test('migration 0002 adds the folded full-text index with weighted ranking, on a database that already holds 0001 data', () => {
+  const file = path.join(tempDir(), 'r.sqlite');
+  const v1 = openDatabase(file, { targetVersion: 1 });
+  v1.prepare("INSERT INTO registers (agency_id, direction, year, name) VALUES (1, 'in', 2026, 'Sổ đến 2026')").run();
+  v1.close();
+  const db = openDatabase(file, { targetVersion: 2 });
+  assert.equal(schemaVersion(db), 2);
+  assert.ok(tables(db).includes('documents_fts'));
+  assert.ok(tables(db).includes('document_texts'));
+  const rank = db.prepare("SELECT v FROM documents_fts_config WHERE k = 'rank'").get() as { v: string };
+  assert.match(rank.v, /bm25\(10\.0/);
+  assert.equal((db.prepare('SELECT count(*) AS n FROM registers').get() as { n: number }).n, 1, 'existing rows survive');
+  db.close();
+});
+
+test('opening runs every pending migration and is idempotent', () => {
+  const file = path.join(tempDir(), 'r.sqlite');
+  openDatabase(file).close();
+  const db = openDatabase(file);
+  assert.equal(schemaVersion(db), SCHEMA_VERSION);
+  assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+  assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
+  assert.equal(db.pragma('synchronous', { simple: true }), 2, 'synchronous=FULL');
+  db.close();
+});
+
+test('a database written by a newer version is refused with a clear message and left untouched', () => {
+  const file = path.join(tempDir(), 'r.sqlite');
+  openDatabase(file).close();
+  const raw = new BetterSqlite3(file);
+  raw.pragma(`user_version = ${SCHEMA_VERSION + 5}`);
+  raw.close();
+  assert.throws(
+    () => openDatabase(file),
+    (error: unknown) => error instanceof AppError && error.code === 'DATABASE_TOO_NEW' && /newer version of eOffice/.test(error.message),
+  );
+  const check = new BetterSqlite3(file);
+  assert.equal(check.pragma('user_version', { simple: true }), SCHEMA_VERSION + 5);
+  check.close();
+});
+
+test('a migration that fails leaves the previous schema version whole', () => {
+  const file = path.join(tempDir(), 'r.sqlite');
+  openDatabase(file, { targetVersion: 1 }).close();
+  // A table 0002 wants to create already exists: the migration fails midway.
+  const raw = new BetterSqlite3(file);
+  raw.exec('CREATE TABLE document_texts (x)');
+  raw.close();
+  assert.throws(() => openDatabase(file), /already exists/);
+  const check = new BetterSqlite3(file);
+  assert.equal(check.pragma('user_version', { simple: true }), 1);
+  assert.equal(check.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'documents_fts'").get().n, 0);
+  check.close();
+});
