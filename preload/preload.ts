@@ -1,7 +1,8 @@
 // The preload exposes exactly one object, window.eoffice, with one function per API method.
 // ipcRenderer itself never reaches the page.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { EVENT_NAMES, IPC_CHANNEL_PREFIX, IPC_EVENT_CHANNEL, METHOD_NAMES, type EofficeBridge, type EventName } from '../main/common/contract.js';
+import { EVENT_NAMES, IPC_CHANNEL_PREFIX, IPC_EVENT_CHANNEL, METHOD_NAMES, type EventName } from '../main/common/channels.js';
+import type { EofficeBridge } from '../main/common/contract.js';
 
 const bridge: Record<string, unknown> = {};
 for (const method of METHOD_NAMES) {

@@ -4,6 +4,10 @@
 import { z } from 'zod';
 import { DOCUMENT_TYPE_CODES } from './doctypes.js';
 import { isCalendarDate } from './dates.js';
+import type { EventName, MethodName } from './channels.js';
+
+export { METHOD_NAMES, EVENT_NAMES, IPC_CHANNEL_PREFIX, IPC_EVENT_CHANNEL } from './channels.js';
+export type { MethodName, EventName } from './channels.js';
 
 export const Direction = z.enum(['in', 'out']); // văn bản đến / văn bản đi
 export const DocumentState = z.enum(['draft', 'received', 'registered', 'signed', 'numbered', 'issued', 'returned', 'recalled']);
@@ -130,14 +134,12 @@ export const contract = {
     z.object({ direction: Direction, fileName: z.string().min(1).max(255), bytes: Bytes }),
     z.object({ document: DocumentSummary }),
   ),
-} as const;
+} as const satisfies Record<MethodName, { input: z.ZodType; output: z.ZodType }>;
 
 export type Contract = typeof contract;
-export type MethodName = keyof Contract;
 export type Input<M extends MethodName> = z.input<Contract[M]['input']>;
 export type ParsedInput<M extends MethodName> = z.output<Contract[M]['input']>;
 export type Output<M extends MethodName> = z.output<Contract[M]['output']>;
-export const METHOD_NAMES = Object.keys(contract) as MethodName[];
 
 export type DocumentSummary = z.infer<typeof DocumentSummary>;
 export type DocumentDetail = z.infer<typeof DocumentDetail>;
@@ -150,10 +152,8 @@ export const events = {
   'import.progress': z.object({ batchId: z.string(), done: z.number().int(), total: z.number().int(), fileName: z.string() }),
   'token.changed': z.object({ slots: z.array(z.object({ slotId: z.string(), label: z.string(), present: z.boolean() })) }),
   'sync.state': z.object({ state: z.enum(['offline', 'idle', 'syncing', 'error']), pending: z.number().int(), message: z.string().optional() }),
-} as const;
-export type EventName = keyof typeof events;
+} as const satisfies Record<EventName, z.ZodType>;
 export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;
-export const EVENT_NAMES = Object.keys(events) as EventName[];
 
 /** The one object the preload exposes as window.eoffice: one method per API call. */
 export type EofficeBridge = {
@@ -161,6 +161,3 @@ export type EofficeBridge = {
 } & {
   onEvent(listener: (name: EventName, payload: unknown) => void): () => void;
 };
-
-export const IPC_CHANNEL_PREFIX = 'eoffice:';
-export const IPC_EVENT_CHANNEL = 'eoffice:event';

@@ -74,6 +74,6 @@ test('a migration that fails leaves the previous schema version whole', () => {
   assert.throws(() => openDatabase(file), /already exists/);
   const check = new BetterSqlite3(file);
   assert.equal(check.pragma('user_version', { simple: true }), 1);
-  assert.equal(check.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'documents_fts'").get().n, 0);
+  assert.equal((check.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'documents_fts'").get() as { n: number }).n, 0);
   check.close();
 });

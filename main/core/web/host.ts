@@ -90,20 +90,20 @@ function sendText(res: http.ServerResponse, status: number, text: string): void 
 
 class BodyTooLarge extends Error {}
 
+/**
+ * Reads the body up to `limit` bytes. Past that, the rest is read and dropped so that the
+ * client, still sending, receives the 413 answer instead of a reset connection.
+ */
 function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > limit) return reject(new BodyTooLarge());
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) {
-        req.destroy();
-        reject(new BodyTooLarge());
-      } else chunks.push(chunk);
+      if (size <= limit) chunks.push(chunk);
+      else chunks.length = 0;
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () => (size > limit ? reject(new BodyTooLarge()) : resolve(Buffer.concat(chunks))));
     req.on('error', reject);
   });
 }
@@ -143,7 +143,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         res.write(': connected\n\n');
         sseClients.add(res);
         const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 25_000);
-        req.on('close', () => {
+        keepAlive.unref();
+        res.on('close', () => {
           clearInterval(keepAlive);
           sseClients.delete(res);
         });

@@ -1,0 +1,24 @@
+// The names of the API methods and events, apart from their schemas so that the preload can
+// list them without bundling zod. contract.ts must define exactly these (checked by the compiler).
+
+export const METHOD_NAMES = [
+  'app.info',
+  'agency.get',
+  'agency.update',
+  'settings.get',
+  'settings.update',
+  'registers.list',
+  'documents.list',
+  'documents.search',
+  'documents.get',
+  'documents.update',
+  'documents.content',
+  'documents.import',
+] as const;
+export type MethodName = (typeof METHOD_NAMES)[number];
+
+export const EVENT_NAMES = ['documents.changed', 'import.progress', 'token.changed', 'sync.state'] as const;
+export type EventName = (typeof EVENT_NAMES)[number];
+
+export const IPC_CHANNEL_PREFIX = 'eoffice:';
+export const IPC_EVENT_CHANNEL = 'eoffice:event';

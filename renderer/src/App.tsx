@@ -1,0 +1,109 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { Output } from '../../main/common/contract.js';
+import { call, onUnauthorized } from './api/client.js';
+import { I18nProvider, useI18n, type Locale } from './i18n/i18n.js';
+import { AppHeader } from './components/AppHeader.js';
+import { StatusBar } from './components/StatusBar.js';
+import { Workspace } from './components/Workspace.js';
+
+type Boot =
+  | { status: 'loading' }
+  | { status: 'failed'; error: unknown }
+  | { status: 'ready'; info: Output<'app.info'>; agencyName: string };
+
+export function App() {
+  const [boot, setBoot] = useState<Boot>({ status: 'loading' });
+  const [locale, setLocale] = useState<Locale>('vi');
+  const [unauthorized, setUnauthorized] = useState(false);
+
+  useEffect(() => onUnauthorized(() => setUnauthorized(true)), []);
+
+  const start = useCallback(() => {
+    setBoot({ status: 'loading' });
+    Promise.all([call('app.info', {}), call('settings.get', {}), call('agency.get', {})]).then(
+      ([info, settings, agency]) => {
+        setLocale(settings.locale);
+        setBoot({ status: 'ready', info, agencyName: agency.name });
+      },
+      (error: unknown) => setBoot({ status: 'failed', error }),
+    );
+  }, []);
+  useEffect(start, [start]);
+
+  useEffect(() => {
+    document.documentElement.lang = locale;
+  }, [locale]);
+
+  const changeLocale = useCallback((next: Locale) => {
+    setLocale(next);
+    // Not saving only means the next start opens in the old language; this session switches regardless.
+    call('settings.update', { locale: next }).catch(() => undefined);
+  }, []);
+
+  return (
+    <I18nProvider locale={locale}>
+      {unauthorized ? (
+        <UnauthorizedScreen />
+      ) : boot.status === 'ready' ? (
+        <div className="app">
+          <SkipLink />
+          <AppHeader agencyName={boot.agencyName} onLocaleChange={changeLocale} />
+          <Workspace info={boot.info} />
+          <StatusBar version={boot.info.version} dataDir={boot.info.dataDir} />
+        </div>
+      ) : (
+        <BootScreen boot={boot} onRetry={start} />
+      )}
+    </I18nProvider>
+  );
+}
+
+function SkipLink() {
+  const { t } = useI18n();
+  return (
+    <a className="skip-link" href="#document-list-panel">
+      {t('app.skipToList')}
+    </a>
+  );
+}
+
+function BootScreen({ boot, onRetry }: { boot: Exclude<Boot, { status: 'ready' }>; onRetry: () => void }) {
+  const { t, errorMessage } = useI18n();
+  return (
+    <div className="splash">
+      <div className="splash-card">
+        <span className="brand-mark brand-mark-large" aria-hidden="true">
+          e
+        </span>
+        {boot.status === 'loading' ? (
+          <p role="status">
+            <span className="spinner" aria-hidden="true" /> {t('app.loading')}
+          </p>
+        ) : (
+          <>
+            <h1>{t('app.bootFailed')}</h1>
+            <p role="alert">{errorMessage(boot.error)}</p>
+            <button type="button" className="button button-primary" onClick={onRetry}>
+              {t('app.retry')}
+            </button>
+          </>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function UnauthorizedScreen() {
+  const { t } = useI18n();
+  return (
+    <div className="splash">
+      <div className="splash-card" role="alert">
+        <span className="brand-mark brand-mark-large" aria-hidden="true">
+          e
+        </span>
+        <h1>{t('app.unauthorized.title')}</h1>
+        <p>{t('app.unauthorized.body')}</p>
+      </div>
+    </div>
+  );
+}

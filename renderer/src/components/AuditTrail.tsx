@@ -1,0 +1,61 @@
+import type { DocumentDetail } from '../../../main/common/contract.js';
+import { formatDateTimeVn } from '../../../main/common/dates.js';
+import { useI18n, type MessageKey } from '../i18n/i18n.js';
+
+type AuditEvent = DocumentDetail['events'][number];
+
+/** Labels for the fields an "updated" event lists, as named in DocumentPatch. */
+const FIELD_LABELS: Record<string, MessageKey> = {
+  typeCode: 'field.type',
+  subject: 'field.subject',
+  notation: 'field.notation',
+  documentDate: 'field.documentDate',
+  authorAgency: 'field.authorAgency',
+  signerName: 'field.signerName',
+  signerPosition: 'field.signerPosition',
+  signerCompetence: 'field.signerCompetence',
+  priority: 'field.priority',
+  dueDate: 'field.dueDate',
+  recipients: 'field.recipients',
+};
+
+function useEventText() {
+  const { t, locale } = useI18n();
+  return (event: AuditEvent): string => {
+    if (event.kind === 'created') return t('event.created');
+    if (event.kind === 'updated') {
+      const fields = Object.keys(event.details).map((key) => {
+        const label = FIELD_LABELS[key];
+        return label ? t(label) : key;
+      });
+      return t('event.updated', { fields: fields.join(locale === 'vi' ? '; ' : ', ') });
+    }
+    // Kinds added by later versions (ký số, phát hành…) still show, by their stored name.
+    return event.kind;
+  };
+}
+
+export function AuditTrail({ events }: { events: readonly AuditEvent[] }) {
+  const { t } = useI18n();
+  const describe = useEventText();
+  return (
+    <section className="pane-section" aria-labelledby="history-title">
+      <h3 id="history-title" className="section-title">
+        {t('pane.history')}
+      </h3>
+      {events.length === 0 ? (
+        <p className="muted">{t('pane.historyEmpty')}</p>
+      ) : (
+        <ol className="audit-list">
+          {[...events].reverse().map((event) => (
+            <li key={event.id} className="audit-item">
+              <time dateTime={event.at}>{formatDateTimeVn(event.at)}</time>
+              <span className="audit-text">{describe(event)}</span>
+              {event.actor && <span className="audit-actor">{t('event.actor', { actor: event.actor })}</span>}
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}

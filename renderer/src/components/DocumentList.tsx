@@ -1,0 +1,264 @@
+// Danh sách văn bản: a virtualized grid. Only the rows on screen exist in the DOM, and only the
+// pages of 100 around them are fetched, so 250,000 documents scroll as smoothly as 25.
+import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { formatDateVn } from '../../../main/common/dates.js';
+import { useI18n } from '../i18n/i18n.js';
+import type { DocumentPageCache, ListRow } from '../documents/pageCache.js';
+import { Highlighted } from './Highlighted.js';
+
+const ROW_HEIGHT = 36;
+const ROW_HEIGHT_WITH_SNIPPET = 54;
+/** Pages are requested a little ahead of the scroll so rows are usually there before they show. */
+const PREFETCH_ROWS = 30;
+
+const COLUMNS = ['notation', 'date', 'type', 'subject', 'author', 'state'] as const;
+
+interface DocumentListProps {
+  cache: DocumentPageCache;
+  label: string;
+  /** Query words to mark in subjects and snippets; also makes rows tall enough for a snippet. */
+  terms: readonly string[];
+  selectedId: number | null;
+  emptyMessage: string;
+  onSelect: (row: ListRow) => void;
+  onOpen: (row: ListRow) => void;
+}
+
+export function DocumentList({ cache, label, terms, selectedId, emptyMessage, onSelect, onOpen }: DocumentListProps) {
+  const { t, errorMessage } = useI18n();
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const [activeIndex, setActiveIndex] = useState(0);
+  const pendingFocus = useRef<number | null>(null);
+  const pendingSelect = useRef<number | null>(null);
+  // The selection the list itself made; any other selection (an import) is scrolled into view.
+  const ownSelection = useRef<number | null>(null);
+  const total = cache.total ?? 0;
+  const rowHeight = terms.length > 0 ? ROW_HEIGHT_WITH_SNIPPET : ROW_HEIGHT;
+
+  const virtualizer = useVirtualizer({
+    count: total,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => rowHeight,
+    overscan: 12,
+  });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items.at(-1)?.index ?? 0;
+
+  useEffect(() => {
+    cache.request(Math.max(0, first - PREFETCH_ROWS), last + PREFETCH_ROWS);
+  }, [cache, first, last]);
+
+  useEffect(() => {
+    virtualizer.measure();
+  }, [virtualizer, rowHeight]);
+
+  // New filters or query: a different list, so start from its top.
+  useEffect(() => {
+    virtualizer.scrollToOffset(0);
+    setActiveIndex(0);
+  }, [virtualizer, cache.key]);
+
+  const selectedIndex = selectedId === null ? -1 : cache.indexOf(selectedId);
+  useEffect(() => {
+    if (selectedIndex < 0 || ownSelection.current === selectedId) return;
+    ownSelection.current = selectedId;
+    setActiveIndex(selectedIndex);
+    virtualizer.scrollToIndex(selectedIndex, { align: 'auto' });
+  }, [selectedId, selectedIndex, virtualizer]);
+
+  // Keyboard moves may land on rows not yet rendered or not yet fetched: finish the move when they arrive.
+  useLayoutEffect(() => {
+    const focusAt = pendingFocus.current;
+    if (focusAt !== null) {
+      const row = scrollRef.current?.querySelector<HTMLElement>(`[role="row"][data-index="${focusAt}"]`);
+      if (row) {
+        row.focus({ preventScroll: true });
+        pendingFocus.current = null;
+      }
+    }
+    const selectAt = pendingSelect.current;
+    const data = selectAt === null ? undefined : cache.row(selectAt);
+    if (data) {
+      pendingSelect.current = null;
+      ownSelection.current = data.id;
+      onSelect(data);
+    }
+  });
+
+  function focusRow(index: number): number {
+    const target = Math.min(total - 1, Math.max(0, index));
+    setActiveIndex(target);
+    virtualizer.scrollToIndex(target, { align: 'auto' });
+    pendingFocus.current = target;
+    return target;
+  }
+
+  function moveTo(index: number) {
+    if (total > 0) pendingSelect.current = focusRow(index);
+  }
+
+  const onRowClick = useCallback(
+    (row: ListRow, index: number) => {
+      ownSelection.current = row.id;
+      setActiveIndex(index);
+      onSelect(row);
+    },
+    [onSelect],
+  );
+
+  function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {
+    const focused = (event.target as HTMLElement).closest<HTMLElement>('[role="row"][data-index]');
+    const current = focused ? Number(focused.dataset.index) : activeIndex;
+    const pageRows = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? rowHeight) / rowHeight) - 1);
+    const moves: Record<string, number> = {
+      ArrowDown: current + 1,
+      ArrowUp: current - 1,
+      PageDown: current + pageRows,
+      PageUp: current - pageRows,
+      Home: 0,
+      End: total - 1,
+    };
+    const target = moves[event.key];
+    if (target !== undefined) {
+      event.preventDefault();
+      moveTo(target);
+    } else if (event.key === 'Enter' || event.key === ' ') {
+      const row = cache.row(current);
+      if (!row) return;
+      event.preventDefault();
+      ownSelection.current = row.id;
+      if (event.key === 'Enter') onOpen(row);
+      else onSelect(row);
+    }
+  }
+
+  const activeRendered = items.some((item) => item.index === activeIndex);
+  const status = cache.total === null ? (cache.error ? 'failed' : 'loading') : total === 0 ? 'empty' : 'rows';
+
+  return (
+    <div className="doc-grid" role="grid" aria-label={label} aria-rowcount={total + 1} aria-colcount={COLUMNS.length} aria-busy={status === 'loading'}>
+      <div role="rowgroup" className="doc-grid-head">
+        <div role="row" aria-rowindex={1} className="doc-row doc-row-head">
+          {COLUMNS.map((column) => (
+            <div key={column} role="columnheader" className={`cell cell-${column}`}>
+              {t(`column.${column}`)}
+            </div>
+          ))}
+        </div>
+      </div>
+      <div
+        ref={scrollRef}
+        role="rowgroup"
+        className="doc-grid-body"
+        // Focusable itself only while the active row is scrolled out of the DOM, so Tab still reaches the list.
+        tabIndex={status === 'rows' && !activeRendered ? 0 : -1}
+        onFocus={(event) => event.target === event.currentTarget && total > 0 && focusRow(activeIndex)}
+        onKeyDown={onKeyDown}
+      >
+        {status === 'rows' && (
+          <div className="doc-grid-canvas" style={{ height: virtualizer.getTotalSize() }}>
+            {items.map((item) => {
+              const row = cache.row(item.index);
+              return (
+                <DocumentRow
+                  key={item.key}
+                  row={row}
+                  index={item.index}
+                  top={item.start}
+                  height={rowHeight}
+                  terms={terms}
+                  selected={row !== undefined && row.id === selectedId}
+                  active={item.index === activeIndex}
+                  onSelect={onRowClick}
+                  onOpen={onOpen}
+                />
+              );
+            })}
+          </div>
+        )}
+        {status === 'empty' && (
+          <p className="list-message" role="status">
+            {emptyMessage}
+          </p>
+        )}
+        {status === 'failed' && (
+          <p className="list-message is-error" role="alert">
+            {t('list.loadFailed')} {errorMessage(cache.error)}
+          </p>
+        )}
+      </div>
+    </div>
+  );
+}
+
+interface DocumentRowProps {
+  /** Undefined while its page loads: the same element then fills in, so keyboard focus stays on it. */
+  row: ListRow | undefined;
+  index: number;
+  top: number;
+  height: number;
+  terms: readonly string[];
+  selected: boolean;
+  active: boolean;
+  onSelect: (row: ListRow, index: number) => void;
+  onOpen: (row: ListRow) => void;
+}
+
+const DocumentRow = memo(function DocumentRow({ row, index, top, height, terms, selected, active, onSelect, onOpen }: DocumentRowProps) {
+  const { t, typeName } = useI18n();
+  return (
+    <div
+      role="row"
+      data-testid={row ? 'doc-row' : 'doc-row-loading'}
+      data-doc-id={row?.id}
+      data-index={index}
+      aria-rowindex={index + 2}
+      aria-selected={selected}
+      aria-busy={row ? undefined : true}
+      aria-label={row ? undefined : t('list.loadingRow')}
+      tabIndex={active ? 0 : -1}
+      className={row ? (selected ? 'doc-row is-selected' : 'doc-row') : 'doc-row is-placeholder'}
+      style={{ height, transform: `translateY(${top}px)` }}
+      onClick={row && (() => onSelect(row, index))}
+      onDoubleClick={row && (() => onOpen(row))}
+    >
+      {row ? (
+        <>
+          <div role="gridcell" className="cell cell-notation" title={row.notation ?? undefined}>
+            {row.notation ?? t('common.none')}
+          </div>
+          <div role="gridcell" className="cell cell-date">
+            {formatDateVn(row.documentDate ?? row.registeredAt)}
+          </div>
+          <div role="gridcell" className="cell cell-type">
+            {typeName(row.typeCode)}
+          </div>
+          <div role="gridcell" className="cell cell-subject" title={row.subject}>
+            <span className="subject-line">
+              <Highlighted text={row.subject} terms={terms} />
+            </span>
+            {row.snippet && (
+              <span className="snippet-line">
+                <Highlighted text={row.snippet} terms={terms} />
+              </span>
+            )}
+          </div>
+          <div role="gridcell" className="cell cell-author" title={row.authorAgency}>
+            {row.authorAgency}
+          </div>
+          <div role="gridcell" className="cell cell-state">
+            <span className={`state-badge state-${row.state}`}>{t(`state.${row.state}`)}</span>
+          </div>
+        </>
+      ) : (
+        COLUMNS.map((column) => (
+          <div key={column} role="gridcell" className={`cell cell-${column}`}>
+            <span className="skeleton" />
+          </div>
+        ))
+      )}
+    </div>
+  );
+});

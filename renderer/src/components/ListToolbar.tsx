@@ -1,0 +1,61 @@
+import { useRef } from 'react';
+import { useI18n } from '../i18n/i18n.js';
+import { ResultCount } from './ResultCount.js';
+
+/** Where focus returns when the import summary it led to is closed. */
+export const IMPORT_BUTTON_ID = 'import-button';
+
+export function ListToolbar({
+  query,
+  onQueryChange,
+  total,
+  capped,
+  onImport,
+}: {
+  query: string;
+  onQueryChange: (query: string) => void;
+  total: number | null;
+  capped: boolean;
+  onImport: (files: File[]) => void;
+}) {
+  const { t } = useI18n();
+  const fileInput = useRef<HTMLInputElement>(null);
+  return (
+    <div className="list-toolbar">
+      <div className="search-box">
+        <span className="search-icon" aria-hidden="true" />
+        <input
+          type="search"
+          data-testid="search-input"
+          aria-label={t('search.label')}
+          placeholder={t('search.placeholder')}
+          value={query}
+          autoComplete="off"
+          spellCheck={false}
+          onChange={(e) => onQueryChange(e.target.value)}
+        />
+      </div>
+      <ResultCount total={total} capped={capped} />
+      <button type="button" id={IMPORT_BUTTON_ID} className="button button-primary" onClick={() => fileInput.current?.click()}>
+        <span className="icon-plus" aria-hidden="true" />
+        {t('import.button')}
+      </button>
+      <input
+        ref={fileInput}
+        type="file"
+        multiple
+        accept="application/pdf,.pdf"
+        data-testid="import-input"
+        className="visually-hidden"
+        tabIndex={-1}
+        aria-label={t('import.inputLabel')}
+        onChange={(e) => {
+          const files = [...(e.target.files ?? [])];
+          // Cleared so that choosing the same file again still fires a change.
+          e.target.value = '';
+          onImport(files);
+        }}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,40 @@
+import { DocumentState as DocumentStateSchema, Priority as PrioritySchema, type DocumentFilters, type DocumentSummary } from '../../../main/common/contract.js';
+import { vnYear } from '../../../main/common/dates.js';
+
+export type Direction = DocumentSummary['direction'];
+export type DocumentState = DocumentSummary['state'];
+export type DocumentTypeCode = DocumentSummary['typeCode'];
+export type Priority = DocumentSummary['priority'];
+
+export const DOCUMENT_STATES: readonly DocumentState[] = DocumentStateSchema.options;
+export const PRIORITIES: readonly Priority[] = PrioritySchema.options;
+
+/** What the clerk has chosen in the left column; null means "any". */
+export interface RegisterFilters {
+  direction: Direction;
+  year: number | null;
+  typeCode: DocumentTypeCode | null;
+  state: DocumentState | null;
+  dateFrom: string | null; // yyyy-MM-dd
+  dateTo: string | null;
+}
+
+/** Registers restart every 1 January (Vietnam time), so the current year's is the one in use. */
+export function initialFilters(): RegisterFilters {
+  return { direction: 'in', year: vnYear(), typeCode: null, state: null, dateFrom: null, dateTo: null };
+}
+
+export function toApiFilters(filters: RegisterFilters): DocumentFilters {
+  const api: DocumentFilters = { direction: filters.direction };
+  if (filters.year !== null) api.year = filters.year;
+  if (filters.typeCode) api.typeCode = filters.typeCode;
+  if (filters.state) api.state = filters.state;
+  if (filters.dateFrom) api.dateFrom = filters.dateFrom;
+  if (filters.dateTo) api.dateTo = filters.dateTo;
+  return api;
+}
+
+/** Whether anything beyond the register and year narrows the list (changes the empty-list message). */
+export function hasNarrowingFilters(filters: RegisterFilters): boolean {
+  return Boolean(filters.typeCode || filters.state || filters.dateFrom || filters.dateTo);
+}
