@@ -59,10 +59,14 @@ export function bodySnippet(text: string, terms: string[]): string | null {
   const folded = foldVietnamese(text);
   let at = -1;
   let length = 0;
-  for (const term of terms) {
+  // The longest term tells most about the passage wanted ("treo" rather than "co" in "treo co").
+  for (const term of [...terms].sort((a, b) => b.length - a.length)) {
     const re = new RegExp(`(?<![\\p{L}\\p{N}])${term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'u');
     const m = re.exec(folded);
-    if (m && (at < 0 || m.index < at)) (at = m.index), (length = term.length);
+    if (m) {
+      (at = m.index), (length = term.length);
+      break;
+    }
   }
   if (at < 0) return null;
   const start = Math.max(0, at - SNIPPET_RADIUS);

@@ -1,8 +1,10 @@
 // Xem trước: one page of the document's PDF at a time, drawn by pdf.js in its worker.
 import { useEffect, useRef, useState, type RefObject } from 'react';
-import * as pdfjsLib from 'pdfjs-dist';
+// The legacy build carries polyfills for built-ins newer than Electron's Chromium (such as
+// Map.prototype.getOrInsertComputed), so the preview works in the app and in older browsers alike.
+import * as pdfjsLib from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { PDFDocumentLoadingTask, PDFDocumentProxy, RenderTask } from 'pdfjs-dist';
-import workerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
+import workerUrl from 'pdfjs-dist/legacy/build/pdf.worker.min.mjs?url';
 import { call } from '../api/client.js';
 import { useI18n } from '../i18n/i18n.js';
 

@@ -1,0 +1,42 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createConfSettings, DEFAULT_SETTINGS } from '../../main/core/settings/settings.js';
+import { createKeyFileSecretBox } from '../../main/core/secrets/secretBox.js';
+import { defaultUserDataDir, resolveDataDir } from '../../main/core/paths/dataDir.js';
+import { tempDir } from '../support/fixtures.js';
+
+test('settings persist in the data folder and a hand-edited bad value falls back to its default', () => {
+  const dir = tempDir();
+  const settings = createConfSettings(dir);
+  assert.deepEqual(settings.read(), DEFAULT_SETTINGS);
+  settings.update({ locale: 'en' });
+  assert.equal(createConfSettings(dir).read().locale, 'en', 'a second store over the same folder sees it');
+  fs.writeFileSync(path.join(dir, 'settings.json'), JSON.stringify({ locale: 'klingon', maxImportMegabytes: 20 }));
+  assert.deepEqual(createConfSettings(dir).read(), { locale: 'vi', maxImportMegabytes: 20 });
+  assert.throws(() => settings.update({ maxImportMegabytes: -1 }));
+});
+
+test('a sealed secret is unreadable without the key file, which only its owner can read', () => {
+  const dir = tempDir();
+  const box = createKeyFileSecretBox(dir);
+  const sealed = box.seal('axis-secret-123');
+  assert.ok(!sealed.includes('axis-secret-123'));
+  assert.notEqual(box.seal('axis-secret-123'), sealed, 'a fresh nonce each time');
+  assert.equal(createKeyFileSecretBox(dir).open(sealed), 'axis-secret-123', 'the key survives a restart');
+  if (process.platform !== 'win32') assert.equal(fs.statSync(path.join(dir, 'secret.key')).mode & 0o777, 0o600);
+  const tampered = sealed.slice(0, -4) + (sealed.endsWith('AAAA') ? 'BBBB' : 'AAAA');
+  assert.throws(() => box.open(tampered), /cannot be decrypted/);
+  assert.throws(() => createKeyFileSecretBox(tempDir()).open(sealed), /cannot be decrypted/);
+  assert.throws(() => box.open('garbage'), /not in a known format/);
+});
+
+test('the data folder is --data-dir, else EOFFICE_DATA_DIR, else Electron’s userData for eOffice', () => {
+  assert.equal(resolveDataDir(['--data-dir', '/srv/a'], { EOFFICE_DATA_DIR: '/srv/b' }), '/srv/a');
+  assert.equal(resolveDataDir(['--data-dir=/srv/c'], {}), '/srv/c');
+  assert.equal(resolveDataDir([], { EOFFICE_DATA_DIR: '/srv/b' }), '/srv/b');
+  assert.equal(resolveDataDir([], {}, '/fallback'), '/fallback');
+  assert.equal(defaultUserDataDir({ XDG_CONFIG_HOME: '/home/u/.config' }, 'linux'), '/home/u/.config/eOffice');
+  assert.equal(defaultUserDataDir({ APPDATA: 'C:\\Users\\u\\AppData\\Roaming' }, 'win32'), path.join('C:\\Users\\u\\AppData\\Roaming', 'eOffice'));
+});
