@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// (The callbacks given to page.evaluate run in the browser, hence the DOM types.)
 // End to end: Debian's Chromium, driven by playwright-core, against the loopback web host over a
 // real registry: import two real PDFs, search with and without accents, open the preview.
 import { test } from 'node:test';
