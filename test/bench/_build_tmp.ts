@@ -1,0 +1,15 @@
+import fs from 'node:fs';
+import { openDatabase } from '../../main/core/storage/database.js';
+import { insertDocument } from '../../main/core/registry/documents.js';
+import { Corpus } from './corpus.js';
+const file = process.argv[2]!; const count = Number(process.argv[3] ?? 250000);
+for (const f of [file, file + '-wal', file + '-shm']) fs.rmSync(f, { force: true });
+const db = openDatabase(file);
+db.pragma('synchronous = OFF');
+const cache = new Map<string, any>(); const orig = db.prepare.bind(db);
+(db as any).prepare = (sql: string) => { let s = cache.get(sql); if (!s) { s = orig(sql); cache.set(sql, s); } return s; };
+const c = new Corpus({ count });
+const tx = db.transaction((docs: any[]) => { for (const d of docs) insertDocument(db, d, 'b'); });
+while (c.remaining > 0) tx(Array.from({ length: Math.min(5000, c.remaining) }, () => c.next()));
+console.log(JSON.stringify(c.sampledNotations));
+db.close();
