@@ -191,19 +191,10 @@ export function listDocuments(db: Database, filters: DocumentFilters, offset: nu
   return { total, items: rows.map(toSummary) };
 }
 
-export interface DocumentChanges {
-  typeCode?: string;
-  subject?: string;
-  notation?: string | null;
-  documentDate?: string | null;
-  authorAgency?: string;
-  signerName?: string;
-  signerPosition?: string;
-  signerCompetence?: string;
-  priority?: string;
-  dueDate?: string | null;
-  recipients?: string[];
-}
+/** The metadata a clerk may correct after registration. */
+export type DocumentChanges = Partial<
+  Pick<NewDocument, 'typeCode' | 'subject' | 'notation' | 'documentDate' | 'authorAgency' | 'signerName' | 'signerPosition' | 'signerCompetence' | 'priority' | 'dueDate' | 'recipients'>
+>;
 
 const COLUMN_OF: Record<Exclude<keyof DocumentChanges, 'recipients'>, keyof DocumentRow> = {
   typeCode: 'type_code',
