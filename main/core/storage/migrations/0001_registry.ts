@@ -69,6 +69,7 @@ export function migrate0001Registry(db: Database): void {
     CREATE INDEX documents_by_direction_time ON documents(direction, registered_at DESC, id DESC);
     CREATE INDEX documents_by_year ON documents(year, direction);
     CREATE INDEX documents_by_file ON documents(file_sha256);
+    CREATE INDEX documents_by_register ON documents(register_id);
     CREATE INDEX documents_by_date ON documents(document_date);
 
     CREATE TABLE document_recipients (
