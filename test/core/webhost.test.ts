@@ -103,7 +103,7 @@ test('the API answers over HTTP with the same envelopes as IPC, and refuses inva
 });
 
 test('an import over HTTP carries the bytes intact and is announced to event listeners', async (t) => {
-  const { core, host } = await setup(t);
+  const { host } = await setup(t);
   const events: string[] = [];
   const sse = await new Promise<http.IncomingMessage>((resolve) =>
     http.get({ host: '127.0.0.1', port: host.port, path: '/api/events', headers: { Authorization: `Bearer ${host.token}` } }, resolve),

@@ -1,10 +1,10 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
 import type { DocumentDetail, Input } from '../../../main/common/contract.js';
-import { DOCUMENT_TYPES } from '../../../main/common/doctypes.js';
 import { call } from '../api/client.js';
 import { useI18n } from '../i18n/i18n.js';
 import { PRIORITIES, type DocumentTypeCode, type Priority } from '../documents/filters.js';
 import { DateField } from './DateField.js';
+import { DocumentTypeOptions } from './DocumentTypeOptions.js';
 
 type DocumentPatch = Input<'documents.update'>['patch'];
 
@@ -61,7 +61,7 @@ function patchFrom(detail: DocumentDetail, draft: Draft): DocumentPatch {
 }
 
 export function DocumentEditForm({ detail, onSaved, onCancel }: { detail: DocumentDetail; onSaved: (detail: DocumentDetail) => void; onCancel: () => void }) {
-  const { t, typeName, errorMessage } = useI18n();
+  const { t, errorMessage } = useI18n();
   const id = useId();
   const [draft, setDraft] = useState(() => draftOf(detail));
   const [saving, setSaving] = useState(false);
@@ -102,11 +102,7 @@ export function DocumentEditForm({ detail, onSaved, onCancel }: { detail: Docume
         <div className="field">
           <label htmlFor={`${id}-type`}>{t('field.type')}</label>
           <select id={`${id}-type`} value={draft.typeCode} onChange={(e) => set('typeCode', e.target.value as DocumentTypeCode)}>
-            {DOCUMENT_TYPES.map((type) => (
-              <option key={type.code} value={type.code}>
-                {typeName(type.code)}
-              </option>
-            ))}
+            <DocumentTypeOptions />
           </select>
         </div>
         <div className="field">

@@ -1,7 +1,7 @@
-import { DOCUMENT_TYPES } from '../../../main/common/doctypes.js';
 import { useI18n } from '../i18n/i18n.js';
 import { DOCUMENT_STATES, hasNarrowingFilters, type DocumentState, type DocumentTypeCode, type RegisterFilters } from '../documents/filters.js';
 import { DateField } from './DateField.js';
+import { DocumentTypeOptions } from './DocumentTypeOptions.js';
 
 const ALL = '';
 
@@ -16,7 +16,7 @@ export function FilterPanel({
   onChange: (patch: Partial<RegisterFilters>) => void;
   onClear: () => void;
 }) {
-  const { t, typeName } = useI18n();
+  const { t } = useI18n();
   return (
     <section className="filter-panel" aria-labelledby="filters-title">
       <h2 id="filters-title" className="section-title">
@@ -41,11 +41,7 @@ export function FilterPanel({
           onChange={(e) => onChange({ typeCode: e.target.value === ALL ? null : (e.target.value as DocumentTypeCode) })}
         >
           <option value={ALL}>{t('filters.allTypes')}</option>
-          {DOCUMENT_TYPES.map((type) => (
-            <option key={type.code} value={type.code}>
-              {typeName(type.code)}
-            </option>
-          ))}
+          <DocumentTypeOptions />
         </select>
       </div>
       <div className="field">
