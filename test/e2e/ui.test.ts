@@ -16,13 +16,18 @@ const ARTIFACTS = path.join(REPO_ROOT, '.test-artifacts');
 const RENDERER = path.join(REPO_ROOT, 'dist/renderer');
 
 async function search(page: Page, query: string): Promise<string[]> {
-  await page.getByTestId('search-input').fill(query);
-  // Results come as the clerk types; wait until the list shows this query's answer.
-  await page.waitForFunction(
-    (q) => (document.querySelector('[data-testid="search-input"]') as HTMLInputElement).value === q && !document.querySelector('[data-testid="doc-row-loading"]'),
-    query,
+  // Results come as the clerk types: wait for the answer to this very query, then for the list
+  // to show that many rows (a fixed delay would be flaky on a busy machine).
+  const answered = page.waitForResponse(
+    (r) => r.url().endsWith('/api/documents.search') && (JSON.parse(r.request().postData() ?? '{}') as { query?: string }).query === query,
   );
-  await page.waitForTimeout(400);
+  await page.getByTestId('search-input').fill(query);
+  const body = (await (await answered).json()) as { result: { items: unknown[] } };
+  const expected = body.result.items.length;
+  await page.waitForFunction(
+    (n) => document.querySelectorAll('[data-testid="doc-row"]').length === n && !document.querySelector('[data-testid="doc-row-loading"]'),
+    expected,
+  );
   return page.getByTestId('doc-row').allInnerTexts();
 }
 
