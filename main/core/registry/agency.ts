@@ -1,4 +1,5 @@
 import type { Database } from '../storage/database.js';
+import { prepared } from '../storage/database.js';
 import { AppError } from '../../common/errors.js';
 
 export interface Agency {
@@ -10,7 +11,7 @@ export interface Agency {
 
 /** The agency this installation keeps the registers of. It exists from the first migration on. */
 export function localAgency(db: Database): Agency {
-  const row = db.prepare('SELECT id, code, name, abbreviation FROM agencies WHERE is_local = 1').get() as
+  const row = prepared(db, 'SELECT id, code, name, abbreviation FROM agencies WHERE is_local = 1').get() as
     | { id: number; code: string | null; name: string; abbreviation: string }
     | undefined;
   if (!row) throw new AppError('STORAGE_CORRUPT', 'The local agency row is missing from the database.');
@@ -26,6 +27,6 @@ export function updateLocalAgency(db: Database, input: { code: string; name: str
   if (code && !LOOSE_CODE.test(code)) {
     throw new AppError('INVALID_INPUT', `"${code}" is not an agency identifier code (letters, digits, dots, at most 32 characters).`, { field: 'code' });
   }
-  db.prepare('UPDATE agencies SET code = ?, name = ?, abbreviation = ? WHERE is_local = 1').run(code || null, input.name.trim(), input.abbreviation.trim());
+  prepared(db, 'UPDATE agencies SET code = ?, name = ?, abbreviation = ? WHERE is_local = 1').run(code || null, input.name.trim(), input.abbreviation.trim());
   return localAgency(db);
 }

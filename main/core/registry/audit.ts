@@ -2,6 +2,7 @@
 // hash, so altering or removing a row breaks the chain from that row on.
 import { createHash } from 'node:crypto';
 import type { Database } from '../storage/database.js';
+import { prepared } from '../storage/database.js';
 import { toVnIso } from '../../common/dates.js';
 
 const GENESIS = '0'.repeat(64);
@@ -32,7 +33,7 @@ function entryHash(prevHash: string, row: Omit<AuditRow, 'hash' | 'prev_hash'>):
 
 /** Appends an entry; call it inside the transaction that makes the change it records. */
 export function appendAudit(db: Database, entry: AuditEntryInput): number {
-  const last = db.prepare('SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1').get() as { id: number; hash: string } | undefined;
+  const last = prepared(db, 'SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1').get() as { id: number; hash: string } | undefined;
   const prevHash = last?.hash ?? GENESIS;
   const row = {
     id: (last?.id ?? 0) + 1,
@@ -42,7 +43,7 @@ export function appendAudit(db: Database, entry: AuditEntryInput): number {
     kind: entry.kind,
     details: JSON.stringify(entry.details ?? {}),
   };
-  db.prepare(
+  prepared(db, 
     'INSERT INTO audit_events (id, at, actor, document_id, kind, details, prev_hash, hash) VALUES (@id, @at, @actor, @document_id, @kind, @details, @prev_hash, @hash)',
   ).run({ ...row, prev_hash: prevHash, hash: entryHash(prevHash, row) });
   return row.id;
@@ -59,7 +60,7 @@ export function verifyAudit(db: Database): AuditVerification {
   let prevHash = GENESIS;
   let expectedId = 1;
   let checked = 0;
-  for (const row of db.prepare('SELECT * FROM audit_events ORDER BY id').iterate() as Iterable<AuditRow>) {
+  for (const row of prepared(db, 'SELECT * FROM audit_events ORDER BY id').iterate() as Iterable<AuditRow>) {
     if (row.id !== expectedId || row.prev_hash !== prevHash) return { ok: false, checked, firstBroken: { id: row.id, reason: 'missing-before' } };
     if (entryHash(prevHash, row) !== row.hash) return { ok: false, checked, firstBroken: { id: row.id, reason: 'altered' } };
     prevHash = row.hash;
@@ -70,7 +71,7 @@ export function verifyAudit(db: Database): AuditVerification {
 }
 
 export function documentEvents(db: Database, documentId: number) {
-  return (db.prepare('SELECT id, at, actor, kind, details FROM audit_events WHERE document_id = ? ORDER BY id').all(documentId) as AuditRow[]).map((r) => ({
+  return (prepared(db, 'SELECT id, at, actor, kind, details FROM audit_events WHERE document_id = ? ORDER BY id').all(documentId) as AuditRow[]).map((r) => ({
     id: r.id,
     at: r.at,
     actor: r.actor,

@@ -1,6 +1,7 @@
 // Documents in the registers: plain functions over the database handle (the registry's one
 // read/write interface), tested directly against real database files.
 import type { Database } from '../storage/database.js';
+import { prepared } from '../storage/database.js';
 import type { DocumentDetail, DocumentFilters, DocumentSummary } from '../../common/contract.js';
 import { AppError } from '../../common/errors.js';
 import { foldVietnamese } from '../../common/fold.js';
@@ -84,8 +85,7 @@ export function insertDocument(db: Database, doc: NewDocument, actor: string): n
   const registerId = ensureRegister(db, doc.direction, doc.year);
   const now = doc.registeredAt ?? toVnIso();
   const id = Number(
-    db
-      .prepare(
+    prepared(db, 
         `INSERT INTO documents (register_id, direction, year, type_code, number, notation, document_date, subject,
            author_agency, signer_name, signer_position, signer_competence, priority, due_date, state,
            registered_at, updated_at, file_sha256, file_name, page_count)
@@ -116,26 +116,25 @@ export function insertDocument(db: Database, doc: NewDocument, actor: string): n
       }).lastInsertRowid,
   );
   writeRecipients(db, id, doc.recipients ?? []);
-  if (doc.bodyText) db.prepare('INSERT INTO document_texts (document_id, text) VALUES (?, ?)').run(id, doc.bodyText);
+  if (doc.bodyText) prepared(db, 'INSERT INTO document_texts (document_id, text) VALUES (?, ?)').run(id, doc.bodyText);
   indexDocument(db, id);
   appendAudit(db, { actor, kind: 'created', documentId: id, at: now, details: { direction: doc.direction, fileSha256: doc.fileSha256 ?? null, fileName: doc.fileName ?? null } });
   return id;
 }
 
 function writeRecipients(db: Database, id: number, recipients: string[]): void {
-  db.prepare('DELETE FROM document_recipients WHERE document_id = ?').run(id);
-  const insert = db.prepare('INSERT INTO document_recipients (document_id, position, name) VALUES (?, ?, ?)');
+  prepared(db, 'DELETE FROM document_recipients WHERE document_id = ?').run(id);
+  const insert = prepared(db, 'INSERT INTO document_recipients (document_id, position, name) VALUES (?, ?, ?)');
   recipients.forEach((name, i) => insert.run(id, i, name));
 }
 
 /** (Re)writes the document's full-text entry from its current fields and stored text. */
 export function indexDocument(db: Database, id: number): void {
-  const row = db
-    .prepare('SELECT d.subject, d.notation, d.author_agency, d.signer_name, t.text FROM documents d LEFT JOIN document_texts t ON t.document_id = d.id WHERE d.id = ?')
+  const row = prepared(db, 'SELECT d.subject, d.notation, d.author_agency, d.signer_name, t.text FROM documents d LEFT JOIN document_texts t ON t.document_id = d.id WHERE d.id = ?')
     .get(id) as { subject: string; notation: string | null; author_agency: string; signer_name: string; text: string | null } | undefined;
   if (!row) return;
-  db.prepare('DELETE FROM documents_fts WHERE rowid = ?').run(id);
-  db.prepare('INSERT INTO documents_fts (rowid, subject, notation, author, signer, body) VALUES (?, ?, ?, ?, ?, ?)').run(
+  prepared(db, 'DELETE FROM documents_fts WHERE rowid = ?').run(id);
+  prepared(db, 'INSERT INTO documents_fts (rowid, subject, notation, author, signer, body) VALUES (?, ?, ?, ?, ?, ?)').run(
     id,
     foldVietnamese(row.subject),
     foldVietnamese(row.notation ?? ''),
@@ -146,15 +145,15 @@ export function indexDocument(db: Database, id: number): void {
 }
 
 export function getDocumentRow(db: Database, id: number): DocumentRow {
-  const row = db.prepare('SELECT * FROM documents WHERE id = ?').get(id) as DocumentRow | undefined;
+  const row = prepared(db, 'SELECT * FROM documents WHERE id = ?').get(id) as DocumentRow | undefined;
   if (!row) throw new AppError('NOT_FOUND', `Document ${id} does not exist.`, { id });
   return row;
 }
 
 export function getDocument(db: Database, id: number): DocumentDetail {
   const row = getDocumentRow(db, id);
-  const recipients = (db.prepare('SELECT name FROM document_recipients WHERE document_id = ? ORDER BY position').all(id) as { name: string }[]).map((r) => r.name);
-  const file = row.file_sha256 ? (db.prepare('SELECT size FROM files WHERE sha256 = ?').get(row.file_sha256) as { size: number } | undefined) : undefined;
+  const recipients = (prepared(db, 'SELECT name FROM document_recipients WHERE document_id = ? ORDER BY position').all(id) as { name: string }[]).map((r) => r.name);
+  const file = row.file_sha256 ? (prepared(db, 'SELECT size FROM files WHERE sha256 = ?').get(row.file_sha256) as { size: number } | undefined) : undefined;
   return {
     ...toSummary(row),
     signerPosition: row.signer_position,
@@ -184,9 +183,8 @@ export function filterClause(filters: DocumentFilters): { sql: string; params: R
 export function listDocuments(db: Database, filters: DocumentFilters, offset: number, limit: number): { total: number; items: DocumentSummary[] } {
   const where = filterClause(filters);
   const whereSql = where.sql ? `WHERE ${where.sql}` : '';
-  const total = (db.prepare(`SELECT count(*) AS n FROM documents d ${whereSql}`).get(where.params) as { n: number }).n;
-  const rows = db
-    .prepare(`SELECT ${SUMMARY_COLUMNS} FROM documents d ${whereSql} ORDER BY d.registered_at DESC, d.id DESC LIMIT @limit OFFSET @offset`)
+  const total = (prepared(db, `SELECT count(*) AS n FROM documents d ${whereSql}`).get(where.params) as { n: number }).n;
+  const rows = prepared(db, `SELECT ${SUMMARY_COLUMNS} FROM documents d ${whereSql} ORDER BY d.registered_at DESC, d.id DESC LIMIT @limit OFFSET @offset`)
     .all({ ...where.params, limit, offset }) as DocumentRow[];
   return { total, items: rows.map(toSummary) };
 }
@@ -227,13 +225,13 @@ export function updateDocument(db: Database, id: number, changes: DocumentChange
     changed.recipients = changes.recipients;
   }
   if (Object.keys(changed).length === 0) return;
-  db.prepare(`UPDATE documents SET ${[...sets, 'updated_at = @now'].join(', ')} WHERE id = @id`).run(params);
+  prepared(db, `UPDATE documents SET ${[...sets, 'updated_at = @now'].join(', ')} WHERE id = @id`).run(params);
   indexDocument(db, id);
   appendAudit(db, { actor, kind: 'updated', documentId: id, details: changed });
 }
 
 export function findDocumentByFile(db: Database, sha256: string): { id: number; direction: Direction; notation: string | null; subject: string } | undefined {
-  return db.prepare('SELECT id, direction, notation, subject FROM documents WHERE file_sha256 = ? ORDER BY id LIMIT 1').get(sha256) as
+  return prepared(db, 'SELECT id, direction, notation, subject FROM documents WHERE file_sha256 = ? ORDER BY id LIMIT 1').get(sha256) as
     | { id: number; direction: Direction; notation: string | null; subject: string }
     | undefined;
 }

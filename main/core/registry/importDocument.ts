@@ -4,6 +4,7 @@
 // and its audit entry and clears the journal. A crash before (4) commits leaves a pending blob
 // that the next start-up removes (sweepPendingFiles); after it, the document is complete.
 import type { Database } from '../storage/database.js';
+import { prepared } from '../storage/database.js';
 import { BlobStore, isProcessAlive, sha256Hex } from '../storage/blobStore.js';
 import { AppError } from '../../common/errors.js';
 import { toVnIso, vnYear } from '../../common/dates.js';
@@ -50,14 +51,14 @@ export async function importDocument(ctx: ImportContext, request: ImportRequest)
 
   const guess = guessMetadata(facts.text);
   const now = toVnIso();
-  ctx.db.prepare('INSERT OR IGNORE INTO pending_files (sha256, pid, started_at) VALUES (?, ?, ?)').run(sha256, process.pid, now);
+  prepared(ctx.db, 'INSERT OR IGNORE INTO pending_files (sha256, pid, started_at) VALUES (?, ?, ?)').run(sha256, process.pid, now);
   const blobExisted = ctx.blobs.has(sha256);
   try {
     ctx.blobs.put(bytes, sha256);
     ctx.beforeCommit?.();
     return ctx.db.transaction(() => {
       throwIfDuplicate(ctx.db, sha256, fileName);
-      ctx.db.prepare('INSERT OR IGNORE INTO files (sha256, size, media_type, stored_at) VALUES (?, ?, ?, ?)').run(sha256, bytes.length, 'application/pdf', now);
+      prepared(ctx.db, 'INSERT OR IGNORE INTO files (sha256, size, media_type, stored_at) VALUES (?, ?, ?, ?)').run(sha256, bytes.length, 'application/pdf', now);
       const id = insertDocument(
         ctx.db,
         {
@@ -80,11 +81,11 @@ export async function importDocument(ctx: ImportContext, request: ImportRequest)
         },
         ctx.actor,
       );
-      ctx.db.prepare('DELETE FROM pending_files WHERE sha256 = ? AND pid = ?').run(sha256, process.pid);
+      prepared(ctx.db, 'DELETE FROM pending_files WHERE sha256 = ? AND pid = ?').run(sha256, process.pid);
       return id;
     }).immediate();
   } catch (error) {
-    ctx.db.prepare('DELETE FROM pending_files WHERE sha256 = ? AND pid = ?').run(sha256, process.pid);
+    prepared(ctx.db, 'DELETE FROM pending_files WHERE sha256 = ? AND pid = ?').run(sha256, process.pid);
     if (!blobExisted && !isFileReferenced(ctx.db, sha256)) ctx.blobs.remove(sha256);
     throw error;
   }
@@ -103,7 +104,7 @@ function throwIfDuplicate(db: Database, sha256: string, fileName: string): void 
 }
 
 function isFileReferenced(db: Database, sha256: string): boolean {
-  return db.prepare('SELECT 1 FROM files WHERE sha256 = ?').get(sha256) !== undefined;
+  return prepared(db, 'SELECT 1 FROM files WHERE sha256 = ?').get(sha256) !== undefined;
 }
 
 /**
@@ -112,15 +113,15 @@ function isFileReferenced(db: Database, sha256: string): boolean {
  */
 export function sweepPendingFiles(db: Database, blobs: BlobStore): { removedBlobs: number; removedTemporary: number } {
   let removedBlobs = 0;
-  const pending = db.prepare('SELECT sha256, pid FROM pending_files').all() as { sha256: string; pid: number }[];
+  const pending = prepared(db, 'SELECT sha256, pid FROM pending_files').all() as { sha256: string; pid: number }[];
   for (const { sha256, pid } of pending) {
     if (isProcessAlive(pid)) continue;
-    const stillPending = db.prepare('SELECT 1 FROM pending_files WHERE sha256 = ? AND pid != ?').get(sha256, pid);
+    const stillPending = prepared(db, 'SELECT 1 FROM pending_files WHERE sha256 = ? AND pid != ?').get(sha256, pid);
     if (!isFileReferenced(db, sha256) && !stillPending) {
       blobs.remove(sha256);
       removedBlobs++;
     }
-    db.prepare('DELETE FROM pending_files WHERE sha256 = ? AND pid = ?').run(sha256, pid);
+    prepared(db, 'DELETE FROM pending_files WHERE sha256 = ? AND pid = ?').run(sha256, pid);
   }
   return { removedBlobs, removedTemporary: blobs.clearTemporaryFiles() };
 }

@@ -1,6 +1,7 @@
 // Sổ đăng ký: one register per agency, direction and year. Numbers restart on 1 January, so a
 // new year's register starts empty; it is created the first time a document enters it.
 import type { Database } from '../storage/database.js';
+import { prepared } from '../storage/database.js';
 import { localAgency } from './agency.js';
 
 export type Direction = 'in' | 'out';
@@ -21,20 +22,17 @@ export function registerName(direction: Direction, year: number, confidential: b
 
 export function ensureRegister(db: Database, direction: Direction, year: number, confidential = false): number {
   const agency = localAgency(db);
-  const existing = db
-    .prepare('SELECT id FROM registers WHERE agency_id = ? AND direction = ? AND year = ? AND confidential = ?')
+  const existing = prepared(db, 'SELECT id FROM registers WHERE agency_id = ? AND direction = ? AND year = ? AND confidential = ?')
     .get(agency.id, direction, year, confidential ? 1 : 0) as { id: number } | undefined;
   if (existing) return existing.id;
   return Number(
-    db
-      .prepare('INSERT INTO registers (agency_id, direction, year, confidential, name) VALUES (?, ?, ?, ?, ?)')
+    prepared(db, 'INSERT INTO registers (agency_id, direction, year, confidential, name) VALUES (?, ?, ?, ?, ?)')
       .run(agency.id, direction, year, confidential ? 1 : 0, registerName(direction, year, confidential)).lastInsertRowid,
   );
 }
 
 export function listRegisters(db: Database, year?: number): RegisterRow[] {
-  const rows = db
-    .prepare(
+  const rows = prepared(db, 
       `SELECT r.id, r.direction, r.year, r.confidential, r.name,
               (SELECT count(*) FROM documents d WHERE d.register_id = r.id) AS documentCount
          FROM registers r

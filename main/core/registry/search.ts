@@ -1,5 +1,6 @@
 // Tìm kiếm: ranked full-text search over the folded index (migration 0002), with the list's filters.
 import type { Database } from '../storage/database.js';
+import { prepared } from '../storage/database.js';
 import type { DocumentFilters, SearchHit } from '../../common/contract.js';
 import { foldVietnamese } from '../../common/fold.js';
 import { filterClause, listDocuments, SUMMARY_COLUMNS, toSummary, type DocumentRow } from './documents.js';
@@ -9,17 +10,28 @@ const MAX_TERMS = 12;
 const COUNT_CAP = 10_000;
 const SNIPPET_RADIUS = 70;
 
-/** Query terms, folded; each is matched as a prefix so that results come as the clerk types. */
+/** Query terms, folded and without repeats. */
 export function searchTerms(query: string): string[] {
   const terms = foldVietnamese(query).match(/[\p{L}\p{N}]+/gu) ?? [];
   return [...new Set(terms)].slice(0, MAX_TERMS);
 }
 
-/** An FTS5 MATCH expression: every term must appear, as a word or the start of one. */
+/**
+ * An FTS5 MATCH expression: every term must appear. The last term is matched as the start of a
+ * word, since the clerk may still be typing it; the others are whole words. A one-letter prefix
+ * would match a large part of the registry and tell nothing, so it is matched as a word.
+ */
 export function matchExpression(terms: string[]): string {
   // Quoting makes each term a literal string, so FTS5 operators typed by the user (AND, NEAR, ") mean nothing.
-  return terms.map((t) => `"${t}"*`).join(' ');
+  return terms.map((t, i) => (i === terms.length - 1 && t.length >= 2 ? `"${t}"*` : `"${t}"`)).join(' ');
 }
+
+/**
+ * How many of the newest matches are ranked. Ranking every match of a common word ("ubnd" hits
+ * most of a register) costs hundreds of milliseconds; the newest thousand are what a clerk looks
+ * for, and a query with fewer matches is ranked in full.
+ */
+const RANKED_CANDIDATES = 1000;
 
 export function searchDocuments(
   db: Database,
@@ -34,24 +46,51 @@ export function searchDocuments(
     return { total: page.total, capped: false, items: page.items.map((d) => ({ ...d, snippet: null })) };
   }
   const where = filterClause(filters);
-  const params = { ...where.params, match: matchExpression(terms), limit, offset, cap: COUNT_CAP };
+  const join = where.sql ? 'JOIN documents d ON d.id = f.rowid' : '';
   const extra = where.sql ? `AND ${where.sql}` : '';
-  const rows = db
-    .prepare(
-      `SELECT ${SUMMARY_COLUMNS}, t.text AS body
-         FROM documents_fts f
-         JOIN documents d ON d.id = f.rowid
-         LEFT JOIN document_texts t ON t.document_id = d.id
-        WHERE documents_fts MATCH @match ${extra}
-        ORDER BY f.rank, d.id DESC
-        LIMIT @limit OFFSET @offset`,
-    )
-    .all(params) as Array<DocumentRow & { body: string | null }>;
-  const countSql = where.sql
-    ? `SELECT count(*) AS n FROM (SELECT 1 FROM documents_fts f JOIN documents d ON d.id = f.rowid WHERE documents_fts MATCH @match ${extra} LIMIT @cap)`
-    : `SELECT count(*) AS n FROM (SELECT 1 FROM documents_fts WHERE documents_fts MATCH @match LIMIT @cap)`;
-  const total = offset === 0 && rows.length < limit ? rows.length : (db.prepare(countSql).get(params) as { n: number }).n;
-  return { total, capped: total >= COUNT_CAP, items: rows.map((r) => ({ ...toSummary(r), snippet: r.body ? bodySnippet(r.body, terms) : null })) };
+  const params = { ...where.params, match: matchExpression(terms) };
+
+  const candidates = prepared(
+    db,
+    `SELECT f.rowid AS id, bm25(documents_fts, 10.0, 8.0, 3.0, 3.0, 1.0) AS score
+       FROM documents_fts f ${join}
+      WHERE documents_fts MATCH @match ${extra}
+      ORDER BY f.rowid DESC LIMIT ${RANKED_CANDIDATES}`,
+  ).all(params) as { id: number; score: number }[];
+  const moreThanRanked = candidates.length === RANKED_CANDIDATES;
+  const oldestCandidate = candidates.at(-1)?.id ?? 0;
+  candidates.sort((a, b) => a.score - b.score || b.id - a.id);
+
+  let ids = candidates.slice(offset, offset + limit).map((c) => c.id);
+  if (moreThanRanked && offset + limit > RANKED_CANDIDATES) {
+    // Past the ranked head the other matches follow, newest first.
+    const restOffset = Math.max(0, offset - RANKED_CANDIDATES);
+    const restLimit = offset + limit - Math.max(offset, RANKED_CANDIDATES);
+    const rest = prepared(
+      db,
+      `SELECT f.rowid AS id FROM documents_fts f ${join}
+        WHERE documents_fts MATCH @match ${extra} AND f.rowid < @oldest
+        ORDER BY f.rowid DESC LIMIT @restLimit OFFSET @restOffset`,
+    ).all({ ...params, oldest: oldestCandidate, restLimit, restOffset }) as { id: number }[];
+    ids = ids.concat(rest.map((r) => r.id));
+  }
+
+  const total = moreThanRanked
+    ? (
+        prepared(db, `SELECT count(*) AS n FROM (SELECT 1 FROM documents_fts f ${join} WHERE documents_fts MATCH @match ${extra} LIMIT ${COUNT_CAP})`).get(params) as {
+          n: number;
+        }
+      ).n
+    : candidates.length;
+
+  const rows = ids.length
+    ? (prepared(db, `SELECT ${SUMMARY_COLUMNS}, t.text AS body FROM documents d LEFT JOIN document_texts t ON t.document_id = d.id WHERE d.id IN (SELECT value FROM json_each(?))`).all(
+        JSON.stringify(ids),
+      ) as Array<DocumentRow & { body: string | null }>)
+    : [];
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const items = ids.map((id) => byId.get(id)).filter((r): r is DocumentRow & { body: string | null } => r !== undefined);
+  return { total, capped: total >= COUNT_CAP, items: items.map((r) => ({ ...toSummary(r), snippet: r.body ? bodySnippet(r.body, terms) : null })) };
 }
 
 /** A short passage of the document's text around the first matched term, with its accents. */

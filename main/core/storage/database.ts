@@ -55,3 +55,17 @@ export function migrate(db: Database, target: number = SCHEMA_VERSION): void {
     }
   }).immediate();
 }
+
+const statementCache = new WeakMap<Database, Map<string, BetterSqlite3.Statement>>();
+
+/**
+ * A prepared statement, compiled once per database handle. Preparing anew on every call costs
+ * time and native memory that is only freed when the garbage collector gets to it.
+ */
+export function prepared(db: Database, sql: string): BetterSqlite3.Statement {
+  let cache = statementCache.get(db);
+  if (!cache) statementCache.set(db, (cache = new Map()));
+  let statement = cache.get(sql);
+  if (!statement) cache.set(sql, (statement = db.prepare(sql)));
+  return statement;
+}

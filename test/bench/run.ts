@@ -1,0 +1,22 @@
+// Benchmark runner: `npm run bench -- <name> [options]`. The result is one JSON object on
+// stdout; progress and details go to stderr, so `npm run bench -- registry > result.json` works.
+import { runRegistryBenchmark } from './registry.js';
+
+const BENCHMARKS: Record<string, (args: readonly string[]) => unknown> = {
+  registry: runRegistryBenchmark,
+};
+
+const [name, ...args] = process.argv.slice(2);
+const bench = name === undefined ? undefined : BENCHMARKS[name];
+if (!bench) {
+  const known = Object.keys(BENCHMARKS).join(', ');
+  console.error(name === undefined ? `usage: npm run bench -- <name> [options]; benchmarks: ${known}` : `unknown benchmark "${name}"; benchmarks: ${known}`);
+  process.exit(1);
+}
+try {
+  const result = await bench(args);
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+}
