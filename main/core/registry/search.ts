@@ -28,10 +28,10 @@ export function matchExpression(terms: string[]): string {
 
 /**
  * How many of the newest matches are ranked. Ranking every match of a common word ("ubnd" hits
- * most of a register) costs hundreds of milliseconds; the newest thousand are what a clerk looks
+ * most of a register) costs hundreds of milliseconds; the newest five hundred are what a clerk looks
  * for, and a query with fewer matches is ranked in full.
  */
-const RANKED_CANDIDATES = 1000;
+const RANKED_CANDIDATES = 500;
 
 export function searchDocuments(
   db: Database,
