@@ -76,3 +76,34 @@ test('query syntax typed by a user cannot break or widen the search', () => {
   assert.deepEqual(searchTerms('  '), []);
   assert.equal(searchDocuments(db, '   ', {}, 0, 10).total, 4, 'an empty query lists everything');
 });
+
+test('past the newest 500 ranked matches, paging goes on newest first without repeats or gaps', () => {
+  const db = openDatabase(path.join(tempDir(), 'many.sqlite'));
+  const ids: number[] = [];
+  db.transaction(() => {
+    for (let i = 0; i < 620; i++) {
+      // Every tenth one has the words in its trích yếu, the rest only in the text.
+      const inSubject = i % 10 === 0;
+      ids.push(
+        insertDocument(
+          db,
+          { direction: 'in', year: 2026, typeCode: 'BC', subject: inSubject ? `Báo cáo tháng ${i}` : `Văn bản ${i}`, bodyText: inSubject ? '' : `Nội dung báo cáo tháng ${i}`, state: 'received' },
+          't',
+        ),
+      );
+    }
+  })();
+  const seen: number[] = [];
+  for (let offset = 0; offset < 700; offset += 100) {
+    const page = searchDocuments(db, 'bao cao thang', {}, offset, 100);
+    assert.equal(page.total, 620);
+    seen.push(...page.items.map((h) => h.id));
+  }
+  assert.equal(seen.length, 620);
+  assert.equal(new Set(seen).size, 620, 'no document twice');
+  // Among the newest 500, trích yếu hits come first (newest first), then text-only hits.
+  const newest500 = ids.slice(-500);
+  const subjectHits = newest500.filter((id) => (id - ids[0]!) % 10 === 0).reverse();
+  assert.deepEqual(seen.slice(0, subjectHits.length), subjectHits);
+  assert.deepEqual(seen.slice(500), ids.slice(0, 120).reverse(), 'the older rest follows newest first');
+});

@@ -23,7 +23,11 @@ export function searchTerms(query: string): string[] {
  */
 export function matchExpression(terms: string[]): string {
   // Quoting makes each term a literal string, so FTS5 operators typed by the user (AND, NEAR, ") mean nothing.
-  return terms.map((t, i) => (i === terms.length - 1 && t.length >= 2 ? `"${t}"*` : `"${t}"`)).join(' ');
+  return terms.map((t, i) => (isPrefixTerm(terms, i) ? `"${t}"*` : `"${t}"`)).join(' ');
+}
+
+function isPrefixTerm(terms: string[], index: number): boolean {
+  return index === terms.length - 1 && terms[index]!.length >= 2;
 }
 
 /**
@@ -32,6 +36,42 @@ export function matchExpression(terms: string[]): string {
  * for, and a query with fewer matches is ranked in full.
  */
 const RANKED_CANDIDATES = 500;
+
+/**
+ * Where a term is found says how much the hit means: in the trích yếu most, then the notation,
+ * then the author or signer; a term found only in the PDF's text counts least. The weights are
+ * summed over the terms; ties go to the newer document.
+ */
+const WEIGHTS = { subject: 10, notation: 8, person: 3, body: 1 } as const;
+
+/** Whether `term` starts a word of `folded` (and ends one, unless it may be a prefix). */
+function wordMatcher(term: string, prefix: boolean): RegExp {
+  const escaped = term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(?<![\\p{L}\\p{N}])${escaped}${prefix ? '' : '(?![\\p{L}\\p{N}])'}`, 'u');
+}
+
+function rankCandidates(db: Database, ids: number[], terms: string[]): number[] {
+  const matchers = terms.map((t, i) => wordMatcher(t, isPrefixTerm(terms, i)));
+  const rows = prepared(db, 'SELECT id, subject, notation, author_agency, signer_name FROM documents WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(ids)) as {
+    id: number;
+    subject: string;
+    notation: string | null;
+    author_agency: string;
+    signer_name: string;
+  }[];
+  const scored = rows.map((r) => {
+    const subject = foldVietnamese(r.subject);
+    const notation = foldVietnamese(r.notation ?? '');
+    const person = foldVietnamese(`${r.author_agency} ${r.signer_name}`);
+    let score = 0;
+    for (const m of matchers) {
+      score += m.test(subject) ? WEIGHTS.subject : m.test(notation) ? WEIGHTS.notation : m.test(person) ? WEIGHTS.person : WEIGHTS.body;
+    }
+    return { id: r.id, score };
+  });
+  scored.sort((a, b) => b.score - a.score || b.id - a.id);
+  return scored.map((s) => s.id);
+}
 
 export function searchDocuments(
   db: Database,
@@ -50,18 +90,17 @@ export function searchDocuments(
   const extra = where.sql ? `AND ${where.sql}` : '';
   const params = { ...where.params, match: matchExpression(terms) };
 
-  const candidates = prepared(
-    db,
-    `SELECT f.rowid AS id, bm25(documents_fts, 10.0, 8.0, 3.0, 3.0, 1.0) AS score
-       FROM documents_fts f ${join}
-      WHERE documents_fts MATCH @match ${extra}
-      ORDER BY f.rowid DESC LIMIT ${RANKED_CANDIDATES}`,
-  ).all(params) as { id: number; score: number }[];
-  const moreThanRanked = candidates.length === RANKED_CANDIDATES;
-  const oldestCandidate = candidates.at(-1)?.id ?? 0;
-  candidates.sort((a, b) => a.score - b.score || b.id - a.id);
+  // Newest first is the order FTS5 walks its index in, so this stops after the first 500 matches.
+  const newest = (
+    prepared(db, `SELECT f.rowid AS id FROM documents_fts f ${join} WHERE documents_fts MATCH @match ${extra} ORDER BY f.rowid DESC LIMIT ${RANKED_CANDIDATES}`).all(params) as {
+      id: number;
+    }[]
+  ).map((r) => r.id);
+  const moreThanRanked = newest.length === RANKED_CANDIDATES;
+  const oldestCandidate = newest.at(-1) ?? 0;
+  const candidates = rankCandidates(db, newest, terms);
 
-  let ids = candidates.slice(offset, offset + limit).map((c) => c.id);
+  let ids = candidates.slice(offset, offset + limit);
   if (moreThanRanked && offset + limit > RANKED_CANDIDATES) {
     // Past the ranked head the other matches follow, newest first.
     const restOffset = Math.max(0, offset - RANKED_CANDIDATES);
@@ -100,8 +139,7 @@ export function bodySnippet(text: string, terms: string[]): string | null {
   let length = 0;
   // The longest term tells most about the passage wanted ("treo" rather than "co" in "treo co").
   for (const term of [...terms].sort((a, b) => b.length - a.length)) {
-    const re = new RegExp(`(?<![\\p{L}\\p{N}])${term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'u');
-    const m = re.exec(folded);
+    const m = wordMatcher(term, true).exec(folded);
     if (m) {
       (at = m.index), (length = term.length);
       break;

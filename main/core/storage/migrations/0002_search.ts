@@ -12,8 +12,6 @@ export function migrate0002Search(db: Database): void {
       prefix = '2 3',
       detail = column
     );
-    -- Column weights: a hit in the trích yếu or the notation matters more than one in the body.
-    INSERT INTO documents_fts (documents_fts, rank) VALUES ('rank', 'bm25(10.0, 8.0, 3.0, 3.0, 1.0)');
 
     CREATE TABLE document_texts (
       document_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
