@@ -1,14 +1,13 @@
 // One handler per contract method. Inputs arrive already parsed (invoke.ts); handlers only do
 // the work and throw AppError for anything the user can act on.
-import type { Core } from '../app/core.js';
+import type { CoreServices } from '../app/core.js';
 import type { Handlers } from './invoke.js';
-import { APP_VERSION } from '../app/core.js';
+import { APP_VERSION } from '../app/version.js';
 import { localAgency, updateLocalAgency } from '../registry/agency.js';
 import { listRegisters } from '../registry/registers.js';
-import { getDocument, getDocumentRow, listDocuments, updateDocument } from '../registry/documents.js';
+import { getDocument, getDocumentRow, listDocuments, toSummary, updateDocument } from '../registry/documents.js';
 import { searchDocuments } from '../registry/search.js';
 import { importDocument } from '../registry/importDocument.js';
-import { toSummary } from '../registry/documents.js';
 import { AppError } from '../../common/errors.js';
 
 /** Imports run one at a time: the duplicate check and the blob journal assume a single writer. */
@@ -21,7 +20,7 @@ function serialized() {
   };
 }
 
-export function createHandlers(core: Core, info: { shell: 'electron' | 'web'; schemaVersion: number }): Handlers {
+export function createHandlers(core: CoreServices, info: { shell: 'electron' | 'web'; schemaVersion: number }): Handlers {
   const maxImportBytes = () => core.settings.read().maxImportMegabytes * 1024 * 1024;
   const importQueue = serialized();
   return {

@@ -11,7 +11,6 @@ import { createHandlers } from '../api/handlers.js';
 import type { Handlers } from '../api/invoke.js';
 import { AppEvents } from './events.js';
 
-export const APP_VERSION = '0.1.0';
 
 export interface CoreOptions {
   dataDir: string;
@@ -21,15 +20,19 @@ export interface CoreOptions {
   actor?: string;
 }
 
-export interface Core {
+/** What the handlers work with: everything of the core but the handlers themselves. */
+export interface CoreServices {
   readonly dataDir: string;
   readonly db: Database;
   readonly blobs: BlobStore;
   readonly settings: SettingsStore;
   readonly events: AppEvents;
-  readonly handlers: Handlers;
   readonly actor: string;
   close(): void;
+}
+
+export interface Core extends CoreServices {
+  readonly handlers: Handlers;
 }
 
 export function databasePath(dataDir: string): string {
@@ -44,7 +47,7 @@ export function openCore(options: CoreOptions): Core {
   const settings = options.settings ?? createConfSettings(options.dataDir);
   const events = new AppEvents();
   const actor = options.actor ?? safeUserName();
-  const core: Omit<Core, 'handlers'> & { handlers?: Handlers } = {
+  const services: CoreServices = {
     dataDir: options.dataDir,
     db,
     blobs,
@@ -53,8 +56,7 @@ export function openCore(options: CoreOptions): Core {
     actor,
     close: () => db.close(),
   };
-  core.handlers = createHandlers(core as Core, { shell: options.shell === 'electron' ? 'electron' : 'web', schemaVersion: schemaVersion(db) });
-  return core as Core;
+  return { ...services, handlers: createHandlers(services, { shell: options.shell === 'electron' ? 'electron' : 'web', schemaVersion: schemaVersion(db) }) };
 }
 
 function safeUserName(): string {
