@@ -17,7 +17,7 @@ export const METHOD_NAMES = [
 ] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 
-export const EVENT_NAMES = ['documents.changed', 'import.progress', 'token.changed', 'sync.state'] as const;
+export const EVENT_NAMES = ['documents.changed'] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 
 export const IPC_CHANNEL_PREFIX = 'eoffice:';

@@ -147,11 +147,9 @@ export type SearchHit = z.infer<typeof SearchHit>;
 export type DocumentFilters = z.infer<typeof DocumentFilters>;
 
 /** Events pushed to the UI: over IPC (webContents.send) or the web host's server-sent events. */
+// Token and sync events join this list with the token and axis capabilities.
 export const events = {
   'documents.changed': z.object({ ids: z.array(Id) }),
-  'import.progress': z.object({ batchId: z.string(), done: z.number().int(), total: z.number().int(), fileName: z.string() }),
-  'token.changed': z.object({ slots: z.array(z.object({ slotId: z.string(), label: z.string(), present: z.boolean() })) }),
-  'sync.state': z.object({ state: z.enum(['offline', 'idle', 'syncing', 'error']), pending: z.number().int(), message: z.string().optional() }),
 } as const satisfies Record<EventName, z.ZodType>;
 export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;
 
