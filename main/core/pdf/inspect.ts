@@ -26,13 +26,18 @@ function indexOfAscii(bytes: Uint8Array, needle: string, from: number, to: numbe
   return -1;
 }
 
-export async function inspectPdf(bytes: Uint8Array, fileName: string): Promise<PdfFacts> {
+/** Empty, not a PDF at all, or cut short: the checks that need no parsing. */
+export function assertPdfFraming(bytes: Uint8Array, fileName: string): void {
   if (bytes.length === 0) throw new AppError('EMPTY_FILE', `${fileName} is empty.`, { fileName });
   if (indexOfAscii(bytes, '%PDF-', 0, HEADER_WINDOW) < 0) throw new AppError('NOT_PDF', `${fileName} is not a PDF file.`, { fileName });
   // A file cut short (an interrupted download or copy) has lost its last %%EOF marker.
   if (indexOfAscii(bytes, '%%EOF', bytes.length - TAIL_WINDOW, bytes.length) < 0) {
     throw new AppError('TRUNCATED_PDF', `${fileName} is incomplete: the end of the PDF is missing.`, { fileName });
   }
+}
+
+export async function inspectPdf(bytes: Uint8Array, fileName: string): Promise<PdfFacts> {
+  assertPdfFraming(bytes, fileName);
   let doc: Awaited<ReturnType<typeof pdfjs.getDocument>['promise']>;
   try {
     // pdf.js may detach the buffer it is given, and refuses Node Buffers: give it a plain copy.

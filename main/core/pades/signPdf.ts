@@ -1,0 +1,224 @@
+// Signs a PDF as a PAdES baseline signature (ETSI EN 319 142-1), always as an incremental
+// update. The steps: read the document (pdf-lib, read only), add a signature field and its
+// widget to the page, append the new objects with a /Contents placeholder, hash the two byte
+// ranges around the placeholder, ask the key for a CMS signature over that hash and write it
+// into the placeholder. The signed file is the original bytes followed by the appended part.
+import fs from 'node:fs';
+import path from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
+import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRef, PDFString, type PDFObject } from 'pdf-lib';
+import { AppError } from '../../common/errors.js';
+import { assertPdfFraming } from '../pdf/inspect.js';
+import type { SigningKey } from '../token/signingKey.js';
+import { buildSignedData } from './cms.js';
+import { incrementalSection, readTrailer, type NewObject, type TrailerFacts } from './incremental.js';
+
+export interface SignatureAppearanceStream {
+  /** 1-based page number. */
+  page: number;
+  /** [x, y, width, height] in PDF points from the page's lower-left corner. */
+  rect: [number, number, number, number];
+  /** Builds the appearance form XObject's content (and resources) for a box of that size. */
+  draw(doc: PDFDocument, width: number, height: number): { content: Uint8Array; resources: PDFDict };
+}
+
+export interface SignPdfOptions {
+  key: SigningKey;
+  /** When the signature is made; goes in /M (the CMS carries no signing-time, as B-B requires). */
+  signingTime?: Date;
+  reason?: string;
+  location?: string;
+  /** A visible appearance; without it the signature is invisible (a zero-size widget). */
+  appearance?: SignatureAppearanceStream;
+  /** Bytes reserved for the CMS: room for a long chain and a timestamp token. */
+  reservedBytes?: number;
+  fileName?: string;
+}
+
+export const DEFAULT_RESERVED_BYTES = 24_000;
+const BYTE_RANGE_PLACEHOLDER = '/ByteRange [0 /********** /********** /**********]';
+
+/** The signed document in two parts, so that a large original is not copied in memory. */
+export interface SignedPdf {
+  original: Uint8Array;
+  appended: Uint8Array;
+}
+
+function pdfDate(instant: Date): string {
+  // Official time is UTC+07:00 all year.
+  const t = new Date(instant.getTime() + 7 * 3600_000);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `D:${t.getUTCFullYear()}${p(t.getUTCMonth() + 1)}${p(t.getUTCDate())}${p(t.getUTCHours())}${p(t.getUTCMinutes())}${p(t.getUTCSeconds())}+07'00'`;
+}
+
+function textString(text: string): string {
+  return PDFHexString.fromText(text).toString();
+}
+
+async function loadForSigning(bytes: Uint8Array, fileName: string): Promise<{ doc: PDFDocument; trailer: TrailerFacts }> {
+  assertPdfFraming(bytes, fileName);
+  const trailer = readTrailer(bytes);
+  if (trailer.encrypted) throw new AppError('ENCRYPTED_PDF', `${fileName} is encrypted and cannot be signed.`, { fileName });
+  try {
+    return { doc: await PDFDocument.load(bytes, { updateMetadata: false, throwOnInvalidObject: false }), trailer };
+  } catch (error) {
+    throw new AppError('DAMAGED_PDF', `${fileName} cannot be read as a PDF (${(error as Error).message}).`, { fileName });
+  }
+}
+
+/** An array entry that is either inline or an indirect array object, with the new item appended. */
+function appendToArray(doc: PDFDocument, holder: PDFDict, key: string, item: PDFObject, changed: NewObject[]): void {
+  const value = holder.get(PDFName.of(key));
+  if (value instanceof PDFRef) {
+    const array = doc.context.lookup(value, PDFArray).clone(doc.context);
+    array.push(item);
+    changed.push({ num: value.objectNumber, gen: value.generationNumber, body: array });
+    return;
+  }
+  const array = value instanceof PDFArray ? value.clone(doc.context) : doc.context.obj([]);
+  array.push(item);
+  holder.set(PDFName.of(key), array);
+}
+
+/**
+ * Names of the top-level form fields. Read by hand: pdf-lib's getForm() would create an
+ * AcroForm object in the document as a side effect, which must not happen to a file being
+ * updated incrementally.
+ */
+function existingFieldNames(doc: PDFDocument): Set<string> {
+  const names = new Set<string>();
+  const acroForm = doc.catalog.lookup(PDFName.of('AcroForm'));
+  if (!(acroForm instanceof PDFDict)) return names;
+  const fields = acroForm.lookup(PDFName.of('Fields'));
+  if (!(fields instanceof PDFArray)) return names;
+  for (let i = 0; i < fields.size(); i++) {
+    const field = fields.lookup(i);
+    const name = field instanceof PDFDict ? field.lookup(PDFName.of('T')) : undefined;
+    if (name instanceof PDFString || name instanceof PDFHexString) names.add(name.decodeText());
+  }
+  return names;
+}
+
+export async function signPdf(original: Uint8Array, options: SignPdfOptions): Promise<SignedPdf> {
+  const fileName = options.fileName ?? 'document.pdf';
+  const { doc, trailer } = await loadForSigning(original, fileName);
+  let next = Math.max(trailer.size, doc.context.largestObjectNumber + 1);
+  const allocate = () => next++;
+  const changed: NewObject[] = [];
+
+  const pages = doc.getPages();
+  const pageIndex = (options.appearance?.page ?? 1) - 1;
+  const page = pages[pageIndex];
+  if (!page) throw new AppError('INVALID_INPUT', `${fileName} has no page ${pageIndex + 1} (it has ${pages.length}).`, { fileName });
+
+  const sigNum = allocate();
+  const widgetNum = allocate();
+  const apNum = allocate();
+  const names = existingFieldNames(doc);
+  let fieldName = 'Signature1';
+  for (let i = 2; names.has(fieldName); i++) fieldName = `Signature${i}`;
+
+  // The signature dictionary is written by hand so that the placeholders sit at known places.
+  const reserved = options.reservedBytes ?? DEFAULT_RESERVED_BYTES;
+  const sigDict =
+    `<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached ${BYTE_RANGE_PLACEHOLDER} ` +
+    `/Contents <${'0'.repeat(reserved * 2)}> /M (${pdfDate(options.signingTime ?? new Date())})` +
+    (options.reason ? ` /Reason ${textString(options.reason)}` : '') +
+    (options.location ? ` /Location ${textString(options.location)}` : '') +
+    ' >>';
+  changed.push({ num: sigNum, body: new TextEncoder().encode(sigDict) });
+
+  const [x, y, w, h] = options.appearance?.rect ?? [0, 0, 0, 0];
+  const drawn = options.appearance ? options.appearance.draw(doc, w, h) : { content: new Uint8Array(), resources: doc.context.obj({}) };
+  const apStream = doc.context.stream(drawn.content, { Type: 'XObject', Subtype: 'Form', BBox: [0, 0, w, h], Resources: drawn.resources });
+  changed.push({ num: apNum, body: apStream });
+
+  const widget = doc.context.obj({
+    Type: 'Annot',
+    Subtype: 'Widget',
+    FT: 'Sig',
+    T: PDFHexString.fromText(fieldName),
+    V: PDFRef.of(sigNum),
+    F: 132, // Print + Locked: the appearance prints and cannot be moved
+    Rect: [x, y, x + w, y + h],
+    P: page.ref,
+    AP: { N: PDFRef.of(apNum) },
+  });
+  changed.push({ num: widgetNum, body: widget });
+
+  const pageDict = page.node.clone(doc.context);
+  appendToArray(doc, pageDict, 'Annots', PDFRef.of(widgetNum), changed);
+  if (!changed.some((c) => c.num === page.ref.objectNumber)) changed.push({ num: page.ref.objectNumber, gen: page.ref.generationNumber, body: pageDict });
+
+  const catalogRef = doc.context.trailerInfo.Root as PDFRef;
+  const acroFormValue = doc.catalog.get(PDFName.of('AcroForm'));
+  if (acroFormValue instanceof PDFRef) {
+    const acroForm = doc.context.lookup(acroFormValue, PDFDict).clone(doc.context);
+    appendToArray(doc, acroForm, 'Fields', PDFRef.of(widgetNum), changed);
+    acroForm.set(PDFName.of('SigFlags'), PDFNumber.of(3));
+    changed.push({ num: acroFormValue.objectNumber, gen: acroFormValue.generationNumber, body: acroForm });
+  } else {
+    const catalog = doc.catalog.clone(doc.context);
+    const acroForm = acroFormValue instanceof PDFDict ? acroFormValue.clone(doc.context) : doc.context.obj({});
+    appendToArray(doc, acroForm, 'Fields', PDFRef.of(widgetNum), changed);
+    acroForm.set(PDFName.of('SigFlags'), PDFNumber.of(3));
+    catalog.set(PDFName.of('AcroForm'), acroForm);
+    changed.push({ num: catalogRef.objectNumber, gen: catalogRef.generationNumber, body: catalog });
+  }
+
+  const { bytes: appended, objectOffsets } = incrementalSection(original, trailer, changed);
+  const sigObjectAt = objectOffsets.get(sigNum)! - original.length;
+  const latin1 = new TextDecoder('latin1');
+  const sigText = latin1.decode(appended.subarray(sigObjectAt, sigObjectAt + sigDict.length + 64));
+  const contentsStart = original.length + sigObjectAt + sigText.indexOf('/Contents <') + '/Contents '.length;
+  const contentsEnd = contentsStart + reserved * 2 + 2;
+  const total = original.length + appended.length;
+  const byteRange = `/ByteRange [0 ${contentsStart} ${contentsEnd} ${total - contentsEnd}]`.padEnd(BYTE_RANGE_PLACEHOLDER.length, ' ');
+  const byteRangeAt = sigObjectAt + sigText.indexOf(BYTE_RANGE_PLACEHOLDER);
+  appended.set(new TextEncoder().encode(byteRange), byteRangeAt);
+
+  const digest = createHash('sha256')
+    .update(original)
+    .update(appended.subarray(0, contentsStart - original.length))
+    .update(appended.subarray(contentsEnd - original.length))
+    .digest();
+  const cms = await buildSignedData(options.key, new Uint8Array(digest));
+  if (cms.length > reserved) {
+    throw new AppError('INTERNAL', `The signature (${cms.length} bytes) does not fit the ${reserved} bytes reserved for it.`);
+  }
+  appended.set(new TextEncoder().encode(Buffer.from(cms).toString('hex')), contentsStart - original.length + 1);
+  return { original, appended };
+}
+
+/**
+ * Signs `inputPath` into `outputPath`. The output appears whole or not at all (temporary file,
+ * fsync, rename); the input is only read.
+ */
+export async function signPdfFile(inputPath: string, outputPath: string, options: Omit<SignPdfOptions, 'fileName'>): Promise<void> {
+  if (path.resolve(inputPath) === path.resolve(outputPath)) {
+    throw new AppError('INVALID_INPUT', 'The signed copy must be written to another file than the original.');
+  }
+  const original = new Uint8Array(fs.readFileSync(inputPath));
+  const signed = await signPdf(original, { ...options, fileName: path.basename(inputPath) });
+  const tmp = path.join(path.dirname(outputPath), `.${path.basename(outputPath)}.${process.pid}.${randomBytes(4).toString('hex')}.part`);
+  const fd = fs.openSync(tmp, 'wx', 0o644);
+  try {
+    writeAll(fd, signed.original);
+    writeAll(fd, signed.appended);
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    fs.renameSync(tmp, outputPath);
+  } catch (error) {
+    try {
+      fs.closeSync(fd);
+    } catch {
+      /* already closed */
+    }
+    fs.rmSync(tmp, { force: true });
+    throw error;
+  }
+}
+
+function writeAll(fd: number, bytes: Uint8Array): void {
+  for (let written = 0; written < bytes.length; ) written += fs.writeSync(fd, bytes, written, bytes.length - written);
+}
