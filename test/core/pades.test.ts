@@ -14,6 +14,8 @@ import { createTestCa, type TestCa } from '../support/testCa.js';
 import { fileSigningKey } from '../support/fileKey.js';
 import { nssTrusting, pdfsig, qpdfCheck } from '../support/pdfsig.js';
 import { interopPdf, listFiles, tempDir } from '../support/fixtures.js';
+import { sealImage, signatureImage } from '../support/png.js';
+import type { AppearanceSpec } from '../../main/core/pades/appearance.js';
 import type { SigningKey } from '../../main/core/token/signingKey.js';
 
 let ca: TestCa;
@@ -131,3 +133,65 @@ test('bad inputs get a clear error and leave no output file', async () => {
   await assert.rejects(signPdfFile(base, base, { key: signer }), /another file/);
   assert.deepEqual(listFiles(dir).filter((f) => f.startsWith('out') || f.includes('.part')), [], 'no output, not even a partial one');
 });
+
+/** Pixels of page 1 rendered by poppler (pdftoppm), as [r, g, b] rows, for checking appearances. */
+function renderPage(file: string, dpi = 50): { width: number; height: number; pixel(x: number, y: number): [number, number, number] } {
+  const out = path.join(tempDir('eoffice-render-'), 'page');
+  execFileSync('pdftoppm', ['-r', String(dpi), '-f', '1', '-l', '1', '-singlefile', file, out]);
+  const ppm = fs.readFileSync(`${out}.ppm`);
+  const header = /^P6\s+(\d+)\s+(\d+)\s+255\s/.exec(ppm.subarray(0, 40).toString('latin1'))!;
+  const [width, height] = [Number(header[1]), Number(header[2])];
+  const data = ppm.subarray(header[0].length);
+  return { width, height, pixel: (x, y) => [data[(y * width + x) * 3]!, data[(y * width + x) * 3 + 1]!, data[(y * width + x) * 3 + 2]!] };
+}
+
+function countPixels(file: string, match: (r: number, g: number, b: number) => boolean): number {
+  const page = renderPage(file);
+  let n = 0;
+  for (let y = 0; y < page.height; y++) for (let x = 0; x < page.width; x++) if (match(...page.pixel(x, y))) n++;
+  return n;
+}
+
+test('Decree 30 appearances: the signer’s blue signature, then the agency’s red seal with its name and time, both valid', async () => {
+  const input = await makePdf('visible.pdf', { objectStreams: false, pages: 1 });
+  const withSigner = path.join(work, 'visible.signer.pdf');
+  await signPdfFile(input, withSigner, {
+    key: signer,
+    appearance: { kind: 'signer', page: 1, rect: [330, 120, 180, 72], image: signatureImage(), lines: ['Nguyễn Văn An'] },
+  });
+  const withAgency = path.join(work, 'visible.agency.pdf');
+  // The seal covers about a third of the signature image, on its left.
+  await signPdfFile(withSigner, withAgency, { key: agency, appearance: { kind: 'agency', page: 1, rect: [290, 110, 200, 90], sealImage: sealImage(), agencyName: 'UBND xã Thử Nghiệm' } });
+  const signatures = pdfsig(withAgency, nss);
+  assert.deepEqual(signatures.map((s) => s.validation), ['Signature is Valid.', 'Signature is Valid.']);
+  assert.equal(qpdfCheck(withAgency).status, 0);
+  assert.ok(countPixels(withSigner, (r, g, b) => b > 150 && r < 100 && g < 120) > 20, 'the blue signature is drawn');
+  assert.ok(countPixels(withAgency, (r, g, b) => r > 180 && g < 80 && b < 80) > 20, 'the red seal is drawn');
+  const text = execFileSync('pdftotext', ['-layout', withAgency, '-'], { encoding: 'utf8' });
+  assert.match(text, /Ký bởi: UBND xã Thử Nghiệm/, 'Vietnamese text is embedded correctly (a subset of Tinos)');
+  assert.match(text, /Thời gian ký: \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+07:00/);
+  assert.match(text, /Nguyễn Văn An/);
+});
+
+test('an attachment’s agency signature sits at the top right of page 1, with no image', async () => {
+  const input = await makePdf('attachment.pdf', { objectStreams: true, pages: 2 });
+  const output = await signAndVerifyWith(input, { kind: 'attachment', agencyName: 'UBND xã Thử Nghiệm', mainNotation: '05/UBND-VP' });
+  // pdftotext -bbox gives each word's box in points from the top-left corner of the page.
+  const html = execFileSync('pdftotext', ['-f', '1', '-l', '1', '-bbox', output, '-'], { encoding: 'utf8' });
+  const word = /<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>05\/UBND-VP<\/word>/.exec(html);
+  assert.ok(word, 'the main document’s notation is shown');
+  assert.ok(Number(word[1]) > 595 / 2, 'on the right half');
+  assert.ok(Number(word[2]) < 100, 'at the top');
+  const fonts = execFileSync('pdffonts', [output], { encoding: 'utf8' });
+  assert.match(fonts, /Tinos\S*\s+CID TrueType\s+Identity-H\s+yes/, 'Tinos is embedded');
+  // The whole Tinos file is ~500 kB; only the glyphs used are embedded (pdf-lib names subsets without the ABCDEF+ tag).
+  assert.ok(fs.statSync(output).size - fs.statSync(input).size < 100_000, 'as a subset');
+});
+
+async function signAndVerifyWith(input: string, appearance: AppearanceSpec): Promise<string> {
+  const output = `${input}.signed.pdf`;
+  await signPdfFile(input, output, { key: agency, appearance });
+  assert.equal(pdfsig(output, nss)[0]!.validation, 'Signature is Valid.');
+  assert.equal(qpdfCheck(output).status, 0);
+  return output;
+}

@@ -11,16 +11,8 @@ import { AppError } from '../../common/errors.js';
 import { assertPdfFraming } from '../pdf/inspect.js';
 import type { SigningKey } from '../token/signingKey.js';
 import { buildSignedData } from './cms.js';
+import { placeAppearance, type AppearanceSpec } from './appearance.js';
 import { incrementalSection, readTrailer, type NewObject, type TrailerFacts } from './incremental.js';
-
-export interface SignatureAppearanceStream {
-  /** 1-based page number. */
-  page: number;
-  /** [x, y, width, height] in PDF points from the page's lower-left corner. */
-  rect: [number, number, number, number];
-  /** Builds the appearance form XObject's content (and resources) for a box of that size. */
-  draw(doc: PDFDocument, width: number, height: number): { content: Uint8Array; resources: PDFDict };
-}
 
 export interface SignPdfOptions {
   key: SigningKey;
@@ -28,8 +20,8 @@ export interface SignPdfOptions {
   signingTime?: Date;
   reason?: string;
   location?: string;
-  /** A visible appearance; without it the signature is invisible (a zero-size widget). */
-  appearance?: SignatureAppearanceStream;
+  /** What the signature looks like on the page; invisible by default. */
+  appearance?: AppearanceSpec;
   /** Bytes reserved for the CMS: room for a long chain and a timestamp token. */
   reservedBytes?: number;
   fileName?: string;
@@ -102,18 +94,20 @@ function existingFieldNames(doc: PDFDocument): Set<string> {
 export async function signPdf(original: Uint8Array, options: SignPdfOptions): Promise<SignedPdf> {
   const fileName = options.fileName ?? 'document.pdf';
   const { doc, trailer } = await loadForSigning(original, fileName);
-  let next = Math.max(trailer.size, doc.context.largestObjectNumber + 1);
-  const allocate = () => next++;
+  const signingTime = options.signingTime ?? new Date();
+  // New objects, whether made here or by pdf-lib (fonts, images), are numbered after every
+  // number the file has used, and all of them go into the update.
+  doc.context.largestObjectNumber = Math.max(trailer.size - 1, doc.context.largestObjectNumber);
+  const firstNew = doc.context.largestObjectNumber + 1;
   const changed: NewObject[] = [];
 
+  const placed = placeAppearance(options.appearance ?? { kind: 'invisible' }, signingTime);
   const pages = doc.getPages();
-  const pageIndex = (options.appearance?.page ?? 1) - 1;
+  const pageIndex = (placed?.page ?? 1) - 1;
   const page = pages[pageIndex];
   if (!page) throw new AppError('INVALID_INPUT', `${fileName} has no page ${pageIndex + 1} (it has ${pages.length}).`, { fileName });
 
-  const sigNum = allocate();
-  const widgetNum = allocate();
-  const apNum = allocate();
+  const sigRef = doc.context.nextRef();
   const names = existingFieldNames(doc);
   let fieldName = 'Signature1';
   for (let i = 2; names.has(fieldName); i++) fieldName = `Signature${i}`;
@@ -122,52 +116,63 @@ export async function signPdf(original: Uint8Array, options: SignPdfOptions): Pr
   const reserved = options.reservedBytes ?? DEFAULT_RESERVED_BYTES;
   const sigDict =
     `<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached ${BYTE_RANGE_PLACEHOLDER} ` +
-    `/Contents <${'0'.repeat(reserved * 2)}> /M (${pdfDate(options.signingTime ?? new Date())})` +
+    `/Contents <${'0'.repeat(reserved * 2)}> /M (${pdfDate(signingTime)})` +
     (options.reason ? ` /Reason ${textString(options.reason)}` : '') +
     (options.location ? ` /Location ${textString(options.location)}` : '') +
     ' >>';
-  changed.push({ num: sigNum, body: new TextEncoder().encode(sigDict) });
+  changed.push({ num: sigRef.objectNumber, body: new TextEncoder().encode(sigDict) });
 
-  const [x, y, w, h] = options.appearance?.rect ?? [0, 0, 0, 0];
-  const drawn = options.appearance ? options.appearance.draw(doc, w, h) : { content: new Uint8Array(), resources: doc.context.obj({}) };
-  const apStream = doc.context.stream(drawn.content, { Type: 'XObject', Subtype: 'Form', BBox: [0, 0, w, h], Resources: drawn.resources });
-  changed.push({ num: apNum, body: apStream });
-
-  const widget = doc.context.obj({
-    Type: 'Annot',
-    Subtype: 'Widget',
-    FT: 'Sig',
-    T: PDFHexString.fromText(fieldName),
-    V: PDFRef.of(sigNum),
-    F: 132, // Print + Locked: the appearance prints and cannot be moved
-    Rect: [x, y, x + w, y + h],
-    P: page.ref,
-    AP: { N: PDFRef.of(apNum) },
+  const { width: pageWidth, height: pageHeight } = page.getSize();
+  const [x, y, w, h] = placed ? placed.rect(pageWidth, pageHeight) : [0, 0, 0, 0];
+  const drawn = placed ? await placed.draw(doc, w, h) : { operators: [], fonts: {}, images: {} };
+  const resources = doc.context.obj({
+    Font: Object.fromEntries(Object.entries(drawn.fonts).map(([name, font]) => [name, font.ref])),
+    XObject: Object.fromEntries(Object.entries(drawn.images).map(([name, image]) => [name, image.ref])),
   });
-  changed.push({ num: widgetNum, body: widget });
+  const content = new TextEncoder().encode(drawn.operators.map((op) => op.toString()).join('\n'));
+  const apRef = doc.context.register(doc.context.stream(content, { Type: 'XObject', Subtype: 'Form', BBox: [0, 0, w, h], Resources: resources }));
+
+  const widgetRef = doc.context.register(
+    doc.context.obj({
+      Type: 'Annot',
+      Subtype: 'Widget',
+      FT: 'Sig',
+      T: PDFHexString.fromText(fieldName),
+      V: sigRef,
+      F: 132, // Print + Locked: the appearance prints and cannot be moved
+      Rect: [x, y, x + w, y + h],
+      P: page.ref,
+      AP: { N: apRef },
+    }),
+  );
+  // Fonts and images are written out (subset, compressed) only when flushed.
+  await doc.flush();
+  for (const [ref, object] of doc.context.enumerateIndirectObjects()) {
+    if (ref.objectNumber >= firstNew && ref !== sigRef) changed.push({ num: ref.objectNumber, body: object });
+  }
 
   const pageDict = page.node.clone(doc.context);
-  appendToArray(doc, pageDict, 'Annots', PDFRef.of(widgetNum), changed);
+  appendToArray(doc, pageDict, 'Annots', widgetRef, changed);
   if (!changed.some((c) => c.num === page.ref.objectNumber)) changed.push({ num: page.ref.objectNumber, gen: page.ref.generationNumber, body: pageDict });
 
   const catalogRef = doc.context.trailerInfo.Root as PDFRef;
   const acroFormValue = doc.catalog.get(PDFName.of('AcroForm'));
   if (acroFormValue instanceof PDFRef) {
     const acroForm = doc.context.lookup(acroFormValue, PDFDict).clone(doc.context);
-    appendToArray(doc, acroForm, 'Fields', PDFRef.of(widgetNum), changed);
+    appendToArray(doc, acroForm, 'Fields', widgetRef, changed);
     acroForm.set(PDFName.of('SigFlags'), PDFNumber.of(3));
     changed.push({ num: acroFormValue.objectNumber, gen: acroFormValue.generationNumber, body: acroForm });
   } else {
     const catalog = doc.catalog.clone(doc.context);
     const acroForm = acroFormValue instanceof PDFDict ? acroFormValue.clone(doc.context) : doc.context.obj({});
-    appendToArray(doc, acroForm, 'Fields', PDFRef.of(widgetNum), changed);
+    appendToArray(doc, acroForm, 'Fields', widgetRef, changed);
     acroForm.set(PDFName.of('SigFlags'), PDFNumber.of(3));
     catalog.set(PDFName.of('AcroForm'), acroForm);
     changed.push({ num: catalogRef.objectNumber, gen: catalogRef.generationNumber, body: catalog });
   }
 
   const { bytes: appended, objectOffsets } = incrementalSection(original, trailer, changed);
-  const sigObjectAt = objectOffsets.get(sigNum)! - original.length;
+  const sigObjectAt = objectOffsets.get(sigRef.objectNumber)! - original.length;
   const latin1 = new TextDecoder('latin1');
   const sigText = latin1.decode(appended.subarray(sigObjectAt, sigObjectAt + sigDict.length + 64));
   const contentsStart = original.length + sigObjectAt + sigText.indexOf('/Contents <') + '/Contents '.length;
