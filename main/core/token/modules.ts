@@ -219,7 +219,7 @@ const loaded = new Map<string, ModuleEntry>();
 /**
  * Loads a PKCS#11 module and initialises it. Loading the same file again returns the same module
  * (counted; each use calls release()). Failures are AppErrors naming the file and the reason:
- * details.reason is MODULE_MISSING, MODULE_WRONG_ARCH, MODULE_WRONG_PLATFORM,
+ * the code is MODULE_MISSING, MODULE_WRONG_ARCH, MODULE_WRONG_PLATFORM,
  * MODULE_NOT_PKCS11 or MODULE_LOAD_FAILED.
  */
 export function loadModule(modulePath: string): LoadedModule {
@@ -229,20 +229,16 @@ export function loadModule(modulePath: string): LoadedModule {
     realPath = fs.realpathSync(modulePath);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') {
-      throw new AppError('NOT_FOUND', `The token module ${name} was not found at ${modulePath}; install the CA's middleware or correct the path.`, {
-        reason: 'MODULE_MISSING',
-        module: name,
+      throw new AppError('MODULE_MISSING', `The token module ${name} was not found at ${modulePath}; install the CA's middleware or correct the path.`, { module: name,
         path: modulePath,
       });
     }
-    throw new AppError('INTERNAL', `The token module ${name} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unknown error'}).`, {
-      reason: 'MODULE_LOAD_FAILED',
-      module: name,
+    throw new AppError('MODULE_LOAD_FAILED', `The token module ${name} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unknown error'}).`, { module: name,
       path: modulePath,
     });
   }
   if (!fs.statSync(realPath).isFile()) {
-    throw new AppError('INVALID_INPUT', `${name} is not a PKCS#11 token module (it is a folder).`, { reason: 'MODULE_NOT_PKCS11', module: name, path: modulePath });
+    throw new AppError('MODULE_NOT_PKCS11', `${name} is not a PKCS#11 token module (it is a folder).`, { module: name, path: modulePath });
   }
   const existing = loaded.get(realPath);
   if (existing) {
@@ -251,7 +247,7 @@ export function loadModule(modulePath: string): LoadedModule {
   }
 
   const problem = architectureProblem(modulePath, inspectModuleBinary(realPath));
-  if (problem) throw new AppError('INVALID_INPUT', problem.message, { reason: problem.reason, module: name, path: modulePath });
+  if (problem) throw new AppError(problem.reason, problem.message, { module: name, path: modulePath });
 
   const { PKCS11 } = pkcs11js();
   const pkcs11 = new PKCS11();
@@ -270,9 +266,7 @@ export function loadModule(modulePath: string): LoadedModule {
       ownsInitialization = false;
     } else {
       closeQuietly(pkcs11);
-      throw new AppError('INTERNAL', `The token module ${name} loaded but failed to start (${pkcs11ErrorName(error)}); reinstall the CA's middleware.`, {
-        reason: 'MODULE_LOAD_FAILED',
-        module: name,
+      throw new AppError('MODULE_LOAD_FAILED', `The token module ${name} loaded but failed to start (${pkcs11ErrorName(error)}); reinstall the CA's middleware.`, { module: name,
         path: modulePath,
         pkcs11: pkcs11ErrorName(error),
       });
@@ -342,25 +336,18 @@ function loadFailure(modulePath: string, error: unknown): AppError {
   const details = { module: name, path: modulePath };
   // Loaded, but no C_GetFunctionList (ERROR_PROC_NOT_FOUND on Windows): some other library.
   if (/C_GetFunctionList|Win32 error 127\b/.test(message)) {
-    return new AppError('INVALID_INPUT', `${name} is not a PKCS#11 token module (it has no C_GetFunctionList); choose the CA's PKCS#11 library.`, {
-      reason: 'MODULE_NOT_PKCS11',
-      ...details,
-    });
+    return new AppError('MODULE_NOT_PKCS11', `${name} is not a PKCS#11 token module (it has no C_GetFunctionList); choose the CA's PKCS#11 library.`, details);
   }
   // Not a loadable library at all (a text file, a truncated download, an installer).
   if (/invalid ELF header|file too short|not a mach-o file|slice is not valid|Win32 error 193\b/i.test(message)) {
-    return new AppError('INVALID_INPUT', `${name} is not a PKCS#11 token module (not a loadable library).`, { reason: 'MODULE_NOT_PKCS11', ...details });
+    return new AppError('MODULE_NOT_PKCS11', `${name} is not a PKCS#11 token module (not a loadable library).`, details);
   }
   // ERROR_MOD_NOT_FOUND for a file that exists: a DLL it depends on is missing.
   if (/Win32 error 126\b/.test(message)) {
-    return new AppError('INTERNAL', `The token module ${name} could not be loaded: a library it needs is missing; reinstall the CA's middleware.`, {
-      reason: 'MODULE_LOAD_FAILED',
-      ...details,
+    return new AppError('MODULE_LOAD_FAILED', `The token module ${name} could not be loaded: a library it needs is missing; reinstall the CA's middleware.`, { ...details,
     });
   }
   const why = message.split('\n')[0]?.replace(modulePath, name).trim() || 'unknown error';
-  return new AppError('INTERNAL', `The token module ${name} could not be loaded (${why}); reinstall the CA's middleware.`, {
-    reason: 'MODULE_LOAD_FAILED',
-    ...details,
+  return new AppError('MODULE_LOAD_FAILED', `The token module ${name} could not be loaded (${why}); reinstall the CA's middleware.`, { ...details,
   });
 }

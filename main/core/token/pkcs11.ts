@@ -152,51 +152,43 @@ export function tokenError(error: unknown, doing: string): AppError {
   const code = pkcs11ErrorCode(error);
   const pkcs11 = pkcs11ErrorName(error);
   if (code === null) {
-    return new AppError('INTERNAL', `The token failed while ${doing}.`, { reason: 'TOKEN_FAILURE', pkcs11 });
+    return new AppError('TOKEN_FAILURE', `The token failed while ${doing}.`, { pkcs11 });
   }
   if ((TOKEN_GONE as readonly number[]).includes(code)) {
-    return new AppError('NOT_FOUND', `The token was removed or its session was lost while ${doing}; plug the token in again and retry.`, {
-      reason: 'TOKEN_REMOVED',
-      pkcs11,
+    return new AppError('TOKEN_REMOVED', `The token was removed or its session was lost while ${doing}; plug the token in again and retry.`, { pkcs11,
     });
   }
   if ((KEY_REFUSED as readonly number[]).includes(code)) {
-    return new AppError('INVALID_INPUT', `The key on the token refused to sign (${pkcs11}).`, { reason: 'KEY_REFUSED', pkcs11 });
+    return new AppError('KEY_REFUSED', `The key on the token refused to sign (${pkcs11}).`, { pkcs11 });
   }
   switch (code) {
     case CKR.PIN_INCORRECT:
-      return new AppError('INVALID_INPUT', 'The PIN is incorrect.', { reason: 'PIN_INCORRECT', pkcs11 });
+      return new AppError('PIN_INCORRECT', 'The PIN is incorrect.', { pkcs11 });
     case CKR.PIN_INVALID:
     case CKR.PIN_LEN_RANGE:
       // Tokens answer a PIN of the wrong length or with characters they refuse without counting
       // a try; to the user it is still a wrong PIN.
-      return new AppError('INVALID_INPUT', 'The PIN is incorrect (its length or characters are not accepted by this token).', {
-        reason: 'PIN_INCORRECT',
-        pkcs11,
+      return new AppError('PIN_INCORRECT', 'The PIN is incorrect (its length or characters are not accepted by this token).', { pkcs11,
       });
     case CKR.PIN_LOCKED:
       return pinLockedError(pkcs11);
     case CKR.PIN_EXPIRED:
-      return new AppError('INVALID_INPUT', "The token's PIN has expired; change it with the CA's tool.", { reason: 'PIN_EXPIRED', pkcs11 });
+      return new AppError('PIN_EXPIRED', "The token's PIN has expired; change it with the CA's tool.", { pkcs11 });
     case CKR.USER_NOT_LOGGED_IN:
-      return new AppError('INVALID_INPUT', `Log in to the token (enter its PIN) before ${doing}.`, { reason: 'NOT_LOGGED_IN', pkcs11 });
+      return new AppError('NOT_LOGGED_IN', `Log in to the token (enter its PIN) before ${doing}.`, { pkcs11 });
     case CKR.FUNCTION_CANCELED:
-      return new AppError('INVALID_INPUT', `${capitalize(doing)} was cancelled on the token.`, { reason: 'CANCELLED', pkcs11 });
+      return new AppError('CANCELLED', `${capitalize(doing)} was cancelled on the token.`, { pkcs11 });
     case CKR.DEVICE_ERROR:
     case CKR.TOKEN_NOT_RECOGNIZED:
-      return new AppError('INTERNAL', `The token reported a device error while ${doing} (${pkcs11}); unplug it, plug it in again and retry.`, {
-        reason: 'TOKEN_FAILURE',
-        pkcs11,
+      return new AppError('TOKEN_FAILURE', `The token reported a device error while ${doing} (${pkcs11}); unplug it, plug it in again and retry.`, { pkcs11,
       });
     default:
-      return new AppError('INTERNAL', `The token failed while ${doing} (${pkcs11}).`, { reason: 'TOKEN_FAILURE', pkcs11 });
+      return new AppError('TOKEN_FAILURE', `The token failed while ${doing} (${pkcs11}).`, { pkcs11 });
   }
 }
 
 export function pinLockedError(pkcs11?: string): AppError {
-  return new AppError('INVALID_INPUT', "The PIN is locked; unlock it with the CA's tool (PUK/SO PIN).", {
-    reason: 'PIN_LOCKED',
-    ...(pkcs11 ? { pkcs11 } : {}),
+  return new AppError('PIN_LOCKED', "The PIN is locked; unlock it with the CA's tool (PUK/SO PIN).", { ...(pkcs11 ? { pkcs11 } : {}),
   });
 }
 

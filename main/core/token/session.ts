@@ -76,12 +76,10 @@ export function openTokenSession(api: Pkcs11Api, selector: TokenSelector, option
   const [match, ...others] = matches;
   if (!match) {
     const which = selector.serial === undefined ? `labelled “${selector.label}”` : `labelled “${selector.label}” with serial ${selector.serial}`;
-    throw new AppError('NOT_FOUND', `No token ${which} is plugged in; plug it in and retry.`, { reason: 'TOKEN_NOT_FOUND', label: selector.label });
+    throw new AppError('TOKEN_NOT_FOUND', `No token ${which} is plugged in; plug it in and retry.`, { label: selector.label });
   }
   if (others.length > 0) {
-    throw new AppError('INVALID_INPUT', `${matches.length} tokens labelled “${selector.label}” are plugged in; choose one by its serial number.`, {
-      reason: 'TOKEN_AMBIGUOUS',
-      label: selector.label,
+    throw new AppError('TOKEN_AMBIGUOUS', `${matches.length} tokens labelled “${selector.label}” are plugged in; choose one by its serial number.`, { label: selector.label,
     });
   }
   let session: Handle;
@@ -133,10 +131,10 @@ export class TokenSession {
       const status = this.readPinStatus();
       if (status.locked) throw pinLockedError();
       if (status.finalTry && !options.confirmFinalTry) {
-        throw new AppError('INVALID_INPUT', 'One more wrong PIN will lock the token; confirm before trying this PIN.', { reason: 'PIN_FINAL_TRY' });
+        throw new AppError('PIN_FINAL_TRY', 'One more wrong PIN will lock the token; confirm before trying this PIN.', { });
       }
       if (!status.pinPad && (typeof pin !== 'string' || pin.length === 0)) {
-        throw new AppError('INVALID_INPUT', "Enter the token's PIN.", { reason: 'PIN_REQUIRED' });
+        throw new AppError('PIN_REQUIRED', "Enter the token's PIN.", { });
       }
       const warning = status.countLow ? 'PIN_COUNT_LOW' : null;
       try {
@@ -190,9 +188,7 @@ export class TokenSession {
           .filter((c) => (c.id !== '' && c.id === needle) || sameSerialNumber(c.serialNumber, needle))
           .sort((a, b) => b.validTo.localeCompare(a.validTo))[0];
         if (!wanted) {
-          throw new AppError('NOT_FOUND', `No certificate with id or serial ${certificateIdOrSerial} and a key is on the token “${this.token.label}”.`, {
-            reason: 'CERTIFICATE_NOT_FOUND',
-          });
+          throw new AppError('CERTIFICATE_NOT_FOUND', `No certificate with id or serial ${certificateIdOrSerial} and a key is on the token “${this.token.label}”.`, { });
         }
         keys = findObjects(this.api, session, [
           { type: CKA_CLASS, value: CKO_PRIVATE_KEY },
@@ -204,14 +200,12 @@ export class TokenSession {
       const [key] = keys;
       if (!key) {
         if (!this.loggedIn(session)) {
-          throw new AppError('INVALID_INPUT', 'Log in to the token (enter its PIN) before signing.', { reason: 'NOT_LOGGED_IN' });
+          throw new AppError('NOT_LOGGED_IN', 'Log in to the token (enter its PIN) before signing.', { });
         }
-        throw new AppError('NOT_FOUND', `The certificate ${wanted.serialNumber} has no private key on the token.`, { reason: 'KEY_NOT_FOUND' });
+        throw new AppError('KEY_NOT_FOUND', `The certificate ${wanted.serialNumber} has no private key on the token.`, { });
       }
       if (wanted.keyType === 'other') {
-        throw new AppError('INVALID_INPUT', `The certificate ${wanted.serialNumber} has a key type eOffice cannot sign with (only RSA and ECDSA).`, {
-          reason: 'KEY_TYPE_UNSUPPORTED',
-        });
+        throw new AppError('KEY_TYPE_UNSUPPORTED', `The certificate ${wanted.serialNumber} has a key type eOffice cannot sign with (only RSA and ECDSA).`, { });
       }
       let alwaysAuthenticate: boolean;
       try {
@@ -236,7 +230,7 @@ export class TokenSession {
             // A token whose key does not belong to the certificate (a botched renewal, a wrong
             // CKA_ID) would otherwise yield PDFs that no one can verify.
             if (!verifySignature('sha256', data, { key: publicKey, dsaEncoding: 'der' }, signature)) {
-              throw new AppError('INTERNAL', "The token's key does not match its certificate: the signature does not verify.", { reason: 'KEY_CERT_MISMATCH' });
+              throw new AppError('KEY_CERT_MISMATCH', "The token's key does not match its certificate: the signature does not verify.", { });
             }
             return new Uint8Array(signature);
           }),
@@ -263,10 +257,10 @@ export class TokenSession {
     let pin: string | undefined;
     if (alwaysAuthenticate) {
       if (!pinProvider) {
-        throw new AppError('INVALID_INPUT', 'This key asks for the PIN at every signature, and no one is there to enter it.', { reason: 'PIN_REQUIRED' });
+        throw new AppError('PIN_REQUIRED', 'This key asks for the PIN at every signature, and no one is there to enter it.', { });
       }
       pin = await pinProvider();
-      if (typeof pin !== 'string' || pin.length === 0) throw new AppError('INVALID_INPUT', "Enter the token's PIN.", { reason: 'PIN_REQUIRED' });
+      if (typeof pin !== 'string' || pin.length === 0) throw new AppError('PIN_REQUIRED', "Enter the token's PIN.", { });
     }
     try {
       if (keyType === 'ec') {
@@ -350,21 +344,21 @@ export class TokenSession {
   /** A wrong PIN: say how many tries are left as far as the token tells. */
   private loginFailure(error: unknown): AppError {
     const failure = tokenError(error, 'logging in');
-    if (failure.details?.reason !== 'PIN_INCORRECT') return failure;
+    if (failure.code !== 'PIN_INCORRECT') return failure;
     let after: PinStatus | null = null;
     try {
       after = this.readPinStatus();
     } catch {
       // The status is a courtesy; the wrong PIN is the news.
     }
-    if (after?.locked) return pinLockedError(String(failure.details.pkcs11 ?? ''));
+    if (after?.locked) return pinLockedError(String(failure.details?.pkcs11 ?? ''));
     const details = { ...failure.details, finalTry: after?.finalTry ?? false };
-    if (after?.finalTry) return new AppError('INVALID_INPUT', `${failure.message} One more wrong PIN will lock the token.`, details);
-    return new AppError('INVALID_INPUT', failure.message, details);
+    if (after?.finalTry) return new AppError('PIN_INCORRECT', `${failure.message} One more wrong PIN will lock the token.`, details);
+    return new AppError('PIN_INCORRECT', failure.message, details);
   }
 
   private requireSession(): Handle {
-    if (!this.session) throw new AppError('INVALID_INPUT', 'The token session is closed; open the token again.', { reason: 'SESSION_CLOSED' });
+    if (!this.session) throw new AppError('SESSION_CLOSED', 'The token session is closed; open the token again.', { });
     return this.session;
   }
 

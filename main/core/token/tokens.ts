@@ -147,7 +147,7 @@ export function listTokens(api: Pkcs11Api, now: Date = new Date()): TokenListing
       }
     } catch (error) {
       const failure = tokenError(error, 'reading the certificates');
-      listing.problem = { reason: String(failure.details?.reason ?? 'TOKEN_FAILURE'), message: failure.message };
+      listing.problem = { reason: failure.code, message: failure.message };
     }
     listings.push(listing);
   }
