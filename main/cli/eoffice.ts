@@ -10,14 +10,20 @@ import { verifyAudit } from '../core/registry/audit.js';
 import { formatDateVn } from '../common/dates.js';
 import { documentType } from '../common/doctypes.js';
 import type { DocumentSummary, MethodName, Output } from '../common/contract.js';
+import { CliError, runSign, runTokens } from './tokenCommands.js';
 
 const USAGE = `Usage: eoffice [--data-dir <dir>] <command>
   import <files…> --book in|out   import PDF files into the incoming (in) or outgoing (out) register
   list [--book in|out] [--year <yyyy>] [--limit <n>] [--offset <n>] [--json]
   search <query> [--book in|out] [--year <yyyy>] [--limit <n>] [--json]
-  audit verify                    check the hash chain of the audit trail`;
+  audit verify                    check the hash chain of the audit trail
+  tokens [--module <lib>] [--json]
+                                  list the tokens plugged in and their certificates
+  sign <in.pdf…> -o <file|folder> --token <label> [--module <lib>] [--cert <serial|id>]
+       [--as signer|agency|attachment] [--image <png>] [--page N --rect x,y,w,h] [--invisible]
+       [--agency-name <name>] [--notation <number/notation>] [--confirm-final-try]
+                                  sign PDFs with the token (PIN from EOFFICE_PIN or a prompt)`;
 
-class CliError extends Error {}
 
 async function call<M extends MethodName>(core: Core, method: M, input: unknown): Promise<Output<M>> {
   const envelope = await invoke(core.handlers, method, input, () => undefined);
@@ -59,6 +65,20 @@ export async function run(argv: string[], out: (line: string) => void = console.
       offset: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
+      module: { type: 'string' },
+      token: { type: 'string' },
+      cert: { type: 'string' },
+      as: { type: 'string' },
+      image: { type: 'string' },
+      page: { type: 'string' },
+      rect: { type: 'string' },
+      invisible: { type: 'boolean' },
+      output: { type: 'string', short: 'o' },
+      'agency-name': { type: 'string' },
+      notation: { type: 'string' },
+      reason: { type: 'string' },
+      location: { type: 'string' },
+      'confirm-final-try': { type: 'boolean' },
     },
   });
   const [command, ...rest] = positionals;
@@ -66,8 +86,11 @@ export async function run(argv: string[], out: (line: string) => void = console.
     out(USAGE);
     return values.help ? 0 : 2;
   }
-  const known = ['import', 'list', 'search', 'audit'];
+  const known = ['import', 'list', 'search', 'audit', 'tokens', 'sign'];
   if (!known.includes(command)) throw new CliError(`unknown command "${command}"; try: ${known.join(', ')}`);
+  // Token commands work on files and tokens, not on the registry.
+  if (command === 'tokens') return runTokens(values, out);
+  if (command === 'sign') return runSign(rest, values, out);
   const dataDir = resolveDataDir(values['data-dir'] ? ['--data-dir', values['data-dir']] : [], process.env);
   const core = openCore({ dataDir, shell: 'cli' });
   try {
