@@ -4,7 +4,6 @@
 // over it, stays exactly as it was. pdf-lib reads the document; it never writes it (its save()
 // rewrites the whole file).
 import type { PDFObject } from 'pdf-lib';
-import { AppError } from '../../common/errors.js';
 
 export interface TrailerFacts {
   /** Offset of the last cross-reference section (the last startxref value). */
@@ -12,74 +11,10 @@ export interface TrailerFacts {
   /** The last section is a cross-reference stream (PDF 1.5+) rather than a classic table. */
   xrefStream: boolean;
   size: number;
-  /** Raw PDF text of these trailer entries, copied into the new trailer. */
+  /** PDF text of these trailer entries, copied into the new trailer. */
   root: string;
   info: string | null;
   id: string | null;
-  /** The trailer names an /Encrypt dictionary. */
-  encrypted: boolean;
-}
-
-const decoder = new TextDecoder('latin1');
-
-function lastIndexOfAscii(bytes: Uint8Array, needle: string, from: number): number {
-  outer: for (let i = Math.min(from, bytes.length - needle.length); i >= 0; i--) {
-    for (let j = 0; j < needle.length; j++) if (bytes[i + j] !== needle.charCodeAt(j)) continue outer;
-    return i;
-  }
-  return -1;
-}
-
-/** The dictionary text starting at `start` ("<<"), with nested dictionaries balanced. */
-function dictionaryText(text: string, start: number): string {
-  let depth = 0;
-  for (let i = start; i < text.length - 1; i++) {
-    if (text[i] === '<' && text[i + 1] === '<') (depth++, i++);
-    else if (text[i] === '>' && text[i + 1] === '>') {
-      depth--;
-      i++;
-      if (depth === 0) return text.slice(start, i + 1);
-    }
-  }
-  throw new AppError('DAMAGED_PDF', 'The PDF trailer is not a complete dictionary.');
-}
-
-function entry(dict: string, key: string): string | null {
-  // Only top-level keys matter, and the ones read here are references, numbers or the ID array.
-  const m = new RegExp(`/${key}\\s*(\\d+\\s+\\d+\\s+R|\\d+|\\[[^\\]]*\\])`).exec(dict);
-  return m ? m[1]!.trim() : null;
-}
-
-export function readTrailer(bytes: Uint8Array): TrailerFacts {
-  const at = lastIndexOfAscii(bytes, 'startxref', bytes.length - 1);
-  if (at < 0) throw new AppError('DAMAGED_PDF', 'The PDF has no startxref: it is truncated or damaged.');
-  const tail = decoder.decode(bytes.subarray(at, Math.min(bytes.length, at + 64)));
-  const m = /^startxref\s+(\d+)/.exec(tail);
-  if (!m) throw new AppError('DAMAGED_PDF', 'The PDF startxref value cannot be read.');
-  const startxref = Number(m[1]);
-  if (startxref >= bytes.length) throw new AppError('DAMAGED_PDF', 'The PDF startxref points past the end of the file.');
-  const head = decoder.decode(bytes.subarray(startxref, Math.min(bytes.length, startxref + 16)));
-  let dict: string;
-  let xrefStream: boolean;
-  if (head.startsWith('xref')) {
-    xrefStream = false;
-    // The trailer follows its table. In a linearized file the last startxref points at the
-    // first-page table near the start, so the trailer is looked for after startxref, not before it.
-    const text = decoder.decode(bytes.subarray(startxref, Math.min(bytes.length, at + 9)));
-    const trailerAt = text.indexOf('trailer');
-    if (trailerAt < 0) throw new AppError('DAMAGED_PDF', 'The PDF cross-reference table has no trailer.');
-    dict = dictionaryText(text, text.indexOf('<<', trailerAt));
-  } else if (/^\d+\s+\d+\s+obj/.test(head)) {
-    xrefStream = true;
-    const text = decoder.decode(bytes.subarray(startxref, Math.min(bytes.length, startxref + 4096)));
-    dict = dictionaryText(text, text.indexOf('<<'));
-  } else {
-    throw new AppError('DAMAGED_PDF', 'The PDF startxref does not point at a cross-reference section.');
-  }
-  const size = Number(entry(dict, 'Size'));
-  const root = entry(dict, 'Root');
-  if (!Number.isInteger(size) || size <= 0 || !root) throw new AppError('DAMAGED_PDF', 'The PDF trailer lacks /Size or /Root.');
-  return { startxref, xrefStream, size, root, info: entry(dict, 'Info'), id: entry(dict, 'ID'), encrypted: /\/Encrypt\b/.test(dict) };
 }
 
 export interface NewObject {
@@ -100,19 +35,18 @@ function serialize(body: PDFObject | Uint8Array): Uint8Array {
 const encoder = new TextEncoder();
 
 /**
- * The bytes to append to `original` so that the objects become its next revision. Object
- * offsets are computed from `original.length`; the caller writes original + result.
+ * The bytes to append to the original so that the objects become its next revision. Object
+ * offsets count from the original's size; the caller writes original + result.
  */
-export function incrementalSection(original: Uint8Array, trailer: TrailerFacts, objects: NewObject[]): { bytes: Uint8Array; objectOffsets: Map<number, number> } {
+export function incrementalSection(original: { size: number; lastByte: number }, trailer: TrailerFacts, objects: NewObject[]): { bytes: Uint8Array; objectOffsets: Map<number, number> } {
   const parts: Uint8Array[] = [];
-  let offset = original.length;
+  let offset = original.size;
   const push = (chunk: Uint8Array) => {
     parts.push(chunk);
     offset += chunk.length;
   };
   // A file may end without a newline after %%EOF; the next revision must start on a new line.
-  const last = original[original.length - 1];
-  if (last !== 0x0a && last !== 0x0d) push(encoder.encode('\n'));
+  if (original.lastByte !== 0x0a && original.lastByte !== 0x0d) push(encoder.encode('\n'));
   const objectOffsets = new Map<number, number>();
   const sorted = [...objects].sort((a, b) => a.num - b.num);
   const genOf = new Map(sorted.map((o) => [o.num, o.gen ?? 0]));
@@ -157,7 +91,7 @@ export function incrementalSection(original: Uint8Array, trailer: TrailerFacts, 
     push(rows);
     push(encoder.encode(`\nendstream\nendobj\nstartxref\n${xrefAt}\n%%EOF\n`));
   }
-  const bytes = new Uint8Array(offset - original.length);
+  const bytes = new Uint8Array(offset - original.size);
   let at = 0;
   for (const part of parts) (bytes.set(part, at), (at += part.length));
   return { bytes, objectOffsets };

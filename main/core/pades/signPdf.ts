@@ -8,11 +8,13 @@ import path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRef, PDFString, type PDFObject } from 'pdf-lib';
 import { AppError } from '../../common/errors.js';
-import { assertPdfFraming } from '../pdf/inspect.js';
+import { assertPdfFraming } from '../pdf/framing.js';
+import { bytesSource, fileSource, type PdfSource } from '../pdf/source.js';
+import { findStartxref, PdfStructure } from './pdfStructure.js';
 import type { SigningKey } from '../token/signingKey.js';
 import { buildSignedData } from './cms.js';
 import { placeAppearance, type AppearanceSpec } from './appearance.js';
-import { incrementalSection, readTrailer, type NewObject, type TrailerFacts } from './incremental.js';
+import { incrementalSection, type NewObject, type TrailerFacts } from './incremental.js';
 
 export interface SignPdfOptions {
   key: SigningKey;
@@ -47,13 +49,28 @@ function textString(text: string): string {
   return PDFHexString.fromText(text).toString();
 }
 
-async function loadForSigning(bytes: Uint8Array, fileName: string): Promise<{ doc: PDFDocument; trailer: TrailerFacts }> {
-  assertPdfFraming(bytes, fileName);
-  const trailer = readTrailer(bytes);
-  if (trailer.encrypted) throw new AppError('ENCRYPTED_PDF', `${fileName} is encrypted and cannot be signed.`, { fileName });
+/** Reads the structure the signer needs; refuses what is not a whole, unencrypted PDF. */
+function openForSigning(source: PdfSource, fileName: string): { doc: PDFDocument; structure: PdfStructure; trailer: TrailerFacts } {
+  assertPdfFraming(source, fileName);
   try {
-    return { doc: await PDFDocument.load(bytes, { updateMetadata: false, throwOnInvalidObject: false }), trailer };
+    const startxref = findStartxref(source);
+    const structure = new PdfStructure(source, startxref);
+    if (structure.trailer.get(PDFName.of('Encrypt'))) throw new AppError('ENCRYPTED_PDF', `${fileName} is encrypted and cannot be signed.`, { fileName });
+    const doc = structure.document();
+    const size = structure.trailer.lookup(PDFName.of('Size'));
+    const info = structure.trailer.get(PDFName.of('Info'));
+    const id = structure.trailer.get(PDFName.of('ID'));
+    const trailer: TrailerFacts = {
+      startxref,
+      xrefStream: new TextDecoder('latin1').decode(source.read(startxref, 4)) !== 'xref',
+      size: size instanceof PDFNumber ? size.asNumber() : structure.largestObjectNumber + 1,
+      root: String(doc.context.trailerInfo.Root),
+      info: info ? String(info) : null,
+      id: id ? String(id) : null,
+    };
+    return { doc, structure, trailer };
   } catch (error) {
+    if (error instanceof AppError) throw error.details?.fileName ? error : new AppError(error.code, `${fileName}: ${error.message}`, { ...error.details, fileName });
     throw new AppError('DAMAGED_PDF', `${fileName} cannot be read as a PDF (${(error as Error).message}).`, { fileName });
   }
 }
@@ -92,12 +109,17 @@ function existingFieldNames(doc: PDFDocument): Set<string> {
 }
 
 export async function signPdf(original: Uint8Array, options: SignPdfOptions): Promise<SignedPdf> {
+  return { original, appended: await signPdfSource(bytesSource(original), options) };
+}
+
+/** The bytes to append to `source` to sign it. */
+export async function signPdfSource(source: PdfSource, options: SignPdfOptions): Promise<Uint8Array> {
   const fileName = options.fileName ?? 'document.pdf';
-  const { doc, trailer } = await loadForSigning(original, fileName);
+  const { doc, structure, trailer } = openForSigning(source, fileName);
   const signingTime = options.signingTime ?? new Date();
   // New objects, whether made here or by pdf-lib (fonts, images), are numbered after every
   // number the file has used, and all of them go into the update.
-  doc.context.largestObjectNumber = Math.max(trailer.size - 1, doc.context.largestObjectNumber);
+  doc.context.largestObjectNumber = Math.max(trailer.size - 1, structure.largestObjectNumber, doc.context.largestObjectNumber);
   const firstNew = doc.context.largestObjectNumber + 1;
   const changed: NewObject[] = [];
 
@@ -171,28 +193,28 @@ export async function signPdf(original: Uint8Array, options: SignPdfOptions): Pr
     changed.push({ num: catalogRef.objectNumber, gen: catalogRef.generationNumber, body: catalog });
   }
 
-  const { bytes: appended, objectOffsets } = incrementalSection(original, trailer, changed);
-  const sigObjectAt = objectOffsets.get(sigRef.objectNumber)! - original.length;
+  const originalSize = source.size;
+  const lastByte = source.read(originalSize - 1, 1)[0] ?? 0;
+  const { bytes: appended, objectOffsets } = incrementalSection({ size: originalSize, lastByte }, trailer, changed);
+  const sigObjectAt = objectOffsets.get(sigRef.objectNumber)! - originalSize;
   const latin1 = new TextDecoder('latin1');
   const sigText = latin1.decode(appended.subarray(sigObjectAt, sigObjectAt + sigDict.length + 64));
-  const contentsStart = original.length + sigObjectAt + sigText.indexOf('/Contents <') + '/Contents '.length;
+  const contentsStart = originalSize + sigObjectAt + sigText.indexOf('/Contents <') + '/Contents '.length;
   const contentsEnd = contentsStart + reserved * 2 + 2;
-  const total = original.length + appended.length;
+  const total = originalSize + appended.length;
   const byteRange = `/ByteRange [0 ${contentsStart} ${contentsEnd} ${total - contentsEnd}]`.padEnd(BYTE_RANGE_PLACEHOLDER.length, ' ');
   const byteRangeAt = sigObjectAt + sigText.indexOf(BYTE_RANGE_PLACEHOLDER);
   appended.set(new TextEncoder().encode(byteRange), byteRangeAt);
 
-  const digest = createHash('sha256')
-    .update(original)
-    .update(appended.subarray(0, contentsStart - original.length))
-    .update(appended.subarray(contentsEnd - original.length))
-    .digest();
+  const hash = createHash('sha256');
+  source.forEachChunk((chunk) => hash.update(chunk));
+  const digest = hash.update(appended.subarray(0, contentsStart - originalSize)).update(appended.subarray(contentsEnd - originalSize)).digest();
   const cms = await buildSignedData(options.key, new Uint8Array(digest));
   if (cms.length > reserved) {
     throw new AppError('INTERNAL', `The signature (${cms.length} bytes) does not fit the ${reserved} bytes reserved for it.`);
   }
-  appended.set(new TextEncoder().encode(Buffer.from(cms).toString('hex')), contentsStart - original.length + 1);
-  return { original, appended };
+  appended.set(new TextEncoder().encode(Buffer.from(cms).toString('hex')), contentsStart - originalSize + 1);
+  return appended;
 }
 
 /**
@@ -203,22 +225,27 @@ export async function signPdfFile(inputPath: string, outputPath: string, options
   if (path.resolve(inputPath) === path.resolve(outputPath)) {
     throw new AppError('INVALID_INPUT', 'The signed copy must be written to another file than the original.');
   }
-  const original = new Uint8Array(fs.readFileSync(inputPath));
-  const signed = await signPdf(original, { ...options, fileName: path.basename(inputPath) });
-  const tmp = path.join(path.dirname(outputPath), `.${path.basename(outputPath)}.${process.pid}.${randomBytes(4).toString('hex')}.part`);
-  const fd = fs.openSync(tmp, 'wx', 0o644);
+  const input = fs.openSync(inputPath, 'r');
+  let appended: Uint8Array;
   try {
-    writeAll(fd, signed.original);
-    writeAll(fd, signed.appended);
-    fs.fsyncSync(fd);
-    fs.closeSync(fd);
+    appended = await signPdfSource(fileSource(input), { ...options, fileName: path.basename(inputPath) });
+  } finally {
+    fs.closeSync(input);
+  }
+  const tmp = path.join(path.dirname(outputPath), `.${path.basename(outputPath)}.${process.pid}.${randomBytes(4).toString('hex')}.part`);
+  try {
+    // The copy goes through the kernel (copy_file_range, or a reflink where the file system has
+    // them): the original's bytes never pass through this process again.
+    fs.copyFileSync(inputPath, tmp, fs.constants.COPYFILE_EXCL);
+    const fd = fs.openSync(tmp, 'a');
+    try {
+      writeAll(fd, appended);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
     fs.renameSync(tmp, outputPath);
   } catch (error) {
-    try {
-      fs.closeSync(fd);
-    } catch {
-      /* already closed */
-    }
     fs.rmSync(tmp, { force: true });
     throw error;
   }

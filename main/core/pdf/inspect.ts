@@ -3,6 +3,7 @@
 // file that displays. Its own errors are mapped to the reasons a clerk can act on.
 import * as pdfjs from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { AppError } from '../../common/errors.js';
+import { assertPdfFraming } from './framing.js';
 
 export interface PdfFacts {
   pageCount: number;
@@ -11,30 +12,10 @@ export interface PdfFacts {
   title: string | null;
 }
 
-const HEADER_WINDOW = 1024; // readers accept junk before %PDF- within the first kilobyte
-const TAIL_WINDOW = 2048;
 /** Text beyond this adds little to search and a lot to the index. */
 const MAX_TEXT_CHARS = 400_000;
 const MAX_TEXT_PAGES = 300;
 
-function indexOfAscii(bytes: Uint8Array, needle: string, from: number, to: number): number {
-  const n = needle.length;
-  outer: for (let i = Math.max(0, from); i <= Math.min(bytes.length, to) - n; i++) {
-    for (let j = 0; j < n; j++) if (bytes[i + j] !== needle.charCodeAt(j)) continue outer;
-    return i;
-  }
-  return -1;
-}
-
-/** Empty, not a PDF at all, or cut short: the checks that need no parsing. */
-export function assertPdfFraming(bytes: Uint8Array, fileName: string): void {
-  if (bytes.length === 0) throw new AppError('EMPTY_FILE', `${fileName} is empty.`, { fileName });
-  if (indexOfAscii(bytes, '%PDF-', 0, HEADER_WINDOW) < 0) throw new AppError('NOT_PDF', `${fileName} is not a PDF file.`, { fileName });
-  // A file cut short (an interrupted download or copy) has lost its last %%EOF marker.
-  if (indexOfAscii(bytes, '%%EOF', bytes.length - TAIL_WINDOW, bytes.length) < 0) {
-    throw new AppError('TRUNCATED_PDF', `${fileName} is incomplete: the end of the PDF is missing.`, { fileName });
-  }
-}
 
 export async function inspectPdf(bytes: Uint8Array, fileName: string): Promise<PdfFacts> {
   assertPdfFraming(bytes, fileName);

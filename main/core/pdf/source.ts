@@ -1,0 +1,49 @@
+// Random access to the bytes of a PDF, from a file on disk or from memory, so that code which
+// needs only part of a large file (its head and tail, its structure) reads only that part.
+import fs from 'node:fs';
+
+/** Random access to the bytes of a PDF: a file on disk, or bytes in memory. */
+export interface PdfSource {
+  readonly size: number;
+  read(offset: number, length: number): Uint8Array;
+  /** Feeds every byte, in order and in chunks, to `consume` (for hashing). */
+  forEachChunk(consume: (chunk: Uint8Array) => void): void;
+}
+
+export function bytesSource(bytes: Uint8Array): PdfSource {
+  return {
+    size: bytes.length,
+    read: (offset, length) => bytes.subarray(offset, Math.min(bytes.length, offset + length)),
+    forEachChunk: (consume) => consume(bytes),
+  };
+}
+
+const CHUNK = 1 << 20;
+
+/** A file read through one reused buffer, so that hashing a large file allocates nothing new. */
+export function fileSource(fd: number): PdfSource {
+  const size = fs.fstatSync(fd).size;
+  const buffer = Buffer.allocUnsafe(CHUNK);
+  return {
+    size,
+    read(offset, length) {
+      const out = Buffer.allocUnsafe(Math.max(0, Math.min(length, size - offset)));
+      let done = 0;
+      while (done < out.length) {
+        const n = fs.readSync(fd, out, done, out.length - done, offset + done);
+        if (n === 0) break;
+        done += n;
+      }
+      return out.subarray(0, done);
+    },
+    forEachChunk(consume) {
+      for (let offset = 0; offset < size; ) {
+        const n = fs.readSync(fd, buffer, 0, Math.min(CHUNK, size - offset), offset);
+        if (n === 0) break;
+        consume(buffer.subarray(0, n));
+        offset += n;
+      }
+    },
+  };
+}
+
