@@ -1,9 +1,11 @@
 // Benchmark runner: `npm run bench -- <name> [options]`. The result is one JSON object on
 // stdout; progress and details go to stderr, so `npm run bench -- registry > result.json` works.
 import { runRegistryBenchmark } from './registry.js';
+import { runSignBenchmark } from './sign.js';
 
 const BENCHMARKS: Record<string, (args: readonly string[]) => unknown> = {
   registry: runRegistryBenchmark,
+  sign: runSignBenchmark,
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -13,6 +13,7 @@ import { AppError } from '../../main/common/errors.js';
 import { createTestCa, type TestCa } from '../support/testCa.js';
 import { fileSigningKey } from '../support/fileKey.js';
 import { nssTrusting, pdfsig, qpdfCheck } from '../support/pdfsig.js';
+import { createNssSigner } from '../support/pdfsigSigner.js';
 import { interopPdf, listFiles, tempDir } from '../support/fixtures.js';
 import { sealImage, signatureImage } from '../support/png.js';
 import type { AppearanceSpec } from '../../main/core/pades/appearance.js';
@@ -195,3 +196,16 @@ async function signAndVerifyWith(input: string, appearance: AppearanceSpec): Pro
   assert.equal(qpdfCheck(output).status, 0);
   return output;
 }
+
+test('a PDF already signed by poppler’s pdfsig -add-signature keeps that signature valid after ours', async () => {
+  const peer = createNssSigner();
+  const input = await makePdf('peer.pdf', { objectStreams: false });
+  const peerSigned = path.join(work, 'peer.pdfsig.pdf');
+  peer.sign(input, peerSigned);
+  const both = await signAndVerify(peerSigned, agency, 2, path.join(work, 'peer.both.pdf'));
+  const report = pdfsig(both, nssTrusting([peer.caCertPem, fs.readFileSync(ca.root.certPath, 'utf8')]));
+  assert.deepEqual(report.map((s) => [s.subFilter, s.validation, s.certificate]), [
+    ['adbe.pkcs7.detached', 'Signature is Valid.', 'Certificate is Trusted.'],
+    ['ETSI.CAdES.detached', 'Signature is Valid.', 'Certificate is Trusted.'],
+  ]);
+});

@@ -3,7 +3,6 @@
 // Vietnamese, embedded as a subset so the file stays small and reads the same everywhere.
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import fontkit from '@pdf-lib/fontkit';
 import {
   beginText,
   concatTransformationMatrix,
@@ -49,6 +48,8 @@ function serifFont(): Uint8Array {
 }
 
 async function embedSerif(doc: PDFDocument): Promise<PDFFont> {
+  // Loaded only when text is drawn: an invisible signature does without its ~30 MB of memory.
+  const { default: fontkit } = await import('@pdf-lib/fontkit');
   doc.registerFontkit(fontkit);
   return doc.embedFont(serifFont(), { subset: true });
 }
