@@ -50,7 +50,7 @@ test('eoffice sign signs as the agency with the PIN from EOFFICE_PIN; pdfsig say
     { EOFFICE_PIN: token.userPin },
   );
   assert.equal(run.code, 0, run.stderr);
-  assert.match(run.stdout, /✓ .*cong-van\.pdf → .*signed\.pdf/);
+  assert.match(run.stdout, /✓ .*cong-van\.pdf → .*signed\.pdf \(PAdES B-B\)/);
   const [signature] = pdfsig(output, nssTrusting([token.caCertPem]));
   assert.equal(signature!.validation, 'Signature is Valid.');
   assert.equal(signature!.certificate, 'Certificate is Trusted.');

@@ -21,7 +21,7 @@ const USAGE = `Usage: eoffice [--data-dir <dir>] <command>
                                   list the tokens plugged in and their certificates
   sign <in.pdf…> -o <file|folder> --token <label> [--module <lib>] [--cert <serial|id>]
        [--as signer|agency|attachment] [--image <png>] [--page N --rect x,y,w,h] [--invisible]
-       [--agency-name <name>] [--notation <number/notation>] [--confirm-final-try]
+       [--agency-name <name>] [--notation <number/notation>] [--tsa <url>] [--confirm-final-try]
                                   sign PDFs with the token (PIN from EOFFICE_PIN or a prompt)`;
 
 
@@ -79,6 +79,7 @@ export async function run(argv: string[], out: (line: string) => void = console.
       reason: { type: 'string' },
       location: { type: 'string' },
       'confirm-final-try': { type: 'boolean' },
+      tsa: { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;

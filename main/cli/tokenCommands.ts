@@ -28,6 +28,7 @@ export interface TokenCommandOptions {
   reason?: string;
   location?: string;
   'confirm-final-try'?: boolean;
+  tsa?: string;
   json?: boolean;
 }
 
@@ -152,10 +153,14 @@ export async function runSign(inputs: string[], options: TokenCommandOptions, ou
     const chosen = options.cert ?? certificates.find((c) => c.canSign && c.warning !== 'expired')?.id;
     if (!chosen) throw new CliError('no usable signing certificate on the token; pass --cert <serial or id>');
     const key = await session.signingKey(chosen);
-    const results = await signBatch(items, { key, appearance, reason: options.reason, location: options.location });
+    const timestamp = options.tsa ? { url: options.tsa } : undefined;
+    const results = await signBatch(items, { key, appearance, reason: options.reason, location: options.location, timestamp });
     let failed = 0;
     for (const result of results) {
-      if (result.status === 'signed') out(options.json ? JSON.stringify(result) : `✓ ${result.input} → ${result.output}`);
+      if (result.status === 'signed') {
+        const level = result.timestampProblem ? `${result.level}, not timestamped: ${result.timestampProblem}` : result.level;
+        out(options.json ? JSON.stringify(result) : `✓ ${result.input} → ${result.output} (PAdES ${level})`);
+      }
       else {
         failed++;
         out(options.json ? JSON.stringify(result) : `✗ ${result.input}: ${result.error.message}`);

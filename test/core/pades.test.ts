@@ -14,6 +14,7 @@ import { createTestCa, type TestCa } from '../support/testCa.js';
 import { fileSigningKey } from '../support/fileKey.js';
 import { nssTrusting, pdfsig, qpdfCheck } from '../support/pdfsig.js';
 import { createNssSigner } from '../support/pdfsigSigner.js';
+import { startTestTsa } from '../support/tsaServer.js';
 import { interopPdf, listFiles, tempDir } from '../support/fixtures.js';
 import { sealImage, signatureImage } from '../support/png.js';
 import type { AppearanceSpec } from '../../main/core/pades/appearance.js';
@@ -208,4 +209,38 @@ test('a PDF already signed by poppler’s pdfsig -add-signature keeps that signa
     ['adbe.pkcs7.detached', 'Signature is Valid.', 'Certificate is Trusted.'],
     ['ETSI.CAdES.detached', 'Signature is Valid.', 'Certificate is Trusted.'],
   ]);
+});
+
+test('with a timestamp authority the signature is PAdES B-T; the token verifies with openssl ts', async (t) => {
+  const tsa = await startTestTsa();
+  t.after(() => tsa.close());
+  const input = await makePdf('bt.pdf', { objectStreams: true });
+  const output = path.join(work, 'bt.signed.pdf');
+  const outcome = await signPdfFile(input, output, { key: signer, timestamp: { url: tsa.url } });
+  assert.deepEqual(outcome, { level: 'B-T' });
+  assert.equal(tsa.requests, 1);
+  const [signature] = pdfsig(output, nss);
+  assert.equal(signature!.validation, 'Signature is Valid.');
+  assert.equal(qpdfCheck(output).status, 0);
+  const text = fs.readFileSync(output).toString('latin1');
+  const hex = /\/Contents <([0-9a-fA-F]+)>/.exec(text.slice(text.lastIndexOf('/ETSI.CAdES.detached') - 200))![1]!;
+  const cmsDer = Buffer.from(hex, 'hex');
+  const cms = parseSignedData(cmsDer);
+  assert.deepEqual(cms.unsignedAttributeOids, ['1.2.840.113549.1.9.16.2.14']);
+  // The token is over the signature value, as ETSI EN 319 122 asks: check it with OpenSSL.
+  const dir = tempDir('eoffice-ts-verify-');
+  fs.writeFileSync(path.join(dir, 'token.der'), cms.timestampTokens[0]!);
+  fs.writeFileSync(path.join(dir, 'signature.bin'), cms.signature);
+  execFileSync('openssl', ['ts', '-verify', '-token_in', '-in', path.join(dir, 'token.der'), '-data', path.join(dir, 'signature.bin'), '-CAfile', tsa.caCertPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+});
+
+test('offline, the timestamp authority cannot be reached: the signature stays B-B and says why', async () => {
+  const input = await makePdf('offline.pdf', { objectStreams: false });
+  const output = path.join(work, 'offline.signed.pdf');
+  // A port on the loopback that nothing listens on.
+  const outcome = await signPdfFile(input, output, { key: signer, timestamp: { url: 'http://127.0.0.1:9/tsa', timeoutMs: 2000 } });
+  assert.equal(outcome.level, 'B-B');
+  assert.match(outcome.timestampProblem!, /cannot be reached/);
+  assert.equal(pdfsig(output, nss)[0]!.validation, 'Signature is Valid.');
+  assert.deepEqual(parseSignedData(Buffer.from(/\/Contents <([0-9a-fA-F]+)>/.exec(fs.readFileSync(output).toString('latin1'))![1]!, 'hex')).unsignedAttributeOids, []);
 });

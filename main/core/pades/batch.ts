@@ -5,7 +5,8 @@
 import { AppError, type ApiErrorShape } from '../../common/errors.js';
 import type { SigningKey } from '../token/signingKey.js';
 import type { AppearanceSpec } from './appearance.js';
-import { signPdfFile } from './signPdf.js';
+import { signPdfFile, type SigningOutcome } from './signPdf.js';
+import type { TimestampOptions } from './timestamp.js';
 
 export interface BatchItem {
   input: string;
@@ -13,7 +14,7 @@ export interface BatchItem {
 }
 
 export type BatchResult =
-  | { input: string; status: 'signed'; output: string }
+  | ({ input: string; status: 'signed'; output: string } & SigningOutcome)
   | { input: string; status: 'failed'; error: ApiErrorShape }
   | { input: string; status: 'skipped'; error: ApiErrorShape };
 
@@ -22,6 +23,7 @@ export interface BatchOptions {
   appearance?: AppearanceSpec;
   reason?: string;
   location?: string;
+  timestamp?: TimestampOptions;
   onProgress?: (done: number, total: number, result: BatchResult) => void;
   /** Asked between documents; true stops the batch there. */
   cancelled?: () => boolean;
@@ -44,8 +46,8 @@ export async function signBatch(items: BatchItem[], options: BatchOptions): Prom
       result = { input: item.input, status: 'skipped', error: stop };
     } else {
       try {
-        await signPdfFile(item.input, item.output, { key: options.key, appearance: options.appearance, reason: options.reason, location: options.location });
-        result = { input: item.input, status: 'signed', output: item.output };
+        const outcome = await signPdfFile(item.input, item.output, { key: options.key, appearance: options.appearance, reason: options.reason, location: options.location, timestamp: options.timestamp });
+        result = { input: item.input, status: 'signed', output: item.output, ...outcome };
       } catch (error) {
         const failure = shape(error);
         result = { input: item.input, status: 'failed', error: failure };

@@ -12,7 +12,8 @@ import { assertPdfFraming } from '../pdf/framing.js';
 import { bytesSource, fileSource, type PdfSource } from '../pdf/source.js';
 import { findStartxref, PdfStructure } from './pdfStructure.js';
 import type { SigningKey } from '../token/signingKey.js';
-import { buildSignedData } from './cms.js';
+import { addTimestampToken, buildSignedData, signatureValue } from './cms.js';
+import { requestTimestamp, type TimestampOptions } from './timestamp.js';
 import { placeAppearance, type AppearanceSpec } from './appearance.js';
 import { incrementalSection, type NewObject, type TrailerFacts } from './incremental.js';
 
@@ -24,6 +25,8 @@ export interface SignPdfOptions {
   location?: string;
   /** What the signature looks like on the page; invisible by default. */
   appearance?: AppearanceSpec;
+  /** An RFC 3161 timestamp authority: with it the signature is PAdES B-T when the TSA answers. */
+  timestamp?: TimestampOptions;
   /** Bytes reserved for the CMS: room for a long chain and a timestamp token. */
   reservedBytes?: number;
   fileName?: string;
@@ -32,8 +35,15 @@ export interface SignPdfOptions {
 export const DEFAULT_RESERVED_BYTES = 24_000;
 const BYTE_RANGE_PLACEHOLDER = '/ByteRange [0 /********** /********** /**********]';
 
+/** What signing produced: the PAdES level reached, and why not B-T when a TSA was asked. */
+export interface SigningOutcome {
+  level: 'B-B' | 'B-T';
+  /** Set when a timestamp was wanted but the TSA could not give one: the signature is B-B. */
+  timestampProblem?: string;
+}
+
 /** The signed document in two parts, so that a large original is not copied in memory. */
-export interface SignedPdf {
+export interface SignedPdf extends SigningOutcome {
   original: Uint8Array;
   appended: Uint8Array;
 }
@@ -109,11 +119,11 @@ function existingFieldNames(doc: PDFDocument): Set<string> {
 }
 
 export async function signPdf(original: Uint8Array, options: SignPdfOptions): Promise<SignedPdf> {
-  return { original, appended: await signPdfSource(bytesSource(original), options) };
+  return { original, ...(await signPdfSource(bytesSource(original), options)) };
 }
 
 /** The bytes to append to `source` to sign it. */
-export async function signPdfSource(source: PdfSource, options: SignPdfOptions): Promise<Uint8Array> {
+export async function signPdfSource(source: PdfSource, options: SignPdfOptions): Promise<SigningOutcome & { appended: Uint8Array }> {
   const fileName = options.fileName ?? 'document.pdf';
   const { doc, structure, trailer } = openForSigning(source, fileName);
   const signingTime = options.signingTime ?? new Date();
@@ -209,26 +219,34 @@ export async function signPdfSource(source: PdfSource, options: SignPdfOptions):
   const hash = createHash('sha256');
   source.forEachChunk((chunk) => hash.update(chunk));
   const digest = hash.update(appended.subarray(0, contentsStart - originalSize)).update(appended.subarray(contentsEnd - originalSize)).digest();
-  const cms = await buildSignedData(options.key, new Uint8Array(digest));
+  let cms = await buildSignedData(options.key, new Uint8Array(digest));
+  const outcome: SigningOutcome = { level: 'B-B' };
+  if (options.timestamp) {
+    const stamp = await requestTimestamp(signatureValue(cms), options.timestamp);
+    if (stamp.status === 'stamped') {
+      cms = addTimestampToken(cms, stamp.token);
+      outcome.level = 'B-T';
+    } else outcome.timestampProblem = stamp.reason;
+  }
   if (cms.length > reserved) {
     throw new AppError('INTERNAL', `The signature (${cms.length} bytes) does not fit the ${reserved} bytes reserved for it.`);
   }
   appended.set(new TextEncoder().encode(Buffer.from(cms).toString('hex')), contentsStart - originalSize + 1);
-  return appended;
+  return { appended, ...outcome };
 }
 
 /**
  * Signs `inputPath` into `outputPath`. The output appears whole or not at all (temporary file,
  * fsync, rename); the input is only read.
  */
-export async function signPdfFile(inputPath: string, outputPath: string, options: Omit<SignPdfOptions, 'fileName'>): Promise<void> {
+export async function signPdfFile(inputPath: string, outputPath: string, options: Omit<SignPdfOptions, 'fileName'>): Promise<SigningOutcome> {
   if (path.resolve(inputPath) === path.resolve(outputPath)) {
     throw new AppError('INVALID_INPUT', 'The signed copy must be written to another file than the original.');
   }
   const input = fs.openSync(inputPath, 'r');
-  let appended: Uint8Array;
+  let signed: SigningOutcome & { appended: Uint8Array };
   try {
-    appended = await signPdfSource(fileSource(input), { ...options, fileName: path.basename(inputPath) });
+    signed = await signPdfSource(fileSource(input), { ...options, fileName: path.basename(inputPath) });
   } finally {
     fs.closeSync(input);
   }
@@ -239,12 +257,13 @@ export async function signPdfFile(inputPath: string, outputPath: string, options
     fs.copyFileSync(inputPath, tmp, fs.constants.COPYFILE_EXCL);
     const fd = fs.openSync(tmp, 'a');
     try {
-      writeAll(fd, appended);
+      writeAll(fd, signed.appended);
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
     }
     fs.renameSync(tmp, outputPath);
+    return { level: signed.level, ...(signed.timestampProblem ? { timestampProblem: signed.timestampProblem } : {}) };
   } catch (error) {
     fs.rmSync(tmp, { force: true });
     throw error;
