@@ -3,10 +3,10 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { PDFDocument, PDFName, StandardFonts } from 'pdf-lib';
 import { signPdfFile } from '../../main/core/pades/signPdf.js';
 import { parseSignedData } from '../../main/core/pades/cms.js';
 import { AppError } from '../../main/common/errors.js';
@@ -243,4 +243,24 @@ test('offline, the timestamp authority cannot be reached: the signature stays B-
   assert.match(outcome.timestampProblem!, /cannot be reached/);
   assert.equal(pdfsig(output, nss)[0]!.validation, 'Signature is Valid.');
   assert.deepEqual(parseSignedData(Buffer.from(/\/Contents <([0-9a-fA-F]+)>/.exec(fs.readFileSync(output).toString('latin1'))![1]!, 'hex')).unsignedAttributeOids, []);
+});
+
+test('a scanned-image PDF over 20 MB and a PDF 2.0 file are signed and verify', async () => {
+  const doc = await PDFDocument.create();
+  for (let i = 0; i < 4; i++) {
+    const side = 1400; // 1400² RGB ≈ 5.6 MB of uncompressible "scan" per page
+    const image = doc.context.register(doc.context.stream(randomBytes(side * side * 3), { Type: 'XObject', Subtype: 'Image', Width: side, Height: side, ColorSpace: 'DeviceRGB', BitsPerComponent: 8 }));
+    const page = doc.addPage([595, 842]);
+    page.node.set(PDFName.of('Resources'), doc.context.obj({ XObject: { Im0: image } }));
+    page.node.set(PDFName.of('Contents'), doc.context.register(doc.context.stream('q 595 0 0 842 0 0 cm /Im0 Do Q')));
+  }
+  const scan = path.join(work, 'scan.pdf');
+  fs.writeFileSync(scan, await doc.save());
+  assert.ok(fs.statSync(scan).size > 20 * 1048576);
+  await signAndVerify(scan, signer, 1);
+
+  const v20 = path.join(work, 'v20.pdf');
+  execFileSync('qpdf', ['--force-version=2.0', await makePdf('for-v20.pdf', { objectStreams: true }), v20]);
+  assert.match(fs.readFileSync(v20).subarray(0, 8).toString('latin1'), /%PDF-2\.0/);
+  await signAndVerify(v20, agency, 1);
 });

@@ -14,9 +14,9 @@ import {
   PDFObjectParser,
   PDFRawStream,
   PDFRef,
-  PDFXRefStreamParser,
   type PDFObject,
 } from 'pdf-lib';
+import { inflateSync } from 'node:zlib';
 import { AppError } from '../../common/errors.js';
 import type { PdfSource } from '../pdf/source.js';
 
@@ -101,14 +101,31 @@ export class PdfStructure {
   private readXrefStream(offset: number): PDFDict {
     const stream = this.parseObjectAt(offset);
     if (!(stream instanceof PDFRawStream)) throw damaged('startxref points at neither a table nor a stream');
-    for (const entry of PDFXRefStreamParser.forStream(stream).parseIntoContext()) {
-      const num = entry.ref.objectNumber;
-      if (entry.deleted) {
-        if (!this.xref.has(num)) this.xref.set(num, { kind: 'offset', offset: -1, gen: entry.ref.generationNumber });
-      } else if (entry.inObjectStream) this.setEntry(num, { kind: 'compressed', stream: entry.offset, index: entry.ref.generationNumber });
-      else this.setEntry(num, { kind: 'offset', offset: entry.offset, gen: entry.ref.generationNumber });
+    const dict = stream.dict;
+    const widths = (dict.lookup(PDFName.of('W'), PDFArray) as PDFArray).asArray().map((w) => (w as PDFNumber).asNumber());
+    const index = dict.lookup(PDFName.of('Index'));
+    const size = (dict.lookup(PDFName.of('Size'), PDFNumber) as PDFNumber).asNumber();
+    const ranges = index instanceof PDFArray ? index.asArray().map((n) => (n as PDFNumber).asNumber()) : [0, size];
+    const rowLength = widths.reduce((a, b) => a + b, 0);
+    const rows = xrefStreamBytes(stream, rowLength);
+    const field = (row: number, column: number, fallback: number) => {
+      if (widths[column] === 0) return fallback;
+      let at = row * rowLength + widths.slice(0, column).reduce((a, b) => a + b, 0);
+      let value = 0;
+      for (let i = 0; i < widths[column]!; i++) value = value * 256 + rows[at++]!;
+      return value;
+    };
+    let row = 0;
+    for (let r = 0; r < ranges.length; r += 2) {
+      for (let i = 0; i < ranges[r + 1]!; i++, row++) {
+        const num = ranges[r]! + i;
+        const type = field(row, 0, 1);
+        if (type === 1) this.setEntry(num, { kind: 'offset', offset: field(row, 1, 0), gen: field(row, 2, 0) });
+        else if (type === 2) this.setEntry(num, { kind: 'compressed', stream: field(row, 1, 0), index: field(row, 2, 0) });
+        else if (!this.xref.has(num)) this.xref.set(num, { kind: 'offset', offset: -1, gen: 0 });
+      }
     }
-    return stream.dict;
+    return dict;
   }
 
   /** Parses "N G obj <object>" at a file offset, reading more when the object runs past the window. */
@@ -192,4 +209,46 @@ export class PdfStructure {
     for (const num of this.xref.keys()) largest = Math.max(largest, num);
     return largest;
   }
+}
+
+/**
+ * The rows of a cross-reference stream: inflated, then un-predicted. Writers such as qpdf and
+ * Acrobat use the PNG predictors here (each row starts with a filter byte), which pdf-lib's
+ * stream decoder does not undo.
+ */
+function xrefStreamBytes(stream: PDFRawStream, rowLength: number): Uint8Array {
+  const filter = stream.dict.lookup(PDFName.of('Filter'));
+  const filterName = filter instanceof PDFArray ? filter.lookup(0) : filter;
+  let data: Uint8Array = stream.contents;
+  if (filterName instanceof PDFName) {
+    if (filterName.asString() !== '/FlateDecode') throw damaged(`a cross-reference stream uses ${filterName.asString()}, which is not supported`);
+    data = inflateSync(stream.contents);
+  }
+  const parms = stream.dict.lookup(PDFName.of('DecodeParms'));
+  const parmsDict = parms instanceof PDFArray ? parms.lookup(0) : parms;
+  const predictor = parmsDict instanceof PDFDict ? (parmsDict.lookup(PDFName.of('Predictor')) as PDFNumber | undefined)?.asNumber() ?? 1 : 1;
+  if (predictor < 10) return data;
+  const columns = parmsDict instanceof PDFDict ? (parmsDict.lookup(PDFName.of('Columns')) as PDFNumber | undefined)?.asNumber() ?? rowLength : rowLength;
+  const out = new Uint8Array(Math.floor(data.length / (columns + 1)) * columns);
+  for (let row = 0; row * (columns + 1) < data.length; row++) {
+    const type = data[row * (columns + 1)]!;
+    for (let i = 0; i < columns; i++) {
+      const raw = data[row * (columns + 1) + 1 + i] ?? 0;
+      const left = i > 0 ? out[row * columns + i - 1]! : 0;
+      const up = row > 0 ? out[(row - 1) * columns + i]! : 0;
+      const upLeft = row > 0 && i > 0 ? out[(row - 1) * columns + i - 1]! : 0;
+      let value: number;
+      if (type === 0) value = raw;
+      else if (type === 1) value = raw + left;
+      else if (type === 2) value = raw + up;
+      else if (type === 3) value = raw + ((left + up) >> 1);
+      else {
+        const p = left + up - upLeft;
+        const [pa, pb, pc] = [Math.abs(p - left), Math.abs(p - up), Math.abs(p - upLeft)];
+        value = raw + (pa <= pb && pa <= pc ? left : pb <= pc ? up : upLeft);
+      }
+      out[row * columns + i] = value & 0xff;
+    }
+  }
+  return out;
 }
