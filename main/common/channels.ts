@@ -14,10 +14,20 @@ export const METHOD_NAMES = [
   'documents.update',
   'documents.content',
   'documents.import',
+  'documents.sign',
+  'signing.cancel',
+  'tokens.list',
+  'tokens.addModule',
+  'tokens.removeModule',
+  'tokens.login',
+  'tokens.logout',
+  'tokens.images',
+  'tokens.setImage',
+  'tokens.clearImage',
 ] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 
-export const EVENT_NAMES = ['documents.changed'] as const;
+export const EVENT_NAMES = ['documents.changed', 'token.changed', 'signing.progress'] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 
 export const IPC_CHANNEL_PREFIX = 'eoffice:';

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { DOCUMENT_TYPE_CODES } from './doctypes.js';
 import { isCalendarDate } from './dates.js';
 import type { EventName, MethodName } from './channels.js';
+import { ERROR_CODES } from './errors.js';
 
 export { METHOD_NAMES, EVENT_NAMES, IPC_CHANNEL_PREFIX, IPC_EVENT_CHANNEL } from './channels.js';
 export type { MethodName, EventName } from './channels.js';
@@ -85,11 +86,94 @@ export const AgencyInfo = z.object({
 
 export const RegisterInfo = z.object({ id: Id, direction: Direction, year: Year, confidential: z.boolean(), name: z.string(), documentCount: z.number().int() });
 
+/** A PKCS#11 library by its full path (a CA's middleware DLL, or a .so/.dylib). */
+const ModulePath = z.string().min(1).max(1024);
+
 export const Settings = z.object({
   locale: Locale,
   maxImportMegabytes: z.number().int().min(1).max(500),
+  /** Token libraries the user added by hand, beyond those eOffice finds in the usual places. */
+  tokenModules: z.array(ModulePath).max(32),
 });
 export type Settings = z.infer<typeof Settings>;
+/** What settings.update may change; token modules go through tokens.addModule, which loads them first. */
+export const SettingsPatch = Settings.pick({ locale: true, maxImportMegabytes: true }).partial().strict();
+
+export const ApiErrorShape = z.object({
+  code: z.enum(ERROR_CODES),
+  message: z.string(),
+  details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+});
+
+// Token and certificate names as PKCS#11 gives them (CK_TOKEN_INFO: 32-byte label, 16-byte serial);
+// room for UTF-8 and for modules that pad oddly.
+const TokenLabel = z.string().min(1).max(64);
+const TokenSerial = z.string().max(64);
+/** SHA-256 of a certificate's DER, upper-case hex pairs joined by colons (certificate.ts). */
+const Fingerprint256 = z.string().regex(/^[0-9A-F]{2}(:[0-9A-F]{2}){31}$/, 'not a SHA-256 fingerprint');
+/** A PIN travels only in the calls that need it; invoke() keeps it out of logs and error envelopes. */
+const Pin = z.string().min(4).max(64);
+const BatchId = z.string().regex(/^[A-Za-z0-9-]{8,64}$/, 'not a batch id');
+
+export const TokenCertificateInfo = z.object({
+  /** CKA_ID in hex: what documents.sign names as certificateId. */
+  id: z.string(),
+  subject: z.string(),
+  subjectCommonName: z.string().nullable(),
+  issuerCommonName: z.string().nullable(),
+  serialNumber: z.string(),
+  validFrom: z.string(),
+  validTo: z.string(),
+  canSign: z.boolean(),
+  keyType: z.enum(['rsa', 'ec', 'other']),
+  warning: z.enum(['ok', 'expiring', 'expired', 'not-yet-valid']),
+  fingerprint256: z.string(),
+});
+
+export const TokenInfo = z.object({
+  modulePath: z.string(),
+  label: z.string(),
+  serial: z.string(),
+  manufacturer: z.string(),
+  model: z.string(),
+  pin: z.object({ countLow: z.boolean(), finalTry: z.boolean(), locked: z.boolean() }),
+  /** This eOffice holds a logged-in session on the token. */
+  loggedIn: z.boolean(),
+  certificates: z.array(TokenCertificateInfo),
+  /** Why the certificates could not be read (the token is listed anyway), or null. */
+  problem: ApiErrorShape.nullable(),
+});
+
+export const TokenOverview = z.object({
+  modules: z.array(z.object({ path: z.string(), loaded: z.boolean(), error: ApiErrorShape.optional() })),
+  tokens: z.array(TokenInfo),
+});
+
+const TokenSelector = { label: TokenLabel, serial: TokenSerial.optional() };
+
+/** Where a signature goes, in PDF points from the page's bottom-left corner: [x, y, width, height]. */
+const PdfCoordinate = z.number().min(-14_400).max(14_400);
+const PdfLength = z.number().positive().max(14_400);
+const PdfRect = z.tuple([PdfCoordinate, PdfCoordinate, PdfLength, PdfLength]);
+const PageNumber = z.number().int().min(1).max(100_000);
+
+/** The three roles of Decree 30/2020 Appendix I, or no visible mark. */
+export const SignatureAppearance = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('invisible') }),
+  /** Người có thẩm quyền ký: the signature image of the certificate's holder. */
+  z.object({ kind: z.literal('signer'), page: PageNumber, rect: PdfRect }),
+  /** Cơ quan ký: the seal image, the agency's name and the time. */
+  z.object({ kind: z.literal('agency'), page: PageNumber, rect: PdfRect }),
+  /** Ký phụ lục: top right of page 1, with the main document's number and notation. */
+  z.object({ kind: z.literal('attachment'), mainNotation: z.string().trim().min(1).max(100) }),
+]);
+export type SignatureAppearance = z.infer<typeof SignatureAppearance>;
+
+export const SigningStatus = z.enum(['signed', 'failed', 'skipped']);
+export const SigningResult = z.object({ id: Id, status: SigningStatus, error: ApiErrorShape.optional() });
+
+export const ImageKind = z.enum(['signature', 'seal']);
+export const CertificateImages = z.object({ signature: Bytes.nullable(), seal: Bytes.nullable() });
 
 export const DocumentPatch = z
   .object({
@@ -119,7 +203,7 @@ export const contract = {
   'agency.get': method(z.object({}), AgencyInfo),
   'agency.update': method(AgencyInfo, AgencyInfo),
   'settings.get': method(z.object({}), Settings),
-  'settings.update': method(Settings.partial(), Settings),
+  'settings.update': method(SettingsPatch, Settings),
   'registers.list': method(z.object({ year: Year.optional() }), z.array(RegisterInfo)),
   'documents.list': method(DocumentFilters.extend(Page), z.object({ total: z.number().int(), items: z.array(DocumentSummary) })),
   'documents.search': method(
@@ -134,6 +218,31 @@ export const contract = {
     z.object({ direction: Direction, fileName: z.string().min(1).max(255), bytes: Bytes }),
     z.object({ document: DocumentSummary }),
   ),
+  'documents.sign': method(
+    z.object({
+      ids: z.array(Id).min(1).max(200),
+      ...TokenSelector,
+      certificateId: z.string().min(1).max(128),
+      appearance: SignatureAppearance,
+      /** Only for a key that wants the PIN at every signature (CKA_ALWAYS_AUTHENTICATE). */
+      pin: Pin.optional(),
+      /** Chosen by the caller so that it can cancel, and tell its progress events, before the answer. */
+      batchId: BatchId.optional(),
+    }),
+    z.object({ batchId: BatchId, results: z.array(SigningResult) }),
+  ),
+  'signing.cancel': method(z.object({ batchId: BatchId }), z.object({ cancelled: z.boolean() })),
+  'tokens.list': method(z.object({}), TokenOverview),
+  'tokens.addModule': method(z.object({ path: ModulePath }), Settings),
+  'tokens.removeModule': method(z.object({ path: ModulePath }), Settings),
+  'tokens.login': method(
+    z.object({ ...TokenSelector, pin: Pin, confirmFinalTry: z.boolean().optional() }),
+    z.object({ warning: z.enum(['PIN_COUNT_LOW']).nullable() }),
+  ),
+  'tokens.logout': method(z.object(TokenSelector), z.object({})),
+  'tokens.images': method(z.object({ fingerprint256: Fingerprint256 }), CertificateImages),
+  'tokens.setImage': method(z.object({ fingerprint256: Fingerprint256, kind: ImageKind, png: Bytes }), CertificateImages),
+  'tokens.clearImage': method(z.object({ fingerprint256: Fingerprint256, kind: ImageKind }), CertificateImages),
 } as const satisfies Record<MethodName, { input: z.ZodType; output: z.ZodType }>;
 
 export type Contract = typeof contract;
@@ -145,11 +254,19 @@ export type DocumentSummary = z.infer<typeof DocumentSummary>;
 export type DocumentDetail = z.infer<typeof DocumentDetail>;
 export type SearchHit = z.infer<typeof SearchHit>;
 export type DocumentFilters = z.infer<typeof DocumentFilters>;
+export type TokenOverview = z.infer<typeof TokenOverview>;
+export type TokenInfo = z.infer<typeof TokenInfo>;
+export type TokenCertificateInfo = z.infer<typeof TokenCertificateInfo>;
+export type SigningResult = z.infer<typeof SigningResult>;
+export type ImageKind = z.infer<typeof ImageKind>;
 
 /** Events pushed to the UI: over IPC (webContents.send) or the web host's server-sent events. */
-// Token and sync events join this list with the token and axis capabilities.
 export const events = {
   'documents.changed': z.object({ ids: z.array(Id) }),
+  /** A token was plugged in or pulled out, logged in or out, or its PIN counters changed. */
+  'token.changed': TokenOverview,
+  /** One more document of a signing batch is done. */
+  'signing.progress': z.object({ batchId: BatchId, done: z.number().int(), total: z.number().int(), documentId: Id, status: SigningStatus }),
 } as const satisfies Record<EventName, z.ZodType>;
 export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;
 

@@ -39,6 +39,14 @@ export const ERROR_CODES = [
   'KEY_CERT_MISMATCH',
   'KEY_REFUSED',
   'CANCELLED',
+  // Signing documents in the registry.
+  'CERTIFICATE_EXPIRED',
+  'CERTIFICATE_NOT_YET_VALID',
+  'CERTIFICATE_NOT_FOR_SIGNING',
+  'AGENCY_NAME_MISSING',
+  'NO_FILE',
+  'DOCUMENT_CHANGED',
+  'NOT_PNG',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

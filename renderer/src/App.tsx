@@ -5,6 +5,7 @@ import { I18nProvider, useI18n, type Locale } from './i18n/i18n.js';
 import { AppHeader } from './components/AppHeader.js';
 import { StatusBar } from './components/StatusBar.js';
 import { Workspace } from './components/Workspace.js';
+import { TokensProvider } from './tokens/TokensProvider.js';
 
 type Boot =
   | { status: 'loading' }
@@ -48,7 +49,9 @@ export function App() {
         <div className="app">
           <SkipLink />
           <AppHeader agencyName={boot.agencyName} onLocaleChange={changeLocale} />
-          <Workspace info={boot.info} />
+          <TokensProvider>
+            <Workspace info={boot.info} agencyName={boot.agencyName} onAgencyNamed={(agencyName) => setBoot({ ...boot, agencyName })} />
+          </TokensProvider>
           <StatusBar version={boot.info.version} dataDir={boot.info.dataDir} />
         </div>
       ) : (

@@ -39,6 +39,25 @@ test('migration 0002 adds the full-text index of folded text, on a database that
   db.close();
 });
 
+test('migration 0003 adds the signature and seal images per certificate, each pointing to a stored file', () => {
+  const file = path.join(tempDir(), 'r.sqlite');
+  const v2 = openDatabase(file, { targetVersion: 2 });
+  v2.prepare("INSERT INTO files (sha256, size, media_type, stored_at) VALUES (?, 1, 'image/png', 'now')").run('a'.repeat(64));
+  v2.close();
+  const db = openDatabase(file, { targetVersion: 3 });
+  assert.equal(schemaVersion(db), 3);
+  const fingerprint = Array.from({ length: 32 }, () => 'AB').join(':');
+  const insert = db.prepare("INSERT INTO certificate_images (fingerprint256, kind, file_sha256, updated_at) VALUES (?, ?, ?, 'now')");
+  insert.run(fingerprint, 'signature', 'a'.repeat(64));
+  insert.run(fingerprint, 'seal', 'a'.repeat(64));
+  assert.throws(() => insert.run(fingerprint, 'signature', 'a'.repeat(64)), /UNIQUE|PRIMARY/, 'one image of each kind per certificate');
+  assert.throws(() => insert.run(fingerprint, 'logo', 'a'.repeat(64)), /CHECK/);
+  assert.throws(() => insert.run('AB:CD', 'signature', 'a'.repeat(64)), /CHECK/);
+  assert.throws(() => insert.run(fingerprint.replace('AB', 'CD'), 'signature', 'b'.repeat(64)), /FOREIGN KEY/, 'the file must be stored');
+  assert.equal((db.prepare('SELECT count(*) AS n FROM files').get() as { n: number }).n, 1, 'existing rows survive');
+  db.close();
+});
+
 test('opening runs every pending migration and is idempotent', () => {
   const file = path.join(tempDir(), 'r.sqlite');
   openDatabase(file).close();

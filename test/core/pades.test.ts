@@ -15,6 +15,8 @@ import { fileSigningKey } from '../support/fileKey.js';
 import { nssTrusting, pdfsig, qpdfCheck } from '../support/pdfsig.js';
 import { createNssSigner } from '../support/pdfsigSigner.js';
 import { startTestTsa } from '../support/tsaServer.js';
+import { pdfLibFontkit } from '../../main/core/pdf/fonts.js';
+import { createRequire } from 'node:module';
 import { interopPdf, listFiles, tempDir } from '../support/fixtures.js';
 import { sealImage, signatureImage } from '../support/png.js';
 import type { AppearanceSpec } from '../../main/core/pades/appearance.js';
@@ -147,8 +149,8 @@ function renderPage(file: string, dpi = 50): { width: number; height: number; pi
   return { width, height, pixel: (x, y) => [data[(y * width + x) * 3]!, data[(y * width + x) * 3 + 1]!, data[(y * width + x) * 3 + 2]!] };
 }
 
-function countPixels(file: string, match: (r: number, g: number, b: number) => boolean): number {
-  const page = renderPage(file);
+function countPixels(file: string, match: (r: number, g: number, b: number) => boolean, dpi = 50): number {
+  const page = renderPage(file, dpi);
   let n = 0;
   for (let y = 0; y < page.height; y++) for (let x = 0; x < page.width; x++) if (match(...page.pixel(x, y))) n++;
   return n;
@@ -263,4 +265,23 @@ test('a scanned-image PDF over 20 MB and a PDF 2.0 file are signed and verify', 
   execFileSync('qpdf', ['--force-version=2.0', await makePdf('for-v20.pdf', { objectStreams: true }), v20]);
   assert.match(fs.readFileSync(v20).subarray(0, 8).toString('latin1'), /%PDF-2\.0/);
   await signAndVerify(v20, agency, 1);
+});
+
+test('Vietnamese letters in an appearance are drawn whole: the subset keeps composite glyphs', async () => {
+  const input = await makePdf('glyphs.pdf', { objectStreams: false, pages: 1 });
+  const output = path.join(work, 'glyphs.signed.pdf');
+  const name = 'Nguyễn Văn Ánh — Ủy ban nhân dân xã Thử Nghiệm';
+  await signPdfFile(input, output, { key: agency, appearance: { kind: 'signer', page: 1, rect: [60, 300, 480, 40], lines: [name] } });
+  // The same line drawn with the whole font (no subsetting) is the reference for the ink it takes.
+  const reference = await PDFDocument.create();
+  reference.registerFontkit(pdfLibFontkit);
+  const font = await reference.embedFont(fs.readFileSync(createRequire(import.meta.url).resolve('@expo-google-fonts/tinos/400Regular/Tinos_400Regular.ttf')), { subset: false });
+  reference.addPage([595, 842]).drawText(name, { x: 62, y: 300, size: 10, font });
+  const referenceFile = path.join(work, 'glyphs.reference.pdf');
+  fs.writeFileSync(referenceFile, await reference.save());
+  const ink = (file: string) => countPixels(file, (r, g, b) => r + g + b < 300, 150);
+  const ours = ink(output) - ink(input);
+  const expected = ink(referenceFile);
+  assert.ok(expected > 50);
+  assert.ok(Math.abs(ours - expected) / expected < 0.25, `ink ${ours} vs ${expected} with the whole font`);
 });

@@ -52,12 +52,20 @@ test('an invalid input is refused before it reaches the core, for every method t
     'documents.update': { id: 1, patch: { documentDate: '2014-02-30' } },
     'documents.content': { id: 0 },
     'documents.import': { direction: 'sideways', fileName: 'a.pdf', bytes: 'not bytes' },
+    'documents.sign': { ids: [1], label: 'T', certificateId: 'ab', appearance: { kind: 'signer', page: 1, rect: [0, 0, -5, 10] } },
+    'signing.cancel': { batchId: '../../etc' },
+    'tokens.addModule': { path: '' },
+    'tokens.login': { label: 'T', pin: '12' },
+    'tokens.setImage': { fingerprint256: 'not a fingerprint', kind: 'seal', png: new Uint8Array(8) },
   };
   for (const method of METHOD_NAMES) {
     const input = invalid[method] ?? 'not an object';
     const envelope = (await handlers.get(IPC_CHANNEL_PREFIX + method)!(trusted, input)) as { ok: boolean; error: { code: string } };
     assert.deepEqual([envelope.ok, envelope.error.code], [false, 'INVALID_INPUT'], method);
   }
+  // Token modules are added only through tokens.addModule, which loads them first.
+  const sneaky = (await handlers.get(IPC_CHANNEL_PREFIX + 'settings.update')!(trusted, { tokenModules: ['/tmp/evil.so'] })) as { ok: boolean; error: { code: string } };
+  assert.deepEqual([sneaky.ok, sneaky.error.code], [false, 'INVALID_INPUT']);
   assert.deepEqual(calls, [], 'the core was never reached');
   const ok = (await handlers.get(IPC_CHANNEL_PREFIX + 'documents.get')!(trusted, { id: 1 })) as { ok: boolean };
   assert.deepEqual(calls, ['documents.get'], 'a valid input does reach it');

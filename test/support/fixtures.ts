@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PDFDocument, rgb } from 'pdf-lib';
-import fontkit from '@pdf-lib/fontkit';
+import { pdfLibFontkit } from '../../main/core/pdf/fonts.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const INTEROP_DIR = process.env.EOFFICE_INTEROP_DIR ?? path.resolve(REPO_ROOT, '../shared/interop');
@@ -25,7 +25,7 @@ export function interopPdf(name: string): string {
 /** A one-page PDF with real Vietnamese text in an embedded font (so the text layer is searchable). */
 export async function makeVietnamesePdf(lines: string[], options: { title?: string } = {}): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
-  doc.registerFontkit(fontkit);
+  doc.registerFontkit(pdfLibFontkit);
   const font = await doc.embedFont(fs.readFileSync(VIETNAMESE_FONT), { subset: true });
   const page = doc.addPage([595, 842]);
   let y = 780;

@@ -9,6 +9,7 @@ import { getDocument, getDocumentRow, listDocuments, toSummary, updateDocument }
 import { searchDocuments } from '../registry/search.js';
 import { importDocument } from '../registry/importDocument.js';
 import { AppError } from '../../common/errors.js';
+import { createSigningHandlers } from './signingHandlers.js';
 
 /** Imports run one at a time: the duplicate check and the blob journal assume a single writer. */
 function serialized() {
@@ -59,5 +60,6 @@ export function createHandlers(core: CoreServices, info: { shell: 'electron' | '
         core.events.emit('documents.changed', { ids: [id] });
         return { document: toSummary(getDocumentRow(core.db, id)) };
       }),
+    ...createSigningHandlers(core),
   };
 }

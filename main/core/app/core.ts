@@ -5,12 +5,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { openDatabase, schemaVersion, type Database } from '../storage/database.js';
 import { BlobStore } from '../storage/blobStore.js';
-import { sweepPendingFiles } from '../registry/importDocument.js';
+import { sweepPendingFiles } from '../registry/fileJournal.js';
 import { createConfSettings, type SettingsStore } from '../settings/settings.js';
 import { createHandlers } from '../api/handlers.js';
 import type { Handlers } from '../api/invoke.js';
 import { AppEvents } from './events.js';
-
+import { TokenService, type TokenServiceOptions } from '../token/service.js';
 
 export interface CoreOptions {
   dataDir: string;
@@ -18,6 +18,8 @@ export interface CoreOptions {
   settings?: SettingsStore;
   /** Who is acting, for the audit trail: the OS account until clerks sign in. */
   actor?: string;
+  /** Token service options for tests: a fault-injecting wrapper, where to look for modules, the poll rate. */
+  tokens?: Pick<TokenServiceOptions, 'wrapModule' | 'knownModules' | 'pollIntervalMs'>;
 }
 
 /** What the handlers work with: everything of the core but the handlers themselves. */
@@ -27,6 +29,7 @@ export interface CoreServices {
   readonly blobs: BlobStore;
   readonly settings: SettingsStore;
   readonly events: AppEvents;
+  readonly tokens: TokenService;
   readonly actor: string;
   close(): void;
 }
@@ -47,14 +50,23 @@ export function openCore(options: CoreOptions): Core {
   const settings = options.settings ?? createConfSettings(options.dataDir);
   const events = new AppEvents();
   const actor = options.actor ?? safeUserName();
+  const tokens = new TokenService({
+    ...options.tokens,
+    userModules: () => settings.read().tokenModules,
+    onChange: (overview) => events.emit('token.changed', overview),
+  });
   const services: CoreServices = {
     dataDir: options.dataDir,
     db,
     blobs,
     settings,
     events,
+    tokens,
     actor,
-    close: () => db.close(),
+    close: () => {
+      tokens.close();
+      db.close();
+    },
   };
   return { ...services, handlers: createHandlers(services, { shell: options.shell === 'electron' ? 'electron' : 'web', schemaVersion: schemaVersion(db) }) };
 }

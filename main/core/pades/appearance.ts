@@ -48,9 +48,9 @@ function serifFont(): Uint8Array {
 }
 
 async function embedSerif(doc: PDFDocument): Promise<PDFFont> {
-  // Loaded only when text is drawn: an invisible signature does without its ~30 MB of memory.
-  const { default: fontkit } = await import('@pdf-lib/fontkit');
-  doc.registerFontkit(fontkit);
+  // Loaded only when text is drawn: an invisible signature does without fontkit's memory.
+  const { pdfLibFontkit } = await import('../pdf/fonts.js');
+  doc.registerFontkit(pdfLibFontkit);
   return doc.embedFont(serifFont(), { subset: true });
 }
 

@@ -9,6 +9,7 @@ export const DEFAULT_SETTINGS: Settings = {
   // 100 MB holds a long scanned document at 300 dpi; beyond that, a file is almost always a
   // mistake (a video, an archive) and would strain the preview.
   maxImportMegabytes: 100,
+  tokenModules: [],
 };
 
 export interface SettingsStore {

@@ -9,6 +9,13 @@ export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
+/** The SHA-256 of the parts joined, without joining them. */
+export function sha256OfParts(parts: readonly Uint8Array[]): string {
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(part);
+  return hash.digest('hex');
+}
+
 export class BlobStore {
   readonly root: string;
   private readonly tmpDir: string;
@@ -30,6 +37,14 @@ export class BlobStore {
 
   /** Writes the bytes durably unless a file with that hash is already stored. */
   put(bytes: Uint8Array, sha256: string = sha256Hex(bytes)): string {
+    return this.putParts([bytes], sha256);
+  }
+
+  /**
+   * Writes the parts, one after the other, as one file: a signed PDF is the original followed by
+   * its incremental update, and need not be copied into one buffer first.
+   */
+  putParts(parts: readonly Uint8Array[], sha256: string = sha256OfParts(parts)): string {
     const target = this.pathFor(sha256);
     if (fs.existsSync(target)) return sha256;
     const dir = path.dirname(target);
@@ -37,8 +52,10 @@ export class BlobStore {
     const tmp = path.join(this.tmpDir, `${sha256}.${process.pid}.${randomBytes(6).toString('hex')}.part`);
     const fd = fs.openSync(tmp, 'wx', 0o600);
     try {
-      let written = 0;
-      while (written < bytes.length) written += fs.writeSync(fd, bytes, written, bytes.length - written);
+      for (const bytes of parts) {
+        let written = 0;
+        while (written < bytes.length) written += fs.writeSync(fd, bytes, written, bytes.length - written);
+      }
       fs.fsyncSync(fd);
     } catch (error) {
       fs.closeSync(fd);

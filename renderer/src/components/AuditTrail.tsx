@@ -30,7 +30,14 @@ function useEventText() {
       });
       return t('event.updated', { fields: fields.join(locale === 'vi' ? '; ' : ', ') });
     }
-    // Kinds added by later versions (ký số, phát hành…) still show, by their stored name.
+    if (event.kind === 'signed') {
+      const role = event.details.role;
+      const subject = typeof event.details.certificateSubject === 'string' ? event.details.certificateSubject : '';
+      const signer = /(?:^|, )CN=([^,]+)/.exec(subject)?.[1] ?? subject;
+      if (role === 'signer' || role === 'agency' || role === 'attachment') return t('event.signed', { role: t(`sign.role.${role}`), signer });
+      return t('event.signedInvisible', { signer });
+    }
+    // Kinds added by later versions (phát hành…) still show, by their stored name.
     return event.kind;
   };
 }

@@ -1,6 +1,6 @@
 // Danh sách văn bản: a virtualized grid. Only the rows on screen exist in the DOM, and only the
 // pages of 100 around them are fetched, so 250,000 documents scroll as smoothly as 25.
-import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { formatDateVn } from '../../../main/common/dates.js';
 import { useI18n } from '../i18n/i18n.js';
@@ -14,6 +14,9 @@ const PREFETCH_ROWS = 30;
 
 const COLUMNS = ['notation', 'date', 'type', 'subject', 'author', 'state'] as const;
 
+/** Ticking rows for a batch: one row on its own, or every row from the last one ticked. */
+export type CheckMode = 'toggle' | 'range';
+
 interface DocumentListProps {
   cache: DocumentPageCache;
   label: string;
@@ -23,9 +26,11 @@ interface DocumentListProps {
   emptyMessage: string;
   onSelect: (row: ListRow) => void;
   onOpen: (row: ListRow) => void;
+  checkedIds: ReadonlySet<number>;
+  onCheck: (row: ListRow, index: number, mode: CheckMode) => void;
 }
 
-export function DocumentList({ cache, label, terms, selectedId, emptyMessage, onSelect, onOpen }: DocumentListProps) {
+export function DocumentList({ cache, label, terms, selectedId, emptyMessage, onSelect, onOpen, checkedIds, onCheck }: DocumentListProps) {
   const { t, errorMessage } = useI18n();
   const scrollRef = useRef<HTMLDivElement>(null);
   const [activeIndex, setActiveIndex] = useState(0);
@@ -100,12 +105,15 @@ export function DocumentList({ cache, label, terms, selectedId, emptyMessage, on
   }
 
   const onRowClick = useCallback(
-    (row: ListRow, index: number) => {
+    (row: ListRow, index: number, event: MouseEvent) => {
       ownSelection.current = row.id;
       setActiveIndex(index);
+      // Ctrl (⌘) and Shift tick rows for signing together, as in a file manager; the row clicked is shown.
+      if (event.ctrlKey || event.metaKey) onCheck(row, index, 'toggle');
+      else if (event.shiftKey) onCheck(row, index, 'range');
       onSelect(row);
     },
-    [onSelect],
+    [onSelect, onCheck],
   );
 
   function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {
@@ -129,8 +137,9 @@ export function DocumentList({ cache, label, terms, selectedId, emptyMessage, on
       if (!row) return;
       event.preventDefault();
       ownSelection.current = row.id;
+      // Arrows already show each row they reach: Space is free to tick it.
       if (event.key === 'Enter') onOpen(row);
-      else onSelect(row);
+      else onCheck(row, current, event.shiftKey ? 'range' : 'toggle');
     }
   }
 
@@ -138,9 +147,20 @@ export function DocumentList({ cache, label, terms, selectedId, emptyMessage, on
   const status = cache.total === null ? (cache.error ? 'failed' : 'loading') : total === 0 ? 'empty' : 'rows';
 
   return (
-    <div className="doc-grid" role="grid" aria-label={label} aria-rowcount={total + 1} aria-colcount={COLUMNS.length} aria-busy={status === 'loading'}>
+    <div
+      className="doc-grid"
+      role="grid"
+      aria-label={label}
+      aria-rowcount={total + 1}
+      aria-colcount={COLUMNS.length + 1}
+      aria-multiselectable="true"
+      aria-busy={status === 'loading'}
+    >
       <div role="rowgroup" className="doc-grid-head">
         <div role="row" aria-rowindex={1} className="doc-row doc-row-head">
+          <div role="columnheader" className="cell cell-check">
+            <span className="visually-hidden">{t('list.checkColumn')}</span>
+          </div>
           {COLUMNS.map((column) => (
             <div key={column} role="columnheader" className={`cell cell-${column}`}>
               {t(`column.${column}`)}
@@ -170,9 +190,11 @@ export function DocumentList({ cache, label, terms, selectedId, emptyMessage, on
                   height={rowHeight}
                   terms={terms}
                   selected={row !== undefined && row.id === selectedId}
+                  checked={row !== undefined && checkedIds.has(row.id)}
                   active={item.index === activeIndex}
                   onSelect={onRowClick}
                   onOpen={onOpen}
+                  onCheck={onCheck}
                 />
               );
             })}
@@ -201,12 +223,14 @@ interface DocumentRowProps {
   height: number;
   terms: readonly string[];
   selected: boolean;
+  checked: boolean;
   active: boolean;
-  onSelect: (row: ListRow, index: number) => void;
+  onSelect: (row: ListRow, index: number, event: MouseEvent) => void;
   onOpen: (row: ListRow) => void;
+  onCheck: (row: ListRow, index: number, mode: CheckMode) => void;
 }
 
-const DocumentRow = memo(function DocumentRow({ row, index, top, height, terms, selected, active, onSelect, onOpen }: DocumentRowProps) {
+const DocumentRow = memo(function DocumentRow({ row, index, top, height, terms, selected, checked, active, onSelect, onOpen, onCheck }: DocumentRowProps) {
   const { t, typeName } = useI18n();
   return (
     <div
@@ -216,16 +240,32 @@ const DocumentRow = memo(function DocumentRow({ row, index, top, height, terms, 
       data-index={index}
       aria-rowindex={index + 2}
       aria-selected={selected}
+      data-checked={checked || undefined}
       aria-busy={row ? undefined : true}
       aria-label={row ? undefined : t('list.loadingRow')}
       tabIndex={active ? 0 : -1}
-      className={row ? (selected ? 'doc-row is-selected' : 'doc-row') : 'doc-row is-placeholder'}
+      className={row ? `doc-row${selected ? ' is-selected' : ''}${checked ? ' is-checked' : ''}` : 'doc-row is-placeholder'}
       style={{ height, transform: `translateY(${top}px)` }}
-      onClick={row && (() => onSelect(row, index))}
+      onClick={row && ((event) => onSelect(row, index, event))}
       onDoubleClick={row && (() => onOpen(row))}
     >
       {row ? (
         <>
+          <div role="gridcell" className="cell cell-check">
+            <input
+              type="checkbox"
+              data-testid="doc-check"
+              tabIndex={-1}
+              checked={checked}
+              // The click decides (it knows about Shift); React re-renders the box from `checked`.
+              readOnly
+              aria-label={t('list.check', { name: row.notation ?? row.subject })}
+              onClick={(event) => {
+                event.stopPropagation();
+                onCheck(row, index, event.shiftKey ? 'range' : 'toggle');
+              }}
+            />
+          </div>
           <div role="gridcell" className="cell cell-notation" title={row.notation ?? undefined}>
             {row.notation ?? t('common.none')}
           </div>
@@ -253,7 +293,7 @@ const DocumentRow = memo(function DocumentRow({ row, index, top, height, terms, 
           </div>
         </>
       ) : (
-        COLUMNS.map((column) => (
+        ['check', ...COLUMNS].map((column) => (
           <div key={column} role="gridcell" className={`cell cell-${column}`}>
             <span className="skeleton" />
           </div>

@@ -7,6 +7,9 @@ import { AuditTrail } from './AuditTrail.js';
 import { DocumentDetails } from './DocumentDetails.js';
 import { DocumentEditForm } from './DocumentEditForm.js';
 import { PdfPreview } from './PdfPreview.js';
+import { SignPanel } from './SignPanel.js';
+import { DEFAULT_BOX, type SignaturePlacement, type SigningRole } from '../signing/placement.js';
+import type { Signing, SigningTarget } from '../signing/useSigning.js';
 
 /** Arrowing through the list should not fetch every document passed on the way. */
 const LOAD_DELAY_MS = 60;
@@ -20,11 +23,19 @@ interface DocumentPaneProps {
   /** Changes when the clerk "opens" a document (Enter): focus moves to the pane once it shows it. */
   focusRequest: number;
   onSaved: (detail: DocumentDetail) => void;
+  /** The documents ticked in the list, signed together instead of the one shown. */
+  checked: readonly SigningTarget[];
+  signing: Signing;
+  agencyName: string;
+  onAgencyNamed: (name: string) => void;
 }
 
-export function DocumentPane({ documentId, refreshToken, focusRequest, onSaved }: DocumentPaneProps) {
+export function DocumentPane({ documentId, refreshToken, focusRequest, onSaved, checked, signing, agencyName, onAgencyNamed }: DocumentPaneProps) {
   const { t, typeName, errorMessage } = useI18n();
   const [loaded, setLoaded] = useState<Loaded>({ status: 'idle' });
+  const [role, setRole] = useState<SigningRole>('signer');
+  const [placement, setPlacement] = useState<SignaturePlacement | null>(null);
+  const [placing, setPlacing] = useState(false);
   const [editing, setEditing] = useState(false);
   const [savedNotice, setSavedNotice] = useState(false);
   const heading = useRef<HTMLHeadingElement>(null);
@@ -48,11 +59,18 @@ export function DocumentPane({ documentId, refreshToken, focusRequest, onSaved }
   const detail = loaded.status === 'ready' ? loaded.detail : null;
   const current = detail?.id === documentId;
 
-  // Leaving a document abandons its edit.
+  // Leaving a document abandons its edit, and placing a signature on it.
   useEffect(() => {
     setEditing(false);
     setSavedNotice(false);
+    setPlacing(false);
   }, [documentId]);
+
+  // A placed signature has done its work once the batch signed something: the preview now shows it.
+  const { state: signingState } = signing;
+  useEffect(() => {
+    if (signingState.phase === 'finished' && signingState.results.some((r) => r.status === 'signed')) setPlacement(null);
+  }, [signingState]);
 
   useEffect(() => {
     if (current && focusDone.current !== focusRequest) {
@@ -143,11 +161,48 @@ export function DocumentPane({ documentId, refreshToken, focusRequest, onSaved }
             <DocumentDetails detail={detail} />
           </section>
         )}
+        {detail.fileName && (
+          <SignPanel
+            targets={checked.length > 0 ? checked : [{ id: detail.id, label: detail.notation || detail.subject }]}
+            fromSelection={checked.length > 0}
+            signing={signing}
+            role={role}
+            onRoleChange={(next) => {
+              setRole(next);
+              setPlacing(false);
+            }}
+            placement={placement}
+            placing={placing}
+            onPlacingChange={setPlacing}
+            agencyName={agencyName}
+            onAgencyNamed={onAgencyNamed}
+          />
+        )}
         <section className="pane-section" aria-labelledby="preview-title">
           <h3 id="preview-title" className="section-title">
             {t('pane.preview')}
           </h3>
-          {detail.fileName ? <PdfPreview key={detail.id} documentId={detail.id} /> : <p className="muted">{t('pane.noFile')}</p>}
+          {detail.fileName ? (
+            // Keyed by the file too: once signed, the document's file is a new one to load.
+            <PdfPreview
+              key={`${detail.id}:${detail.fileSha256}`}
+              documentId={detail.id}
+              placement={
+                role === 'attachment'
+                  ? undefined
+                  : {
+                      active: placing,
+                      value: placement,
+                      size: DEFAULT_BOX[role],
+                      label: t(`placement.${role}`),
+                      onChange: setPlacement,
+                      onDone: () => setPlacing(false),
+                    }
+              }
+            />
+          ) : (
+            <p className="muted">{t('pane.noFile')}</p>
+          )}
         </section>
         <AuditTrail events={detail.events} />
       </div>

@@ -1,12 +1,16 @@
-// Xem trước: one page of the document's PDF at a time, drawn by pdf.js in its worker.
-import { useEffect, useRef, useState, type RefObject } from 'react';
+// Xem trước: one page of the document's PDF at a time, drawn by pdf.js in its worker. It is also
+// where the clerk says where a signature goes: in placement mode a click (or a drag) on the page
+// becomes a rectangle in PDF points, converted through the page's own viewport so that the zoom,
+// the page's view box and its rotation are all accounted for.
+import { useEffect, useRef, useState, type KeyboardEvent, type PointerEvent, type RefObject } from 'react';
 // The legacy build carries polyfills for built-ins newer than Electron's Chromium (such as
 // Map.prototype.getOrInsertComputed), so the preview works in the app and in older browsers alike.
 import * as pdfjsLib from 'pdfjs-dist/legacy/build/pdf.mjs';
-import type { PDFDocumentLoadingTask, PDFDocumentProxy, RenderTask } from 'pdfjs-dist';
+import type { PageViewport, PDFDocumentLoadingTask, PDFDocumentProxy, RenderTask } from 'pdfjs-dist';
 import workerUrl from 'pdfjs-dist/legacy/build/pdf.worker.min.mjs?url';
 import { call } from '../api/client.js';
 import { useI18n } from '../i18n/i18n.js';
+import type { PdfRect, SignaturePlacement } from '../signing/placement.js';
 
 pdfjsLib.GlobalWorkerOptions.workerSrc = workerUrl;
 
@@ -48,7 +52,19 @@ function useSettledWidth(ref: RefObject<HTMLElement | null>): number {
   return width;
 }
 
-export function PdfPreview({ documentId }: { documentId: number }) {
+/** Placement mode, driven by the signing form. */
+export interface PlacementControl {
+  active: boolean;
+  value: SignaturePlacement | null;
+  /** The box a plain click places, in points. */
+  size: readonly [width: number, height: number];
+  label: string;
+  onChange(value: SignaturePlacement): void;
+  /** Placement is over (a box was placed, or Escape). */
+  onDone(): void;
+}
+
+export function PdfPreview({ documentId, placement }: { documentId: number; placement?: PlacementControl }) {
   const { t } = useI18n();
   const frame = useRef<HTMLDivElement>(null);
   const pageHost = useRef<HTMLDivElement>(null);
@@ -60,6 +76,7 @@ export function PdfPreview({ documentId }: { documentId: number }) {
   const [shownScale, setShownScale] = useState<number | null>(null);
   const [rendering, setRendering] = useState(true);
   const [rendered, setRendered] = useState(false);
+  const [shown, setShown] = useState<{ page: number; viewport: PageViewport } | null>(null);
 
   useEffect(() => {
     let cancelled = false;
@@ -107,6 +124,7 @@ export function PdfPreview({ documentId }: { documentId: number }) {
       await task.promise;
       if (cancelled) return;
       pageHost.current?.replaceChildren(canvas);
+      setShown({ page: pageNumber, viewport });
       setShownScale(scale);
       setRendering(false);
       setRendered(true);
@@ -159,7 +177,10 @@ export function PdfPreview({ documentId }: { documentId: number }) {
         </button>
       </div>
       <div className="pdf-frame" ref={frame} aria-busy={rendering && !failed}>
-        <div className="pdf-page" ref={pageHost} role="img" aria-label={pdf ? t('preview.page', { page: pageNumber, count: pageCount }) : t('preview.label')} />
+        <div className="pdf-page">
+          <div ref={pageHost} role="img" aria-label={pdf ? t('preview.page', { page: pageNumber, count: pageCount }) : t('preview.label')} />
+          {placement && shown && !rendering && <PlacementLayer control={placement} page={shown.page} viewport={shown.viewport} />}
+        </div>
         {failed ? (
           <p className="pdf-message is-error" role="alert">
             {t('preview.failed')}
@@ -173,6 +194,142 @@ export function PdfPreview({ documentId }: { documentId: number }) {
           )
         )}
       </div>
+    </div>
+  );
+}
+
+const round = (n: number) => Math.round(n * 10) / 10;
+/** A drag shorter than this (CSS pixels) is a click. */
+const CLICK_TOLERANCE = 4;
+const NUDGE_POINTS = 2;
+const NUDGE_POINTS_FAST = 10;
+
+type Point = [x: number, y: number];
+
+/** The page's box in PDF points: [xMin, yMin, xMax, yMax]. */
+function pageBox(viewport: PageViewport): [number, number, number, number] {
+  const [x0 = 0, y0 = 0, x1 = 0, y1 = 0] = viewport.viewBox;
+  return [x0, y0, x1, y1];
+}
+
+/** Keeps a rectangle of its own size inside the page. */
+function clampToPage(rect: PdfRect, viewport: PageViewport): PdfRect {
+  const [x0, y0, x1, y1] = pageBox(viewport);
+  const [x, y, w, h] = rect;
+  return [round(Math.min(Math.max(x, x0), x1 - w)), round(Math.min(Math.max(y, y0), y1 - h)), w, h];
+}
+
+/** Two corners in CSS pixels on the page → [x, y, width, height] in PDF points, y from the bottom. */
+function toPdfRect(viewport: PageViewport, a: Point, b: Point): PdfRect {
+  const [ax = 0, ay = 0] = viewport.convertToPdfPoint(a[0], a[1]) as number[];
+  const [bx = 0, by = 0] = viewport.convertToPdfPoint(b[0], b[1]) as number[];
+  return [round(Math.min(ax, bx)), round(Math.min(ay, by)), round(Math.abs(bx - ax)), round(Math.abs(by - ay))];
+}
+
+function toCssBox(viewport: PageViewport, rect: PdfRect): { left: number; top: number; width: number; height: number } {
+  const [x1 = 0, y1 = 0, x2 = 0, y2 = 0] = viewport.convertToViewportRectangle([rect[0], rect[1], rect[0] + rect[2], rect[1] + rect[3]]) as number[];
+  return { left: Math.min(x1, x2), top: Math.min(y1, y2), width: Math.abs(x2 - x1), height: Math.abs(y2 - y1) };
+}
+
+function PlacementLayer({ control, page, viewport }: { control: PlacementControl; page: number; viewport: PageViewport }) {
+  const { t } = useI18n();
+  const [drag, setDrag] = useState<{ from: Point; to: Point } | null>(null);
+  const box = useRef<HTMLDivElement>(null);
+  const layer = useRef<HTMLDivElement>(null);
+  const value = control.value?.page === page ? control.value : null;
+  // Entering placement mode gives the page the keyboard, scrolled into view only as far as needed.
+  useEffect(() => {
+    const target = control.active ? (box.current ?? layer.current) : null;
+    target?.focus({ preventScroll: true });
+    target?.scrollIntoView({ block: 'nearest' });
+  }, [control.active]);
+  if (!control.active && !value) return null;
+
+  function at(event: PointerEvent<HTMLDivElement>): Point {
+    const bounds = event.currentTarget.getBoundingClientRect();
+    return [event.clientX - bounds.left, event.clientY - bounds.top];
+  }
+
+  function placeAround(center: Point) {
+    const [cx = 0, cy = 0] = viewport.convertToPdfPoint(center[0], center[1]) as number[];
+    const [w, h] = control.size;
+    place(clampToPage([cx - w / 2, cy - h / 2, w, h], viewport));
+  }
+
+  function place(rect: PdfRect) {
+    control.onChange({ page, rect });
+    control.onDone();
+    // Focus follows the box, so the arrow keys can move it on at once.
+    requestAnimationFrame(() => box.current?.focus({ preventScroll: true }));
+  }
+
+  function finish(event: PointerEvent<HTMLDivElement>) {
+    if (!drag) return;
+    const to = at(event);
+    setDrag(null);
+    const moved = Math.hypot(to[0] - drag.from[0], to[1] - drag.from[1]);
+    if (moved < CLICK_TOLERANCE) return placeAround(drag.from);
+    const rect = toPdfRect(viewport, drag.from, to);
+    if (rect[2] < 1 || rect[3] < 1) return placeAround(drag.from);
+    place(clampToPage(rect, viewport));
+  }
+
+  function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      control.onDone();
+      return;
+    }
+    if (!value && (event.key === 'Enter' || event.key === ' ')) {
+      event.preventDefault();
+      placeAround([viewport.width / 2, viewport.height / 2]);
+      return;
+    }
+    const step = event.shiftKey ? NUDGE_POINTS_FAST : NUDGE_POINTS;
+    const moves: Record<string, Point> = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] };
+    const move = moves[event.key];
+    if (!value || !move) return;
+    event.preventDefault();
+    const [x, y, w, h] = value.rect;
+    control.onChange({ page, rect: clampToPage([x + move[0], y + move[1], w, h], viewport) });
+  }
+
+  const drawn = drag ? toCssBox(viewport, toPdfRect(viewport, drag.from, drag.to)) : value ? toCssBox(viewport, value.rect) : null;
+  return (
+    <div
+      ref={layer}
+      className={control.active ? 'placement-layer is-active' : 'placement-layer'}
+      data-testid="placement-layer"
+      style={{ width: Math.floor(viewport.width), height: Math.floor(viewport.height) }}
+      tabIndex={control.active && !value ? 0 : -1}
+      role={control.active ? 'application' : undefined}
+      aria-label={control.active ? t('placement.layerLabel') : undefined}
+      onKeyDown={onKeyDown}
+      onPointerDown={(event) => {
+        if (!control.active || event.button !== 0) return;
+        event.preventDefault();
+        event.currentTarget.setPointerCapture(event.pointerId);
+        const point = at(event);
+        setDrag({ from: point, to: point });
+      }}
+      onPointerMove={(event) => drag && setDrag({ from: drag.from, to: at(event) })}
+      onPointerUp={finish}
+      onPointerCancel={() => setDrag(null)}
+    >
+      {drawn && (
+        <div
+          ref={box}
+          className="placement-box"
+          data-testid="placement-box"
+          style={drawn}
+          tabIndex={value ? 0 : -1}
+          role={value ? 'img' : undefined}
+          aria-label={value ? t('placement.boxLabel', { label: control.label, page, x: value.rect[0], y: value.rect[1] }) : undefined}
+          onKeyDown={onKeyDown}
+        >
+          <span className="placement-box-label">{control.label}</span>
+        </div>
+      )}
     </div>
   );
 }

@@ -1,6 +1,6 @@
-// The clerk's desk: registers and filters on the left, the list in the centre, the chosen
+// The clerk's desk: registers, filters and tokens on the left, the list in the centre, the chosen
 // document on the right. This component owns the state they share and nothing else.
-import { useCallback, useMemo, useState, type CSSProperties } from 'react';
+import { useCallback, useMemo, useRef, useState, type CSSProperties } from 'react';
 import type { Output } from '../../../main/common/contract.js';
 import { useI18n } from '../i18n/i18n.js';
 import { hasNarrowingFilters, initialFilters, toApiFilters, type Direction, type RegisterFilters } from '../documents/filters.js';
@@ -10,7 +10,8 @@ import { useRegisterCounts } from '../documents/useRegisterCounts.js';
 import { useRegistryRefresh } from '../documents/useRegistryRefresh.js';
 import { useSearchQuery } from '../documents/useSearchQuery.js';
 import { useImport } from '../import/useImport.js';
-import { DocumentList } from './DocumentList.js';
+import { useSigning, type SigningTarget } from '../signing/useSigning.js';
+import { DocumentList, type CheckMode } from './DocumentList.js';
 import { DocumentPane } from './DocumentPane.js';
 import { DropZone, useStrayDropGuard } from './DropZone.js';
 import { FilterPanel } from './FilterPanel.js';
@@ -20,17 +21,25 @@ import { ImportSummary } from './ImportSummary.js';
 import { IMPORT_BUTTON_ID, ListToolbar } from './ListToolbar.js';
 import { RegisterNav } from './RegisterNav.js';
 import { Splitter, usePaneWidth } from './Splitter.js';
+import { TokenPanel } from './TokenPanel.js';
 
 const LIST_PANEL_ID = 'document-list-panel';
 
-export function Workspace({ info }: { info: Output<'app.info'> }) {
-  const { t } = useI18n();
+function signingTarget(row: ListRow): SigningTarget {
+  return { id: row.id, label: row.notation || row.subject };
+}
+
+export function Workspace({ info, agencyName, onAgencyNamed }: { info: Output<'app.info'>; agencyName: string; onAgencyNamed: (name: string) => void }) {
+  const { t, count } = useI18n();
   const [filters, setFilters] = useState<RegisterFilters>(initialFilters);
   const search = useSearchQuery();
   const { refreshToken, refresh } = useRegistryRefresh();
   const [selectedId, setSelectedId] = useState<number | null>(null);
   const [focusRequest, setFocusRequest] = useState(0);
   const pane = usePaneWidth();
+  const signing = useSigning();
+  const [checked, setChecked] = useState<ReadonlyMap<number, SigningTarget>>(new Map());
+  const checkAnchor = useRef<number | null>(null);
 
   const apiFilters = useMemo(() => toApiFilters(filters), [filters]);
   const cache = useDocumentPages(apiFilters, search.query, refreshToken);
@@ -48,7 +57,32 @@ export function Workspace({ info }: { info: Output<'app.info'> }) {
   const changeDirection = useCallback((direction: Direction) => {
     setFilters((f) => (f.direction === direction ? f : { ...f, direction }));
     setSelectedId(null);
+    setChecked(new Map());
   }, []);
+  const onCheck = useCallback(
+    (row: ListRow, index: number, mode: CheckMode) => {
+      const anchor = checkAnchor.current;
+      setChecked((previous) => {
+        const next = new Map(previous);
+        if (mode === 'range' && anchor !== null) {
+          // Only the rows already fetched: a range reaching into unloaded pages stops at them.
+          for (let i = Math.min(anchor, index); i <= Math.max(anchor, index); i++) {
+            const inRange = cache.row(i);
+            if (inRange) next.set(inRange.id, signingTarget(inRange));
+          }
+        } else if (next.has(row.id)) {
+          next.delete(row.id);
+        } else {
+          next.set(row.id, signingTarget(row));
+        }
+        return next;
+      });
+      checkAnchor.current = index;
+    },
+    [cache],
+  );
+  const checkedTargets = useMemo(() => [...checked.values()], [checked]);
+  const checkedIds = useMemo(() => new Set(checked.keys()), [checked]);
   const onSelect = useCallback((row: ListRow) => setSelectedId(row.id), []);
   const onOpen = useCallback((row: ListRow) => {
     setSelectedId(row.id);
@@ -72,6 +106,7 @@ export function Workspace({ info }: { info: Output<'app.info'> }) {
           onChange={changeFilters}
           onClear={() => changeFilters({ typeCode: null, state: null, dateFrom: null, dateTo: null })}
         />
+        <TokenPanel />
       </div>
       <main className="list-area">
         <div id={LIST_PANEL_ID} className="list-panel" role="tabpanel" aria-labelledby={`tab-${filters.direction}`} tabIndex={-1}>
@@ -87,6 +122,23 @@ export function Workspace({ info }: { info: Output<'app.info'> }) {
               }}
             />
           )}
+          {checked.size > 0 && (
+            <div className="selection-bar" data-testid="selection-bar">
+              <span role="status">{t('list.checkedCount', { count: count(checked.size) })}</span>
+              <span className="field-hint">{t('list.checkedHint')}</span>
+              <span className="toolbar-gap" />
+              <button
+                type="button"
+                className="button button-quiet button-small"
+                onClick={() => {
+                  setChecked(new Map());
+                  checkAnchor.current = null;
+                }}
+              >
+                {t('list.uncheckAll')}
+              </button>
+            </div>
+          )}
           <DropZone label={t(`import.drop.${filters.direction}`)} onFiles={importFiles}>
             <DocumentList
               cache={cache}
@@ -96,12 +148,23 @@ export function Workspace({ info }: { info: Output<'app.info'> }) {
               emptyMessage={emptyMessage}
               onSelect={onSelect}
               onOpen={onOpen}
+              checkedIds={checkedIds}
+              onCheck={onCheck}
             />
           </DropZone>
         </div>
       </main>
       <Splitter width={pane.width} min={pane.min} max={pane.max} label={t('pane.resize')} onChange={pane.setWidth} />
-      <DocumentPane documentId={selectedId} refreshToken={refreshToken} focusRequest={focusRequest} onSaved={refresh} />
+      <DocumentPane
+        documentId={selectedId}
+        refreshToken={refreshToken}
+        focusRequest={focusRequest}
+        onSaved={refresh}
+        checked={checkedTargets}
+        signing={signing}
+        agencyName={agencyName}
+        onAgencyNamed={onAgencyNamed}
+      />
     </div>
   );
 }

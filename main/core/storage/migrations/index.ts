@@ -1,8 +1,9 @@
 import type { Database } from 'better-sqlite3';
 import { migrate0001Registry } from './0001_registry.js';
 import { migrate0002Search } from './0002_search.js';
+import { migrate0003CertificateImages } from './0003_certificate_images.js';
 
 /** Migration N brings the schema from user_version N-1 to N. Never edit one that has shipped. */
-export const MIGRATIONS: ReadonlyArray<(db: Database) => void> = [migrate0001Registry, migrate0002Search];
+export const MIGRATIONS: ReadonlyArray<(db: Database) => void> = [migrate0001Registry, migrate0002Search, migrate0003CertificateImages];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

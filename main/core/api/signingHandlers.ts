@@ -1,0 +1,146 @@
+// The handlers for tokens and signing: the token panel (modules, tokens, login), the signature
+// and seal images, and signing documents in batches with progress and cancel.
+import { randomUUID } from 'node:crypto';
+import type { CoreServices } from '../app/core.js';
+import type { Handlers } from './invoke.js';
+import type { ParsedInput } from '../../common/contract.js';
+import { AppError } from '../../common/errors.js';
+import { formatDateVn, vnDate } from '../../common/dates.js';
+import type { AppearanceSpec } from '../pades/appearance.js';
+import type { TokenSigningKey } from '../token/session.js';
+import { localAgency } from '../registry/agency.js';
+import { certificateImage, certificateImages, clearCertificateImage, setCertificateImage } from '../registry/certificateImages.js';
+import { signDocuments } from '../registry/signDocuments.js';
+
+type SigningHandlers = Pick<
+  Handlers,
+  | 'documents.sign'
+  | 'signing.cancel'
+  | 'tokens.list'
+  | 'tokens.addModule'
+  | 'tokens.removeModule'
+  | 'tokens.login'
+  | 'tokens.logout'
+  | 'tokens.images'
+  | 'tokens.setImage'
+  | 'tokens.clearImage'
+>;
+
+/** One batch at a time: two batches over the same document would each sign the file the other replaces. */
+function serialized() {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(task: () => Promise<T>): Promise<T> => {
+    const run = tail.then(task, task);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+}
+
+/** A certificate that cannot make a valid signature now is refused before any document is touched. */
+function assertUsable(key: TokenSigningKey): void {
+  const { facts } = key;
+  const day = (iso: string) => formatDateVn(vnDate(new Date(iso)));
+  if (facts.warning === 'expired') {
+    throw new AppError('CERTIFICATE_EXPIRED', `The certificate ${facts.serialNumber} expired on ${day(facts.validTo)}; renew it with the CA.`, { date: day(facts.validTo) });
+  }
+  if (facts.warning === 'not-yet-valid') {
+    throw new AppError('CERTIFICATE_NOT_YET_VALID', `The certificate ${facts.serialNumber} is valid only from ${day(facts.validFrom)}.`, { date: day(facts.validFrom) });
+  }
+  if (!facts.canSign) {
+    throw new AppError('CERTIFICATE_NOT_FOR_SIGNING', `The certificate ${facts.serialNumber} is not allowed to sign documents (its key usage forbids it).`);
+  }
+}
+
+export function createSigningHandlers(core: CoreServices): SigningHandlers {
+  const signingQueue = serialized();
+  const batches = new Map<string, { cancelled: boolean }>();
+
+  function agencyName(): string {
+    const name = localAgency(core.db).name.trim();
+    if (!name) throw new AppError('AGENCY_NAME_MISSING', "Set the agency's name before signing as the agency: it is written in the signature.");
+    return name;
+  }
+
+  function appearanceFor(requested: ParsedInput<'documents.sign'>['appearance'], key: TokenSigningKey): AppearanceSpec {
+    const fingerprint = key.facts.fingerprint256;
+    switch (requested.kind) {
+      case 'invisible':
+        return requested;
+      case 'signer': {
+        const image = certificateImage(core, fingerprint, 'signature') ?? undefined;
+        // Without a signature image the holder's name stands in, so the mark is never an empty box.
+        return { ...requested, image, lines: image ? undefined : [key.facts.subjectCommonName ?? key.facts.subject] };
+      }
+      case 'agency':
+        return { ...requested, sealImage: certificateImage(core, fingerprint, 'seal') ?? undefined, agencyName: agencyName() };
+      case 'attachment':
+        return { ...requested, agencyName: agencyName() };
+    }
+  }
+
+  return {
+    'tokens.list': () => core.tokens.list(),
+    'tokens.addModule': ({ path }) => {
+      core.tokens.addModule(path);
+      const saved = core.settings.read().tokenModules;
+      return saved.includes(path) ? core.settings.read() : core.settings.update({ tokenModules: [...saved, path] });
+    },
+    'tokens.removeModule': async ({ path }) => {
+      const settings = core.settings.update({ tokenModules: core.settings.read().tokenModules.filter((p) => p !== path) });
+      await core.tokens.removeModule(path);
+      return settings;
+    },
+    'tokens.login': ({ label, serial, pin, confirmFinalTry }) => core.tokens.login({ label, serial }, pin, { confirmFinalTry }),
+    'tokens.logout': async ({ label, serial }) => {
+      await core.tokens.logout({ label, serial });
+      return {};
+    },
+    'tokens.images': ({ fingerprint256 }) => certificateImages(core, fingerprint256),
+    'tokens.setImage': async ({ fingerprint256, kind, png }) => {
+      await setCertificateImage(core, fingerprint256, kind, png);
+      return certificateImages(core, fingerprint256);
+    },
+    'tokens.clearImage': ({ fingerprint256, kind }) => {
+      clearCertificateImage(core, fingerprint256, kind);
+      return certificateImages(core, fingerprint256);
+    },
+    'signing.cancel': ({ batchId }) => {
+      const batch = batches.get(batchId);
+      if (batch) batch.cancelled = true;
+      return { cancelled: batch !== undefined };
+    },
+    'documents.sign': async (input) => {
+      const batchId = input.batchId ?? randomUUID();
+      if (batches.has(batchId)) throw new AppError('INVALID_INPUT', `A signing batch with id ${batchId} is already running.`, { field: 'batchId' });
+      const batch = { cancelled: false };
+      batches.set(batchId, batch);
+      try {
+        return await signingQueue(async () => {
+          const key = await core.tokens.signingKey({ label: input.label, serial: input.serial }, input.certificateId, input.pin);
+          assertUsable(key);
+          const appearance = appearanceFor(input.appearance, key);
+          const ids = [...new Set(input.ids)];
+          const results = await signDocuments(
+            {
+              db: core.db,
+              blobs: core.blobs,
+              actor: core.actor,
+              key,
+              role: input.appearance.kind,
+              appearance,
+              cancelled: () => batch.cancelled,
+              onResult: (result, done, total) => {
+                if (result.status === 'signed') core.events.emit('documents.changed', { ids: [result.id] });
+                core.events.emit('signing.progress', { batchId, done, total, documentId: result.id, status: result.status });
+              },
+            },
+            ids,
+          );
+          return { batchId, results };
+        });
+      } finally {
+        batches.delete(batchId);
+      }
+    },
+  };
+}

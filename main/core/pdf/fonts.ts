@@ -1,0 +1,47 @@
+// Fonts for PDFs written by eOffice. pdf-lib embeds fonts through a "fontkit" it is given; the
+// fork it suggests (@pdf-lib/fontkit) drops composite glyphs when subsetting — the way most
+// Vietnamese letters are built (base letter + marks) — so "Nguyễn Văn An" came out as "Ngu A".
+// The maintained fontkit 2 subsets them correctly; this adapter gives it the shape pdf-lib
+// expects (a subset with encodeStream() rather than encode()).
+import { EventEmitter } from 'node:events';
+import * as fontkit from 'fontkit';
+import type { PDFDocument } from 'pdf-lib';
+
+type Fontkit = Parameters<PDFDocument['registerFontkit']>[0];
+
+function withStreamEncoding(subset: fontkit.Subset): unknown {
+  return new Proxy(subset, {
+    get(target, key) {
+      if (key === 'encodeStream') {
+        return () => {
+          const stream = new EventEmitter();
+          setImmediate(() => {
+            try {
+              stream.emit('data', target.encode());
+              stream.emit('end');
+            } catch (error) {
+              stream.emit('error', error);
+            }
+          });
+          return stream;
+        };
+      }
+      const value = Reflect.get(target, key) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+/** Pass to PDFDocument.registerFontkit. */
+export const pdfLibFontkit: Fontkit = {
+  create(bytes: Uint8Array) {
+    const font = fontkit.create(Buffer.from(bytes)) as fontkit.Font;
+    return new Proxy(font, {
+      get(target, key) {
+        if (key === 'createSubset') return () => withStreamEncoding(target.createSubset());
+        const value = Reflect.get(target, key) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    }) as unknown as ReturnType<Fontkit['create']>;
+  },
+};

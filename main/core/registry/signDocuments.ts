@@ -1,0 +1,127 @@
+// Ký số văn bản: documents in the registry signed with a token's key, one after another on one
+// login. Each document's current file is signed as an incremental update (so the new file begins
+// with the old one byte for byte), stored as a new file through the file journal, and in one
+// transaction the document points to it and the audit trail records who signed, as what, with
+// which certificate. The previous file stays in the store.
+//
+// Each document succeeds or fails on its own. After a failure that no further signature can get
+// past (the token pulled out, the PIN locked…) the rest are reported as skipped instead of each
+// failing in turn; a cancel takes effect between two documents.
+import type { Database } from '../storage/database.js';
+import { prepared } from '../storage/database.js';
+import { sha256OfParts, type BlobStore } from '../storage/blobStore.js';
+import type { SignatureAppearance, SigningResult } from '../../common/contract.js';
+import { AppError, type ApiErrorShape } from '../../common/errors.js';
+import { signPdf } from '../pades/signPdf.js';
+import type { AppearanceSpec } from '../pades/appearance.js';
+import type { TokenSigningKey } from '../token/session.js';
+import { appendAudit } from './audit.js';
+import { getDocumentRow } from './documents.js';
+import { storeFileThenCommit } from './fileJournal.js';
+
+export interface SigningContext {
+  db: Database;
+  blobs: BlobStore;
+  actor: string;
+  key: TokenSigningKey;
+  /** The role signed as, for the audit trail. */
+  role: SignatureAppearance['kind'];
+  appearance: AppearanceSpec;
+  /** Asked before each document; true stops the batch there. */
+  cancelled(): boolean;
+  /** After each document, in order. */
+  onResult?(result: SigningResult, done: number, total: number): void;
+  /** Test hook for crash tests: called between the durable write of a signed file and its commit. */
+  beforeCommit?: () => void;
+}
+
+/**
+ * Errors after which no further document can be signed with this key in this batch. A wrong PIN
+ * for a key that asks at every signature is among them: trying it on each document in turn
+ * would lock the token.
+ */
+const FATAL_FOR_BATCH = new Set<string>([
+  'TOKEN_REMOVED',
+  'SESSION_CLOSED',
+  'NOT_LOGGED_IN',
+  'PIN_REQUIRED',
+  'PIN_INCORRECT',
+  'PIN_LOCKED',
+  'PIN_EXPIRED',
+  'KEY_CERT_MISMATCH',
+  'KEY_REFUSED',
+]);
+
+function shape(error: unknown): ApiErrorShape {
+  if (error instanceof AppError) return error.toShape();
+  return { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) };
+}
+
+export async function signDocuments(ctx: SigningContext, ids: readonly number[]): Promise<SigningResult[]> {
+  const results: SigningResult[] = [];
+  let stop: ApiErrorShape | null = null;
+  for (const id of ids) {
+    if (!stop && ctx.cancelled()) stop = { code: 'CANCELLED', message: 'Signing was cancelled before this document.' };
+    let result: SigningResult;
+    if (stop) {
+      result = { id, status: 'skipped', error: stop };
+    } else {
+      try {
+        await signDocument(ctx, id);
+        result = { id, status: 'signed' };
+      } catch (error) {
+        const failure = shape(error);
+        result = { id, status: 'failed', error: failure };
+        if (FATAL_FOR_BATCH.has(failure.code)) stop = { code: failure.code, message: `Not signed: ${failure.message}` };
+      }
+    }
+    results.push(result);
+    ctx.onResult?.(result, results.length, ids.length);
+  }
+  return results;
+}
+
+async function signDocument(ctx: SigningContext, id: number): Promise<void> {
+  const row = getDocumentRow(ctx.db, id);
+  const previousSha256 = row.file_sha256;
+  if (!previousSha256) throw new AppError('NO_FILE', `Document ${id} has no file to sign.`, { id });
+  let original: Uint8Array;
+  try {
+    original = new Uint8Array(ctx.blobs.read(previousSha256));
+  } catch {
+    throw new AppError('STORAGE_CORRUPT', `The file of document ${id} is missing from the data folder.`, { id });
+  }
+  const fileName = row.file_name ?? `${id}.pdf`;
+  const signed = await signPdf(original, { key: ctx.key, appearance: ctx.appearance, fileName, signingTime: new Date() });
+  const parts = [signed.original, signed.appended];
+  const sha256 = sha256OfParts(parts);
+  storeFileThenCommit(ctx, { parts, sha256, mediaType: 'application/pdf' }, (now) => {
+    // Signed meanwhile by another window or process: this signature is over a file no longer
+    // current, and committing it would drop the other one.
+    if (getDocumentRow(ctx.db, id).file_sha256 !== previousSha256) {
+      throw new AppError('DOCUMENT_CHANGED', `Document ${id} changed while it was being signed; sign it again.`, { id });
+    }
+    // Signing is what turns an outgoing draft into a signed document; an incoming document
+    // (countersigned on receipt, say) keeps its place in the workflow.
+    prepared(
+      ctx.db,
+      `UPDATE documents SET file_sha256 = @sha256, updated_at = @now,
+         state = CASE WHEN direction = 'out' AND state = 'draft' THEN 'signed' ELSE state END
+       WHERE id = @id`,
+    ).run({ id, sha256, now });
+    appendAudit(ctx.db, {
+      actor: ctx.actor,
+      kind: 'signed',
+      documentId: id,
+      at: now,
+      details: {
+        role: ctx.role,
+        certificateSubject: ctx.key.facts.subject,
+        certificateSerial: ctx.key.facts.serialNumber,
+        fingerprint256: ctx.key.facts.fingerprint256,
+        previousSha256,
+        sha256,
+      },
+    });
+  });
+}

@@ -1,0 +1,279 @@
+// Ký số: choose the role (competent person, agency, attachment), the certificate, where the
+// signature goes, then sign the document shown — or every document ticked in the list — with a
+// progress bar, a cancel between documents and a result for each. A token not logged in asks for
+// its PIN first.
+import { useId, useMemo, useState } from 'react';
+import type { SignatureAppearance, TokenInfo } from '../../../main/common/contract.js';
+import { ApiError, call } from '../api/client.js';
+import { useI18n, type MessageKey } from '../i18n/i18n.js';
+import type { SignaturePlacement, SigningRole } from '../signing/placement.js';
+import type { Signing, SigningRequest, SigningTarget } from '../signing/useSigning.js';
+import { allCertificates, canSignWith, sameToken, useTokens, type TokenCertificate } from '../tokens/TokensProvider.js';
+import { PinDialog } from './PinDialog.js';
+import { certificateDay } from './TokenPanel.js';
+
+const ROLES: readonly SigningRole[] = ['signer', 'agency', 'attachment'];
+
+interface SignPanelProps {
+  /** The documents the button signs: those ticked in the list, or else the one shown. */
+  targets: readonly SigningTarget[];
+  /** The targets are the ticked documents (which need not include the one shown). */
+  fromSelection: boolean;
+  signing: Signing;
+  role: SigningRole;
+  onRoleChange(role: SigningRole): void;
+  placement: SignaturePlacement | null;
+  placing: boolean;
+  onPlacingChange(placing: boolean): void;
+  agencyName: string;
+  onAgencyNamed(name: string): void;
+}
+
+/** The certificate a role most likely wants: the agency's own for the agency, a person's otherwise. */
+function suggest(role: SigningRole, certificates: readonly TokenCertificate[], agencyName: string): TokenCertificate | undefined {
+  const usable = certificates.filter((c) => canSignWith(c.certificate));
+  const isAgency = (c: TokenCertificate) => agencyName !== '' && c.certificate.subjectCommonName === agencyName;
+  return (role === 'signer' ? usable.find((c) => !isAgency(c)) : usable.find(isAgency)) ?? usable[0];
+}
+
+type PinRequest = { purpose: 'login' | 'signature'; request: SigningRequest };
+
+export function SignPanel({ targets, fromSelection, signing, role, onRoleChange, placement, placing, onPlacingChange, agencyName, onAgencyNamed }: SignPanelProps) {
+  const { t, count, errorMessage } = useI18n();
+  const { overview } = useTokens();
+  const certificates = useMemo(() => allCertificates(overview), [overview]);
+  const [chosenPrint, setChosenPrint] = useState<string | null>(null);
+  const [mainNotation, setMainNotation] = useState('');
+  const [agencyDraft, setAgencyDraft] = useState('');
+  const [pinRequest, setPinRequest] = useState<PinRequest | null>(null);
+  const [setupError, setSetupError] = useState<unknown>(null);
+  const formId = useId();
+
+  const chosen = certificates.find((c) => c.certificate.fingerprint256 === chosenPrint) ?? suggest(role, certificates, agencyName);
+  const needsAgency = role !== 'signer' && !agencyName;
+  const { state } = signing;
+  const running = state.phase === 'running';
+
+  const missing: MessageKey | null = !chosen
+    ? 'sign.missingCertificate'
+    : !canSignWith(chosen.certificate)
+      ? 'sign.missingUsableCertificate'
+      : role === 'attachment'
+        ? mainNotation.trim()
+          ? null
+          : 'sign.missingNotation'
+        : placement
+          ? null
+          : 'sign.missingPlacement';
+  const agencyMissing = needsAgency && !agencyDraft.trim();
+
+  function appearance(): SignatureAppearance {
+    if (role === 'attachment') return { kind: 'attachment', mainNotation: mainNotation.trim() };
+    return { kind: role, page: placement!.page, rect: placement!.rect };
+  }
+
+  async function start() {
+    if (!chosen || missing || agencyMissing || running) return;
+    setSetupError(null);
+    onPlacingChange(false);
+    try {
+      if (needsAgency) {
+        const current = await call('agency.get', {});
+        onAgencyNamed((await call('agency.update', { ...current, name: agencyDraft.trim() })).name);
+      }
+    } catch (error) {
+      setSetupError(error);
+      return;
+    }
+    const request: SigningRequest = { targets, token: chosen.token, certificate: chosen.certificate, appearance: appearance() };
+    if (!chosen.token.loggedIn) setPinRequest({ purpose: 'login', request });
+    else void signing.sign(request);
+  }
+
+  const liveToken = (token: TokenInfo) => overview?.tokens.find((tk) => sameToken(tk, token)) ?? token;
+  const unsigned = state.phase === 'finished' ? state.results.filter((r) => r.status !== 'signed') : [];
+  const labelOf = (id: number) => (state.phase === 'finished' ? state.request.targets.find((d) => d.id === id)?.label : undefined) ?? `#${id}`;
+  const wantsPin = unsigned.some((r) => r.error?.code === 'PIN_REQUIRED');
+
+  return (
+    <section className="pane-section sign-section" aria-labelledby={`${formId}-title`} data-testid="sign-panel">
+      <h3 id={`${formId}-title`} className="section-title">
+        {t('sign.title')}
+      </h3>
+      {certificates.length === 0 ? (
+        <p className="muted">{t('sign.noToken')}</p>
+      ) : (
+        <>
+          <fieldset className="role-choice" disabled={running}>
+            <legend>{t('sign.role')}</legend>
+            {ROLES.map((r) => (
+              <label key={r} className={r === role ? 'role-option is-chosen' : 'role-option'}>
+                <input type="radio" name={`${formId}-role`} value={r} checked={r === role} onChange={() => {
+                    // A new role suggests its usual certificate again.
+                    setChosenPrint(null);
+                    onRoleChange(r);
+                  }} data-testid={`sign-role-${r}`} />
+                <span className="role-name">{t(`sign.role.${r}`)}</span>
+                <span className="role-hint">{t(`sign.roleHint.${r}`)}</span>
+              </label>
+            ))}
+          </fieldset>
+          <div className="field">
+            <label htmlFor={`${formId}-certificate`}>{t('sign.certificate')}</label>
+            <select
+              id={`${formId}-certificate`}
+              data-testid="sign-certificate"
+              value={chosen?.certificate.fingerprint256 ?? ''}
+              disabled={running}
+              onChange={(e) => setChosenPrint(e.target.value)}
+            >
+              {certificates.map(({ token, certificate }) => (
+                <option key={certificate.fingerprint256} value={certificate.fingerprint256} disabled={!canSignWith(certificate)}>
+                  {t('sign.certificateOption', { name: certificate.subjectCommonName ?? certificate.subject, token: token.label })}
+                  {certificate.warning === 'ok' ? '' : ` — ${t(`sign.warning.${certificate.warning}`)}`}
+                </option>
+              ))}
+            </select>
+            {chosen && (
+              <span className={chosen.certificate.warning === 'ok' ? 'field-hint' : chosen.certificate.warning === 'expiring' ? 'field-hint is-warning' : 'field-error'}>
+                {chosen.certificate.warning === 'ok'
+                  ? t('sign.certificateFacts', { issuer: chosen.certificate.issuerCommonName ?? '—', date: certificateDay(chosen.certificate.validTo) })
+                  : t(`sign.warningLong.${chosen.certificate.warning}`, {
+                      date: certificateDay(chosen.certificate.warning === 'not-yet-valid' ? chosen.certificate.validFrom : chosen.certificate.validTo),
+                    })}
+              </span>
+            )}
+          </div>
+          {role === 'attachment' ? (
+            <div className="field">
+              <label htmlFor={`${formId}-notation`}>{t('sign.mainNotation')}</label>
+              <input id={`${formId}-notation`} value={mainNotation} onChange={(e) => setMainNotation(e.target.value)} placeholder={t('sign.mainNotationPlaceholder')} maxLength={100} disabled={running} />
+              <span className="field-hint">{t('sign.attachmentHint')}</span>
+            </div>
+          ) : (
+            <div className="placement-row">
+              <button
+                type="button"
+                className={placing ? 'button button-small is-pressed' : 'button button-small'}
+                data-testid="place-signature"
+                aria-pressed={placing}
+                disabled={running}
+                onClick={() => onPlacingChange(!placing)}
+              >
+                <span className="icon-target" aria-hidden="true" />
+                {placing ? t('sign.placing') : placement ? t('sign.placeAgain') : t('sign.place')}
+              </button>
+              <span className="placement-status" role="status">
+                {placing
+                  ? t('sign.placingHint')
+                  : placement
+                    ? t('sign.placed', { page: placement.page, width: Math.round(placement.rect[2]), height: Math.round(placement.rect[3]) })
+                    : t('sign.notPlaced')}
+              </span>
+            </div>
+          )}
+          {needsAgency && (
+            <div className="field">
+              <label htmlFor={`${formId}-agency`}>{t('sign.agencyName')}</label>
+              <input id={`${formId}-agency`} value={agencyDraft} onChange={(e) => setAgencyDraft(e.target.value)} maxLength={300} disabled={running} />
+              <span className="field-hint">{t('sign.agencyNameHint')}</span>
+            </div>
+          )}
+          <div className="sign-actions">
+            <button type="button" className="button button-primary" data-testid="sign-button" disabled={running || missing !== null || agencyMissing} onClick={start}>
+              <span className="icon-pen" aria-hidden="true" />
+              {fromSelection ? t('sign.submitMany', { count: count(targets.length) }) : t('sign.submit')}
+            </button>
+            {missing && !running && <span className="field-hint">{t(missing)}</span>}
+          </div>
+        </>
+      )}
+      {setupError !== null && (
+        <p className="form-error" role="alert">
+          {errorMessage(setupError)}
+        </p>
+      )}
+      {state.phase === 'running' && (
+        <div className="sign-progress">
+          <div className="sign-progress-label" aria-live="polite">
+            {state.cancelling ? t('sign.cancelling') : t('sign.progress', { done: count(state.done), total: count(state.total) })}
+          </div>
+          <div className="sign-progress-row">
+            <div
+              className="progress-track"
+              role="progressbar"
+              data-testid="sign-progress"
+              aria-label={t('sign.progressLabel')}
+              aria-valuemin={0}
+              aria-valuemax={state.total}
+              aria-valuenow={state.done}
+            >
+              <div className="progress-fill" style={{ width: `${(state.done / Math.max(1, state.total)) * 100}%` }} />
+            </div>
+            <button type="button" className="button button-small" onClick={signing.cancel} disabled={state.cancelling}>
+              {t('sign.cancel')}
+            </button>
+          </div>
+        </div>
+      )}
+      {state.phase === 'failed' && (
+        <div className="sign-outcome has-failures" role="alert">
+          <p>
+            {t('sign.notStarted')} {errorMessage(state.error)}
+          </p>
+          <button type="button" className="button button-quiet button-small" onClick={signing.dismiss}>
+            {t('common.dismiss')}
+          </button>
+        </div>
+      )}
+      {state.phase === 'finished' && (
+        <div className={unsigned.length ? 'sign-outcome has-failures' : 'sign-outcome'}>
+          <div className="sign-outcome-head">
+            <p role="status">{t('sign.summary', { signed: count(state.results.length - unsigned.length), total: count(state.results.length) })}</p>
+            {wantsPin && (
+              <button type="button" className="button button-small button-primary" onClick={() =>
+                  setPinRequest({
+                    purpose: 'signature',
+                    request: { ...state.request, targets: state.request.targets.filter((d) => unsigned.some((r) => r.id === d.id)) },
+                  })
+                }>
+                {t('sign.enterPinToSign')}
+              </button>
+            )}
+            <button type="button" className="button button-quiet button-small" onClick={signing.dismiss}>
+              {t('common.dismiss')}
+            </button>
+          </div>
+          <ul className="sign-results">
+            {state.results.map((result) => (
+              <li key={result.id} className={`sign-result is-${result.status}`} data-testid="sign-result" data-status={result.status} data-doc-id={result.id}>
+                <span className="result-mark" aria-hidden="true">
+                  {result.status === 'signed' ? '✓' : result.status === 'failed' ? '✕' : '–'}
+                </span>
+                <span className="result-file">{labelOf(result.id)}</span>
+                <span className="result-status">{t(`sign.status.${result.status}`)}</span>
+                {result.error && <span className="result-reason">{errorMessage(new ApiError(result.error.code, result.error.message, result.error.details))}</span>}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {pinRequest && (
+        <PinDialog
+          token={liveToken(pinRequest.request.token)}
+          purpose={pinRequest.purpose}
+          onClose={() => setPinRequest(null)}
+          onSubmit={async (pin, confirmFinalTry) => {
+            const { request, purpose } = pinRequest;
+            if (purpose === 'login') {
+              await call('tokens.login', { label: request.token.label, serial: request.token.serial, pin, confirmFinalTry });
+              void signing.sign(request);
+            } else {
+              void signing.sign(request, pin);
+            }
+          }}
+        />
+      )}
+    </section>
+  );
+}

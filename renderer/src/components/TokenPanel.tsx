@@ -1,0 +1,244 @@
+// Chữ ký số: the tokens plugged in, their certificates (with how long each is still valid), the
+// login state, and the token libraries eOffice uses. It follows the host's token.changed events,
+// so a token plugged in or pulled out shows within a couple of seconds.
+import { useState, type FormEvent } from 'react';
+import type { TokenCertificateInfo, TokenInfo } from '../../../main/common/contract.js';
+import { formatDateVn, vnDate } from '../../../main/common/dates.js';
+import { call } from '../api/client.js';
+import { useI18n } from '../i18n/i18n.js';
+import { useTokens } from '../tokens/TokensProvider.js';
+import { CertificateImagesDialog } from './CertificateImagesDialog.js';
+import { PinDialog } from './PinDialog.js';
+
+/** A certificate's last day, as a date in Vietnam. */
+export function certificateDay(iso: string): string {
+  return formatDateVn(vnDate(new Date(iso)));
+}
+
+export function TokenPanel() {
+  const { t, errorMessage } = useI18n();
+  const { overview, error } = useTokens();
+  const [loginFor, setLoginFor] = useState<TokenInfo | null>(null);
+  const [imagesFor, setImagesFor] = useState<TokenCertificateInfo | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [actionError, setActionError] = useState<unknown>(null);
+
+  const tokens = overview?.tokens ?? [];
+  const brokenModules = (overview?.modules ?? []).filter((m) => m.error);
+  // The dialog follows the token's live state (its PIN counters change after a wrong PIN).
+  const loginToken = loginFor && (tokens.find((tk) => tk.label === loginFor.label && tk.serial === loginFor.serial) ?? loginFor);
+
+  async function logout(token: TokenInfo) {
+    setNotice(null);
+    setActionError(null);
+    try {
+      await call('tokens.logout', { label: token.label, serial: token.serial });
+    } catch (failure) {
+      setActionError(failure);
+    }
+  }
+
+  return (
+    <section className="token-panel" data-testid="token-panel" aria-labelledby="token-panel-title">
+      <h2 id="token-panel-title" className="section-title">
+        {t('tokens.title')}
+      </h2>
+      {overview === null && !error && (
+        <p className="token-empty" role="status">
+          <span className="spinner" aria-hidden="true" /> {t('tokens.loading')}
+        </p>
+      )}
+      {error !== null && (
+        <p className="token-empty is-error" role="alert">
+          {errorMessage(error)}
+        </p>
+      )}
+      {overview && tokens.length === 0 && <p className="token-empty">{overview.modules.some((m) => m.loaded) ? t('tokens.empty') : t('tokens.noModules')}</p>}
+      <ul className="token-list">
+        {tokens.map((token) => (
+          <li key={`${token.modulePath}\u0000${token.label}\u0000${token.serial}`} className="token-item" data-testid="token-item" data-label={token.label}>
+            <div className="token-head">
+              <span className="token-icon" aria-hidden="true" />
+              <div className="token-name">
+                <span className="token-label" title={token.label}>
+                  {token.label}
+                </span>
+                <span className="token-serial">{t('tokens.serial', { serial: token.serial })}</span>
+              </div>
+            </div>
+            <TokenPinState token={token} />
+            <div className="token-actions">
+              {token.loggedIn ? (
+                <>
+                  <span className="token-state is-in">{t('tokens.loggedIn')}</span>
+                  <button type="button" className="button button-small" onClick={() => logout(token)}>
+                    {t('tokens.logout')}
+                  </button>
+                </>
+              ) : (
+                <>
+                  <span className="token-state">{t('tokens.loggedOut')}</span>
+                  <button
+                    type="button"
+                    className="button button-small button-primary"
+                    data-testid="token-login"
+                    onClick={() => {
+                      setNotice(null);
+                      setLoginFor(token);
+                    }}
+                  >
+                    {t('tokens.login')}
+                  </button>
+                </>
+              )}
+            </div>
+            {token.problem && <p className="token-warning is-danger">{t(`error.${token.problem.code}`, { ...token.problem.details })}</p>}
+            <ul className="cert-list" aria-label={t('tokens.certificates', { label: token.label })}>
+              {token.certificates.map((certificate) => (
+                <CertificateItem key={certificate.fingerprint256} certificate={certificate} onImages={() => setImagesFor(certificate)} />
+              ))}
+            </ul>
+          </li>
+        ))}
+      </ul>
+      {notice && (
+        <p className="token-notice" role="status">
+          {notice}
+        </p>
+      )}
+      {actionError !== null && (
+        <p className="token-notice is-error" role="alert">
+          {errorMessage(actionError)}
+        </p>
+      )}
+      {brokenModules.length > 0 && (
+        <ul className="module-problems" aria-label={t('tokens.moduleProblems')}>
+          {brokenModules.map((m) => (
+            <li key={m.path} title={m.path}>
+              {m.error ? t(`error.${m.error.code}`, { ...m.error.details }) : m.path}
+            </li>
+          ))}
+        </ul>
+      )}
+      <AddModuleForm />
+      {loginToken && (
+        <PinDialog
+          token={loginToken}
+          purpose="login"
+          onClose={() => setLoginFor(null)}
+          onSubmit={async (pin, confirmFinalTry) => {
+            const { warning } = await call('tokens.login', { label: loginToken.label, serial: loginToken.serial, pin, confirmFinalTry });
+            setNotice(warning === 'PIN_COUNT_LOW' ? t('tokens.loggedInAfterWrongPin') : null);
+          }}
+        />
+      )}
+      {imagesFor && <CertificateImagesDialog certificate={imagesFor} onClose={() => setImagesFor(null)} />}
+    </section>
+  );
+}
+
+function TokenPinState({ token }: { token: TokenInfo }) {
+  const { t } = useI18n();
+  if (token.pin.locked) return <p className="token-warning is-danger">{t('tokens.pinLocked')}</p>;
+  if (token.pin.finalTry) return <p className="token-warning is-danger">{t('tokens.pinFinalTry')}</p>;
+  if (token.pin.countLow) return <p className="token-warning">{t('tokens.pinCountLow')}</p>;
+  return null;
+}
+
+function CertificateItem({ certificate, onImages }: { certificate: TokenCertificateInfo; onImages: () => void }) {
+  const { t } = useI18n();
+  const validity =
+    certificate.warning === 'expired'
+      ? t('tokens.certExpired', { date: certificateDay(certificate.validTo) })
+      : certificate.warning === 'not-yet-valid'
+        ? t('tokens.certNotYetValid', { date: certificateDay(certificate.validFrom) })
+        : certificate.warning === 'expiring'
+          ? t('tokens.certExpiring', { date: certificateDay(certificate.validTo) })
+          : t('tokens.certValidUntil', { date: certificateDay(certificate.validTo) });
+  return (
+    <li className={`cert-item is-${certificate.warning}`} data-testid="cert-item" data-id={certificate.id} data-warning={certificate.warning}>
+      <span className="cert-name" title={certificate.subject}>
+        {certificate.subjectCommonName ?? certificate.subject}
+      </span>
+      {certificate.issuerCommonName && <span className="cert-issuer">{t('tokens.issuer', { issuer: certificate.issuerCommonName })}</span>}
+      <span className="cert-validity">{validity}</span>
+      {!certificate.canSign && <span className="cert-validity is-expired">{t('tokens.certCannotSign')}</span>}
+      <button type="button" className="link-button cert-images-button" onClick={onImages}>
+        {t('tokens.images')}
+      </button>
+    </li>
+  );
+}
+
+function AddModuleForm() {
+  const { t, errorMessage } = useI18n();
+  const [open, setOpen] = useState(false);
+  const [path, setPath] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (!path.trim()) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await call('tokens.addModule', { path: path.trim() });
+      setPath('');
+      setOpen(false);
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (!open) {
+    return (
+      <button type="button" className="button button-quiet button-small add-module-button" onClick={() => setOpen(true)}>
+        <span className="icon-plus" aria-hidden="true" />
+        {t('tokens.addModule')}
+      </button>
+    );
+  }
+  return (
+    <form className="add-module-form" onSubmit={submit}>
+      <div className="field">
+        <label htmlFor="module-path">{t('tokens.modulePath')}</label>
+        <input
+          id="module-path"
+          value={path}
+          onChange={(e) => setPath(e.target.value)}
+          placeholder={t('tokens.modulePathPlaceholder')}
+          spellCheck={false}
+          autoFocus
+          aria-invalid={error !== null}
+          aria-describedby="module-path-hint"
+        />
+        <span id="module-path-hint" className="field-hint">
+          {t('tokens.modulePathHint')}
+        </span>
+      </div>
+      {error !== null && (
+        <p className="form-error" role="alert">
+          {errorMessage(error)}
+        </p>
+      )}
+      <div className="form-actions">
+        <button type="submit" className="button button-small button-primary" disabled={busy || !path.trim()}>
+          {t('tokens.addModuleSubmit')}
+        </button>
+        <button
+          type="button"
+          className="button button-small"
+          onClick={() => {
+            setOpen(false);
+            setError(null);
+          }}
+        >
+          {t('common.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
