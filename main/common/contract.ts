@@ -94,10 +94,12 @@ export const Settings = z.object({
   maxImportMegabytes: z.number().int().min(1).max(500),
   /** Token libraries the user added by hand, beyond those eOffice finds in the usual places. */
   tokenModules: z.array(ModulePath).max(32),
+  /** An RFC 3161 timestamp authority: signatures are PAdES B-T when it answers, B-B when offline. Empty: none. */
+  tsaUrl: z.union([z.literal(''), z.url({ protocol: /^https?$/ }).max(500)]),
 });
 export type Settings = z.infer<typeof Settings>;
 /** What settings.update may change; token modules go through tokens.addModule, which loads them first. */
-export const SettingsPatch = Settings.pick({ locale: true, maxImportMegabytes: true }).partial().strict();
+export const SettingsPatch = Settings.pick({ locale: true, maxImportMegabytes: true, tsaUrl: true }).partial().strict();
 
 export const ApiErrorShape = z.object({
   code: z.enum(ERROR_CODES),
@@ -170,7 +172,14 @@ export const SignatureAppearance = z.discriminatedUnion('kind', [
 export type SignatureAppearance = z.infer<typeof SignatureAppearance>;
 
 export const SigningStatus = z.enum(['signed', 'failed', 'skipped']);
-export const SigningResult = z.object({ id: Id, status: SigningStatus, error: ApiErrorShape.optional() });
+export const SigningResult = z.object({
+  id: Id,
+  status: SigningStatus,
+  error: ApiErrorShape.optional(),
+  /** For a signed document: B-T with a timestamp, B-B without (and then why, when a TSA was set). */
+  level: z.enum(['B-B', 'B-T']).optional(),
+  timestampProblem: z.string().optional(),
+});
 
 export const ImageKind = z.enum(['signature', 'seal']);
 export const CertificateImages = z.object({ signature: Bytes.nullable(), seal: Bytes.nullable() });

@@ -18,6 +18,7 @@ import { createTestToken, faultyPkcs11, pkcs11Failure, type TestToken } from '..
 import { nssTrusting, pdfsig, qpdfCheck } from '../support/pdfsig.js';
 import { makeVietnamesePdf, tempDir } from '../support/fixtures.js';
 import { sealImage, signatureImage } from '../support/png.js';
+import { startTestTsa } from '../support/tsaServer.js';
 
 const LABEL = 'Token Văn thư';
 const WRONG_PIN = '86420975';
@@ -182,7 +183,7 @@ test('an outgoing draft signed by the competent person, then by the agency: two 
     certificateId: token.ids.signer,
     appearance: { kind: 'signer', page: 1, rect: [330, 120, 180, 72] },
   });
-  assert.deepEqual(signer.results, [{ id, status: 'signed' }]);
+  assert.deepEqual(signer.results, [{ id, status: 'signed', level: 'B-B' }]);
   assert.deepEqual(
     events.filter((e) => e.name === 'signing.progress').map((e) => e.payload),
     [{ batchId: signer.batchId, done: 1, total: 1, documentId: id, status: 'signed' }],
@@ -200,7 +201,7 @@ test('an outgoing draft signed by the competent person, then by the agency: two 
     certificateId: token.ids.agency,
     appearance: { kind: 'agency', page: 1, rect: [290, 110, 200, 90] },
   });
-  assert.deepEqual(agency.results, [{ id, status: 'signed' }]);
+  assert.deepEqual(agency.results, [{ id, status: 'signed', level: 'B-B' }]);
   const final = storedFile(id);
 
   const file = path.join(tempDir(), 'signed.pdf');
@@ -230,6 +231,7 @@ test('an outgoing draft signed by the competent person, then by the agency: two 
         fingerprint256: fingerprint(token.signerCertDer),
         previousSha256: first.sha256,
         sha256: afterSigner.sha256,
+        level: 'B-B',
       },
       {
         role: 'agency',
@@ -238,6 +240,7 @@ test('an outgoing draft signed by the competent person, then by the agency: two 
         fingerprint256: fingerprint(token.agencyCertDer),
         previousSha256: afterSigner.sha256,
         sha256: final.sha256,
+        level: 'B-B',
       },
     ],
   );
@@ -248,7 +251,7 @@ test('an outgoing draft signed by the competent person, then by the agency: two 
 test('an incoming document keeps its state when signed; an attachment is signed with the main document’s number', async () => {
   const id = await importPdf('in', 'Phụ lục kèm theo Quyết định');
   const result = await ok('documents.sign', { ids: [id], label: LABEL, certificateId: token.ids.agency, appearance: { kind: 'attachment', mainNotation: '12/QĐ-UBND' } });
-  assert.deepEqual(result.results, [{ id, status: 'signed' }]);
+  assert.deepEqual(result.results, [{ id, status: 'signed', level: 'B-B' }]);
   assert.equal((await ok('documents.get', { id })).state, 'received');
   const file = path.join(tempDir(), 'attachment.pdf');
   fs.writeFileSync(file, storedFile(id).bytes);
@@ -360,4 +363,30 @@ test('after logout nothing is signed until the PIN is entered again', async () =
   await fails('documents.sign', { ids: [id], label: LABEL, certificateId: token.ids.signer, appearance: { kind: 'invisible' } }, 'NOT_LOGGED_IN');
   assert.equal((await ok('documents.get', { id })).state, 'draft');
   for (const text of [...logLines, ...envelopes]) assert.ok(!text.includes(token.userPin));
+});
+
+test('with a timestamp authority set, documents are signed PAdES B-T; when it cannot be reached, B-B and the reason', async (t) => {
+  const tsa = await startTestTsa();
+  t.after(async () => {
+    await tsa.close();
+    await ok('settings.update', { tsaUrl: '' });
+  });
+  await fails('settings.update', { tsaUrl: 'ftp://tsa.example' }, 'INVALID_INPUT');
+  await ok('settings.update', { tsaUrl: tsa.url });
+  // Earlier tests may have ended the login (a token pulled out, a logout): log in for this one.
+  await ok('tokens.login', { label: LABEL, pin: token.userPin });
+  const stamped = await importPdf('out', 'Báo cáo có dấu thời gian');
+  const online = await ok('documents.sign', { ids: [stamped], label: LABEL, certificateId: token.ids.signer, appearance: { kind: 'invisible' } });
+  assert.deepEqual(online.results, [{ id: stamped, status: 'signed', level: 'B-T' }]);
+  assert.equal(tsa.requests, 1);
+
+  await ok('settings.update', { tsaUrl: 'http://127.0.0.1:9/tsa' });
+  const offlineId = await importPdf('out', 'Báo cáo khi mất mạng');
+  const offline = await ok('documents.sign', { ids: [offlineId], label: LABEL, certificateId: token.ids.signer, appearance: { kind: 'invisible' } });
+  assert.equal(offline.results[0]!.status, 'signed');
+  assert.equal(offline.results[0]!.level, 'B-B');
+  assert.match(offline.results[0]!.timestampProblem!, /cannot be reached/);
+  const file = path.join(tempDir(), 'offline.pdf');
+  fs.writeFileSync(file, storedFile(offlineId).bytes);
+  assert.equal(pdfsig(file, nss)[0]!.validation, 'Signature is Valid.');
 });

@@ -128,6 +128,7 @@ export function createSigningHandlers(core: CoreServices): SigningHandlers {
               key,
               role: input.appearance.kind,
               appearance,
+              timestamp: core.settings.read().tsaUrl ? { url: core.settings.read().tsaUrl } : undefined,
               cancelled: () => batch.cancelled,
               onResult: (result, done, total) => {
                 if (result.status === 'signed') core.events.emit('documents.changed', { ids: [result.id] });

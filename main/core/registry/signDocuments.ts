@@ -12,7 +12,8 @@ import { prepared } from '../storage/database.js';
 import { sha256OfParts, type BlobStore } from '../storage/blobStore.js';
 import type { SignatureAppearance, SigningResult } from '../../common/contract.js';
 import { AppError, type ApiErrorShape } from '../../common/errors.js';
-import { signPdf } from '../pades/signPdf.js';
+import { signPdf, type SigningOutcome } from '../pades/signPdf.js';
+import type { TimestampOptions } from '../pades/timestamp.js';
 import type { AppearanceSpec } from '../pades/appearance.js';
 import type { TokenSigningKey } from '../token/session.js';
 import { appendAudit } from './audit.js';
@@ -27,6 +28,8 @@ export interface SigningContext {
   /** The role signed as, for the audit trail. */
   role: SignatureAppearance['kind'];
   appearance: AppearanceSpec;
+  /** A timestamp authority to ask, for PAdES B-T. */
+  timestamp?: TimestampOptions;
   /** Asked before each document; true stops the batch there. */
   cancelled(): boolean;
   /** After each document, in order. */
@@ -67,8 +70,8 @@ export async function signDocuments(ctx: SigningContext, ids: readonly number[])
       result = { id, status: 'skipped', error: stop };
     } else {
       try {
-        await signDocument(ctx, id);
-        result = { id, status: 'signed' };
+        const outcome = await signDocument(ctx, id);
+        result = { id, status: 'signed', ...outcome };
       } catch (error) {
         const failure = shape(error);
         result = { id, status: 'failed', error: failure };
@@ -81,7 +84,7 @@ export async function signDocuments(ctx: SigningContext, ids: readonly number[])
   return results;
 }
 
-async function signDocument(ctx: SigningContext, id: number): Promise<void> {
+async function signDocument(ctx: SigningContext, id: number): Promise<SigningOutcome> {
   const row = getDocumentRow(ctx.db, id);
   const previousSha256 = row.file_sha256;
   if (!previousSha256) throw new AppError('NO_FILE', `Document ${id} has no file to sign.`, { id });
@@ -92,7 +95,7 @@ async function signDocument(ctx: SigningContext, id: number): Promise<void> {
     throw new AppError('STORAGE_CORRUPT', `The file of document ${id} is missing from the data folder.`, { id });
   }
   const fileName = row.file_name ?? `${id}.pdf`;
-  const signed = await signPdf(original, { key: ctx.key, appearance: ctx.appearance, fileName, signingTime: new Date() });
+  const signed = await signPdf(original, { key: ctx.key, appearance: ctx.appearance, fileName, signingTime: new Date(), timestamp: ctx.timestamp });
   const parts = [signed.original, signed.appended];
   const sha256 = sha256OfParts(parts);
   storeFileThenCommit(ctx, { parts, sha256, mediaType: 'application/pdf' }, (now) => {
@@ -121,7 +124,9 @@ async function signDocument(ctx: SigningContext, id: number): Promise<void> {
         fingerprint256: ctx.key.facts.fingerprint256,
         previousSha256,
         sha256,
+        level: signed.level,
       },
     });
   });
+  return signed.timestampProblem ? { level: signed.level, timestampProblem: signed.timestampProblem } : { level: signed.level };
 }

@@ -10,6 +10,7 @@ export const DEFAULT_SETTINGS: Settings = {
   // mistake (a video, an archive) and would strain the preview.
   maxImportMegabytes: 100,
   tokenModules: [],
+  tsaUrl: '',
 };
 
 export interface SettingsStore {

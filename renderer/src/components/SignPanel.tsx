@@ -2,7 +2,7 @@
 // signature goes, then sign the document shown — or every document ticked in the list — with a
 // progress bar, a cancel between documents and a result for each. A token not logged in asks for
 // its PIN first.
-import { useId, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
 import type { SignatureAppearance, TokenInfo } from '../../../main/common/contract.js';
 import { ApiError, call } from '../api/client.js';
 import { useI18n, type MessageKey } from '../i18n/i18n.js';
@@ -226,6 +226,7 @@ export function SignPanel({ targets, fromSelection, signing, role, onRoleChange,
           </button>
         </div>
       )}
+      <TimestampAuthorityField disabled={running} />
       {state.phase === 'finished' && (
         <div className={unsigned.length ? 'sign-outcome has-failures' : 'sign-outcome'}>
           <div className="sign-outcome-head">
@@ -252,6 +253,12 @@ export function SignPanel({ targets, fromSelection, signing, role, onRoleChange,
                 </span>
                 <span className="result-file">{labelOf(result.id)}</span>
                 <span className="result-status">{t(`sign.status.${result.status}`)}</span>
+                {result.level && <span className="result-level" data-testid="sign-level">{t('sign.level', { level: result.level })}</span>}
+                {result.timestampProblem && (
+                  <span className="result-reason" role="status">
+                    {t('sign.noTimestamp')}
+                  </span>
+                )}
                 {result.error && <span className="result-reason">{errorMessage(new ApiError(result.error.code, result.error.message, result.error.details))}</span>}
               </li>
             ))}
@@ -275,5 +282,30 @@ export function SignPanel({ targets, fromSelection, signing, role, onRoleChange,
         />
       )}
     </section>
+  );
+}
+
+/** The timestamp authority (TSA) setting: with one, signatures are PAdES B-T when it can be reached. */
+function TimestampAuthorityField({ disabled }: { disabled: boolean }) {
+  const { t } = useI18n();
+  const id = useId();
+  const [value, setValue] = useState<string | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  useEffect(() => {
+    call('settings.get', {}).then((s) => setValue(s.tsaUrl), () => setValue(''));
+  }, []);
+  if (value === null) return null;
+  const save = () => {
+    call('settings.update', { tsaUrl: value.trim() }).then(
+      () => setProblem(null),
+      () => setProblem(t('sign.tsaInvalid')),
+    );
+  };
+  return (
+    <div className="field tsa-field">
+      <label htmlFor={id}>{t('sign.tsa')}</label>
+      <input id={id} type="url" value={value} placeholder="https://" onChange={(e) => setValue(e.target.value)} onBlur={save} disabled={disabled} data-testid="tsa-url" />
+      <span className="field-hint">{problem ?? t('sign.tsaHint')}</span>
+    </div>
   );
 }
