@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../support/browser.js';
 import { openCore } from '../../main/core/app/core.js';
 import { startWebHost } from '../../main/core/web/host.js';
 import { createConfSettings } from '../../main/core/settings/settings.js';
@@ -19,7 +20,6 @@ import { createTestToken, faultyPkcs11 } from '../support/softhsm.js';
 import { nssTrusting, pdfsig } from '../support/pdfsig.js';
 import { signatureImage } from '../support/png.js';
 
-const CHROMIUM = process.env.EOFFICE_CHROMIUM ?? '/usr/bin/chromium';
 const ARTIFACTS = path.join(REPO_ROOT, '.test-artifacts');
 const RENDERER = path.join(REPO_ROOT, 'dist/renderer');
 const LABEL = 'Token Lãnh đạo UBND';
@@ -61,10 +61,7 @@ test('a clerk logs in to the token, places the signature on the preview and sign
   const pdfFile = path.join(tempDir(), 'to-trinh-mua-sam.pdf');
   fs.writeFileSync(pdfFile, await makeVietnamesePdf(['ỦY BAN NHÂN DÂN XÃ THỬ NGHIỆM', 'TỜ TRÌNH', 'V/v mua sắm thiết bị văn phòng năm 2026']));
 
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'vi-VN' });
   const consoleErrors: string[] = [];
   page.on('pageerror', (e) => consoleErrors.push(e.message));

@@ -6,12 +6,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../support/browser.js';
 import { openCore } from '../../main/core/app/core.js';
 import { startWebHost } from '../../main/core/web/host.js';
 import { interopPdf, REPO_ROOT, tempDir } from '../support/fixtures.js';
 
-const CHROMIUM = process.env.EOFFICE_CHROMIUM ?? '/usr/bin/chromium';
 const ARTIFACTS = path.join(REPO_ROOT, '.test-artifacts');
 const RENDERER = path.join(REPO_ROOT, 'dist/renderer');
 
@@ -42,10 +42,7 @@ test('a clerk imports two PDFs, finds them with and without accents, and preview
     await host.close();
     core.close();
   });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'vi-VN' });
   const consoleErrors: string[] = [];
   page.on('pageerror', (e) => consoleErrors.push(e.message));

@@ -1,5 +1,6 @@
 // One handler per contract method. Inputs arrive already parsed (invoke.ts); handlers only do
 // the work and throw AppError for anything the user can act on.
+import { serialized } from './serialized.js';
 import type { CoreServices } from '../app/core.js';
 import type { Handlers } from './invoke.js';
 import { APP_VERSION } from '../app/version.js';
@@ -11,18 +12,9 @@ import { importDocument } from '../registry/importDocument.js';
 import { AppError } from '../../common/errors.js';
 import { createSigningHandlers } from './signingHandlers.js';
 
-/** Imports run one at a time: the duplicate check and the blob journal assume a single writer. */
-function serialized() {
-  let tail: Promise<unknown> = Promise.resolve();
-  return <T>(task: () => Promise<T>): Promise<T> => {
-    const run = tail.then(task, task);
-    tail = run.catch(() => undefined);
-    return run;
-  };
-}
-
 export function createHandlers(core: CoreServices, info: { shell: 'electron' | 'web'; schemaVersion: number }): Handlers {
   const maxImportBytes = () => core.settings.read().maxImportMegabytes * 1024 * 1024;
+  // Imports run one at a time: the duplicate check and the file journal assume a single writer.
   const importQueue = serialized();
   return {
     'app.info': () => ({ version: APP_VERSION, dataDir: core.dataDir, schemaVersion: info.schemaVersion, shell: info.shell, maxImportBytes: maxImportBytes() }),

@@ -1,5 +1,6 @@
 // The handlers for tokens and signing: the token panel (modules, tokens, login), the signature
 // and seal images, and signing documents in batches with progress and cancel.
+import { serialized } from './serialized.js';
 import { randomUUID } from 'node:crypto';
 import type { CoreServices } from '../app/core.js';
 import type { Handlers } from './invoke.js';
@@ -26,15 +27,6 @@ type SigningHandlers = Pick<
   | 'tokens.clearImage'
 >;
 
-/** One batch at a time: two batches over the same document would each sign the file the other replaces. */
-function serialized() {
-  let tail: Promise<unknown> = Promise.resolve();
-  return <T>(task: () => Promise<T>): Promise<T> => {
-    const run = tail.then(task, task);
-    tail = run.catch(() => undefined);
-    return run;
-  };
-}
 
 /** A certificate that cannot make a valid signature now is refused before any document is touched. */
 function assertUsable(key: TokenSigningKey): void {
@@ -52,6 +44,7 @@ function assertUsable(key: TokenSigningKey): void {
 }
 
 export function createSigningHandlers(core: CoreServices): SigningHandlers {
+  // One batch at a time: two batches over the same document would each sign the file the other replaces.
   const signingQueue = serialized();
   const batches = new Map<string, { cancelled: boolean }>();
 

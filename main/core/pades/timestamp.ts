@@ -76,7 +76,9 @@ export function readTimeStampResponse(der: Uint8Array, digest: Uint8Array, nonce
 export async function requestTimestamp(signatureValue: Uint8Array, options: TimestampOptions): Promise<TimestampOutcome> {
   const digest = new Uint8Array(createHash('sha256').update(signatureValue).digest());
   const nonce = randomBytes(8);
-  nonce[0]! &= 0x7f; // a positive INTEGER
+  // A positive INTEGER in minimal DER: the first byte neither zero nor with its high bit set
+  // (a TSA rejects "00 7f …" as badly encoded, and "80 …" would be negative).
+  nonce[0] = (nonce[0]! & 0x7f) | 0x01;
   let answer: Uint8Array;
   try {
     const response = await fetch(options.url, {
