@@ -1,15 +1,15 @@
 // Signs a PDF as a PAdES baseline signature (ETSI EN 319 142-1), always as an incremental
-// update. The steps: read the document (pdf-lib, read only), add a signature field and its
-// widget to the page, append the new objects with a /Contents placeholder, hash the two byte
-// ranges around the placeholder, ask the key for a CMS signature over that hash and write it
-// into the placeholder. The signed file is the original bytes followed by the appended part.
+// update. The steps: read only the document's structure (pdfStructure.ts), add a signature
+// field and its widget to the page, append the new objects with a /Contents placeholder, hash
+// the two byte ranges around the placeholder, ask the key for a CMS signature over that hash and
+// write it into the placeholder. The signed file is the original bytes followed by the appended part.
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRef, PDFString, type PDFObject } from 'pdf-lib';
 import { AppError } from '../../common/errors.js';
 import { assertPdfFraming } from '../pdf/framing.js';
-import { bytesSource, fileSource, type PdfSource } from '../pdf/source.js';
+import { fileSource, type PdfSource } from '../pdf/source.js';
 import { findStartxref, PdfStructure } from './pdfStructure.js';
 import type { SigningKey } from '../token/signingKey.js';
 import { addTimestampToken, buildSignedData, signatureValue } from './cms.js';
@@ -42,11 +42,6 @@ export interface SigningOutcome {
   timestampProblem?: string;
 }
 
-/** The signed document in two parts, so that a large original is not copied in memory. */
-export interface SignedPdf extends SigningOutcome {
-  original: Uint8Array;
-  appended: Uint8Array;
-}
 
 function pdfDate(instant: Date): string {
   // Official time is UTC+07:00 all year.
@@ -116,10 +111,6 @@ function existingFieldNames(doc: PDFDocument): Set<string> {
     if (name instanceof PDFString || name instanceof PDFHexString) names.add(name.decodeText());
   }
   return names;
-}
-
-export async function signPdf(original: Uint8Array, options: SignPdfOptions): Promise<SignedPdf> {
-  return { original, ...(await signPdfSource(bytesSource(original), options)) };
 }
 
 /** The bytes to append to `source` to sign it. */

@@ -4,12 +4,12 @@
 // commits leaves a pending blob that the next start-up removes (sweepPendingFiles).
 import type { Database } from '../storage/database.js';
 import { prepared } from '../storage/database.js';
-import { BlobStore, isProcessAlive } from '../storage/blobStore.js';
+import { BlobStore, isProcessAlive, type FilePart } from '../storage/blobStore.js';
 import { toVnIso } from '../../common/dates.js';
 
 export interface NewFile {
-  /** The file's bytes in order; a signed PDF is its original followed by the appended update. */
-  parts: readonly Uint8Array[];
+  /** The file's pieces in order; a signed PDF is its stored original followed by the appended update. */
+  parts: readonly FilePart[];
   sha256: string;
   mediaType: string;
 }
@@ -29,7 +29,7 @@ export interface FileStoreContext {
 export function storeFileThenCommit<T>(ctx: FileStoreContext, file: NewFile, commit: (storedAt: string) => T): T {
   const { db, blobs } = ctx;
   const now = toVnIso();
-  const size = file.parts.reduce((sum, part) => sum + part.length, 0);
+  const size = blobs.sizeOfParts(file.parts);
   prepared(db, 'INSERT OR IGNORE INTO pending_files (sha256, pid, started_at) VALUES (?, ?, ?)').run(file.sha256, process.pid, now);
   const blobExisted = blobs.has(file.sha256);
   try {

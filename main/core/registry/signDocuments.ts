@@ -9,10 +9,12 @@
 // failing in turn; a cancel takes effect between two documents.
 import type { Database } from '../storage/database.js';
 import { prepared } from '../storage/database.js';
-import { sha256OfParts, type BlobStore } from '../storage/blobStore.js';
+import fs from 'node:fs';
+import type { BlobStore } from '../storage/blobStore.js';
 import type { SignatureAppearance, SigningResult } from '../../common/contract.js';
 import { AppError, type ApiErrorShape } from '../../common/errors.js';
-import { signPdf, type SigningOutcome } from '../pades/signPdf.js';
+import { signPdfSource, type SigningOutcome } from '../pades/signPdf.js';
+import { fileSource } from '../pdf/source.js';
 import type { TimestampOptions } from '../pades/timestamp.js';
 import type { AppearanceSpec } from '../pades/appearance.js';
 import type { TokenSigningKey } from '../token/session.js';
@@ -88,16 +90,23 @@ async function signDocument(ctx: SigningContext, id: number): Promise<SigningOut
   const row = getDocumentRow(ctx.db, id);
   const previousSha256 = row.file_sha256;
   if (!previousSha256) throw new AppError('NO_FILE', `Document ${id} has no file to sign.`, { id });
-  let original: Uint8Array;
+  const fileName = row.file_name ?? `${id}.pdf`;
+  // The stored file is read where the signer needs it (its structure, one pass for the hash),
+  // never loaded whole: a clerk's 100 MB scan costs no more memory than a one-page letter.
+  let fd: number;
   try {
-    original = new Uint8Array(ctx.blobs.read(previousSha256));
+    fd = fs.openSync(ctx.blobs.pathFor(previousSha256), 'r');
   } catch {
     throw new AppError('STORAGE_CORRUPT', `The file of document ${id} is missing from the data folder.`, { id });
   }
-  const fileName = row.file_name ?? `${id}.pdf`;
-  const signed = await signPdf(original, { key: ctx.key, appearance: ctx.appearance, fileName, signingTime: new Date(), timestamp: ctx.timestamp });
-  const parts = [signed.original, signed.appended];
-  const sha256 = sha256OfParts(parts);
+  let signed: Awaited<ReturnType<typeof signPdfSource>>;
+  try {
+    signed = await signPdfSource(fileSource(fd), { key: ctx.key, appearance: ctx.appearance, fileName, signingTime: new Date(), timestamp: ctx.timestamp });
+  } finally {
+    fs.closeSync(fd);
+  }
+  const parts = [{ stored: previousSha256 }, signed.appended];
+  const sha256 = ctx.blobs.sha256OfParts(parts);
   storeFileThenCommit(ctx, { parts, sha256, mediaType: 'application/pdf' }, (now) => {
     // Signed meanwhile by another window or process: this signature is over a file no longer
     // current, and committing it would drop the other one.

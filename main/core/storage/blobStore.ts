@@ -9,12 +9,14 @@ export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-/** The SHA-256 of the parts joined, without joining them. */
-export function sha256OfParts(parts: readonly Uint8Array[]): string {
-  const hash = createHash('sha256');
-  for (const part of parts) hash.update(part);
-  return hash.digest('hex');
-}
+/**
+ * A piece of a file to store: bytes, or a file already in the store (by its SHA-256). A signed
+ * PDF is its stored original followed by the appended update, so the original is never loaded
+ * into memory, however large the scan.
+ */
+export type FilePart = Uint8Array | { readonly stored: string };
+
+const CHUNK = 1 << 20;
 
 export class BlobStore {
   readonly root: string;
@@ -44,17 +46,55 @@ export class BlobStore {
    * Writes the parts, one after the other, as one file: a signed PDF is the original followed by
    * its incremental update, and need not be copied into one buffer first.
    */
-  putParts(parts: readonly Uint8Array[], sha256: string = sha256OfParts(parts)): string {
+  /** The SHA-256 of the parts joined, without joining them (stored parts are read in chunks). */
+  sha256OfParts(parts: readonly FilePart[]): string {
+    const hash = createHash('sha256');
+    for (const part of parts) {
+      if (part instanceof Uint8Array) hash.update(part);
+      else this.forEachChunk(part.stored, (chunk) => hash.update(chunk));
+    }
+    return hash.digest('hex');
+  }
+
+  sizeOfParts(parts: readonly FilePart[]): number {
+    return parts.reduce((sum, part) => sum + (part instanceof Uint8Array ? part.length : fs.statSync(this.pathFor(part.stored)).size), 0);
+  }
+
+  private forEachChunk(sha256: string, consume: (chunk: Uint8Array) => void): void {
+    const fd = fs.openSync(this.pathFor(sha256), 'r');
+    const buffer = Buffer.allocUnsafe(CHUNK);
+    try {
+      for (let n = fs.readSync(fd, buffer, 0, CHUNK, null); n > 0; n = fs.readSync(fd, buffer, 0, CHUNK, null)) consume(buffer.subarray(0, n));
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  putParts(parts: readonly FilePart[], sha256: string = this.sha256OfParts(parts)): string {
     const target = this.pathFor(sha256);
     if (fs.existsSync(target)) return sha256;
     const dir = path.dirname(target);
     fs.mkdirSync(dir, { recursive: true });
     const tmp = path.join(this.tmpDir, `${sha256}.${process.pid}.${randomBytes(6).toString('hex')}.part`);
-    const fd = fs.openSync(tmp, 'wx', 0o600);
+    // A stored file first is copied by the kernel (copy_file_range, or a reflink), then appended to.
+    const [first] = parts;
+    const copied = first !== undefined && !(first instanceof Uint8Array);
+    if (copied) fs.copyFileSync(this.pathFor(first.stored), tmp, fs.constants.COPYFILE_EXCL);
+    let fd: number;
     try {
-      for (const bytes of parts) {
-        let written = 0;
-        while (written < bytes.length) written += fs.writeSync(fd, bytes, written, bytes.length - written);
+      fd = fs.openSync(tmp, copied ? 'a' : 'wx', 0o600);
+    } catch (error) {
+      fs.rmSync(tmp, { force: true });
+      throw error;
+    }
+    const write = (bytes: Uint8Array) => {
+      let written = 0;
+      while (written < bytes.length) written += fs.writeSync(fd, bytes, written, bytes.length - written);
+    };
+    try {
+      for (const part of copied ? parts.slice(1) : parts) {
+        if (part instanceof Uint8Array) write(part);
+        else this.forEachChunk(part.stored, write);
       }
       fs.fsyncSync(fd);
     } catch (error) {
