@@ -47,6 +47,15 @@ export const ERROR_CODES = [
   'NO_FILE',
   'DOCUMENT_CHANGED',
   'NOT_PNG',
+  // Issuing outgoing documents.
+  'NOT_SIGNED',
+  'SIGNER_MISMATCH',
+  'SIGNATURE_INVALID',
+  'WRONG_STATE',
+  'AGENCY_NOT_CONFIGURED',
+  'NO_NUMBER_PLACE',
+  'CONVERTER_MISSING',
+  'CONVERSION_FAILED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
