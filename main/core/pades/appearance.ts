@@ -41,17 +41,23 @@ export interface PlacedAppearance {
 }
 
 const require = createRequire(import.meta.url);
-let fontBytes: Uint8Array | undefined;
-function serifFont(): Uint8Array {
-  fontBytes ??= new Uint8Array(fs.readFileSync(require.resolve('@expo-google-fonts/tinos/400Regular/Tinos_400Regular.ttf')));
-  return fontBytes;
+const fontBytes = new Map<boolean, Uint8Array>();
+function serifFont(italic: boolean): Uint8Array {
+  let bytes = fontBytes.get(italic);
+  if (!bytes) {
+    const file = italic ? '400Regular_Italic/Tinos_400Regular_Italic.ttf' : '400Regular/Tinos_400Regular.ttf';
+    bytes = new Uint8Array(fs.readFileSync(require.resolve(`@expo-google-fonts/tinos/${file}`)));
+    fontBytes.set(italic, bytes);
+  }
+  return bytes;
 }
 
-async function embedSerif(doc: PDFDocument): Promise<PDFFont> {
+/** Tinos (regular, or italic as the date line is printed), embedded as a subset. */
+export async function embedSerifFont(doc: PDFDocument, italic = false): Promise<PDFFont> {
   // Loaded only when text is drawn: an invisible signature does without fontkit's memory.
   const { pdfLibFontkit } = await import('../pdf/fonts.js');
   doc.registerFontkit(pdfLibFontkit);
-  return doc.embedFont(serifFont(), { subset: true });
+  return doc.embedFont(serifFont(italic), { subset: true });
 }
 
 async function embedPng(doc: PDFDocument, bytes: Uint8Array, what: string) {
@@ -113,7 +119,7 @@ export function placeAppearance(spec: AppearanceSpec, signingTime: Date): Placed
             operators.push(...imageOps('Im1', (w - iw) / 2, textHeight + (h - textHeight - ih) / 2, iw, ih));
           }
           if (lines.length) {
-            fonts.F1 = await embedSerif(doc);
+            fonts.F1 = await embedSerifFont(doc);
             operators.push(...textBlock(fonts.F1, lines, 2, textHeight, w - 4, 10));
           }
           return { operators, fonts, images };
@@ -126,16 +132,22 @@ export function placeAppearance(spec: AppearanceSpec, signingTime: Date): Placed
         async draw(doc, w, h) {
           const operators: PDFOperator[] = [];
           const images: Record<string, import('pdf-lib').PDFImage> = {};
-          let textX = 2;
+          const font = await embedSerifFont(doc);
+          const lines = [`Ký bởi: ${spec.agencyName}`, time];
+          // A square widget is the seal laid over the left third of the leader's signature image
+          // (Appendix I): the seal fills it and the agency's name and time run small along its foot.
+          const sealOnly = w - h < 60;
           if (spec.sealImage) {
             const seal = await embedPng(doc, spec.sealImage, 'seal');
             images.Im1 = seal;
-            const [sw, sh] = fit(seal.width, seal.height, w * 0.45, h);
-            operators.push(...imageOps('Im1', 0, (h - sh) / 2, sw, sh));
-            textX = sw + 4;
+            const [sw, sh] = fit(seal.width, seal.height, sealOnly ? w : w * 0.45, h);
+            operators.push(...imageOps('Im1', sealOnly ? (w - sw) / 2 : 0, (h - sh) / 2, sw, sh));
+            if (!sealOnly) {
+              operators.push(...textBlock(font, lines, sw + 4, h / 2 + 12, w - sw - 6, 10));
+              return { operators, fonts: { F1: font }, images };
+            }
           }
-          const font = await embedSerif(doc);
-          operators.push(...textBlock(font, [`Ký bởi: ${spec.agencyName}`, time], textX, h / 2 + 12, w - textX - 2, 10));
+          operators.push(...(sealOnly ? textBlock(font, lines, 1, 16, w - 2, 6.5) : textBlock(font, lines, 2, h / 2 + 12, w - 4, 10)));
           return { operators, fonts: { F1: font }, images };
         },
       };
@@ -145,7 +157,7 @@ export function placeAppearance(spec: AppearanceSpec, signingTime: Date): Placed
         // Top right of the first page, 10 pt text, clear of the usual 20 mm margin.
         rect: (pw, ph) => [pw - 57 - 230, ph - 28 - 42, 230, 42],
         async draw(doc, w, h) {
-          const font = await embedSerif(doc);
+          const font = await embedSerifFont(doc);
           const lines = [`Ký bởi: ${spec.agencyName}`, `Kèm theo văn bản số: ${spec.mainNotation}`, time];
           return { operators: textBlock(font, lines, 2, h - 1, w - 4, 10), fonts: { F1: font }, images: {} };
         },

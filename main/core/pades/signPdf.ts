@@ -6,16 +6,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
-import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRef, PDFString, type PDFObject } from 'pdf-lib';
+import { PDFDict, PDFHexString, PDFName, PDFNumber } from 'pdf-lib';
 import { AppError } from '../../common/errors.js';
-import { assertPdfFraming } from '../pdf/framing.js';
 import { fileSource, type PdfSource } from '../pdf/source.js';
-import { findStartxref, PdfStructure } from './pdfStructure.js';
+import { PdfRevision } from './revision.js';
 import type { SigningKey } from '../token/signingKey.js';
 import { addTimestampToken, buildSignedData, signatureValue } from './cms.js';
 import { requestTimestamp, type TimestampOptions } from './timestamp.js';
 import { placeAppearance, type AppearanceSpec } from './appearance.js';
-import { incrementalSection, type NewObject, type TrailerFacts } from './incremental.js';
 
 export interface SignPdfOptions {
   key: SigningKey;
@@ -30,6 +28,19 @@ export interface SignPdfOptions {
   /** Bytes reserved for the CMS: room for a long chain and a timestamp token. */
   reservedBytes?: number;
   fileName?: string;
+  /** Sign into this empty signature field (prepared by an earlier signer) instead of a new one. */
+  fieldName?: string;
+  /** What later revisions may do without invalidating this signature. */
+  permissions?: SignaturePermissions;
+  /** Empty signature fields to add in the same revision, for the signatures that must follow. */
+  emptySignatureFields?: { name: string; page: number; rect: [number, number, number, number] }[];
+}
+
+export interface SignaturePermissions {
+  /** Certify the document (DocMDP P 2): later form filling and signing stay permitted. */
+  certify?: boolean;
+  /** Lock every form field except these (FieldMDP /Exclude). */
+  lockAllExcept?: string[];
 }
 
 export const DEFAULT_RESERVED_BYTES = 24_000;
@@ -54,87 +65,50 @@ function textString(text: string): string {
   return PDFHexString.fromText(text).toString();
 }
 
-/** Reads the structure the signer needs; refuses what is not a whole, unencrypted PDF. */
-function openForSigning(source: PdfSource, fileName: string): { doc: PDFDocument; structure: PdfStructure; trailer: TrailerFacts } {
-  assertPdfFraming(source, fileName);
-  try {
-    const startxref = findStartxref(source);
-    const structure = new PdfStructure(source, startxref);
-    if (structure.trailer.get(PDFName.of('Encrypt'))) throw new AppError('ENCRYPTED_PDF', `${fileName} is encrypted and cannot be signed.`, { fileName });
-    const doc = structure.document();
-    const size = structure.trailer.lookup(PDFName.of('Size'));
-    const info = structure.trailer.get(PDFName.of('Info'));
-    const id = structure.trailer.get(PDFName.of('ID'));
-    const trailer: TrailerFacts = {
-      startxref,
-      xrefStream: new TextDecoder('latin1').decode(source.read(startxref, 4)) !== 'xref',
-      size: size instanceof PDFNumber ? size.asNumber() : structure.largestObjectNumber + 1,
-      root: String(doc.context.trailerInfo.Root),
-      info: info ? String(info) : null,
-      id: id ? String(id) : null,
-    };
-    return { doc, structure, trailer };
-  } catch (error) {
-    if (error instanceof AppError) throw error.details?.fileName ? error : new AppError(error.code, `${fileName}: ${error.message}`, { ...error.details, fileName });
-    throw new AppError('DAMAGED_PDF', `${fileName} cannot be read as a PDF (${(error as Error).message}).`, { fileName });
-  }
-}
-
-/** An array entry that is either inline or an indirect array object, with the new item appended. */
-function appendToArray(doc: PDFDocument, holder: PDFDict, key: string, item: PDFObject, changed: NewObject[]): void {
-  const value = holder.get(PDFName.of(key));
-  if (value instanceof PDFRef) {
-    const array = doc.context.lookup(value, PDFArray).clone(doc.context);
-    array.push(item);
-    changed.push({ num: value.objectNumber, gen: value.generationNumber, body: array });
-    return;
-  }
-  const array = value instanceof PDFArray ? value.clone(doc.context) : doc.context.obj([]);
-  array.push(item);
-  holder.set(PDFName.of(key), array);
+function pdfNameList(names: readonly string[]): string {
+  return `[${names.map(textString).join(' ')}]`;
 }
 
 /**
- * Names of the top-level form fields. Read by hand: pdf-lib's getForm() would create an
- * AcroForm object in the document as a side effect, which must not happen to a file being
- * updated incrementally.
+ * The signature's reference dictionaries (ISO 32000-1 §12.8.2): DocMDP makes it a certification
+ * signature that permits form filling and further signatures (P 2); FieldMDP locks every form
+ * field except those named, so a verifier can tell the permitted later steps from tampering.
  */
-function existingFieldNames(doc: PDFDocument): Set<string> {
-  const names = new Set<string>();
-  const acroForm = doc.catalog.lookup(PDFName.of('AcroForm'));
-  if (!(acroForm instanceof PDFDict)) return names;
-  const fields = acroForm.lookup(PDFName.of('Fields'));
-  if (!(fields instanceof PDFArray)) return names;
-  for (let i = 0; i < fields.size(); i++) {
-    const field = fields.lookup(i);
-    const name = field instanceof PDFDict ? field.lookup(PDFName.of('T')) : undefined;
-    if (name instanceof PDFString || name instanceof PDFHexString) names.add(name.decodeText());
+function referenceEntries(permissions: SignaturePermissions | undefined): string {
+  if (!permissions) return '';
+  const refs: string[] = [];
+  if (permissions.certify) refs.push('<< /Type /SigRef /TransformMethod /DocMDP /TransformParams << /Type /TransformParams /P 2 /V /1.2 >> >>');
+  if (permissions.lockAllExcept) {
+    refs.push(`<< /Type /SigRef /TransformMethod /FieldMDP /TransformParams << /Type /TransformParams /Action /Exclude /Fields ${pdfNameList(permissions.lockAllExcept)} /V /1.2 >> >>`);
   }
-  return names;
+  return refs.length ? ` /Reference [${refs.join(' ')}]` : '';
 }
 
 /** The bytes to append to `source` to sign it. */
 export async function signPdfSource(source: PdfSource, options: SignPdfOptions): Promise<SigningOutcome & { appended: Uint8Array }> {
   const fileName = options.fileName ?? 'document.pdf';
-  const { doc, structure, trailer } = openForSigning(source, fileName);
+  const revision = new PdfRevision(source, fileName);
+  const { doc } = revision;
   const signingTime = options.signingTime ?? new Date();
-  // New objects, whether made here or by pdf-lib (fonts, images), are numbered after every
-  // number the file has used, and all of them go into the update.
-  doc.context.largestObjectNumber = Math.max(trailer.size - 1, structure.largestObjectNumber, doc.context.largestObjectNumber);
-  const firstNew = doc.context.largestObjectNumber + 1;
-  const changed: NewObject[] = [];
+  const existingFields = revision.fields();
+  const permissions = options.permissions;
+  if (permissions?.certify && [...existingFields.values()].some((f) => f.dict.lookup(PDFName.of('FT')) === PDFName.of('Sig') && f.dict.get(PDFName.of('V')))) {
+    // A certification signature must be the document's first (ISO 32000-1 §12.8.2.2).
+    throw new AppError('INVALID_INPUT', `${fileName} is already signed; only its first signature can certify it.`, { fileName });
+  }
 
-  const placed = placeAppearance(options.appearance ?? { kind: 'invisible' }, signingTime);
-  const pages = doc.getPages();
-  const pageIndex = (placed?.page ?? 1) - 1;
-  const page = pages[pageIndex];
-  if (!page) throw new AppError('INVALID_INPUT', `${fileName} has no page ${pageIndex + 1} (it has ${pages.length}).`, { fileName });
+  // Into the empty signature field prepared for it, or into a new one.
+  const target = options.fieldName ? existingFields.get(options.fieldName) : undefined;
+  if (options.fieldName && !target) throw new AppError('INVALID_INPUT', `${fileName} has no signature field "${options.fieldName}".`, { fileName });
+  if (target && (target.dict.lookup(PDFName.of('FT')) !== PDFName.of('Sig') || target.dict.get(PDFName.of('V')))) {
+    throw new AppError('INVALID_INPUT', `The field "${options.fieldName}" of ${fileName} is not an empty signature field.`, { fileName });
+  }
+  let spec: AppearanceSpec = options.appearance ?? { kind: 'invisible' };
+  if (target && (spec.kind === 'signer' || spec.kind === 'agency')) spec = { ...spec, page: target.pageIndex + 1, rect: target.rect };
+  const placed = placeAppearance(spec, signingTime);
+  const page = target ? revision.page(target.pageIndex + 1) : revision.page(placed?.page ?? 1);
 
   const sigRef = doc.context.nextRef();
-  const names = existingFieldNames(doc);
-  let fieldName = 'Signature1';
-  for (let i = 2; names.has(fieldName); i++) fieldName = `Signature${i}`;
-
   // The signature dictionary is written by hand so that the placeholders sit at known places.
   const reserved = options.reservedBytes ?? DEFAULT_RESERVED_BYTES;
   const sigDict =
@@ -142,11 +116,12 @@ export async function signPdfSource(source: PdfSource, options: SignPdfOptions):
     `/Contents <${'0'.repeat(reserved * 2)}> /M (${pdfDate(signingTime)})` +
     (options.reason ? ` /Reason ${textString(options.reason)}` : '') +
     (options.location ? ` /Location ${textString(options.location)}` : '') +
+    referenceEntries(permissions) +
     ' >>';
-  changed.push({ num: sigRef.objectNumber, body: new TextEncoder().encode(sigDict) });
+  revision.addRaw(sigRef, new TextEncoder().encode(sigDict));
 
   const { width: pageWidth, height: pageHeight } = page.getSize();
-  const [x, y, w, h] = placed ? placed.rect(pageWidth, pageHeight) : [0, 0, 0, 0];
+  const [x, y, w, h] = target ? target.rect : placed ? placed.rect(pageWidth, pageHeight) : [0, 0, 0, 0];
   const drawn = placed ? await placed.draw(doc, w, h) : { operators: [], fonts: {}, images: {} };
   const resources = doc.context.obj({
     Font: Object.fromEntries(Object.entries(drawn.fonts).map(([name, font]) => [name, font.ref])),
@@ -155,48 +130,49 @@ export async function signPdfSource(source: PdfSource, options: SignPdfOptions):
   const content = new TextEncoder().encode(drawn.operators.map((op) => op.toString()).join('\n'));
   const apRef = doc.context.register(doc.context.stream(content, { Type: 'XObject', Subtype: 'Form', BBox: [0, 0, w, h], Resources: resources }));
 
-  const widgetRef = doc.context.register(
-    doc.context.obj({
-      Type: 'Annot',
-      Subtype: 'Widget',
-      FT: 'Sig',
-      T: PDFHexString.fromText(fieldName),
-      V: sigRef,
-      F: 132, // Print + Locked: the appearance prints and cannot be moved
-      Rect: [x, y, x + w, y + h],
-      P: page.ref,
-      AP: { N: apRef },
-    }),
-  );
-  // Fonts and images are written out (subset, compressed) only when flushed.
-  await doc.flush();
-  for (const [ref, object] of doc.context.enumerateIndirectObjects()) {
-    if (ref.objectNumber >= firstNew && ref !== sigRef) changed.push({ num: ref.objectNumber, body: object });
-  }
-
-  const pageDict = page.node.clone(doc.context);
-  appendToArray(doc, pageDict, 'Annots', widgetRef, changed);
-  if (!changed.some((c) => c.num === page.ref.objectNumber)) changed.push({ num: page.ref.objectNumber, gen: page.ref.generationNumber, body: pageDict });
-
-  const catalogRef = doc.context.trailerInfo.Root as PDFRef;
-  const acroFormValue = doc.catalog.get(PDFName.of('AcroForm'));
-  if (acroFormValue instanceof PDFRef) {
-    const acroForm = doc.context.lookup(acroFormValue, PDFDict).clone(doc.context);
-    appendToArray(doc, acroForm, 'Fields', widgetRef, changed);
-    acroForm.set(PDFName.of('SigFlags'), PDFNumber.of(3));
-    changed.push({ num: acroFormValue.objectNumber, gen: acroFormValue.generationNumber, body: acroForm });
+  if (target) {
+    const field = target.dict.clone(doc.context);
+    field.set(PDFName.of('V'), sigRef);
+    if (target.widgetRef === target.ref) field.set(PDFName.of('AP'), doc.context.obj({ N: apRef }));
+    else {
+      const widget = target.widget.clone(doc.context);
+      widget.set(PDFName.of('AP'), doc.context.obj({ N: apRef }));
+      revision.replace(target.widgetRef, widget);
+    }
+    revision.replace(target.ref, field);
   } else {
-    const catalog = doc.catalog.clone(doc.context);
-    const acroForm = acroFormValue instanceof PDFDict ? acroFormValue.clone(doc.context) : doc.context.obj({});
-    appendToArray(doc, acroForm, 'Fields', widgetRef, changed);
-    acroForm.set(PDFName.of('SigFlags'), PDFNumber.of(3));
-    catalog.set(PDFName.of('AcroForm'), acroForm);
-    changed.push({ num: catalogRef.objectNumber, gen: catalogRef.generationNumber, body: catalog });
+    const fieldName = revision.freeFieldName('Signature');
+    const widgetRef = doc.context.register(
+      doc.context.obj({
+        Type: 'Annot',
+        Subtype: 'Widget',
+        FT: 'Sig',
+        T: PDFHexString.fromText(fieldName),
+        V: sigRef,
+        F: 132, // Print + Locked: the appearance prints and cannot be moved
+        Rect: [x, y, x + w, y + h],
+        P: page.ref,
+        AP: { N: apRef },
+      }),
+    );
+    if (permissions?.lockAllExcept) {
+      doc.context.lookup(widgetRef, PDFDict).set(PDFName.of('Lock'), doc.context.obj({ Type: 'SigFieldLock', Action: 'Exclude', Fields: permissions.lockAllExcept.map((n) => PDFHexString.fromText(n)) }));
+    }
+    revision.addField(page, widgetRef);
   }
+  for (const prepared of options.emptySignatureFields ?? []) {
+    const fieldPage = revision.page(prepared.page);
+    const [fx, fy, fw, fh] = prepared.rect;
+    const widgetRef = doc.context.register(
+      doc.context.obj({ Type: 'Annot', Subtype: 'Widget', FT: 'Sig', T: PDFHexString.fromText(prepared.name), F: 132, Rect: [fx, fy, fx + fw, fy + fh], P: fieldPage.ref }),
+    );
+    revision.addField(fieldPage, widgetRef);
+  }
+  revision.acroForm().set(PDFName.of('SigFlags'), PDFNumber.of(3));
+  if (permissions?.certify) revision.catalog().set(PDFName.of('Perms'), doc.context.obj({ DocMDP: sigRef }));
 
   const originalSize = source.size;
-  const lastByte = source.read(originalSize - 1, 1)[0] ?? 0;
-  const { bytes: appended, objectOffsets } = incrementalSection({ size: originalSize, lastByte }, trailer, changed);
+  const { appended, objectOffsets } = await revision.build();
   const sigObjectAt = objectOffsets.get(sigRef.objectNumber)! - originalSize;
   const latin1 = new TextDecoder('latin1');
   const sigText = latin1.decode(appended.subarray(sigObjectAt, sigObjectAt + sigDict.length + 64));

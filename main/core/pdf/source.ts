@@ -47,3 +47,27 @@ export function fileSource(fd: number): PdfSource {
   };
 }
 
+
+/**
+ * A source followed by bytes in memory: a stored file and the updates about to be appended to
+ * it, read as the one file they will be once written.
+ */
+export function appendedSource(base: PdfSource, tail: Uint8Array): PdfSource {
+  const size = base.size + tail.length;
+  return {
+    size,
+    read(offset, length) {
+      const end = Math.min(size, offset + length);
+      if (offset >= base.size) return tail.subarray(offset - base.size, end - base.size);
+      if (end <= base.size) return base.read(offset, end - offset);
+      const out = new Uint8Array(end - offset);
+      out.set(base.read(offset, base.size - offset), 0);
+      out.set(tail.subarray(0, end - base.size), base.size - offset);
+      return out;
+    },
+    forEachChunk(consume) {
+      base.forEachChunk(consume);
+      consume(tail);
+    },
+  };
+}
