@@ -1,0 +1,404 @@
+// The register printed as the paper book: A4 landscape, a cover, then ruled table pages whose
+// header repeats on every page. Text is Tinos (metric-compatible with Times New Roman, covers
+// Vietnamese), embedded once per weight as a subset, so the file reads the same on any machine.
+//
+// Speed: a year's register runs to thousands of rows. fontkit's shaping (the layout behind
+// pdf-lib's widthOfTextAtSize and encodeText) is by far the costliest step, so each distinct word
+// is measured and encoded once and lines are assembled from the cached pieces; a page's content
+// is written as operator text rather than as a pdf-lib PDFOperator object per glyph run.
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import { deflateSync } from 'node:zlib';
+import { PDFDocument, PageSizes, type PDFFont, type PDFPage } from 'pdf-lib';
+import { pdfLibFontkit } from '../pdf/fonts.js';
+import { assertValidBook, bookAgencyLines, bookColumns, bookCoverLines, bookTitle, type BookColumn, type BookKind, type RegisterBook } from './book.js';
+
+const [PAGE_HEIGHT, PAGE_WIDTH] = PageSizes.A4; // landscape: A4 turned on its side
+export const BOOK_PDF_PAGE_SIZE: readonly [width: number, height: number] = [PAGE_WIDTH, PAGE_HEIGHT];
+
+const MM = 72 / 25.4;
+// The wider left margin is the binding edge of the bound book.
+const MARGIN_LEFT = 20 * MM;
+const MARGIN_RIGHT = 12 * MM;
+const MARGIN_TOP = 14 * MM;
+const MARGIN_BOTTOM = 16 * MM; // leaves room for the page number under the table
+const TABLE_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT;
+
+const BODY_SIZE = 10;
+const LINE_HEIGHT = 12;
+const CELL_PAD_X = 3;
+const CELL_PAD_Y = 3;
+const RULE_WIDTH = 0.6;
+// A row taller than a whole page has to break; starting it on a page with less room than this
+// would leave a stub of a line or two cut off from the rest.
+const MIN_LINES_BEFORE_BREAK = 3;
+
+const require = createRequire(import.meta.url);
+const fontFiles = { regular: '@expo-google-fonts/tinos/400Regular/Tinos_400Regular.ttf', bold: '@expo-google-fonts/tinos/700Bold/Tinos_700Bold.ttf' } as const;
+type Weight = keyof typeof fontFiles;
+const fontBytesCache = new Map<Weight, Uint8Array>();
+function fontBytes(weight: Weight): Uint8Array {
+  let bytes = fontBytesCache.get(weight);
+  if (!bytes) {
+    bytes = new Uint8Array(fs.readFileSync(require.resolve(fontFiles[weight])));
+    fontBytesCache.set(weight, bytes);
+  }
+  return bytes;
+}
+
+/** x of every vertical rule of the table, left to right (columns.length + 1 values), in points. */
+export function bookTableColumnEdges(kind: BookKind): number[] {
+  const columns = bookColumns(kind);
+  const totalWeight = columns.reduce((sum, column) => sum + column.weight, 0);
+  const edges = [MARGIN_LEFT];
+  let x = MARGIN_LEFT;
+  for (const column of columns) {
+    x += (column.weight / totalWeight) * TABLE_WIDTH;
+    edges.push(x);
+  }
+  // Rounding must not push the last rule past the right margin.
+  edges[edges.length - 1] = MARGIN_LEFT + TABLE_WIDTH;
+  return edges;
+}
+
+/**
+ * Cell text as the font can draw it. Tinos has precomposed Vietnamese letters, and pdf-lib keeps
+ * glyph advances but drops the font's mark positioning, so decomposed input (NFD, common from
+ * macOS and some Vietnamese keyboards) would print its tone marks beside the letters.
+ */
+function drawableText(text: string): string {
+  return text
+    .normalize('NFC')
+    .replace(/\r\n?/g, '\n')
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f\u0085\u2028\u2029]/g, ' ');
+}
+
+/**
+ * An embedded font with its words' widths and glyph codes cached. Lines are made of words joined
+ * by single spaces, so a line's width and code are sums of its words'. Kerning across a space is
+ * lost, as it is anyway: pdf-lib writes glyph codes without the font's positioning.
+ */
+class Typeface {
+  private readonly unitWidths = new Map<string, number>();
+  private readonly codes = new Map<string, string>();
+  private spaceCode: string | undefined;
+
+  constructor(readonly font: PDFFont) {}
+
+  wordWidth(word: string, size: number): number {
+    let width = this.unitWidths.get(word);
+    if (width === undefined) {
+      width = this.font.widthOfTextAtSize(word, 1);
+      this.unitWidths.set(word, width);
+    }
+    return width * size;
+  }
+
+  lineWidth(line: string, size: number): number {
+    const words = line.split(' ');
+    let width = this.wordWidth(' ', size) * (words.length - 1);
+    for (const word of words) width += this.wordWidth(word, size);
+    return width;
+  }
+
+  /** The line as hex glyph codes for a Tj operator (Identity-H: two bytes per glyph). */
+  hex(line: string): string {
+    return line
+      .split(' ')
+      .map((word) => {
+        let code = this.codes.get(word);
+        if (code === undefined) {
+          // encodeText also records the glyphs in the subset that is embedded on save.
+          code = this.font.encodeText(word).asString();
+          this.codes.set(word, code);
+        }
+        return code;
+      })
+      .join((this.spaceCode ??= this.font.encodeText(' ').asString()));
+  }
+}
+
+/** Breaks text into lines no wider than a width, measuring word by word. */
+function wrapText(face: Typeface, size: number, text: string, maxWidth: number): string[] {
+  const out: string[] = [];
+  const spaceWidth = face.wordWidth(' ', size);
+  for (const paragraph of drawableText(text).split('\n')) {
+    let line = '';
+    let lineWidth = 0;
+    for (const word of paragraph.split(/[\s\u00a0]+/)) {
+      if (word === '') continue;
+      const wordWidth = face.wordWidth(word, size);
+      if (line !== '' && lineWidth + spaceWidth + wordWidth <= maxWidth) {
+        line += ' ' + word;
+        lineWidth += spaceWidth + wordWidth;
+        continue;
+      }
+      if (line !== '') out.push(line);
+      if (wordWidth <= maxWidth) {
+        line = word;
+        lineWidth = wordWidth;
+      } else {
+        const pieces = splitLongWord(face, size, word, maxWidth);
+        out.push(...pieces.slice(0, -1));
+        line = pieces[pieces.length - 1] ?? '';
+        lineWidth = face.wordWidth(line, size);
+      }
+    }
+    out.push(line);
+  }
+  // Blank lines left at the end only make the row taller.
+  while (out.length > 0 && out[out.length - 1] === '') out.pop();
+  return out;
+}
+
+/** A word wider than the cell (a URL, a long code) is cut between characters rather than overflow. */
+function splitLongWord(face: Typeface, size: number, word: string, maxWidth: number): string[] {
+  const pieces: string[] = [];
+  let piece = '';
+  let pieceWidth = 0;
+  for (const char of word) {
+    const charWidth = face.wordWidth(char, size);
+    if (piece !== '' && pieceWidth + charWidth > maxWidth) {
+      pieces.push(piece);
+      piece = '';
+      pieceWidth = 0;
+    }
+    piece += char;
+    pieceWidth += charWidth;
+  }
+  pieces.push(piece);
+  return pieces;
+}
+
+const num = (value: number): string => (Math.round(value * 100) / 100).toString();
+
+/** One page's content, gathered as PDF operators in a string and written as one stream. */
+class PageInk {
+  private readonly parts: string[] = [];
+  private readonly fontKeys = new Map<Typeface, string>();
+
+  constructor(
+    private readonly doc: PDFDocument,
+    readonly page: PDFPage,
+  ) {}
+
+  /** Lines with their own x, stacked downwards from the first baseline. */
+  lines(face: Typeface, size: number, placed: Array<{ x: number; text: string }>, firstBaseline: number, lineHeight: number): void {
+    if (placed.length === 0) return;
+    let key = this.fontKeys.get(face);
+    if (!key) {
+      key = this.page.node.newFontDictionary(face.font.name, face.font.ref).toString();
+      this.fontKeys.set(face, key);
+    }
+    this.parts.push(`BT ${key} ${num(size)} Tf`);
+    let baseline = firstBaseline;
+    for (const { x, text } of placed) {
+      if (text !== '') this.parts.push(`1 0 0 1 ${num(x)} ${num(baseline)} Tm <${face.hex(text)}> Tj`);
+      baseline -= lineHeight;
+    }
+    this.parts.push('ET');
+  }
+
+  leftLines(face: Typeface, size: number, lines: string[], x: number, firstBaseline: number, lineHeight: number): void {
+    this.lines(face, size, lines.map((text) => ({ x, text })), firstBaseline, lineHeight);
+  }
+
+  centredLines(face: Typeface, size: number, lines: string[], centreX: number, firstBaseline: number, lineHeight: number): number {
+    this.lines(face, size, lines.map((text) => ({ x: centreX - face.lineWidth(text, size) / 2, text })), firstBaseline, lineHeight);
+    return firstBaseline - lines.length * lineHeight;
+  }
+
+  rules(width: number, segments: Array<[x1: number, y1: number, x2: number, y2: number]>): void {
+    const path = segments.map(([x1, y1, x2, y2]) => `${num(x1)} ${num(y1)} m ${num(x2)} ${num(y2)} l`);
+    this.parts.push(`q ${num(width)} w 0 G`, ...path, 'S Q');
+  }
+
+  /** Writes what was drawn since the last close as one more content stream of the page. */
+  close(): void {
+    if (this.parts.length === 0) return;
+    // Node's native zlib rather than pdf-lib's flateStream (pako): hundreds of pages each set up a
+    // compressor, and pako's set-up alone was a tenth of the time. The operators are all ASCII.
+    const stream = this.doc.context.stream(deflateSync(Buffer.from(this.parts.join('\n'), 'latin1')), { Filter: 'FlateDecode' });
+    this.page.node.addContentStream(this.doc.context.register(stream));
+    this.parts.length = 0;
+  }
+}
+
+interface Faces {
+  regular: Typeface;
+  bold: Typeface;
+}
+
+function drawCover(doc: PDFDocument, book: RegisterBook, faces: Faces): void {
+  const ink = new PageInk(doc, doc.addPage([PAGE_WIDTH, PAGE_HEIGHT]));
+  // The agency block sits top left, centred on itself, as on the first page of a document
+  // (Decree 30, Appendix I): the parent agency above, the agency itself in bold, a short rule under it.
+  const blockWidth = 110 * MM;
+  const blockCentre = MARGIN_LEFT + blockWidth / 2;
+  const agencyLines = bookAgencyLines(book);
+  const agency = agencyLines[agencyLines.length - 1] ?? '';
+  const parent = agencyLines.length > 1 ? agencyLines[0] : undefined;
+  const agencySize = 12;
+  const agencyLeading = 15;
+  let baseline = PAGE_HEIGHT - MARGIN_TOP - agencySize;
+  if (parent) baseline = ink.centredLines(faces.regular, agencySize, wrapText(faces.regular, agencySize, parent, blockWidth), blockCentre, baseline, agencyLeading);
+  const agencyWrapped = wrapText(faces.bold, agencySize, agency, blockWidth);
+  baseline = ink.centredLines(faces.bold, agencySize, agencyWrapped, blockCentre, baseline, agencyLeading);
+  const widest = Math.max(0, ...agencyWrapped.map((line) => faces.bold.lineWidth(line, agencySize)));
+  const ruleY = baseline + agencyLeading - 7;
+  ink.rules(0.7, [[blockCentre - widest / 6, ruleY, blockCentre + widest / 6, ruleY]]);
+
+  const titleSize = 30;
+  const title = wrapText(faces.bold, titleSize, bookTitle(book.kind, book.confidential), TABLE_WIDTH);
+  baseline = ink.centredLines(faces.bold, titleSize, title, PAGE_WIDTH / 2, PAGE_HEIGHT * 0.58, titleSize * 1.25);
+
+  const factSize = 15;
+  const facts = bookCoverLines(book).flatMap((line) => wrapText(faces.regular, factSize, line, TABLE_WIDTH));
+  ink.centredLines(faces.regular, factSize, facts, PAGE_WIDTH / 2, baseline - 20, factSize * 1.9);
+  ink.close();
+}
+
+/** Lays the rows onto table pages, one page at a time, and rules each page once it is full. */
+class TableWriter {
+  private readonly edges: number[];
+  private readonly innerWidths: number[];
+  private readonly headerLines: string[][];
+  private readonly headerHeight: number;
+  private readonly ascent: number;
+  private readonly tableTop = PAGE_HEIGHT - MARGIN_TOP;
+  private readonly tableBottom = MARGIN_BOTTOM;
+  private readonly bodyTop: number;
+
+  private ink: PageInk | undefined;
+  private cursorY = 0;
+  private rowsOnPage = 0;
+  // Where the horizontal rules go on the current page; the vertical ones span first to last.
+  private ruleYs: number[] = [];
+  readonly pages: PageInk[] = [];
+
+  constructor(
+    private readonly doc: PDFDocument,
+    private readonly columns: readonly BookColumn[],
+    kind: BookKind,
+    private readonly faces: Faces,
+  ) {
+    this.edges = bookTableColumnEdges(kind);
+    this.innerWidths = columns.map((_, i) => this.edge(i + 1) - this.edge(i) - 2 * CELL_PAD_X);
+    this.headerLines = columns.map((column, i) => wrapText(faces.bold, BODY_SIZE, column.vi, this.innerWidths[i] as number));
+    this.headerHeight = Math.max(...this.headerLines.map((lines) => lines.length)) * LINE_HEIGHT + 2 * CELL_PAD_Y + 4;
+    this.bodyTop = this.tableTop - this.headerHeight - (LINE_HEIGHT + 2 * CELL_PAD_Y);
+    this.ascent = faces.regular.font.heightAtSize(BODY_SIZE, { descender: false });
+  }
+
+  private edge(i: number): number {
+    return this.edges[i] as number;
+  }
+
+  private startPage(): PageInk {
+    this.finishPage();
+    const ink = new PageInk(this.doc, this.doc.addPage([PAGE_WIDTH, PAGE_HEIGHT]));
+    this.ink = ink;
+    this.pages.push(ink);
+    const headerBlock = this.headerHeight - 2 * CELL_PAD_Y - 4;
+    this.columns.forEach((_, i) => {
+      const centre = (this.edge(i) + this.edge(i + 1)) / 2;
+      const lines = this.headerLines[i] as string[];
+      // Labels are centred both ways, so a one-line label sits level with the middle of a three-line one.
+      const offset = (headerBlock - lines.length * LINE_HEIGHT) / 2;
+      ink.centredLines(this.faces.bold, BODY_SIZE, lines, centre, this.tableTop - CELL_PAD_Y - 2 - offset - this.ascent, LINE_HEIGHT);
+      ink.centredLines(this.faces.regular, BODY_SIZE, [`(${i + 1})`], centre, this.tableTop - this.headerHeight - CELL_PAD_Y - this.ascent, LINE_HEIGHT);
+    });
+    this.ruleYs = [this.tableTop, this.tableTop - this.headerHeight, this.bodyTop];
+    this.cursorY = this.bodyTop;
+    this.rowsOnPage = 0;
+    return ink;
+  }
+
+  private finishPage(): void {
+    if (!this.ink) return;
+    const left = this.edge(0);
+    const right = this.edge(this.edges.length - 1);
+    const bottom = this.ruleYs[this.ruleYs.length - 1] as number;
+    this.ink.rules(RULE_WIDTH, [
+      ...this.ruleYs.map((y): [number, number, number, number] => [left, y, right, y]),
+      ...this.edges.map((x): [number, number, number, number] => [x, this.tableTop, x, bottom]),
+    ]);
+    // Written now so a long register does not hold every page's operators until the end.
+    this.ink.close();
+    this.ink = undefined;
+  }
+
+  private room(): number {
+    return this.cursorY - this.tableBottom;
+  }
+
+  addRow(cells: string[]): void {
+    const cellLines = cells.map((cell, i) => wrapText(this.faces.regular, BODY_SIZE, cell, this.innerWidths[i] as number));
+    const lineCount = Math.max(1, ...cellLines.map((lines) => lines.length));
+    const height = lineCount * LINE_HEIGHT + 2 * CELL_PAD_Y;
+    let ink = this.ink ?? this.startPage();
+    if (height > this.room() && height <= this.bodyTop - this.tableBottom) ink = this.startPage();
+    if (height <= this.room()) {
+      this.drawSlice(ink, cellLines, 0, lineCount);
+      return;
+    }
+    // Taller than a whole page: it has to break, but between lines and with the header repeated.
+    const linesThatFit = () => Math.floor((this.room() - 2 * CELL_PAD_Y) / LINE_HEIGHT);
+    let from = 0;
+    while (from < lineCount) {
+      if (linesThatFit() < Math.min(MIN_LINES_BEFORE_BREAK, lineCount - from) && this.rowsOnPage > 0) ink = this.startPage();
+      const to = Math.min(lineCount, from + Math.max(1, linesThatFit()));
+      this.drawSlice(ink, cellLines, from, to);
+      from = to;
+      if (from < lineCount) ink = this.startPage();
+    }
+  }
+
+  private drawSlice(ink: PageInk, cellLines: string[][], from: number, to: number): void {
+    const top = this.cursorY;
+    const firstBaseline = top - CELL_PAD_Y - this.ascent;
+    cellLines.forEach((lines, i) => {
+      const slice = lines.slice(from, to);
+      if (this.columns[i]?.align === 'center') {
+        ink.centredLines(this.faces.regular, BODY_SIZE, slice, (this.edge(i) + this.edge(i + 1)) / 2, firstBaseline, LINE_HEIGHT);
+      } else {
+        ink.leftLines(this.faces.regular, BODY_SIZE, slice, this.edge(i) + CELL_PAD_X, firstBaseline, LINE_HEIGHT);
+      }
+    });
+    this.cursorY = top - (to - from) * LINE_HEIGHT - 2 * CELL_PAD_Y;
+    this.ruleYs.push(this.cursorY);
+    this.rowsOnPage += 1;
+  }
+
+  finish(): PageInk[] {
+    // An empty register still prints its ruled header, as a new paper book does.
+    if (this.pages.length === 0) this.startPage();
+    this.finishPage();
+    return this.pages;
+  }
+}
+
+export async function renderBookPdf(book: RegisterBook): Promise<Uint8Array> {
+  const columns = assertValidBook(book);
+  const doc = await PDFDocument.create();
+  doc.registerFontkit(pdfLibFontkit);
+  const faces: Faces = {
+    regular: new Typeface(await doc.embedFont(fontBytes('regular'), { subset: true })),
+    bold: new Typeface(await doc.embedFont(fontBytes('bold'), { subset: true })),
+  };
+  doc.setTitle(`${bookTitle(book.kind, book.confidential)} – ${book.agencyName.trim()} – ${book.year}`);
+  doc.setLanguage('vi-VN');
+  doc.setCreator('eOffice');
+
+  drawCover(doc, book, faces);
+  const table = new TableWriter(doc, columns, book.kind, faces);
+  for (const row of book.rows) table.addRow(row);
+  const pages = table.finish();
+
+  // Numbered only now that the total is known; the cover, like a book's, carries no number.
+  pages.forEach((ink, index) => {
+    ink.centredLines(faces.regular, 9, [`Trang ${index + 1}/${pages.length}`], PAGE_WIDTH / 2, MARGIN_BOTTOM / 2, LINE_HEIGHT);
+    ink.close();
+  });
+  return doc.save();
+}
