@@ -23,6 +23,19 @@ export async function buildAll({ quiet = false } = {}) {
     sourcemap: true,
     logLevel: quiet ? 'warning' : 'info',
   });
+  // The command line as one bundle: it starts in a fraction of the time tsx needs to compile the
+  // TypeScript at every run, which matters to scripts that call it in a loop.
+  await esbuild({
+    entryPoints: [path.join(root, 'main/cli/eoffice.ts')],
+    outfile: path.join(root, 'dist/cli/eoffice.mjs'),
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    banner: { js: "process.env.EOFFICE_CLI_MAIN = '1';" },
+    logLevel: quiet ? 'warning' : 'info',
+  });
   await esbuild({
     entryPoints: [path.join(root, 'preload/preload.ts')],
     outfile: path.join(root, 'dist/preload/preload.cjs'),

@@ -11,6 +11,7 @@ import { formatDateVn } from '../common/dates.js';
 import { documentType } from '../common/doctypes.js';
 import type { DocumentSummary, MethodName, Output } from '../common/contract.js';
 import { CliError, runSign, runTokens } from './tokenCommands.js';
+import { runBook, runConfig, runOut } from './outCommands.js';
 
 const USAGE = `Usage: eoffice [--data-dir <dir>] <command>
   import <files…> --book in|out   import PDF files into the incoming (in) or outgoing (out) register
@@ -22,7 +23,27 @@ const USAGE = `Usage: eoffice [--data-dir <dir>] <command>
   sign <in.pdf…> -o <file|folder> --token <label> [--module <lib>] [--cert <serial|id>]
        [--as signer|agency|attachment] [--image <png>] [--page N --rect x,y,w,h] [--invisible]
        [--agency-name <name>] [--notation <number/notation>] [--tsa <url>] [--confirm-final-try]
-                                  sign PDFs with the token (PIN from EOFFICE_PIN or a prompt)`;
+                                  sign PDFs with the token (PIN from EOFFICE_PIN or a prompt)
+  config get [key] | config set <key> <value>
+                                  keys: agency.code, agency.name, agency.abbr, locale, tsaUrl,
+                                  maxImportMegabytes, separateConfidentialSeries
+  out new <file.pdf|.docx|.odt> --type <QĐ|TB|…|CV> --subject "…" [--to <codes,…>]
+       [--signer-name … --signer-position … --competence TM.|KT.|TL.] [--unit VP]
+       [--recipient "printed recipient"]… [--priority normal|urgent|very_urgent|flash]
+       [--due dd/MM/yyyy] [--copies N] [--confidential] [--attach <pdf>]…
+       [--number-at page,x,y,w,h] [--date-at page,x,y,w,h]
+                                  create an outgoing draft; prints its id
+  out places <id> --number-at … --date-at …   mark where the number and date go
+  out show <id>                   the document's state and notation
+  out sign <id> --token <label> [--cert …] [--page N --rect x,y,w,h] [--image <png>]
+                                  the competent person signs (certifies; number and date stay open)
+  out number <id>                 cấp số: refused before a valid signature of the declared signer
+  out issue <id> --token <label> [--cert …] [--image <seal.png>]
+                                  number if needed, fill number and date, agency signature, queue
+  out recall|update <id> --reason "…" | out replace <id> --by <newId> --reason "…"
+  out export <id> -o <file.pdf>   the document's current PDF
+  book out --year <yyyy> --format pdf|xlsx|csv -o <file> [--confidential]
+                                  the outgoing register (sổ đăng ký văn bản đi)`;
 
 
 async function call<M extends MethodName>(core: Core, method: M, input: unknown): Promise<Output<M>> {
@@ -80,6 +101,23 @@ export async function run(argv: string[], out: (line: string) => void = console.
       location: { type: 'string' },
       'confirm-final-try': { type: 'boolean' },
       tsa: { type: 'string' },
+      type: { type: 'string' },
+      subject: { type: 'string' },
+      to: { type: 'string', multiple: true },
+      recipient: { type: 'string', multiple: true },
+      'signer-name': { type: 'string' },
+      'signer-position': { type: 'string' },
+      competence: { type: 'string' },
+      unit: { type: 'string' },
+      priority: { type: 'string' },
+      due: { type: 'string' },
+      copies: { type: 'string' },
+      confidential: { type: 'boolean' },
+      attach: { type: 'string', multiple: true },
+      'number-at': { type: 'string' },
+      'date-at': { type: 'string' },
+      format: { type: 'string' },
+      by: { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -87,7 +125,7 @@ export async function run(argv: string[], out: (line: string) => void = console.
     out(USAGE);
     return values.help ? 0 : 2;
   }
-  const known = ['import', 'list', 'search', 'audit', 'tokens', 'sign'];
+  const known = ['import', 'list', 'search', 'audit', 'tokens', 'sign', 'config', 'out', 'book'];
   if (!known.includes(command)) throw new CliError(`unknown command "${command}"; try: ${known.join(', ')}`);
   // Token commands work on files and tokens, not on the registry.
   if (command === 'tokens') return runTokens(values, out);
@@ -95,6 +133,9 @@ export async function run(argv: string[], out: (line: string) => void = console.
   const dataDir = resolveDataDir(values['data-dir'] ? ['--data-dir', values['data-dir']] : [], process.env);
   const core = openCore({ dataDir, shell: 'cli' });
   try {
+    if (command === 'config') return await runConfig(core, rest, out);
+    if (command === 'out') return await runOut(core, rest, values, out);
+    if (command === 'book') return await runBook(core, rest, values, out);
     const filters = { direction: bookOption(values.book, command === 'import'), year: intOption(values.year, 'year') };
     const page = { limit: intOption(values.limit, 'limit') ?? 50, offset: intOption(values.offset, 'offset') ?? 0 };
     switch (command) {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { AppError } from '../common/errors.js';
 import { findModules, loadModule, type LoadedModule } from '../core/token/modules.js';
 import { listTokens } from '../core/token/tokens.js';
-import { openTokenSession } from '../core/token/session.js';
+import { openTokenSession, type TokenSigningKey } from '../core/token/session.js';
 import { signBatch } from '../core/pades/batch.js';
 import type { AppearanceSpec, Rect } from '../core/pades/appearance.js';
 import { formatDateVn } from '../common/dates.js';
@@ -100,7 +100,7 @@ async function readPin(): Promise<string> {
   });
 }
 
-function parseRect(text: string | undefined): Rect {
+export function parseRect(text: string | undefined): Rect {
   const parts = (text ?? '').split(',').map(Number);
   if (parts.length !== 4 || parts.some((n) => !Number.isFinite(n)) || parts[2]! <= 0 || parts[3]! <= 0) {
     throw new CliError('--rect must be x,y,width,height in points, e.g. --rect 330,120,180,72');
@@ -138,11 +138,12 @@ function outputsFor(inputs: string[], output: string | undefined): Array<{ input
   return [{ input: inputs[0]!, output }];
 }
 
-export async function runSign(inputs: string[], options: TokenCommandOptions, out: (line: string) => void): Promise<number> {
-  if (inputs.length === 0) throw new CliError('sign needs at least one PDF file');
+/**
+ * Runs `use` with a signing key of the token named by --token, logged in with the PIN from
+ * EOFFICE_PIN or the prompt; the session is closed and the module released whatever happens.
+ */
+export async function withTokenKey<T>(options: TokenCommandOptions, use: (key: TokenSigningKey) => Promise<T>): Promise<T> {
   if (!options.token) throw new CliError('--token <label> is required: say which token signs');
-  const items = outputsFor(inputs, options.output);
-  const appearance = appearanceFrom(options, options['agency-name'] ?? '');
   const modulePath = modulesToUse(options.module)[0]!;
   const module = loadModule(modulePath);
   const session = openTokenSession(module.pkcs11, { label: options.token }, { pinProvider: readPin });
@@ -152,22 +153,7 @@ export async function runSign(inputs: string[], options: TokenCommandOptions, ou
     const certificates = await session.certificates();
     const chosen = options.cert ?? certificates.find((c) => c.canSign && c.warning !== 'expired')?.id;
     if (!chosen) throw new CliError('no usable signing certificate on the token; pass --cert <serial or id>');
-    const key = await session.signingKey(chosen);
-    const timestamp = options.tsa ? { url: options.tsa } : undefined;
-    const results = await signBatch(items, { key, appearance, reason: options.reason, location: options.location, timestamp });
-    let failed = 0;
-    for (const result of results) {
-      if (result.status === 'signed') {
-        const level = result.timestampProblem ? `${result.level}, not timestamped: ${result.timestampProblem}` : result.level;
-        out(options.json ? JSON.stringify(result) : `✓ ${result.input} → ${result.output} (PAdES ${level})`);
-      }
-      else {
-        failed++;
-        out(options.json ? JSON.stringify(result) : `✗ ${result.input}: ${result.error.message}`);
-      }
-    }
-    if (failed) throw new CliError(`${failed} of ${results.length} document(s) were not signed`);
-    return 0;
+    return await use(await session.signingKey(chosen));
   } catch (error) {
     if (error instanceof AppError || error instanceof CliError) throw error;
     throw new AppError('INTERNAL', (error as Error).message);
@@ -175,4 +161,27 @@ export async function runSign(inputs: string[], options: TokenCommandOptions, ou
     await session.close();
     module.release();
   }
+}
+
+export async function runSign(inputs: string[], options: TokenCommandOptions, out: (line: string) => void): Promise<number> {
+  if (inputs.length === 0) throw new CliError('sign needs at least one PDF file');
+  if (!options.token) throw new CliError('--token <label> is required: say which token signs');
+  const items = outputsFor(inputs, options.output);
+  const appearance = appearanceFrom(options, options['agency-name'] ?? '');
+  return withTokenKey(options, async (key) => {
+    const timestamp = options.tsa ? { url: options.tsa } : undefined;
+    const results = await signBatch(items, { key, appearance, reason: options.reason, location: options.location, timestamp });
+    let failed = 0;
+    for (const result of results) {
+      if (result.status === 'signed') {
+        const level = result.timestampProblem ? `${result.level}, not timestamped: ${result.timestampProblem}` : result.level;
+        out(options.json ? JSON.stringify(result) : `✓ ${result.input} → ${result.output} (PAdES ${level})`);
+      } else {
+        failed++;
+        out(options.json ? JSON.stringify(result) : `✗ ${result.input}: ${result.error.message}`);
+      }
+    }
+    if (failed) throw new CliError(`${failed} of ${results.length} document(s) were not signed`);
+    return 0;
+  });
 }

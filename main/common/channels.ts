@@ -24,6 +24,16 @@ export const METHOD_NAMES = [
   'tokens.images',
   'tokens.setImage',
   'tokens.clearImage',
+  'outgoing.create',
+  'outgoing.get',
+  'outgoing.updateDraft',
+  'outgoing.markPlaces',
+  'outgoing.findPlaces',
+  'outgoing.number',
+  'outgoing.issue',
+  'outgoing.afterIssue',
+  'outgoing.book',
+  'outgoing.exportBook',
 ] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 

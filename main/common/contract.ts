@@ -11,7 +11,9 @@ export { METHOD_NAMES, EVENT_NAMES, IPC_CHANNEL_PREFIX, IPC_EVENT_CHANNEL } from
 export type { MethodName, EventName } from './channels.js';
 
 export const Direction = z.enum(['in', 'out']); // văn bản đến / văn bản đi
-export const DocumentState = z.enum(['draft', 'received', 'registered', 'signed', 'numbered', 'issued', 'returned', 'recalled']);
+// An outgoing document goes draft → signed → numbered → queued (sealed and queued in one step) → sent,
+// and may then be recalled, updated or replaced; an incoming one is received → registered.
+export const DocumentState = z.enum(['draft', 'received', 'registered', 'signed', 'numbered', 'sealed', 'queued', 'sent', 'issued', 'returned', 'recalled', 'updated', 'replaced']);
 export const Priority = z.enum(['normal', 'urgent', 'very_urgent', 'flash', 'flash_timed']); // thường, khẩn, thượng khẩn, hỏa tốc, hỏa tốc hẹn giờ
 export const DocumentTypeCode = z.enum(DOCUMENT_TYPE_CODES);
 export const Locale = z.enum(['vi', 'en']);
@@ -96,10 +98,12 @@ export const Settings = z.object({
   tokenModules: z.array(ModulePath).max(32),
   /** An RFC 3161 timestamp authority: signatures are PAdES B-T when it answers, B-B when offline. Empty: none. */
   tsaUrl: z.union([z.literal(''), z.url({ protocol: /^https?$/ }).max(500)]),
+  /** Confidential outgoing documents take numbers from a series of their own (Decree 30). */
+  separateConfidentialSeries: z.boolean(),
 });
 export type Settings = z.infer<typeof Settings>;
 /** What settings.update may change; token modules go through tokens.addModule, which loads them first. */
-export const SettingsPatch = Settings.pick({ locale: true, maxImportMegabytes: true, tsaUrl: true }).partial().strict();
+export const SettingsPatch = Settings.pick({ locale: true, maxImportMegabytes: true, tsaUrl: true, separateConfidentialSeries: true }).partial().strict();
 
 export const ApiErrorShape = z.object({
   code: z.enum(ERROR_CODES),
@@ -200,6 +204,83 @@ export const DocumentPatch = z
   })
   .partial();
 
+/** An agency identifier code (000.00.32.H10, H37.DN.001 …), kept opaque and checked loosely. */
+const AgencyCode = z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9.\-_]{0,31}$/, 'not an agency identifier code');
+
+/** What the clerk fills in for an outgoing draft. */
+const DraftFields = {
+  typeCode: DocumentTypeCode,
+  subject: z.string().trim().min(1).max(2000),
+  signerName: z.string().trim().min(1).max(200),
+  signerPosition: z.string().trim().max(200),
+  /** TM., KT., TL., TUQ., Q. or nothing. */
+  signerCompetence: z.string().trim().max(20),
+  recipients: z.array(z.string().trim().min(1).max(300)).max(500),
+  recipientCodes: z.array(AgencyCode).max(500),
+  priority: Priority,
+  dueDate: IsoDate.nullable(),
+  draftingUnit: z.string().trim().max(30).regex(/^[^/\s]*$/, 'a unit abbreviation has no spaces or slashes'),
+  copies: z.number().int().min(0).max(100_000).nullable(),
+  confidential: z.boolean(),
+  archiveHolder: z.string().trim().max(300),
+  notes: z.string().trim().max(2000),
+};
+export const DraftDetails = z.object({
+  ...DraftFields,
+  signerPosition: DraftFields.signerPosition.default(''),
+  signerCompetence: DraftFields.signerCompetence.default(''),
+  recipients: DraftFields.recipients.default([]),
+  recipientCodes: DraftFields.recipientCodes.default([]),
+  priority: DraftFields.priority.default('normal'),
+  dueDate: DraftFields.dueDate.default(null),
+  draftingUnit: DraftFields.draftingUnit.default(''),
+  copies: DraftFields.copies.default(null),
+  confidential: DraftFields.confidential.default(false),
+  archiveHolder: DraftFields.archiveHolder.default(''),
+  notes: DraftFields.notes.default(''),
+});
+/** A change to some of a draft's details: what is left out stays as it is. */
+export const DraftPatch = z.object(DraftFields).partial().strict();
+export type DraftDetails = z.infer<typeof DraftDetails>;
+
+/** Where the number or the date is written: over the printed line (found) or on a spot the clerk marked. */
+export const NumberPlace = z.object({
+  page: PageNumber,
+  rect: PdfRect,
+  fontSize: z.number().min(5).max(30).default(13),
+  italic: z.boolean().default(false),
+  origin: z.enum(['found', 'marked']).default('marked'),
+  prefix: z.string().max(100).default(''),
+});
+export type NumberPlace = z.infer<typeof NumberPlace>;
+const NumberPlaces = z.object({ number: NumberPlace.nullable(), date: NumberPlace.nullable() });
+
+export const IssuingStep = z.object({
+  step: z.enum(['draft', 'signed', 'numbered', 'sealed', 'queued', 'sent']),
+  done: z.boolean(),
+  at: z.string().nullable(),
+  actor: z.string().nullable(),
+  /** The certificate that signed, for the signing steps. */
+  certificate: z.string().nullable(),
+  detail: z.string().nullable(),
+});
+
+export const OutgoingDetail = z.object({
+  document: DocumentDetail,
+  draft: DraftDetails.pick({ draftingUnit: true, copies: true, confidential: true, archiveHolder: true, notes: true, recipientCodes: true }),
+  places: NumberPlaces,
+  steps: z.array(IssuingStep),
+  /** Whether "Cấp số" may run now, and if not, why (the tooltip). */
+  numbering: z.object({ allowed: z.boolean(), reason: ApiErrorShape.nullable() }),
+  attachments: z.array(z.object({ id: Id, fileName: z.string(), signed: z.boolean() })),
+  stateReason: z.string().nullable(),
+  replacesId: Id.nullable(),
+});
+export type OutgoingDetail = z.infer<typeof OutgoingDetail>;
+
+const TokenKeyChoice = { label: TokenLabel, serial: TokenSerial.optional(), certificateId: z.string().min(1).max(128), pin: Pin.optional() };
+const BookQuery = { year: Year, confidential: z.boolean().default(false) };
+
 function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
   return { input, output };
 }
@@ -252,6 +333,32 @@ export const contract = {
   'tokens.images': method(z.object({ fingerprint256: Fingerprint256 }), CertificateImages),
   'tokens.setImage': method(z.object({ fingerprint256: Fingerprint256, kind: ImageKind, png: Bytes }), CertificateImages),
   'tokens.clearImage': method(z.object({ fingerprint256: Fingerprint256, kind: ImageKind }), CertificateImages),
+  /** A new outgoing draft from a PDF (or a .docx/.odt/.doc/.rtf, converted when LibreOffice is installed). */
+  'outgoing.create': method(
+    z.object({
+      fileName: z.string().min(1).max(255),
+      bytes: Bytes,
+      details: DraftDetails,
+      attachments: z.array(z.object({ fileName: z.string().min(1).max(255), bytes: Bytes })).max(50).default([]),
+    }),
+    OutgoingDetail,
+  ),
+  'outgoing.get': method(z.object({ id: Id }), OutgoingDetail),
+  'outgoing.updateDraft': method(z.object({ id: Id, details: DraftPatch }), OutgoingDetail),
+  'outgoing.markPlaces': method(z.object({ id: Id, places: NumberPlaces }), OutgoingDetail),
+  /** Places found in the draft's text, as suggestions (nothing is changed). */
+  'outgoing.findPlaces': method(z.object({ id: Id }), NumberPlaces),
+  /** Cấp số: refused before a valid signature of the declared signer. */
+  'outgoing.number': method(z.object({ id: Id }), OutgoingDetail),
+  /** Phát hành: number (if needed), fill, the agency's signature with the agency token, queue. */
+  'outgoing.issue': method(z.object({ id: Id, ...TokenKeyChoice }), OutgoingDetail),
+  'outgoing.afterIssue': method(
+    z.object({ id: Id, action: z.enum(['recall', 'update', 'replace']), reason: z.string().trim().min(1).max(2000), replacementId: Id.optional() }),
+    OutgoingDetail,
+  ),
+  /** The outgoing register of a year as its ten columns, for the screen. */
+  'outgoing.book': method(z.object(BookQuery), z.object({ columns: z.array(z.string()), rows: z.array(z.object({ id: Id, cells: z.array(z.string()) })) })),
+  'outgoing.exportBook': method(z.object({ ...BookQuery, format: z.enum(['pdf', 'xlsx', 'csv']) }), z.object({ fileName: z.string(), bytes: Bytes })),
 } as const satisfies Record<MethodName, { input: z.ZodType; output: z.ZodType }>;
 
 export type Contract = typeof contract;

@@ -2,10 +2,12 @@
 // stdout; progress and details go to stderr, so `npm run bench -- registry > result.json` works.
 import { runRegistryBenchmark } from './registry.js';
 import { runSignBenchmark } from './sign.js';
+import { runIssueBenchmark } from './issue.js';
 
 const BENCHMARKS: Record<string, (args: readonly string[]) => unknown> = {
   registry: runRegistryBenchmark,
   sign: runSignBenchmark,
+  issue: runIssueBenchmark,
 };
 
 const [name, ...args] = process.argv.slice(2);

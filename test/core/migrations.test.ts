@@ -58,6 +58,28 @@ test('migration 0003 adds the signature and seal images per certificate, each po
   db.close();
 });
 
+test('migration 0004 adds issuing: number places, the outbox, and unique numbers per register for numbers this client assigned', () => {
+  const file = path.join(tempDir(), 'r.sqlite');
+  const v3 = openDatabase(file, { targetVersion: 3 });
+  v3.prepare("INSERT INTO registers (id, agency_id, direction, year, name) VALUES (1, 1, 'out', 2026, 'Sổ đi 2026')").run();
+  // Two imported documents with the same number: an old archive may hold such; the migration must not fail on them.
+  const old = v3.prepare("INSERT INTO documents (register_id, direction, year, type_code, number, notation, subject, state, registered_at, updated_at) VALUES (1, 'out', 2026, 'QD', 5, '05/QĐ-UBND', 'cũ', 'issued', 'now', 'now')");
+  old.run();
+  old.run();
+  v3.close();
+  const db = openDatabase(file, { targetVersion: 4 });
+  assert.equal(schemaVersion(db), 4);
+  for (const t of ['number_places', 'outbox', 'document_recipient_agencies']) assert.ok(tables(db).includes(t), `missing ${t}`);
+  const assign = db.prepare("UPDATE documents SET number = ?, notation = ?, numbered_at = 'now' WHERE id = ?");
+  assign.run(7, '07/QĐ-UBND', 1);
+  assert.throws(() => assign.run(7, '07/TB-UBND', 2), /UNIQUE/, 'no number twice in one register');
+  assert.throws(() => assign.run(8, '07/QĐ-UBND', 2), /UNIQUE/, 'no notation twice in one register');
+  assert.throws(() => db.prepare("INSERT INTO outbox (document_id, action, queued_at) VALUES (1, 'delete', 'now')").run(), /CHECK/);
+  assert.throws(() => db.prepare("INSERT INTO number_places (document_id, kind, page, x, y, width, height, font_size, origin) VALUES (1, 'number', 1, 0, 0, 0, 10, 12, 'found')").run(), /CHECK/);
+  assert.equal((db.prepare('SELECT count(*) AS n FROM documents').get() as { n: number }).n, 2, 'existing rows survive');
+  db.close();
+});
+
 test('opening runs every pending migration and is idempotent', () => {
   const file = path.join(tempDir(), 'r.sqlite');
   openDatabase(file).close();

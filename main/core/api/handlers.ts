@@ -11,11 +11,14 @@ import { searchDocuments } from '../registry/search.js';
 import { importDocument } from '../registry/importDocument.js';
 import { AppError } from '../../common/errors.js';
 import { createSigningHandlers } from './signingHandlers.js';
+import { createOutgoingHandlers } from './outgoingHandlers.js';
 
 export function createHandlers(core: CoreServices, info: { shell: 'electron' | 'web'; schemaVersion: number }): Handlers {
   const maxImportBytes = () => core.settings.read().maxImportMegabytes * 1024 * 1024;
-  // Imports run one at a time: the duplicate check and the file journal assume a single writer.
-  const importQueue = serialized();
+  // Imports, signing and issuing run one at a time: the duplicate check, the file journal and
+  // "sign the current file" all assume a single writer (and two batches over one document would
+  // each sign the file the other replaces).
+  const writeQueue = serialized();
   return {
     'app.info': () => ({ version: APP_VERSION, dataDir: core.dataDir, schemaVersion: info.schemaVersion, shell: info.shell, maxImportBytes: maxImportBytes() }),
     'agency.get': () => {
@@ -47,11 +50,12 @@ export function createHandlers(core: CoreServices, info: { shell: 'electron' | '
       }
     },
     'documents.import': (input) =>
-      importQueue(async () => {
+      writeQueue(async () => {
         const id = await importDocument({ db: core.db, blobs: core.blobs, maxBytes: maxImportBytes(), actor: core.actor }, input);
         core.events.emit('documents.changed', { ids: [id] });
         return { document: toSummary(getDocumentRow(core.db, id)) };
       }),
-    ...createSigningHandlers(core),
+    ...createSigningHandlers(core, writeQueue),
+    ...createOutgoingHandlers(core, writeQueue),
   };
 }

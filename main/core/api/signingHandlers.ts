@@ -1,6 +1,5 @@
 // The handlers for tokens and signing: the token panel (modules, tokens, login), the signature
 // and seal images, and signing documents in batches with progress and cancel.
-import { serialized } from './serialized.js';
 import { randomUUID } from 'node:crypto';
 import type { CoreServices } from '../app/core.js';
 import type { Handlers } from './invoke.js';
@@ -29,7 +28,7 @@ type SigningHandlers = Pick<
 
 
 /** A certificate that cannot make a valid signature now is refused before any document is touched. */
-function assertUsable(key: TokenSigningKey): void {
+export function assertUsable(key: TokenSigningKey): void {
   const { facts } = key;
   const day = (iso: string) => formatDateVn(vnDate(new Date(iso)));
   if (facts.warning === 'expired') {
@@ -43,9 +42,7 @@ function assertUsable(key: TokenSigningKey): void {
   }
 }
 
-export function createSigningHandlers(core: CoreServices): SigningHandlers {
-  // One batch at a time: two batches over the same document would each sign the file the other replaces.
-  const signingQueue = serialized();
+export function createSigningHandlers(core: CoreServices, signingQueue: <T>(task: () => Promise<T>) => Promise<T>): SigningHandlers {
   const batches = new Map<string, { cancelled: boolean }>();
 
   function agencyName(): string {

@@ -209,7 +209,12 @@ const COLUMN_OF: Record<Exclude<keyof DocumentChanges, 'recipients'>, keyof Docu
 
 /** Updates metadata fields, reindexes, and records which fields changed. Call inside a transaction. */
 export function updateDocument(db: Database, id: number, changes: DocumentChanges, actor: string): void {
-  const before = getDocumentRow(db, id);
+  const before = getDocumentRow(db, id) as DocumentRow & { numbered_at?: string | null };
+  // A number this client assigned was written into the signed PDF: the register must say the same.
+  if (before.numbered_at) {
+    const touched = (['notation', 'documentDate', 'typeCode'] as const).filter((k) => changes[k] !== undefined && changes[k] !== before[COLUMN_OF[k]]);
+    if (touched.length) throw new AppError('WRONG_STATE', `Document ${id} was numbered by eOffice: its ${touched.join(', ')} cannot be edited.`, { id, state: before.state });
+  }
   const sets: string[] = [];
   const params: Record<string, unknown> = { id, now: toVnIso() };
   const changed: Record<string, unknown> = {};

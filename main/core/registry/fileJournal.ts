@@ -22,30 +22,38 @@ export interface FileStoreContext {
 }
 
 /**
- * Stores the file, then runs `commit` inside the transaction that records it. If anything fails,
- * the journal entry goes, and so does the blob unless it was there before or something else
- * refers to it.
+ * Stores the file (or files), then runs `commit` inside the transaction that records them. If
+ * anything fails, the journal entries go, and so do the blobs unless they were there before or
+ * something else refers to them.
  */
-export function storeFileThenCommit<T>(ctx: FileStoreContext, file: NewFile, commit: (storedAt: string) => T): T {
+export function storeFileThenCommit<T>(ctx: FileStoreContext, file: NewFile | readonly NewFile[], commit: (storedAt: string) => T): T {
   const { db, blobs } = ctx;
+  const files = Array.isArray(file) ? (file as readonly NewFile[]) : [file as NewFile];
   const now = toVnIso();
-  const size = blobs.sizeOfParts(file.parts);
-  prepared(db, 'INSERT OR IGNORE INTO pending_files (sha256, pid, started_at) VALUES (?, ?, ?)').run(file.sha256, process.pid, now);
-  const blobExisted = blobs.has(file.sha256);
+  const journal = prepared(db, 'INSERT OR IGNORE INTO pending_files (sha256, pid, started_at) VALUES (?, ?, ?)');
+  const existed = new Map<string, boolean>();
+  for (const f of files) {
+    journal.run(f.sha256, process.pid, now);
+    if (!existed.has(f.sha256)) existed.set(f.sha256, blobs.has(f.sha256));
+  }
   try {
-    blobs.putParts(file.parts, file.sha256);
+    for (const f of files) blobs.putParts(f.parts, f.sha256);
     ctx.beforeCommit?.();
     return db
       .transaction(() => {
-        prepared(db, 'INSERT OR IGNORE INTO files (sha256, size, media_type, stored_at) VALUES (?, ?, ?, ?)').run(file.sha256, size, file.mediaType, now);
+        for (const f of files) {
+          prepared(db, 'INSERT OR IGNORE INTO files (sha256, size, media_type, stored_at) VALUES (?, ?, ?, ?)').run(f.sha256, blobs.sizeOfParts(f.parts), f.mediaType, now);
+        }
         const result = commit(now);
-        prepared(db, 'DELETE FROM pending_files WHERE sha256 = ? AND pid = ?').run(file.sha256, process.pid);
+        for (const f of files) prepared(db, 'DELETE FROM pending_files WHERE sha256 = ? AND pid = ?').run(f.sha256, process.pid);
         return result;
       })
       .immediate();
   } catch (error) {
-    prepared(db, 'DELETE FROM pending_files WHERE sha256 = ? AND pid = ?').run(file.sha256, process.pid);
-    if (!blobExisted && !isFileReferenced(db, file.sha256)) blobs.remove(file.sha256);
+    for (const f of files) {
+      prepared(db, 'DELETE FROM pending_files WHERE sha256 = ? AND pid = ?').run(f.sha256, process.pid);
+      if (!existed.get(f.sha256) && !isFileReferenced(db, f.sha256)) blobs.remove(f.sha256);
+    }
     throw error;
   }
 }

@@ -13,13 +13,14 @@ import fs from 'node:fs';
 import type { BlobStore } from '../storage/blobStore.js';
 import type { SignatureAppearance, SigningResult } from '../../common/contract.js';
 import { AppError, type ApiErrorShape } from '../../common/errors.js';
-import { signPdfSource, type SigningOutcome } from '../pades/signPdf.js';
+import { signPdfSource, type SignPdfOptions, type SigningOutcome } from '../pades/signPdf.js';
+import { leaderSigningOptions } from '../issuing/outgoing.js';
 import { fileSource } from '../pdf/source.js';
 import type { TimestampOptions } from '../pades/timestamp.js';
 import type { AppearanceSpec } from '../pades/appearance.js';
 import type { TokenSigningKey } from '../token/session.js';
 import { appendAudit } from './audit.js';
-import { getDocumentRow } from './documents.js';
+import { getDocumentRow, type DocumentRow } from './documents.js';
 import { storeFileThenCommit } from './fileJournal.js';
 
 export interface SigningContext {
@@ -38,6 +39,17 @@ export interface SigningContext {
   onResult?(result: SigningResult, done: number, total: number): void;
   /** Test hook for crash tests: called between the durable write of a signed file and its commit. */
   beforeCommit?: () => void;
+}
+
+/**
+ * An outgoing document drafted for issuing is signed by the competent person through the issuing
+ * rules (a certification that leaves the number, date and seal open). Other documents — incoming
+ * ones, and outgoing PDFs imported into the register as they are — are signed as they are.
+ */
+function optionsFor(ctx: SigningContext, row: DocumentRow & { draft_sha256?: string | null }): Pick<SignPdfOptions, 'permissions' | 'emptySignatureFields'> {
+  if (row.direction !== 'out' || !row.draft_sha256) return {};
+  const spec = ctx.appearance;
+  return leaderSigningOptions(ctx, row.id, spec.kind === 'signer' ? { kind: 'signer', page: spec.page, rect: spec.rect } : { kind: spec.kind });
 }
 
 /**
@@ -101,7 +113,7 @@ async function signDocument(ctx: SigningContext, id: number): Promise<SigningOut
   }
   let signed: Awaited<ReturnType<typeof signPdfSource>>;
   try {
-    signed = await signPdfSource(fileSource(fd), { key: ctx.key, appearance: ctx.appearance, fileName, signingTime: new Date(), timestamp: ctx.timestamp });
+    signed = await signPdfSource(fileSource(fd), { key: ctx.key, appearance: ctx.appearance, fileName, signingTime: new Date(), timestamp: ctx.timestamp, ...optionsFor(ctx, row) });
   } finally {
     fs.closeSync(fd);
   }

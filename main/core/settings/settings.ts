@@ -11,6 +11,7 @@ export const DEFAULT_SETTINGS: Settings = {
   maxImportMegabytes: 100,
   tokenModules: [],
   tsaUrl: '',
+  separateConfidentialSeries: true,
 };
 
 export interface SettingsStore {

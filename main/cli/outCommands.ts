@@ -1,0 +1,281 @@
+// eoffice config / out / book: issuing outgoing documents from the command line, for IT staff,
+// scripts and the crash trials. Everything goes through the same core as the app; the token
+// steps (out sign, out issue) open the token the way `eoffice sign` does.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Core } from '../core/app/core.js';
+import { invoke } from '../core/api/invoke.js';
+import type { Input, MethodName, Output } from '../common/contract.js';
+import { documentType, documentTypeByAbbreviation } from '../common/doctypes.js';
+import { formatDateVn } from '../common/dates.js';
+import { localAgency } from '../core/registry/agency.js';
+import { certificateImage } from '../core/registry/certificateImages.js';
+import { signDocuments } from '../core/registry/signDocuments.js';
+import { afterIssue, issueDocument } from '../core/issuing/outgoing.js';
+import { issuingContext } from '../core/api/outgoingHandlers.js';
+import { assertUsable } from '../core/api/signingHandlers.js';
+import { CliError, parseRect, withTokenKey, type TokenCommandOptions } from './tokenCommands.js';
+
+export interface OutCommandOptions extends TokenCommandOptions {
+  type?: string;
+  subject?: string;
+  to?: string[];
+  recipient?: string[];
+  'signer-name'?: string;
+  'signer-position'?: string;
+  competence?: string;
+  unit?: string;
+  priority?: string;
+  due?: string;
+  copies?: string;
+  confidential?: boolean;
+  attach?: string[];
+  'number-at'?: string;
+  'date-at'?: string;
+  format?: string;
+  year?: string;
+  by?: string;
+  json?: boolean;
+}
+
+async function call<M extends MethodName>(core: Core, method: M, input: Input<M>): Promise<Output<M>> {
+  const envelope = await invoke(core.handlers, method, input, () => undefined);
+  if (!envelope.ok) throw new CliError(envelope.error.message);
+  return envelope.result as Output<M>;
+}
+
+function documentId(text: string | undefined): number {
+  const id = Number(text);
+  if (!Number.isInteger(id) || id < 1) throw new CliError(`a document id is a whole number from 1, not "${text ?? ''}"`);
+  return id;
+}
+
+/** --type takes the printed abbreviation (QĐ, TB, QyĐ), the ASCII code (QD) or CV for a công văn. */
+function typeCode(text: string | undefined): string {
+  if (!text) throw new CliError('--type <abbreviation> is required, e.g. --type QĐ, --type TB, or --type CV for a công văn');
+  const found = documentType(text.toUpperCase()) ?? documentTypeByAbbreviation(text);
+  if (!found) throw new CliError(`--type "${text}" is not a document type of Decree 30 (Appendix III)`);
+  return found.code;
+}
+
+function list(values: string[] | undefined): string[] {
+  return (values ?? []).flatMap((v) => v.split(/[,;\s]+/)).filter(Boolean);
+}
+
+/** dd/MM/yyyy (or yyyy-MM-dd) → yyyy-MM-dd. */
+function isoDate(text: string | undefined): string | null {
+  if (!text) return null;
+  const vn = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(text);
+  return vn ? `${vn[3]}-${vn[2]!.padStart(2, '0')}-${vn[1]!.padStart(2, '0')}` : text;
+}
+
+/** page,x,y,width,height in points from the page's bottom-left corner. */
+function placeOption(text: string | undefined, name: string) {
+  if (!text) return null;
+  const [page, ...rect] = text.split(',');
+  const pageNumber = Number(page);
+  if (!Number.isInteger(pageNumber) || pageNumber < 1) throw new CliError(`--${name} must be page,x,y,width,height`);
+  return { page: pageNumber, rect: parseRect(rect.join(',')), origin: 'marked' as const };
+}
+
+function readInput(file: string): Uint8Array<ArrayBuffer> {
+  try {
+    return new Uint8Array(fs.readFileSync(file));
+  } catch (error) {
+    throw new CliError(`cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+}
+
+/** Writes a whole file or nothing: a temporary file beside it, then a rename. */
+function writeWhole(file: string, bytes: Uint8Array): void {
+  const tmp = `${file}.${process.pid}.part`;
+  try {
+    fs.writeFileSync(tmp, bytes);
+    fs.renameSync(tmp, file);
+  } catch (error) {
+    fs.rmSync(tmp, { force: true });
+    throw new CliError(`cannot write ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+}
+
+const CONFIG_KEYS = ['agency.code', 'agency.name', 'agency.abbr', 'locale', 'tsaUrl', 'maxImportMegabytes', 'separateConfidentialSeries'] as const;
+
+export async function runConfig(core: Core, args: string[], out: (line: string) => void): Promise<number> {
+  const [action, key, ...valueParts] = args;
+  const agency = await call(core, 'agency.get', {});
+  const settings = await call(core, 'settings.get', {});
+  const current: Record<string, string> = {
+    'agency.code': agency.code,
+    'agency.name': agency.name,
+    'agency.abbr': agency.abbreviation,
+    locale: settings.locale,
+    tsaUrl: settings.tsaUrl,
+    maxImportMegabytes: String(settings.maxImportMegabytes),
+    separateConfidentialSeries: String(settings.separateConfidentialSeries),
+  };
+  if (action === 'get') {
+    if (key && !(key in current)) throw new CliError(`unknown key "${key}"; keys: ${CONFIG_KEYS.join(', ')}`);
+    for (const k of key ? [key] : CONFIG_KEYS) out(key ? current[k]! : `${k}=${current[k]}`);
+    return 0;
+  }
+  if (action !== 'set' || !key) throw new CliError('usage: eoffice config get [key] | eoffice config set <key> <value>');
+  const value = valueParts.join(' ');
+  switch (key) {
+    case 'agency.code':
+    case 'agency.name':
+    case 'agency.abbr': {
+      const field = key === 'agency.code' ? 'code' : key === 'agency.name' ? 'name' : 'abbreviation';
+      await call(core, 'agency.update', { ...agency, [field]: value });
+      break;
+    }
+    case 'locale':
+      await call(core, 'settings.update', { locale: value as 'vi' | 'en' });
+      break;
+    case 'tsaUrl':
+      await call(core, 'settings.update', { tsaUrl: value });
+      break;
+    case 'maxImportMegabytes':
+      await call(core, 'settings.update', { maxImportMegabytes: Number(value) });
+      break;
+    case 'separateConfidentialSeries':
+      if (value !== 'true' && value !== 'false') throw new CliError('separateConfidentialSeries is true or false');
+      await call(core, 'settings.update', { separateConfidentialSeries: value === 'true' });
+      break;
+    default:
+      throw new CliError(`unknown key "${key}"; keys: ${CONFIG_KEYS.join(', ')}`);
+  }
+  out(`${key}=${value}`);
+  return 0;
+}
+
+function describe(detail: Output<'outgoing.get'>): string {
+  const d = detail.document;
+  return `#${d.id} ${d.state}${d.notation ? ` ${d.notation}` : ''}${d.documentDate ? ` ${formatDateVn(d.documentDate)}` : ''} — ${d.subject}`;
+}
+
+export async function runOut(core: Core, args: string[], options: OutCommandOptions, out: (line: string) => void): Promise<number> {
+  const [action, ...rest] = args;
+  const print = (detail: Output<'outgoing.get'>) => out(options.json ? JSON.stringify(detail) : describe(detail));
+  switch (action) {
+    case 'new': {
+      const file = rest[0];
+      if (!file) throw new CliError('usage: eoffice out new <file.pdf|.docx|.odt> --type <abbr|CV> --subject "…" --to <codes…> [--signer-name …]');
+      if (!options.subject) throw new CliError('--subject "…" (trích yếu) is required');
+      const detail = await call(core, 'outgoing.create', {
+        fileName: path.basename(file),
+        bytes: readInput(file),
+        details: {
+          typeCode: typeCode(options.type) as Input<'outgoing.create'>['details']['typeCode'],
+          subject: options.subject,
+          signerName: options['signer-name'] ?? '',
+          signerPosition: options['signer-position'] ?? '',
+          signerCompetence: options.competence ?? '',
+          recipients: options.recipient ?? [],
+          recipientCodes: list(options.to),
+          priority: (options.priority ?? 'normal') as 'normal',
+          dueDate: isoDate(options.due),
+          draftingUnit: options.unit ?? '',
+          copies: options.copies === undefined ? null : Number(options.copies),
+          confidential: options.confidential ?? false,
+        },
+        attachments: (options.attach ?? []).map((a) => ({ fileName: path.basename(a), bytes: readInput(a) })),
+      });
+      const number = placeOption(options['number-at'], 'number-at');
+      const date = placeOption(options['date-at'], 'date-at');
+      const final = number || date ? await call(core, 'outgoing.markPlaces', { id: detail.document.id, places: { number: number ?? detail.places.number, date: date ?? detail.places.date } }) : detail;
+      if (options.json) out(JSON.stringify(final));
+      else {
+        out(String(final.document.id));
+        if (!final.places.number || !final.places.date) process.stderr.write('eoffice: warning: no place found for the number or the date; mark them with eoffice out places <id> --number-at … --date-at …\n');
+      }
+      return 0;
+    }
+    case 'places': {
+      const id = documentId(rest[0]);
+      const detail = await call(core, 'outgoing.get', { id });
+      print(await call(core, 'outgoing.markPlaces', { id, places: { number: placeOption(options['number-at'], 'number-at') ?? detail.places.number, date: placeOption(options['date-at'], 'date-at') ?? detail.places.date } }));
+      return 0;
+    }
+    case 'show':
+      print(await call(core, 'outgoing.get', { id: documentId(rest[0]) }));
+      return 0;
+    case 'sign': {
+      const id = documentId(rest[0]);
+      return withTokenKey(options, async (key) => {
+        assertUsable(key);
+        const image = options.image ? readInput(options.image) : (certificateImage(core, key.facts.fingerprint256, 'signature') ?? undefined);
+        const page = options.page === undefined ? 1 : Number(options.page);
+        // Without --rect the signature goes where Decree 30's layout usually has the signer's block: lower right.
+        const rect = options.rect ? parseRect(options.rect) : ([320, 150, 200, 80] as const);
+        const [result] = await signDocuments(
+          {
+            db: core.db,
+            blobs: core.blobs,
+            actor: core.actor,
+            key,
+            role: 'signer',
+            appearance: options.invisible ? { kind: 'invisible' } : { kind: 'signer', page, rect: [...rect], image, lines: image ? undefined : [key.facts.subjectCommonName ?? key.facts.subject] },
+            timestamp: options.tsa ? { url: options.tsa } : undefined,
+            cancelled: () => false,
+          },
+          [id],
+        );
+        if (result!.status !== 'signed') throw new CliError(result!.error?.message ?? 'not signed');
+        print(await call(core, 'outgoing.get', { id }));
+        return 0;
+      });
+    }
+    case 'number':
+      print(await call(core, 'outgoing.number', { id: documentId(rest[0]) }));
+      return 0;
+    case 'issue': {
+      const id = documentId(rest[0]);
+      const agencyName = localAgency(core.db).name.trim();
+      if (!agencyName) throw new CliError('set the agency name first: eoffice config set agency.name "…"');
+      return withTokenKey(options, async (key) => {
+        assertUsable(key);
+        const tsaUrl = options.tsa ?? core.settings.read().tsaUrl;
+        await issueDocument(issuingContext(core), id, {
+          key,
+          agencyName,
+          sealImage: options.image ? readInput(options.image) : (certificateImage(core, key.facts.fingerprint256, 'seal') ?? undefined),
+          timestamp: tsaUrl ? { url: tsaUrl } : undefined,
+        });
+        print(await call(core, 'outgoing.get', { id }));
+        return 0;
+      });
+    }
+    case 'recall':
+    case 'update':
+    case 'replace': {
+      const id = documentId(rest[0]);
+      if (!options.reason) throw new CliError(`--reason "…" is required to ${action} a document`);
+      afterIssue(issuingContext(core), id, action, options.reason, action === 'replace' ? documentId(options.by) : undefined);
+      print(await call(core, 'outgoing.get', { id }));
+      return 0;
+    }
+    case 'export': {
+      const id = documentId(rest[0]);
+      if (!options.output) throw new CliError('-o <file.pdf> is required');
+      const content = await call(core, 'documents.content', { id });
+      writeWhole(options.output, content.bytes);
+      out(options.output);
+      return 0;
+    }
+    default:
+      throw new CliError('usage: eoffice out new|places|show|sign|number|issue|recall|update|replace|export …');
+  }
+}
+
+export async function runBook(core: Core, args: string[], options: OutCommandOptions, out: (line: string) => void): Promise<number> {
+  if (args[0] !== 'out') throw new CliError('usage: eoffice book out --year <yyyy> --format pdf|xlsx|csv -o <file>');
+  const year = Number(options.year);
+  if (!Number.isInteger(year)) throw new CliError('--year <yyyy> is required');
+  const format = options.format ?? 'pdf';
+  if (format !== 'pdf' && format !== 'xlsx' && format !== 'csv') throw new CliError(`--format must be pdf, xlsx or csv, not "${format}"`);
+  if (!options.output) throw new CliError('-o <file> is required');
+  const result = await call(core, 'outgoing.exportBook', { year, confidential: options.confidential ?? false, format });
+  writeWhole(options.output, result.bytes);
+  out(options.output);
+  return 0;
+}

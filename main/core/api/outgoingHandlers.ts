@@ -1,0 +1,121 @@
+// The handlers for issuing outgoing documents: drafts, places for the number and date,
+// numbering, issuing with the agency's token, what follows issuing, and the outgoing register.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { CoreServices } from '../app/core.js';
+import type { Handlers } from './invoke.js';
+import { AppError } from '../../common/errors.js';
+import { localAgency } from '../registry/agency.js';
+import { certificateImage } from '../registry/certificateImages.js';
+import { convertToPdf } from '../pdf/convertOffice.js';
+import { afterIssue, createDraft, findPlacesAgain, issueDocument, markNumberPlaces, numberDocument, updateDraftDetails, type IssuingContext } from '../issuing/outgoing.js';
+import { outgoingDetail } from '../issuing/outgoingDetail.js';
+import { outgoingBook, outgoingBookRows } from '../issuing/outgoingBook.js';
+import { bookColumns } from '../books/book.js';
+import { renderBookPdf } from '../books/bookPdf.js';
+import { renderBookXlsx } from '../books/bookXlsx.js';
+import { renderBookCsv } from '../books/bookCsv.js';
+import { assertUsable } from './signingHandlers.js';
+
+type OutgoingHandlers = Pick<
+  Handlers,
+  | 'outgoing.create'
+  | 'outgoing.get'
+  | 'outgoing.updateDraft'
+  | 'outgoing.markPlaces'
+  | 'outgoing.findPlaces'
+  | 'outgoing.number'
+  | 'outgoing.issue'
+  | 'outgoing.afterIssue'
+  | 'outgoing.book'
+  | 'outgoing.exportBook'
+>;
+
+const OFFICE_EXTENSIONS = /\.(docx|doc|odt|rtf)$/i;
+
+/** A Word or Writer draft becomes a PDF through LibreOffice; the clerk's file is only read. */
+async function asPdf(fileName: string, bytes: Uint8Array): Promise<{ fileName: string; bytes: Uint8Array }> {
+  if (!OFFICE_EXTENSIONS.test(fileName)) return { fileName, bytes };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eoffice-draft-'));
+  try {
+    const input = path.join(dir, `draft${path.extname(fileName).toLowerCase()}`);
+    fs.writeFileSync(input, bytes);
+    return { fileName: fileName.replace(OFFICE_EXTENSIONS, '.pdf'), bytes: await convertToPdf(input) };
+  } catch (error) {
+    if (error instanceof AppError) throw new AppError(error.code, error.message.replace(/draft\.\w+/g, fileName), { ...error.details, fileName });
+    throw error;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function issuingContext(core: CoreServices): IssuingContext {
+  return { db: core.db, blobs: core.blobs, actor: core.actor, separateConfidentialSeries: core.settings.read().separateConfidentialSeries };
+}
+
+export function createOutgoingHandlers(core: CoreServices, writeQueue: <T>(task: () => Promise<T>) => Promise<T>): OutgoingHandlers {
+  const detail = (id: number) => outgoingDetail(core.db, core.blobs, id);
+  const changed = (id: number) => {
+    core.events.emit('documents.changed', { ids: [id] });
+    return detail(id);
+  };
+  return {
+    'outgoing.create': (input) =>
+      writeQueue(async () => {
+        const main = await asPdf(input.fileName, input.bytes);
+        const attachments = [];
+        for (const a of input.attachments) attachments.push(await asPdf(a.fileName, a.bytes));
+        const maxBytes = core.settings.read().maxImportMegabytes * 1024 * 1024;
+        const id = await createDraft({ ...issuingContext(core), maxBytes }, { ...main, details: input.details, attachments });
+        return changed(id);
+      }),
+    'outgoing.get': ({ id }) => detail(id),
+    'outgoing.updateDraft': ({ id, details }) => {
+      updateDraftDetails(issuingContext(core), id, details);
+      return changed(id);
+    },
+    'outgoing.markPlaces': ({ id, places }) =>
+      writeQueue(async () => {
+        await markNumberPlaces(issuingContext(core), id, places);
+        return changed(id);
+      }),
+    'outgoing.findPlaces': ({ id }) => findPlacesAgain(issuingContext(core), id),
+    'outgoing.number': ({ id }) =>
+      writeQueue(async () => {
+        await numberDocument(issuingContext(core), id);
+        return changed(id);
+      }),
+    'outgoing.issue': ({ id, label, serial, certificateId, pin }) =>
+      writeQueue(async () => {
+        const agencyName = localAgency(core.db).name.trim();
+        if (!agencyName) throw new AppError('AGENCY_NOT_CONFIGURED', "Set the agency's name before issuing: it is written in the agency's signature.");
+        const key = await core.tokens.signingKey({ label, serial }, certificateId, pin);
+        assertUsable(key);
+        const tsaUrl = core.settings.read().tsaUrl;
+        await issueDocument(issuingContext(core), id, {
+          key,
+          agencyName,
+          sealImage: certificateImage(core, key.facts.fingerprint256, 'seal') ?? undefined,
+          timestamp: tsaUrl ? { url: tsaUrl } : undefined,
+        });
+        return changed(id);
+      }),
+    'outgoing.afterIssue': ({ id, action, reason, replacementId }) => {
+      afterIssue(issuingContext(core), id, action, reason, replacementId);
+      return changed(id);
+    },
+    'outgoing.book': ({ year, confidential }) => ({
+      columns: bookColumns('out').map((c) => c.vi),
+      rows: outgoingBookRows(core.db, year, confidential),
+    }),
+    'outgoing.exportBook': async ({ year, confidential, format }) => {
+      const book = outgoingBook(core.db, year, confidential);
+      const base = `so-van-ban-di-${year}${confidential ? '-mat' : ''}`;
+      // Copied into a plain ArrayBuffer-backed array, which is what the transports send.
+      if (format === 'pdf') return { fileName: `${base}.pdf`, bytes: new Uint8Array(await renderBookPdf(book)) };
+      if (format === 'xlsx') return { fileName: `${base}.xlsx`, bytes: new Uint8Array(await renderBookXlsx(book)) };
+      return { fileName: `${base}.csv`, bytes: new TextEncoder().encode(renderBookCsv(book)) };
+    },
+  };
+}

@@ -1,0 +1,603 @@
+// Phát hành văn bản đi: the order Decree 30/2020 sets, enforced. A draft gets places for its
+// number and date (empty form fields) before anyone signs; the competent person signs with a
+// certification that permits exactly what follows — filling those fields and adding signatures;
+// only then is a number given, written into the PDF and committed in one transaction with the
+// register, so a number is never taken in advance and never lost; the agency's signature
+// replaces the seal; the document is queued for the axis. Every step is one commit through the
+// file journal (a crash leaves the step whole or undone) and one entry in the audit trail.
+import fs from 'node:fs';
+import type { Database } from '../storage/database.js';
+import { prepared } from '../storage/database.js';
+import { sha256Hex, type FilePart } from '../storage/blobStore.js';
+import { AppError } from '../../common/errors.js';
+import { toVnIso, vnDate, vnYear } from '../../common/dates.js';
+import { foldVietnamese } from '../../common/fold.js';
+import { appendedSource, bytesSource, fileSource, type PdfSource } from '../pdf/source.js';
+import { PDFName } from 'pdf-lib';
+import { inspectPdf } from '../pdf/inspect.js';
+import { findNumberDatePlaces } from '../pdf/numberDatePlaces.js';
+import { addTextFields, fillTextFields, type TextFieldSpec } from '../pades/formFields.js';
+import { PdfRevision } from '../pades/revision.js';
+import { signPdfSource, type SignPdfOptions } from '../pades/signPdf.js';
+import type { TimestampOptions } from '../pades/timestamp.js';
+import type { Rect } from '../pades/appearance.js';
+import { verifyPdfSignatures, type SignatureCheck } from '../pades/verify.js';
+import type { TokenSigningKey } from '../token/session.js';
+import { appendAudit } from '../registry/audit.js';
+import { localAgency } from '../registry/agency.js';
+import { cleanFileName } from '../registry/importDocument.js';
+import { findDocumentByFile, getDocumentRow, indexDocument, insertDocument, updateDocument, type DocumentRow } from '../registry/documents.js';
+import { storeFileThenCommit, type FileStoreContext, type NewFile } from '../registry/fileJournal.js';
+import { ensureRegister } from '../registry/registers.js';
+import { fieldText, outgoingNotation } from './notation.js';
+
+/** The form fields eOffice adds; their names are what the leader's FieldMDP lock leaves open. */
+export const FIELD_NAMES = { number: 'eoffice_so_ky_hieu', date: 'eoffice_ngay_ban_hanh', seal: 'eoffice_chu_ky_co_quan' } as const;
+
+export interface IssuingContext extends FileStoreContext {
+  actor: string;
+  /** Confidential documents have their own series (a setting). */
+  separateConfidentialSeries: boolean;
+  /** The wall clock; tests set it to cross a year boundary. */
+  now?: () => Date;
+}
+
+export type PlaceOrigin = 'found' | 'marked';
+
+export interface NumberPlace {
+  page: number;
+  rect: Rect;
+  fontSize: number;
+  italic: boolean;
+  origin: PlaceOrigin;
+  /** The locality printed before "ngày" on a found date line. */
+  prefix: string;
+}
+
+export interface DraftDetails {
+  typeCode: string;
+  subject: string;
+  signerName: string;
+  signerPosition: string;
+  signerCompetence: string;
+  /** The printed "Nơi nhận" list. */
+  recipients: string[];
+  /** Recipients on the axis, by identifier code. */
+  recipientCodes: string[];
+  priority: string;
+  dueDate: string | null;
+  draftingUnit: string;
+  copies: number | null;
+  confidential: boolean;
+  archiveHolder: string;
+  notes: string;
+}
+
+interface IssuingRow extends DocumentRow {
+  drafting_unit: string;
+  copies: number | null;
+  confidential: number;
+  archive_holder: string;
+  notes: string;
+  draft_sha256: string | null;
+  numbered_at: string | null;
+  sealed_at: string | null;
+  queued_at: string | null;
+  state_reason: string | null;
+  replaces_id: number | null;
+}
+
+function issuingRow(db: Database, id: number): IssuingRow {
+  return getDocumentRow(db, id) as IssuingRow;
+}
+
+function requireOutgoing(row: IssuingRow, allowed: readonly string[], action: string): void {
+  if (row.direction !== 'out') throw new AppError('WRONG_STATE', `Document ${row.id} is an incoming document: it cannot be ${action}.`, { id: row.id, state: row.state });
+  if (!allowed.includes(row.state)) throw new AppError('WRONG_STATE', `Document ${row.id} is ${row.state}: it cannot be ${action} now.`, { id: row.id, state: row.state });
+}
+
+function storedSource<T>(ctx: FileStoreContext, sha256: string, id: number, use: (source: PdfSource) => T): T {
+  let fd: number;
+  try {
+    fd = fs.openSync(ctx.blobs.pathFor(sha256), 'r');
+  } catch {
+    throw new AppError('STORAGE_CORRUPT', `The file of document ${id} is missing from the data folder.`, { id });
+  }
+  try {
+    return use(fileSource(fd));
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+async function storedSourceAsync<T>(ctx: FileStoreContext, sha256: string, id: number, use: (source: PdfSource) => Promise<T>): Promise<T> {
+  let fd: number;
+  try {
+    fd = fs.openSync(ctx.blobs.pathFor(sha256), 'r');
+  } catch {
+    throw new AppError('STORAGE_CORRUPT', `The file of document ${id} is missing from the data folder.`, { id });
+  }
+  try {
+    return await use(fileSource(fd));
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function pdfFile(parts: FilePart[], sha256: string): NewFile {
+  return { parts, sha256, mediaType: 'application/pdf' };
+}
+
+function fieldSpecs(places: { number: NumberPlace | null; date: NumberPlace | null }): TextFieldSpec[] {
+  const specs: TextFieldSpec[] = [];
+  if (places.number) specs.push({ name: FIELD_NAMES.number, page: places.number.page, rect: places.number.rect, tooltip: 'Số, ký hiệu: ghi sau khi người có thẩm quyền ký' });
+  if (places.date) specs.push({ name: FIELD_NAMES.date, page: places.date.page, rect: places.date.rect, tooltip: 'Ngày ban hành: ghi sau khi người có thẩm quyền ký' });
+  return specs;
+}
+
+function writePlaces(db: Database, id: number, places: { number: NumberPlace | null; date: NumberPlace | null }): void {
+  prepared(db, 'DELETE FROM number_places WHERE document_id = ?').run(id);
+  const insert = prepared(
+    db,
+    `INSERT INTO number_places (document_id, kind, page, x, y, width, height, font_size, italic, origin, prefix)
+     VALUES (@id, @kind, @page, @x, @y, @w, @h, @fontSize, @italic, @origin, @prefix)`,
+  );
+  for (const kind of ['number', 'date'] as const) {
+    const p = places[kind];
+    if (!p) continue;
+    const [x, y, w, h] = p.rect;
+    insert.run({ id, kind, page: p.page, x, y, w, h, fontSize: p.fontSize, italic: p.italic ? 1 : 0, origin: p.origin, prefix: p.prefix });
+  }
+}
+
+export function numberPlaces(db: Database, id: number): { number: NumberPlace | null; date: NumberPlace | null } {
+  const rows = prepared(db, 'SELECT * FROM number_places WHERE document_id = ?').all(id) as {
+    kind: 'number' | 'date';
+    page: number;
+    x: number;
+    y: number;
+    width: number;
+    height: number;
+    font_size: number;
+    italic: number;
+    origin: PlaceOrigin;
+    prefix: string;
+  }[];
+  const out: { number: NumberPlace | null; date: NumberPlace | null } = { number: null, date: null };
+  for (const r of rows) out[r.kind] = { page: r.page, rect: [r.x, r.y, r.width, r.height], fontSize: r.font_size, italic: r.italic === 1, origin: r.origin, prefix: r.prefix };
+  return out;
+}
+
+function writeRecipientCodes(db: Database, id: number, codes: readonly string[]): void {
+  prepared(db, 'DELETE FROM document_recipient_agencies WHERE document_id = ?').run(id);
+  const insert = prepared(db, 'INSERT OR IGNORE INTO document_recipient_agencies (document_id, position, code) VALUES (?, ?, ?)');
+  codes.forEach((code, i) => insert.run(id, i, code));
+}
+
+export function recipientCodes(db: Database, id: number): string[] {
+  return (prepared(db, 'SELECT code FROM document_recipient_agencies WHERE document_id = ? ORDER BY position').all(id) as { code: string }[]).map((r) => r.code);
+}
+
+/** Places found in the page text, as the draft's fields; none when the text has no "Số:" or date line. */
+async function foundPlaces(bytes: Uint8Array): Promise<{ number: NumberPlace | null; date: NumberPlace | null }> {
+  const found = await findNumberDatePlaces(bytes);
+  const place = (p: { page: number; rect: Rect; fontSize: number; italic: boolean } | null, prefix = ''): NumberPlace | null =>
+    p ? { page: p.page, rect: p.rect, fontSize: p.fontSize, italic: p.italic, origin: 'found', prefix } : null;
+  return { number: place(found.number), date: place(found.date, found.date?.place ?? '') };
+}
+
+/**
+ * Creates an outgoing draft from a PDF: the document, its details, and — when the page text
+ * shows them — the places for its number and date, as empty form fields. All in one commit.
+ */
+export async function createDraft(
+  ctx: IssuingContext & { maxBytes: number },
+  request: { fileName: string; bytes: Uint8Array; details: DraftDetails; attachments?: { fileName: string; bytes: Uint8Array }[] },
+): Promise<number> {
+  const fileName = cleanFileName(request.fileName);
+  const { bytes, details } = request;
+  if (bytes.length > ctx.maxBytes) {
+    throw new AppError('FILE_TOO_LARGE', `${fileName} is larger than the ${Math.round(ctx.maxBytes / 1048576)} MB limit.`, { fileName, limitMb: Math.round(ctx.maxBytes / 1048576) });
+  }
+  const facts = await inspectPdf(bytes, fileName);
+  const sha256 = sha256Hex(bytes);
+  const attachments: { name: string; bytes: Uint8Array; sha256: string }[] = [];
+  for (const attachment of request.attachments ?? []) {
+    const name = cleanFileName(attachment.fileName);
+    await inspectPdf(attachment.bytes, name);
+    attachments.push({ name, bytes: attachment.bytes, sha256: sha256Hex(attachment.bytes) });
+  }
+  const places = await foundPlaces(bytes);
+  const specs = fieldSpecs(places);
+  const preparedUpdate = specs.length ? await addTextFields(bytesSource(bytes), specs, fileName) : null;
+  const original = pdfFile([bytes], sha256);
+  const current = preparedUpdate ? pdfFile([bytes, preparedUpdate], ctx.blobs.sha256OfParts([bytes, preparedUpdate])) : original;
+  const files = [original, ...(preparedUpdate ? [current] : []), ...attachments.map((a) => pdfFile([a.bytes], a.sha256))];
+
+  const duplicate = () => {
+    const existing = findDocumentByFile(ctx.db, sha256);
+    if (existing) throw new AppError('DUPLICATE_FILE', `${fileName} is already in the registry as document ${existing.id}.`, { fileName, existingId: existing.id });
+  };
+  duplicate();
+  return storeFileThenCommit(ctx, files, (now) => {
+    duplicate();
+    const id = insertDocument(
+      ctx.db,
+      {
+        direction: 'out',
+        year: vnYear(ctx.now?.() ?? new Date()),
+        typeCode: details.typeCode,
+        subject: details.subject,
+        state: 'draft',
+        signerName: details.signerName,
+        signerPosition: details.signerPosition,
+        signerCompetence: details.signerCompetence,
+        priority: details.priority,
+        dueDate: details.dueDate,
+        recipients: details.recipients,
+        fileSha256: current.sha256,
+        fileName,
+        pageCount: facts.pageCount,
+        bodyText: facts.text,
+        registeredAt: now,
+      },
+      ctx.actor,
+    );
+    prepared(
+      ctx.db,
+      `UPDATE documents SET drafting_unit = @unit, copies = @copies, confidential = @confidential, archive_holder = @archiveHolder,
+         notes = @notes, draft_sha256 = @draft WHERE id = @id`,
+    ).run({ id, unit: details.draftingUnit, copies: details.copies, confidential: details.confidential ? 1 : 0, archiveHolder: details.archiveHolder, notes: details.notes, draft: sha256 });
+    writeRecipientCodes(ctx.db, id, details.recipientCodes);
+    writePlaces(ctx.db, id, places);
+    const insertAttachment = prepared(ctx.db, 'INSERT INTO attachments (document_id, file_sha256, file_name) VALUES (?, ?, ?)');
+    for (const a of attachments) insertAttachment.run(id, a.sha256, a.name);
+    appendAudit(ctx.db, {
+      actor: ctx.actor,
+      kind: 'draft-details',
+      documentId: id,
+      at: now,
+      details: { ...details, attachments: attachments.map((a) => a.name), places: { number: places.number?.origin ?? null, date: places.date?.origin ?? null } },
+    });
+    return id;
+  });
+}
+
+/**
+ * Marks (or moves) the places for the number and date on a draft. The fields are rebuilt from the
+ * file as drafted, so moving them leaves no trace of the old places in the PDF.
+ */
+export async function markNumberPlaces(ctx: IssuingContext, id: number, places: { number: NumberPlace | null; date: NumberPlace | null }): Promise<void> {
+  const row = issuingRow(ctx.db, id);
+  requireOutgoing(row, ['draft'], 'given new places for its number and date');
+  const base = row.draft_sha256 ?? row.file_sha256;
+  if (!base) throw new AppError('NO_FILE', `Document ${id} has no file.`, { id });
+  const specs = fieldSpecs(places);
+  const update = specs.length ? await storedSourceAsync(ctx, base, id, (source) => addTextFields(source, specs, row.file_name ?? `${id}.pdf`)) : null;
+  const parts: FilePart[] = update ? [{ stored: base }, update] : [{ stored: base }];
+  const file = pdfFile(parts, ctx.blobs.sha256OfParts(parts));
+  storeFileThenCommit(ctx, file, (now) => {
+    if (issuingRow(ctx.db, id).file_sha256 !== row.file_sha256) throw new AppError('DOCUMENT_CHANGED', `Document ${id} changed meanwhile; mark the places again.`, { id });
+    prepared(ctx.db, 'UPDATE documents SET file_sha256 = ?, draft_sha256 = ?, updated_at = ? WHERE id = ?').run(file.sha256, base, now, id);
+    writePlaces(ctx.db, id, places);
+    appendAudit(ctx.db, { actor: ctx.actor, kind: 'places-marked', documentId: id, at: now, details: { number: places.number, date: places.date, sha256: file.sha256 } });
+  });
+}
+
+/** Finds the places again in the draft's text (after the clerk cleared them, say). */
+export async function findPlacesAgain(ctx: IssuingContext, id: number): Promise<{ number: NumberPlace | null; date: NumberPlace | null }> {
+  const row = issuingRow(ctx.db, id);
+  const base = row.draft_sha256 ?? row.file_sha256;
+  if (!base) throw new AppError('NO_FILE', `Document ${id} has no file.`, { id });
+  return foundPlaces(new Uint8Array(fs.readFileSync(ctx.blobs.pathFor(base))));
+}
+
+/** The seal covers about one third of the signer's image, on its left (Decree 30, Appendix I). */
+export function sealRect(signerRect: Rect): Rect {
+  const [x, y, w, h] = signerRect;
+  const size = Math.min(113, Math.max(85, h * 1.15)); // a seal of 30–40 mm, as printed
+  return [x + w / 3 - size, y + h / 2 - size / 2, size, size];
+}
+
+/**
+ * How the competent person's signature is made on an outgoing document: it certifies the
+ * document (when it is the first signature) so that later form filling and signing stay
+ * permitted, locks every field except the number, the date and the seal, and prepares the
+ * empty field the agency's signature will fill. Refused when the draft has no place for its
+ * number: the number could not be written after the signature without breaking it.
+ */
+export function leaderSigningOptions(ctx: FileStoreContext, id: number, appearance: { kind: string; page?: number; rect?: Rect }): Pick<SignPdfOptions, 'permissions' | 'emptySignatureFields'> {
+  const row = issuingRow(ctx.db, id);
+  requireOutgoing(row, ['draft', 'signed'], 'signed by the competent person');
+  if (appearance.kind === 'agency' || appearance.kind === 'attachment') {
+    throw new AppError('WRONG_STATE', `Document ${id}: the agency signs an outgoing document when it is issued, after its number.`, { id, state: row.state });
+  }
+  const places = numberPlaces(ctx.db, id);
+  if (!places.number || !places.date) throw new AppError('NO_NUMBER_PLACE', `Document ${id} has no place for its number and date: mark them before it is signed.`, { id });
+  const fields = storedSource(ctx, row.file_sha256!, id, (source) => new PdfRevision(source, row.file_name ?? `${id}.pdf`).fields());
+  const alreadySigned = [...fields.values()].some((f) => f.dict.lookup(PDFName.of('FT')) === PDFName.of('Sig') && f.dict.get(PDFName.of('V')) !== undefined);
+  const options: Pick<SignPdfOptions, 'permissions' | 'emptySignatureFields'> = {
+    permissions: { certify: !alreadySigned, lockAllExcept: [FIELD_NAMES.number, FIELD_NAMES.date, FIELD_NAMES.seal] },
+  };
+  if (!fields.has(FIELD_NAMES.seal) && appearance.kind === 'signer' && appearance.rect && appearance.page) {
+    options.emptySignatureFields = [{ name: FIELD_NAMES.seal, page: appearance.page, rect: sealRect(appearance.rect) }];
+  }
+  return options;
+}
+
+/** The competent person's signature that numbering rests on, or the reason there is none. */
+export function competentSignature(checks: SignatureCheck[], declaredSigner: string, id: number): SignatureCheck {
+  if (checks.length === 0) throw new AppError('NOT_SIGNED', `Không cấp số trước khi ký: document ${id} carries no signature.`, { id });
+  const declared = foldVietnamese(declaredSigner.normalize('NFC')).replace(/\s+/g, ' ').trim();
+  const valid = checks.filter((c) => c.integrity === 'valid' && c.laterChanges.verdict !== 'not-permitted');
+  if (valid.length === 0) {
+    const bad = checks[0]!;
+    const reason = bad.integrity !== 'valid' ? (bad.problem ?? bad.integrity) : 'the document was changed after it was signed';
+    throw new AppError('SIGNATURE_INVALID', `Document ${id}: its signature is not valid (${reason}).`, { id, reason });
+  }
+  if (!declared) throw new AppError('INVALID_INPUT', `Document ${id} has no declared signer: fill in who signs it.`, { id, field: 'signerName' });
+  const name = (c: SignatureCheck) => foldVietnamese((c.signer?.commonName ?? '').normalize('NFC')).replace(/\s+/g, ' ').trim();
+  const match = valid.find((c) => name(c) === declared);
+  if (!match) {
+    const signer = valid[0]!.signer?.commonName ?? valid[0]!.signer?.subject ?? '?';
+    throw new AppError('SIGNER_MISMATCH', `Document ${id} is signed by ${signer}, not by the declared signer ${declaredSigner}.`, { id, signer, declared: declaredSigner });
+  }
+  if (match.certificateValidAtSigningTime === false) {
+    throw new AppError('SIGNATURE_INVALID', `Document ${id}: the certificate was not valid when it signed.`, { id, reason: 'certificate not valid at signing time' });
+  }
+  return match;
+}
+
+export interface AgencySeal {
+  key: TokenSigningKey;
+  sealImage?: Uint8Array;
+  agencyName: string;
+  timestamp?: TimestampOptions;
+}
+
+export interface NumberingResult {
+  number: number;
+  notation: string;
+  documentDate: string;
+  state: string;
+}
+
+class NumberTaken extends Error {}
+
+function ensureAgency(db: Database): { name: string; abbreviation: string; code: string } {
+  const agency = localAgency(db);
+  if (!agency.abbreviation.trim()) throw new AppError('AGENCY_NOT_CONFIGURED', "The agency's abbreviation is not set: it is part of every notation.");
+  return agency;
+}
+
+/**
+ * Cấp số: gives the next number of the register of the current year (Vietnam time), writes it
+ * and the date into the fields, and commits file, number and register together. With `seal`,
+ * the agency's signature and the queueing go into the same commit (issuing in one step).
+ */
+async function numberAndMaybeSeal(ctx: IssuingContext, id: number, seal: AgencySeal | null): Promise<NumberingResult> {
+  const row = issuingRow(ctx.db, id);
+  if (row.direction === 'out' && row.state === 'draft') {
+    throw new AppError('NOT_SIGNED', `Không cấp số trước khi ký: document ${id} has not been signed by the competent person.`, { id });
+  }
+  requireOutgoing(row, ['signed'], 'numbered');
+  const agency = ensureAgency(ctx.db);
+  const places = numberPlaces(ctx.db, id);
+  if (!places.number || !places.date) throw new AppError('NO_NUMBER_PLACE', `Document ${id} has no place for its number and date.`, { id });
+  const fileName = row.file_name ?? `${id}.pdf`;
+  const base = row.file_sha256!;
+  const signature = storedSource(ctx, base, id, (source) => competentSignature(verifyPdfSignatures(source, fileName), row.signer_name, id));
+
+  for (let attempt = 0; ; attempt++) {
+    const at = ctx.now?.() ?? new Date();
+    const year = vnYear(at);
+    const documentDate = vnDate(at);
+    const confidential = ctx.separateConfidentialSeries && row.confidential === 1;
+    const register = prepared(ctx.db, "SELECT r.id, r.last_number FROM registers r JOIN agencies a ON a.id = r.agency_id AND a.is_local = 1 WHERE r.direction = 'out' AND r.year = ? AND r.confidential = ?").get(
+      year,
+      confidential ? 1 : 0,
+    ) as { id: number; last_number: number } | undefined;
+    const lastNumber = register?.last_number ?? 0;
+    const number = lastNumber + 1;
+    const notation = outgoingNotation({ number, typeCode: row.type_code, agencyAbbreviation: agency.abbreviation, unit: row.drafting_unit });
+    const facts = { notation, date: documentDate, prefix: '' };
+    const values = {
+      [FIELD_NAMES.number]: { text: fieldText('number', places.number.origin, { ...facts, prefix: places.number.prefix }), fontSize: places.number.fontSize, italic: places.number.italic, opaque: true },
+      [FIELD_NAMES.date]: { text: fieldText('date', places.date.origin, { ...facts, prefix: places.date.prefix }), fontSize: places.date.fontSize, italic: places.date.italic, opaque: true },
+    };
+    const built = await storedSourceAsync(ctx, base, id, async (source) => {
+      const filled = await fillTextFields(source, values, fileName);
+      if (!seal) return { updates: [filled], attachments: [] as { id: number; sha256: string; parts: FilePart[] }[] };
+      const sealed = await sealSource(appendedSource(source, filled), seal, fileName, at);
+      const attachments = await sealAttachments(ctx, id, seal, notation, at);
+      return { updates: [filled, sealed], attachments };
+    });
+    const parts: FilePart[] = [{ stored: base }, ...built.updates];
+    const file = pdfFile(parts, ctx.blobs.sha256OfParts(parts));
+    const files = [file, ...built.attachments.map((a) => pdfFile(a.parts, a.sha256))];
+    try {
+      return storeFileThenCommit(ctx, files, (now) => {
+        const current = issuingRow(ctx.db, id);
+        if (current.file_sha256 !== base || current.state !== 'signed') throw new AppError('DOCUMENT_CHANGED', `Document ${id} changed while it was being numbered.`, { id });
+        const registerId = ensureRegister(ctx.db, 'out', year, confidential);
+        // The number read before the PDF was built must still be the register's last: another
+        // window or process may have numbered meanwhile, and then this attempt starts again.
+        const moved = prepared(ctx.db, 'UPDATE registers SET last_number = ? WHERE id = ? AND last_number = ?').run(number, registerId, lastNumber);
+        if (moved.changes !== 1) throw new NumberTaken();
+        const state = seal ? 'queued' : 'numbered';
+        prepared(
+          ctx.db,
+          `UPDATE documents SET number = @number, notation = @notation, document_date = @documentDate, register_id = @registerId, year = @year,
+             numbered_at = @now, file_sha256 = @sha256, state = @state, updated_at = @now,
+             sealed_at = CASE WHEN @sealed THEN @now ELSE sealed_at END, queued_at = CASE WHEN @sealed THEN @now ELSE queued_at END
+           WHERE id = @id`,
+        ).run({ id, number, notation, documentDate, registerId, year, now, sha256: file.sha256, state, sealed: seal ? 1 : 0 });
+        indexDocument(ctx.db, id);
+        appendAudit(ctx.db, {
+          actor: ctx.actor,
+          kind: 'numbered',
+          documentId: id,
+          at: now,
+          details: { number, notation, documentDate, registerId, year, confidential, signedBy: signature.signer?.commonName ?? null, signerCertificate: signature.signer?.fingerprint256 ?? null, previousSha256: base, sha256: file.sha256 },
+        });
+        if (seal) recordSealAndQueue(ctx, id, seal, built.attachments, now, file.sha256);
+        return { number, notation, documentDate, state };
+      });
+    } catch (error) {
+      if (error instanceof NumberTaken && attempt < 20) continue;
+      throw error;
+    }
+  }
+}
+
+async function sealSource(source: PdfSource, seal: AgencySeal, fileName: string, at: Date): Promise<Uint8Array> {
+  const fields = new PdfRevision(source, fileName).fields();
+  const prepared = fields.get(FIELD_NAMES.seal);
+  const options: SignPdfOptions = prepared
+    ? { key: seal.key, fileName, signingTime: at, timestamp: seal.timestamp, fieldName: FIELD_NAMES.seal, appearance: { kind: 'agency', page: prepared.pageIndex + 1, rect: prepared.rect, sealImage: seal.sealImage, agencyName: seal.agencyName } }
+    : // Signed outside eOffice, with no field prepared for the seal: the agency's mark goes at the top right of page 1.
+      { key: seal.key, fileName, signingTime: at, timestamp: seal.timestamp, appearance: { kind: 'agency', page: 1, rect: [330, 770, 230, 50], agencyName: seal.agencyName } };
+  return (await signPdfSource(source, options)).appended;
+}
+
+/** Each attachment issued as its own file gets the agency's signature at the top right, with the main document's notation. */
+async function sealAttachments(ctx: IssuingContext, id: number, seal: AgencySeal, notation: string, at: Date): Promise<{ id: number; sha256: string; parts: FilePart[] }[]> {
+  const rows = prepared(ctx.db, 'SELECT id, file_sha256, file_name FROM attachments WHERE document_id = ? AND signed_sha256 IS NULL ORDER BY id').all(id) as { id: number; file_sha256: string; file_name: string }[];
+  const out = [];
+  for (const a of rows) {
+    const appended = await storedSourceAsync(ctx, a.file_sha256, id, async (source) =>
+      (await signPdfSource(source, { key: seal.key, fileName: a.file_name, signingTime: at, timestamp: seal.timestamp, appearance: { kind: 'attachment', agencyName: seal.agencyName, mainNotation: notation } })).appended,
+    );
+    const parts: FilePart[] = [{ stored: a.file_sha256 }, appended];
+    out.push({ id: a.id, sha256: ctx.blobs.sha256OfParts(parts), parts });
+  }
+  return out;
+}
+
+function recordSealAndQueue(ctx: IssuingContext, id: number, seal: AgencySeal, attachments: { id: number; sha256: string }[], now: string, sha256: string): void {
+  const setSigned = prepared(ctx.db, 'UPDATE attachments SET signed_sha256 = ? WHERE id = ?');
+  for (const a of attachments) setSigned.run(a.sha256, a.id);
+  appendAudit(ctx.db, {
+    actor: ctx.actor,
+    kind: 'agency-signed',
+    documentId: id,
+    at: now,
+    details: {
+      role: 'agency',
+      certificateSubject: seal.key.facts.subject,
+      certificateSerial: seal.key.facts.serialNumber,
+      fingerprint256: seal.key.facts.fingerprint256,
+      sha256,
+      attachments: attachments.map((a) => a.sha256),
+    },
+  });
+  prepared(ctx.db, "INSERT INTO outbox (document_id, action, queued_at) VALUES (?, 'send', ?)").run(id, now);
+  appendAudit(ctx.db, { actor: ctx.actor, kind: 'queued', documentId: id, at: now, details: { action: 'send', recipients: recipientCodes(ctx.db, id) } });
+}
+
+export function numberDocument(ctx: IssuingContext, id: number): Promise<NumberingResult> {
+  return numberAndMaybeSeal(ctx, id, null);
+}
+
+/**
+ * Phát hành: numbers the document if it is not numbered yet, writes the number and date, adds
+ * the agency's signature (and signs the attachments), and queues it for the axis.
+ */
+export async function issueDocument(ctx: IssuingContext, id: number, seal: AgencySeal): Promise<NumberingResult> {
+  const row = issuingRow(ctx.db, id);
+  if (row.direction === 'out' && (row.state === 'draft' || row.state === 'signed')) return numberAndMaybeSeal(ctx, id, seal);
+  requireOutgoing(row, ['numbered'], 'issued');
+  const base = row.file_sha256!;
+  const fileName = row.file_name ?? `${id}.pdf`;
+  const at = ctx.now?.() ?? new Date();
+  const { sealed, attachments } = await storedSourceAsync(ctx, base, id, async (source) => ({
+    sealed: await sealSource(source, seal, fileName, at),
+    attachments: await sealAttachments(ctx, id, seal, row.notation ?? '', at),
+  }));
+  const parts: FilePart[] = [{ stored: base }, sealed];
+  const file = pdfFile(parts, ctx.blobs.sha256OfParts(parts));
+  return storeFileThenCommit(ctx, [file, ...attachments.map((a) => pdfFile(a.parts, a.sha256))], (now) => {
+    const current = issuingRow(ctx.db, id);
+    if (current.file_sha256 !== base || current.state !== 'numbered') throw new AppError('DOCUMENT_CHANGED', `Document ${id} changed while it was being issued.`, { id });
+    prepared(ctx.db, "UPDATE documents SET file_sha256 = ?, state = 'queued', sealed_at = ?, queued_at = ?, updated_at = ? WHERE id = ?").run(file.sha256, now, now, now, id);
+    recordSealAndQueue(ctx, id, seal, attachments, now, file.sha256);
+    return { number: current.number!, notation: current.notation!, documentDate: current.document_date!, state: 'queued' };
+  });
+}
+
+export type AfterIssueAction = 'recall' | 'update' | 'replace';
+
+const STATE_AFTER: Record<AfterIssueAction, string> = { recall: 'recalled', update: 'updated', replace: 'replaced' };
+
+/**
+ * Thu hồi, cập nhật, thay thế: an issued document takes a new state with its reason, and the
+ * outbox gets the notice the axis must carry. Replacing names the new document (itself issued).
+ */
+export function afterIssue(ctx: IssuingContext, id: number, action: AfterIssueAction, reason: string, replacementId?: number): void {
+  const why = reason.trim();
+  if (!why) throw new AppError('INVALID_INPUT', 'Say why: the recipients see the reason.', { field: 'reason' });
+  ctx.db
+    .transaction(() => {
+      const row = issuingRow(ctx.db, id);
+      requireOutgoing(row, ['queued', 'sent', 'updated'], action === 'recall' ? 'recalled' : action === 'update' ? 'updated' : 'replaced');
+      let replacement: IssuingRow | undefined;
+      if (action === 'replace') {
+        if (!replacementId || replacementId === id) throw new AppError('INVALID_INPUT', 'Name the document that replaces this one.', { field: 'replacementId' });
+        replacement = issuingRow(ctx.db, replacementId);
+        requireOutgoing(replacement, ['queued', 'sent'], 'the replacement (issue it first)');
+      }
+      const now = toVnIso(ctx.now?.() ?? new Date());
+      prepared(ctx.db, 'UPDATE documents SET state = ?, state_reason = ?, updated_at = ? WHERE id = ?').run(STATE_AFTER[action], why, now, id);
+      if (replacement) prepared(ctx.db, 'UPDATE documents SET replaces_id = ? WHERE id = ?').run(id, replacement.id);
+      prepared(ctx.db, 'INSERT INTO outbox (document_id, action, reason, queued_at) VALUES (?, ?, ?, ?)').run(id, action, why, now);
+      appendAudit(ctx.db, { actor: ctx.actor, kind: STATE_AFTER[action], documentId: id, at: now, details: { reason: why, ...(replacement ? { replacementId: replacement.id, replacementNotation: replacement.notation } : {}) } });
+    })
+    .immediate();
+}
+
+/** A document's current PDF, copied out whole (temporary file, then rename). */
+export function exportCurrentPdf(ctx: FileStoreContext, id: number, outputPath: string): void {
+  const row = issuingRow(ctx.db, id);
+  if (!row.file_sha256) throw new AppError('NO_FILE', `Document ${id} has no file.`, { id });
+  const tmp = `${outputPath}.${process.pid}.part`;
+  try {
+    fs.copyFileSync(ctx.blobs.pathFor(row.file_sha256), tmp);
+    fs.renameSync(tmp, outputPath);
+  } catch (error) {
+    fs.rmSync(tmp, { force: true });
+    throw error;
+  }
+}
+
+/** Once numbered, only the register's own columns stay open: the rest is what was signed and numbered. */
+const EDITABLE_AFTER_NUMBERING = new Set<keyof DraftDetails>(['archiveHolder', 'copies', 'notes']);
+
+/** Changes the draft's details; after numbering, only the register columns the clerk keeps by hand. */
+export function updateDraftDetails(ctx: IssuingContext, id: number, details: Partial<DraftDetails>): void {
+  ctx.db
+    .transaction(() => {
+      const row = issuingRow(ctx.db, id);
+      requireOutgoing(row, ['draft', 'signed', 'numbered', 'queued', 'sent', 'recalled', 'updated', 'replaced'], 'edited');
+      const keys = (Object.keys(details) as (keyof DraftDetails)[]).filter((k) => details[k] !== undefined);
+      if (row.state !== 'draft' && row.state !== 'signed') {
+        const locked = keys.filter((k) => !EDITABLE_AFTER_NUMBERING.has(k));
+        if (locked.length) throw new AppError('WRONG_STATE', `Document ${id} is numbered: ${locked.join(', ')} can no longer change.`, { id, state: row.state });
+      }
+      const { typeCode, subject, signerName, signerPosition, signerCompetence, priority, dueDate, recipients } = details;
+      updateDocument(ctx.db, id, { typeCode, subject, signerName, signerPosition, signerCompetence, priority, dueDate, recipients }, ctx.actor);
+      const extras: Record<string, unknown> = {};
+      const column: Partial<Record<keyof DraftDetails, string>> = { draftingUnit: 'drafting_unit', copies: 'copies', archiveHolder: 'archive_holder', notes: 'notes', confidential: 'confidential' };
+      for (const [key, name] of Object.entries(column) as [keyof DraftDetails, string][]) {
+        if (details[key] === undefined) continue;
+        const value = key === 'confidential' ? (details.confidential ? 1 : 0) : details[key];
+        prepared(ctx.db, `UPDATE documents SET ${name} = ? WHERE id = ?`).run(value, id);
+        extras[key] = details[key];
+      }
+      if (details.recipientCodes) {
+        writeRecipientCodes(ctx.db, id, details.recipientCodes);
+        extras.recipientCodes = details.recipientCodes;
+      }
+      if (Object.keys(extras).length) appendAudit(ctx.db, { actor: ctx.actor, kind: 'draft-details', documentId: id, details: extras });
+    })
+    .immediate();
+}
