@@ -5,6 +5,7 @@ import { useI18n } from '../i18n/i18n.js';
 import { PRIORITIES, type DocumentTypeCode, type Priority } from '../documents/filters.js';
 import { DateField } from './DateField.js';
 import { DocumentTypeOptions } from './DocumentTypeOptions.js';
+import { underIssuingRules } from '../outgoing/useIssuing.js';
 
 type DocumentPatch = Input<'documents.update'>['patch'];
 
@@ -94,11 +95,16 @@ export function DocumentEditForm({ detail, onSaved, onCancel }: { detail: Docume
         {t('pane.editTitle')}
       </h3>
       <div className="form-grid">
-        <div className="field">
-          <label htmlFor={`${id}-notation`}>{t('field.notation')}</label>
-          <input id={`${id}-notation`} type="text" maxLength={100} value={draft.notation} onChange={(e) => set('notation', e.target.value)} />
-        </div>
-        <DateField id={`${id}-date`} label={t('field.documentDate')} value={draft.documentDate} onChange={(v) => set('documentDate', v)} />
+        {/* A draft under the issuing rules gets its number and date from "Cấp số", after the signature, never by hand. */}
+        {!underIssuingRules(detail) && (
+          <>
+            <div className="field">
+              <label htmlFor={`${id}-notation`}>{t('field.notation')}</label>
+              <input id={`${id}-notation`} type="text" maxLength={100} value={draft.notation} onChange={(e) => set('notation', e.target.value)} />
+            </div>
+            <DateField id={`${id}-date`} label={t('field.documentDate')} value={draft.documentDate} onChange={(v) => set('documentDate', v)} />
+          </>
+        )}
         <div className="field">
           <label htmlFor={`${id}-type`}>{t('field.type')}</label>
           <select id={`${id}-type`} value={draft.typeCode} onChange={(e) => set('typeCode', e.target.value as DocumentTypeCode)}>

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { DocumentDetail } from '../../../main/common/contract.js';
 import { formatDateVn } from '../../../main/common/dates.js';
 import { call } from '../api/client.js';
@@ -10,6 +10,8 @@ import { PdfPreview } from './PdfPreview.js';
 import { SignPanel } from './SignPanel.js';
 import { DEFAULT_BOX, type SignaturePlacement, type SigningRole } from '../signing/placement.js';
 import type { Signing, SigningTarget } from '../signing/useSigning.js';
+import { IssuingPanel } from '../outgoing/IssuingPanel.js';
+import { underIssuingRules, useIssuing } from '../outgoing/useIssuing.js';
 
 /** Arrowing through the list should not fetch every document passed on the way. */
 const LOAD_DELAY_MS = 60;
@@ -59,6 +61,17 @@ export function DocumentPane({ documentId, refreshToken, focusRequest, onSaved, 
   const detail = loaded.status === 'ready' ? loaded.detail : null;
   const current = detail?.id === documentId;
 
+  // Văn bản đi: the issuing steps, and the places for the number and date marked on the preview.
+  const showIssuingAnswer = useCallback((next: DocumentDetail) => setLoaded({ status: 'ready', detail: next }), []);
+  const stopSignaturePlacing = useCallback(() => setPlacing(false), []);
+  const issuing = useIssuing({
+    detail: current && detail?.direction === 'out' ? detail : null,
+    refreshToken,
+    onDocument: showIssuingAnswer,
+    onMarkingStart: stopSignaturePlacing,
+    signaturePlacement: placing ? 'placing' : placement ? 'placed' : 'none',
+  });
+
   // Leaving a document abandons its edit, and placing a signature on it.
   useEffect(() => {
     setEditing(false);
@@ -106,6 +119,28 @@ export function DocumentPane({ documentId, refreshToken, focusRequest, onSaved, 
       </aside>
     );
   }
+
+  // Under the issuing rules the agency signs when the document is issued ("Phát hành"), after its
+  // number: here only the competent person signs it.
+  const signerOnly = underIssuingRules(detail);
+  const signingRole: SigningRole = signerOnly ? 'signer' : role;
+  const signPanel = detail.fileName && (
+    <SignPanel
+      targets={checked.length > 0 ? checked : [{ id: detail.id, label: detail.notation || detail.subject }]}
+      fromSelection={checked.length > 0}
+      signing={signing}
+      role={signingRole}
+      onRoleChange={(next) => {
+        setRole(next);
+        setPlacing(false);
+      }}
+      placement={placement}
+      placing={placing}
+      onPlacingChange={setPlacing}
+      agencyName={agencyName}
+      onAgencyNamed={onAgencyNamed}
+    />
+  );
 
   // While the next document loads the previous one stays, dimmed: no blank flash between rows.
   return (
@@ -161,22 +196,10 @@ export function DocumentPane({ documentId, refreshToken, focusRequest, onSaved, 
             <DocumentDetails detail={detail} />
           </section>
         )}
-        {detail.fileName && (
-          <SignPanel
-            targets={checked.length > 0 ? checked : [{ id: detail.id, label: detail.notation || detail.subject }]}
-            fromSelection={checked.length > 0}
-            signing={signing}
-            role={role}
-            onRoleChange={(next) => {
-              setRole(next);
-              setPlacing(false);
-            }}
-            placement={placement}
-            placing={placing}
-            onPlacingChange={setPlacing}
-            agencyName={agencyName}
-            onAgencyNamed={onAgencyNamed}
-          />
+        {detail.direction === 'out' ? (
+          <IssuingPanel issuing={issuing} signPanel={signPanel} signerOnly={signerOnly} signingActive={signing.state.phase !== 'idle'} agencyName={agencyName} onAgencyNamed={onAgencyNamed} />
+        ) : (
+          signPanel
         )}
         <section className="pane-section" aria-labelledby="preview-title">
           <h3 id="preview-title" className="section-title">
@@ -188,16 +211,17 @@ export function DocumentPane({ documentId, refreshToken, focusRequest, onSaved, 
               key={`${detail.id}:${detail.fileSha256}`}
               documentId={detail.id}
               placement={
-                role === 'attachment'
+                issuing.previewControl ??
+                (signingRole === 'attachment'
                   ? undefined
                   : {
                       active: placing,
                       value: placement,
-                      size: DEFAULT_BOX[role],
-                      label: t(`placement.${role}`),
+                      size: DEFAULT_BOX[signingRole],
+                      label: t(`placement.${signingRole}`),
                       onChange: setPlacement,
                       onDone: () => setPlacing(false),
-                    }
+                    })
               }
             />
           ) : (

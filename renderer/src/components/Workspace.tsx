@@ -22,6 +22,9 @@ import { IMPORT_BUTTON_ID, ListToolbar } from './ListToolbar.js';
 import { RegisterNav } from './RegisterNav.js';
 import { Splitter, usePaneWidth } from './Splitter.js';
 import { TokenPanel } from './TokenPanel.js';
+import { NewDraftView } from '../outgoing/NewDraftView.js';
+import { OutgoingBookView } from '../outgoing/OutgoingBookView.js';
+import { OutgoingNav, type OutgoingView } from '../outgoing/OutgoingNav.js';
 
 const LIST_PANEL_ID = 'document-list-panel';
 
@@ -40,6 +43,9 @@ export function Workspace({ info, agencyName, onAgencyNamed }: { info: Output<'a
   const signing = useSigning();
   const [checked, setChecked] = useState<ReadonlyMap<number, SigningTarget>>(new Map());
   const checkAnchor = useRef<number | null>(null);
+  // Soạn văn bản đi and the register book take the place of the list and the pane, which stay
+  // mounted underneath so that coming back finds the list as it was left.
+  const [outgoingView, setOutgoingView] = useState<OutgoingView | null>(null);
 
   const apiFilters = useMemo(() => toApiFilters(filters), [filters]);
   const cache = useDocumentPages(apiFilters, search.query, refreshToken);
@@ -58,6 +64,13 @@ export function Workspace({ info, agencyName, onAgencyNamed }: { info: Output<'a
     setFilters((f) => (f.direction === direction ? f : { ...f, direction }));
     setSelectedId(null);
     setChecked(new Map());
+    setOutgoingView(null);
+  }, []);
+  const showOutgoing = useCallback((id: number) => {
+    setOutgoingView(null);
+    setFilters((f) => (f.direction === 'out' ? f : { ...f, direction: 'out' }));
+    setSelectedId(id);
+    setFocusRequest((n) => n + 1);
   }, []);
   const onCheck = useCallback(
     (row: ListRow, index: number, mode: CheckMode) => {
@@ -100,6 +113,7 @@ export function Workspace({ info, agencyName, onAgencyNamed }: { info: Output<'a
     <div className="workspace" style={{ '--pane-width': `${pane.width}px` } as CSSProperties}>
       <div className="sidebar">
         <RegisterNav direction={filters.direction} counts={registers.counts} onChange={changeDirection} panelId={LIST_PANEL_ID} />
+        {filters.direction === 'out' && <OutgoingNav view={outgoingView} onView={setOutgoingView} onAgencyNamed={onAgencyNamed} />}
         <FilterPanel
           filters={filters}
           years={registers.years}
@@ -108,63 +122,76 @@ export function Workspace({ info, agencyName, onAgencyNamed }: { info: Output<'a
         />
         <TokenPanel />
       </div>
-      <main className="list-area">
-        <div id={LIST_PANEL_ID} className="list-panel" role="tabpanel" aria-labelledby={`tab-${filters.direction}`} tabIndex={-1}>
-          <ListToolbar query={search.text} onQueryChange={search.setText} total={cache.total} capped={cache.capped} onImport={importFiles} />
-          {importer.state.running && <ImportProgress state={importer.state} />}
-          {!importer.state.running && importer.state.outcomes.length > 0 && (
-            <ImportSummary
-              outcomes={importer.state.outcomes}
-              onOpen={setSelectedId}
-              onDismiss={() => {
-                importer.dismiss();
-                document.getElementById(IMPORT_BUTTON_ID)?.focus();
-              }}
-            />
-          )}
-          {checked.size > 0 && (
-            <div className="selection-bar" data-testid="selection-bar">
-              <span role="status">{t('list.checkedCount', { count: count(checked.size) })}</span>
-              <span className="field-hint">{t('list.checkedHint')}</span>
-              <span className="toolbar-gap" />
-              <button
-                type="button"
-                className="button button-quiet button-small"
-                onClick={() => {
-                  setChecked(new Map());
-                  checkAnchor.current = null;
+      {outgoingView === 'compose' && (
+        <NewDraftView
+          onCreated={(created) => {
+            refresh();
+            showOutgoing(created.document.id);
+          }}
+          onClose={() => setOutgoingView(null)}
+          onAgencyNamed={onAgencyNamed}
+        />
+      )}
+      {outgoingView === 'book' && <OutgoingBookView refreshToken={refreshToken} onOpen={showOutgoing} onClose={() => setOutgoingView(null)} />}
+      <div className={outgoingView ? 'registry-views is-hidden' : 'registry-views'}>
+        <main className="list-area">
+          <div id={LIST_PANEL_ID} className="list-panel" role="tabpanel" aria-labelledby={`tab-${filters.direction}`} tabIndex={-1}>
+            <ListToolbar query={search.text} onQueryChange={search.setText} total={cache.total} capped={cache.capped} onImport={importFiles} />
+            {importer.state.running && <ImportProgress state={importer.state} />}
+            {!importer.state.running && importer.state.outcomes.length > 0 && (
+              <ImportSummary
+                outcomes={importer.state.outcomes}
+                onOpen={setSelectedId}
+                onDismiss={() => {
+                  importer.dismiss();
+                  document.getElementById(IMPORT_BUTTON_ID)?.focus();
                 }}
-              >
-                {t('list.uncheckAll')}
-              </button>
-            </div>
-          )}
-          <DropZone label={t(`import.drop.${filters.direction}`)} onFiles={importFiles}>
-            <DocumentList
-              cache={cache}
-              label={t(`list.label.${filters.direction}`)}
-              terms={terms}
-              selectedId={selectedId}
-              emptyMessage={emptyMessage}
-              onSelect={onSelect}
-              onOpen={onOpen}
-              checkedIds={checkedIds}
-              onCheck={onCheck}
-            />
-          </DropZone>
-        </div>
-      </main>
-      <Splitter width={pane.width} min={pane.min} max={pane.max} label={t('pane.resize')} onChange={pane.setWidth} />
-      <DocumentPane
-        documentId={selectedId}
-        refreshToken={refreshToken}
-        focusRequest={focusRequest}
-        onSaved={refresh}
-        checked={checkedTargets}
-        signing={signing}
-        agencyName={agencyName}
-        onAgencyNamed={onAgencyNamed}
-      />
+              />
+            )}
+            {checked.size > 0 && (
+              <div className="selection-bar" data-testid="selection-bar">
+                <span role="status">{t('list.checkedCount', { count: count(checked.size) })}</span>
+                <span className="field-hint">{t('list.checkedHint')}</span>
+                <span className="toolbar-gap" />
+                <button
+                  type="button"
+                  className="button button-quiet button-small"
+                  onClick={() => {
+                    setChecked(new Map());
+                    checkAnchor.current = null;
+                  }}
+                >
+                  {t('list.uncheckAll')}
+                </button>
+              </div>
+            )}
+            <DropZone label={t(`import.drop.${filters.direction}`)} onFiles={importFiles}>
+              <DocumentList
+                cache={cache}
+                label={t(`list.label.${filters.direction}`)}
+                terms={terms}
+                selectedId={selectedId}
+                emptyMessage={emptyMessage}
+                onSelect={onSelect}
+                onOpen={onOpen}
+                checkedIds={checkedIds}
+                onCheck={onCheck}
+              />
+            </DropZone>
+          </div>
+        </main>
+        <Splitter width={pane.width} min={pane.min} max={pane.max} label={t('pane.resize')} onChange={pane.setWidth} />
+        <DocumentPane
+          documentId={selectedId}
+          refreshToken={refreshToken}
+          focusRequest={focusRequest}
+          onSaved={refresh}
+          checked={checkedTargets}
+          signing={signing}
+          agencyName={agencyName}
+          onAgencyNamed={onAgencyNamed}
+        />
+      </div>
     </div>
   );
 }

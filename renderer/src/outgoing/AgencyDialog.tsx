@@ -1,0 +1,139 @@
+// Thông tin cơ quan: the identifier code (for the document axis), the name (written in the
+// agency's signature) and the abbreviation (in every notation: 01/QĐ-UBND), and whether
+// confidential documents take numbers from a series of their own. Numbering and issuing refuse
+// to run without them, so this dialog is reachable wherever they are missed.
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import type { Output } from '../../../main/common/contract.js';
+import { call } from '../api/client.js';
+import { useI18n, type MessageKey } from '../i18n/i18n.js';
+import { isAgencyCode } from './draftForm.js';
+
+export type Agency = Output<'agency.get'>;
+
+interface AgencyDialogProps {
+  onSaved: (agency: Agency) => void;
+  onClose: () => void;
+}
+
+export function AgencyDialog({ onSaved, onClose }: AgencyDialogProps) {
+  const { t, errorMessage } = useI18n();
+  const id = useId();
+  const dialog = useRef<HTMLDialogElement>(null);
+  const firstField = useRef<HTMLInputElement>(null);
+  const [form, setForm] = useState<(Agency & { separateConfidentialSeries: boolean }) | null>(null);
+  const [errors, setErrors] = useState<Partial<Record<'code' | 'name' | 'abbreviation', MessageKey>>>({});
+  const [failure, setFailure] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    const element = dialog.current;
+    element?.showModal();
+    return () => element?.close();
+  }, []);
+
+  useEffect(() => {
+    Promise.all([call('agency.get', {}), call('settings.get', {})]).then(
+      ([agency, settings]) => setForm({ ...agency, separateConfidentialSeries: settings.separateConfidentialSeries }),
+      setFailure,
+    );
+  }, []);
+
+  // Once, when the fields arrive: focusing on every keystroke would fight the clerk.
+  const loaded = form !== null;
+  useEffect(() => {
+    if (loaded) firstField.current?.focus();
+  }, [loaded]);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (!form || busy) return;
+    const code = form.code.trim();
+    const name = form.name.trim();
+    const abbreviation = form.abbreviation.trim();
+    const found: typeof errors = {};
+    if (code && !isAgencyCode(code)) found.code = 'agency.error.code';
+    if (!name) found.name = 'agency.error.name';
+    if (!abbreviation || /[\s/]/.test(abbreviation)) found.abbreviation = 'agency.error.abbreviation';
+    setErrors(found);
+    if (Object.keys(found).length) return;
+    setBusy(true);
+    setFailure(null);
+    try {
+      const saved = await call('agency.update', { code, name, abbreviation });
+      await call('settings.update', { separateConfidentialSeries: form.separateConfidentialSeries });
+      onSaved(saved);
+      onClose();
+    } catch (error) {
+      setFailure(error);
+      setBusy(false);
+    }
+  }
+
+  const field = (key: 'code' | 'name' | 'abbreviation', label: MessageKey, hint: MessageKey, maxLength: number) => (
+    <div className="field">
+      <label htmlFor={`${id}-${key}`}>{t(label)}</label>
+      <input
+        ref={key === 'code' ? firstField : undefined}
+        id={`${id}-${key}`}
+        data-testid={`agency-${key}`}
+        value={form?.[key] ?? ''}
+        maxLength={maxLength}
+        disabled={!form || busy}
+        spellCheck={key === 'name'}
+        aria-invalid={errors[key] ? true : undefined}
+        aria-describedby={`${id}-${key}-hint`}
+        onChange={(e) => form && setForm({ ...form, [key]: e.target.value })}
+      />
+      <span id={`${id}-${key}-hint`} className={errors[key] ? 'field-error' : 'field-hint'}>
+        {t(errors[key] ?? hint)}
+      </span>
+    </div>
+  );
+
+  return (
+    <dialog
+      ref={dialog}
+      className="modal agency-dialog"
+      aria-labelledby={`${id}-title`}
+      data-testid="agency-dialog"
+      onCancel={(event) => {
+        event.preventDefault();
+        if (!busy) onClose();
+      }}
+    >
+      <form onSubmit={submit} noValidate>
+        <h2 id={`${id}-title`} className="modal-title">
+          {t('agency.title')}
+        </h2>
+        <p className="modal-lead">{t('agency.lead')}</p>
+        {field('code', 'agency.code', 'agency.codeHint', 32)}
+        {field('name', 'agency.name', 'agency.nameHint', 300)}
+        {field('abbreviation', 'agency.abbreviation', 'agency.abbreviationHint', 30)}
+        <label className="plain-check">
+          <input
+            type="checkbox"
+            data-testid="agency-separate-confidential"
+            checked={form?.separateConfidentialSeries ?? false}
+            disabled={!form || busy}
+            onChange={(e) => form && setForm({ ...form, separateConfidentialSeries: e.target.checked })}
+          />
+          <span>{t('agency.separateConfidential')}</span>
+        </label>
+        {failure !== null && (
+          <p className="form-error" role="alert">
+            {errorMessage(failure)}
+          </p>
+        )}
+        <div className="modal-actions">
+          <button type="button" className="button" onClick={onClose} disabled={busy}>
+            {t('common.cancel')}
+          </button>
+          <button type="submit" className="button button-primary" data-testid="agency-save" disabled={!form || busy}>
+            {busy && <span className="spinner spinner-on-primary" aria-hidden="true" />}
+            {t('agency.save')}
+          </button>
+        </div>
+      </form>
+    </dialog>
+  );
+}

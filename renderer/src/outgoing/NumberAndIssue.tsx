@@ -1,0 +1,226 @@
+// Cấp số and Phát hành. "Cấp số" stays disabled until the host has verified a valid signature of
+// the declared signer: the reason is shown under the button and in its tooltip, since clerks
+// taking numbers before the leader signed ("lấy số trước") is exactly what Decree 30 ends.
+// "Phát hành" signs as the agency with its own token (the seal), numbering first when needed,
+// and queues the document for the axis; a token not logged in asks for its PIN first.
+import { useId, useMemo, useState } from 'react';
+import type { OutgoingDetail, TokenInfo } from '../../../main/common/contract.js';
+import { vnYear } from '../../../main/common/dates.js';
+import { call, isApiError } from '../api/client.js';
+import { useI18n } from '../i18n/i18n.js';
+import { PinDialog } from '../components/PinDialog.js';
+import { certificateDay } from '../components/TokenPanel.js';
+import { allCertificates, canSignWith, sameToken, useTokens, type TokenCertificate } from '../tokens/TokensProvider.js';
+import { AgencyDialog } from './AgencyDialog.js';
+import { fromShape, useIssuingErrorMessage } from './issuingErrors.js';
+
+interface NumberAndIssueProps {
+  outgoing: OutgoingDetail;
+  agencyName: string;
+  onAgencyNamed: (name: string) => void;
+  onDone: (next: OutgoingDetail) => void;
+}
+
+/** The agency's own certificate: named like the agency, else one that is not the signer's, else any usable. */
+function suggestAgencyCertificate(certificates: readonly TokenCertificate[], agencyName: string, signerName: string): TokenCertificate | undefined {
+  const usable = certificates.filter((c) => canSignWith(c.certificate));
+  const name = (c: TokenCertificate) => (c.certificate.subjectCommonName ?? '').normalize('NFC').trim().toLowerCase();
+  const agency = agencyName.normalize('NFC').trim().toLowerCase();
+  const signer = signerName.normalize('NFC').trim().toLowerCase();
+  return (agency ? usable.find((c) => name(c) === agency) : undefined) ?? usable.find((c) => name(c) !== signer) ?? usable[0];
+}
+
+type Busy = 'number' | 'issue' | null;
+type PinRequest = { purpose: 'login' | 'signature'; token: TokenInfo };
+
+export function NumberAndIssue({ outgoing, agencyName, onAgencyNamed, onDone }: NumberAndIssueProps) {
+  const { t } = useI18n();
+  const describeError = useIssuingErrorMessage();
+  const id = useId();
+  const { overview } = useTokens();
+  const certificates = useMemo(() => allCertificates(overview), [overview]);
+  const [chosenPrint, setChosenPrint] = useState<string | null>(null);
+  const [busy, setBusy] = useState<Busy>(null);
+  const [failure, setFailure] = useState<unknown>(null);
+  const [pinRequest, setPinRequest] = useState<PinRequest | null>(null);
+  const [agencyDialog, setAgencyDialog] = useState(false);
+
+  const { document, numbering } = outgoing;
+  const documentId = document.id;
+  const state = document.state;
+  const chosen = certificates.find((c) => c.certificate.fingerprint256 === chosenPrint) ?? suggestAgencyCertificate(certificates, agencyName, document.signerName);
+  const canNumber = state === 'signed' && numbering.allowed;
+  const numberReason = numbering.reason ? describeError(fromShape(numbering.reason)) : null;
+  const canIssue = state === 'numbered' || canNumber;
+  const issueBlocked = !canIssue
+    ? (numberReason ?? t('issuing.issueNotYet'))
+    : !chosen
+      ? t('sign.missingCertificate')
+      : !canSignWith(chosen.certificate)
+        ? t('sign.missingUsableCertificate')
+        : null;
+
+  async function number() {
+    if (!canNumber || busy) return;
+    setBusy('number');
+    setFailure(null);
+    try {
+      onDone(await call('outgoing.number', { id: documentId }));
+    } catch (error) {
+      setFailure(error);
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  /** Issues with the chosen key; a PIN problem goes back to the PIN dialog, which shows it. */
+  async function issue(pin?: string) {
+    if (!chosen) return;
+    setBusy('issue');
+    setFailure(null);
+    try {
+      const { token, certificate } = chosen;
+      onDone(await call('outgoing.issue', { id: documentId, label: token.label, serial: token.serial, certificateId: certificate.id, ...(pin === undefined ? {} : { pin }) }));
+    } catch (error) {
+      if (pin !== undefined && isApiError(error) && error.code.startsWith('PIN_') && error.code !== 'PIN_REQUIRED') throw error;
+      if (isApiError(error) && error.code === 'PIN_REQUIRED') setPinRequest({ purpose: 'signature', token: chosen.token });
+      else if (isApiError(error) && error.code === 'NOT_LOGGED_IN') setPinRequest({ purpose: 'login', token: chosen.token });
+      else setFailure(error);
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  function startIssue() {
+    if (!chosen || issueBlocked || busy) return;
+    if (!chosen.token.loggedIn) setPinRequest({ purpose: 'login', token: chosen.token });
+    else void issue();
+  }
+
+  const liveToken = (token: TokenInfo) => overview?.tokens.find((tk) => sameToken(tk, token)) ?? token;
+  const agencyMissing = isApiError(failure) && failure.code === 'AGENCY_NOT_CONFIGURED';
+
+  return (
+    <section className="pane-section issue-section" aria-labelledby={`${id}-title`} data-testid="issue-section">
+      <h3 id={`${id}-title`} className="section-title">
+        {t('issuing.numberAndIssue')}
+      </h3>
+
+      {state !== 'numbered' && (
+        <div className="issuing-action">
+          {/* The wrapper carries the tooltip too: some engines show none on a disabled button. */}
+          <span className="action-tooltip" title={canNumber ? undefined : (numberReason ?? undefined)}>
+            <button
+              type="button"
+              className="button button-primary"
+              data-testid="number-button"
+              disabled={!canNumber || busy !== null}
+              title={canNumber ? t('issuing.numberHint', { year: vnYear() }) : (numberReason ?? undefined)}
+              aria-describedby={`${id}-number-note`}
+              onClick={number}
+            >
+              {busy === 'number' && <span className="spinner spinner-on-primary" aria-hidden="true" />}
+              <span className="icon-number" aria-hidden="true" />
+              {t('issuing.number')}
+            </button>
+          </span>
+          <p id={`${id}-number-note`} className={canNumber ? 'field-hint' : 'action-blocked'} data-testid="number-reason">
+            {canNumber ? t('issuing.numberHint', { year: vnYear() }) : numberReason}
+          </p>
+        </div>
+      )}
+
+      <div className="issue-form">
+        <div className="field">
+          <label htmlFor={`${id}-certificate`}>{t('issuing.agencyCertificate')}</label>
+          {certificates.length === 0 ? (
+            <span className="field-hint">{t('issuing.noToken')}</span>
+          ) : (
+            <>
+              <select
+                id={`${id}-certificate`}
+                data-testid="issue-certificate"
+                value={chosen?.certificate.fingerprint256 ?? ''}
+                disabled={busy !== null}
+                onChange={(e) => setChosenPrint(e.target.value)}
+              >
+                {certificates.map(({ token, certificate }) => (
+                  <option key={certificate.fingerprint256} value={certificate.fingerprint256} disabled={!canSignWith(certificate)}>
+                    {t('sign.certificateOption', { name: certificate.subjectCommonName ?? certificate.subject, token: token.label })}
+                    {certificate.warning === 'ok' ? '' : ` — ${t(`sign.warning.${certificate.warning}`)}`}
+                  </option>
+                ))}
+              </select>
+              {chosen && (
+                <span className="field-hint">
+                  {t('issuing.certificateFacts', {
+                    token: chosen.token.label,
+                    issuer: chosen.certificate.issuerCommonName ?? '—',
+                    date: certificateDay(chosen.certificate.validTo),
+                  })}
+                </span>
+              )}
+            </>
+          )}
+        </div>
+        <div className="issuing-action">
+          <span className="action-tooltip" title={issueBlocked ?? undefined}>
+            <button
+              type="button"
+              className="button button-primary"
+              data-testid="issue-button"
+              disabled={issueBlocked !== null || busy !== null}
+              title={issueBlocked ?? t('issuing.issueHint')}
+              aria-describedby={`${id}-issue-note`}
+              onClick={startIssue}
+            >
+              {busy === 'issue' && <span className="spinner spinner-on-primary" aria-hidden="true" />}
+              <span className="icon-send" aria-hidden="true" />
+              {busy === 'issue' ? t('issuing.issuing') : t('issuing.issue')}
+            </button>
+          </span>
+          <p id={`${id}-issue-note`} className="field-hint">
+            {state === 'numbered' ? t('issuing.issueHint') : t('issuing.issueHintUnnumbered')}
+          </p>
+        </div>
+      </div>
+
+      {failure !== null && (
+        <div className="form-error issuing-failure" role="alert" data-testid="issuing-failure">
+          <span>{describeError(failure)}</span>
+          {agencyMissing && (
+            <button type="button" className="button button-small" onClick={() => setAgencyDialog(true)}>
+              {t('agency.open')}
+            </button>
+          )}
+        </div>
+      )}
+
+      {pinRequest && (
+        <PinDialog
+          token={liveToken(pinRequest.token)}
+          purpose={pinRequest.purpose}
+          onClose={() => setPinRequest(null)}
+          onSubmit={async (pin, confirmFinalTry) => {
+            if (pinRequest.purpose === 'login') {
+              await call('tokens.login', { label: pinRequest.token.label, serial: pinRequest.token.serial, pin, confirmFinalTry });
+              // The dialog closes on return; issuing goes on behind it, with its own progress and errors.
+              void issue();
+            } else {
+              await issue(pin);
+            }
+          }}
+        />
+      )}
+      {agencyDialog && (
+        <AgencyDialog
+          onClose={() => setAgencyDialog(false)}
+          onSaved={(saved) => {
+            setFailure(null);
+            onAgencyNamed(saved.name);
+          }}
+        />
+      )}
+    </section>
+  );
+}
