@@ -64,6 +64,8 @@ export const DocumentDetail = DocumentSummary.extend({
   recipients: z.array(z.string()),
   fileSha256: z.string().nullable(),
   fileSize: z.number().int().nonnegative().nullable(),
+  /** An outgoing draft made for issuing: its leader certifies, and its number comes after the signature. */
+  underIssuingRules: z.boolean(),
   events: z.array(AuditEvent),
 });
 

@@ -43,10 +43,11 @@ export function vietnameseDate(isoDate: string): string {
 
 /**
  * The text a number or date field receives. A found field lies over the whole printed line and
- * rewrites it; a marked one lies over the blank the clerk marked and gets the notation or the date.
+ * rewrites it; a marked one lies over the blank the clerk marked — the blank before the printed
+ * "/QĐ-UBND", or the date line — and gets the bare number or the date.
  */
-export function fieldText(kind: 'number' | 'date', origin: 'found' | 'marked', facts: { notation: string; date: string; prefix: string }): string {
-  if (kind === 'number') return origin === 'found' ? `Số: ${facts.notation}` : facts.notation;
+export function fieldText(kind: 'number' | 'date', origin: 'found' | 'marked', facts: { number: number; notation: string; date: string; prefix: string }): string {
+  if (kind === 'number') return origin === 'found' ? `Số: ${facts.notation}` : formatNumber(facts.number);
   const date = vietnameseDate(facts.date);
   return origin === 'found' && facts.prefix ? `${facts.prefix}, ${date}` : date;
 }

@@ -96,32 +96,28 @@ function requireOutgoing(row: IssuingRow, allowed: readonly string[], action: st
   if (!allowed.includes(row.state)) throw new AppError('WRONG_STATE', `Document ${row.id} is ${row.state}: it cannot be ${action} now.`, { id: row.id, state: row.state });
 }
 
-function storedSource<T>(ctx: FileStoreContext, sha256: string, id: number, use: (source: PdfSource) => T): T {
+/**
+ * Runs `use` over a stored file read in place (never loaded whole); the file is closed when
+ * `use` is done, also when it returns a promise.
+ */
+function withStoredFile<T>(ctx: FileStoreContext, sha256: string, id: number, use: (source: PdfSource) => T): T {
   let fd: number;
   try {
     fd = fs.openSync(ctx.blobs.pathFor(sha256), 'r');
   } catch {
     throw new AppError('STORAGE_CORRUPT', `The file of document ${id} is missing from the data folder.`, { id });
   }
+  const close = () => fs.closeSync(fd);
+  let result: T;
   try {
-    return use(fileSource(fd));
-  } finally {
-    fs.closeSync(fd);
+    result = use(fileSource(fd));
+  } catch (error) {
+    close();
+    throw error;
   }
-}
-
-async function storedSourceAsync<T>(ctx: FileStoreContext, sha256: string, id: number, use: (source: PdfSource) => Promise<T>): Promise<T> {
-  let fd: number;
-  try {
-    fd = fs.openSync(ctx.blobs.pathFor(sha256), 'r');
-  } catch {
-    throw new AppError('STORAGE_CORRUPT', `The file of document ${id} is missing from the data folder.`, { id });
-  }
-  try {
-    return await use(fileSource(fd));
-  } finally {
-    fs.closeSync(fd);
-  }
+  if (result instanceof Promise) return result.finally(close) as T;
+  close();
+  return result;
 }
 
 function pdfFile(parts: FilePart[], sha256: string): NewFile {
@@ -273,7 +269,7 @@ export async function markNumberPlaces(ctx: IssuingContext, id: number, places: 
   const base = row.draft_sha256 ?? row.file_sha256;
   if (!base) throw new AppError('NO_FILE', `Document ${id} has no file.`, { id });
   const specs = fieldSpecs(places);
-  const update = specs.length ? await storedSourceAsync(ctx, base, id, (source) => addTextFields(source, specs, row.file_name ?? `${id}.pdf`)) : null;
+  const update = specs.length ? await withStoredFile(ctx, base, id, (source) => addTextFields(source, specs, row.file_name ?? `${id}.pdf`)) : null;
   const parts: FilePart[] = update ? [{ stored: base }, update] : [{ stored: base }];
   const file = pdfFile(parts, ctx.blobs.sha256OfParts(parts));
   storeFileThenCommit(ctx, file, (now) => {
@@ -314,7 +310,7 @@ export function leaderSigningOptions(ctx: FileStoreContext, id: number, appearan
   }
   const places = numberPlaces(ctx.db, id);
   if (!places.number || !places.date) throw new AppError('NO_NUMBER_PLACE', `Document ${id} has no place for its number and date: mark them before it is signed.`, { id });
-  const fields = storedSource(ctx, row.file_sha256!, id, (source) => new PdfRevision(source, row.file_name ?? `${id}.pdf`).fields());
+  const fields = withStoredFile(ctx, row.file_sha256!, id, (source) => new PdfRevision(source, row.file_name ?? `${id}.pdf`).fields());
   const alreadySigned = [...fields.values()].some((f) => f.dict.lookup(PDFName.of('FT')) === PDFName.of('Sig') && f.dict.get(PDFName.of('V')) !== undefined);
   const options: Pick<SignPdfOptions, 'permissions' | 'emptySignatureFields'> = {
     permissions: { certify: !alreadySigned, lockAllExcept: [FIELD_NAMES.number, FIELD_NAMES.date, FIELD_NAMES.seal] },
@@ -386,7 +382,7 @@ async function numberAndMaybeSeal(ctx: IssuingContext, id: number, seal: AgencyS
   if (!places.number || !places.date) throw new AppError('NO_NUMBER_PLACE', `Document ${id} has no place for its number and date.`, { id });
   const fileName = row.file_name ?? `${id}.pdf`;
   const base = row.file_sha256!;
-  const signature = storedSource(ctx, base, id, (source) => competentSignature(verifyPdfSignatures(source, fileName), row.signer_name, id));
+  const signature = withStoredFile(ctx, base, id, (source) => competentSignature(verifyPdfSignatures(source, fileName), row.signer_name, id));
 
   for (let attempt = 0; ; attempt++) {
     const at = ctx.now?.() ?? new Date();
@@ -400,12 +396,12 @@ async function numberAndMaybeSeal(ctx: IssuingContext, id: number, seal: AgencyS
     const lastNumber = register?.last_number ?? 0;
     const number = lastNumber + 1;
     const notation = outgoingNotation({ number, typeCode: row.type_code, agencyAbbreviation: agency.abbreviation, unit: row.drafting_unit });
-    const facts = { notation, date: documentDate, prefix: '' };
+    const facts = { number, notation, date: documentDate, prefix: '' };
     const values = {
       [FIELD_NAMES.number]: { text: fieldText('number', places.number.origin, { ...facts, prefix: places.number.prefix }), fontSize: places.number.fontSize, italic: places.number.italic, opaque: true },
       [FIELD_NAMES.date]: { text: fieldText('date', places.date.origin, { ...facts, prefix: places.date.prefix }), fontSize: places.date.fontSize, italic: places.date.italic, opaque: true },
     };
-    const built = await storedSourceAsync(ctx, base, id, async (source) => {
+    const built = await withStoredFile(ctx, base, id, async (source) => {
       const filled = await fillTextFields(source, values, fileName);
       if (!seal) return { updates: [filled], attachments: [] as { id: number; sha256: string; parts: FilePart[] }[] };
       const sealed = await sealSource(appendedSource(source, filled), seal, fileName, at);
@@ -465,7 +461,7 @@ async function sealAttachments(ctx: IssuingContext, id: number, seal: AgencySeal
   const rows = prepared(ctx.db, 'SELECT id, file_sha256, file_name FROM attachments WHERE document_id = ? AND signed_sha256 IS NULL ORDER BY id').all(id) as { id: number; file_sha256: string; file_name: string }[];
   const out = [];
   for (const a of rows) {
-    const appended = await storedSourceAsync(ctx, a.file_sha256, id, async (source) =>
+    const appended = await withStoredFile(ctx, a.file_sha256, id, async (source) =>
       (await signPdfSource(source, { key: seal.key, fileName: a.file_name, signingTime: at, timestamp: seal.timestamp, appearance: { kind: 'attachment', agencyName: seal.agencyName, mainNotation: notation } })).appended,
     );
     const parts: FilePart[] = [{ stored: a.file_sha256 }, appended];
@@ -510,7 +506,7 @@ export async function issueDocument(ctx: IssuingContext, id: number, seal: Agenc
   const base = row.file_sha256!;
   const fileName = row.file_name ?? `${id}.pdf`;
   const at = ctx.now?.() ?? new Date();
-  const { sealed, attachments } = await storedSourceAsync(ctx, base, id, async (source) => ({
+  const { sealed, attachments } = await withStoredFile(ctx, base, id, async (source) => ({
     sealed: await sealSource(source, seal, fileName, at),
     attachments: await sealAttachments(ctx, id, seal, row.notation ?? '', at),
   }));
@@ -528,6 +524,8 @@ export async function issueDocument(ctx: IssuingContext, id: number, seal: Agenc
 export type AfterIssueAction = 'recall' | 'update' | 'replace';
 
 const STATE_AFTER: Record<AfterIssueAction, string> = { recall: 'recalled', update: 'updated', replace: 'replaced' };
+/** Audit kinds apart from "updated", which is a metadata edit. */
+const AUDIT_KIND_AFTER: Record<AfterIssueAction, string> = { recall: 'recalled', update: 'update-issued', replace: 'replaced' };
 
 /**
  * Thu hồi, cập nhật, thay thế: an issued document takes a new state with its reason, and the
@@ -550,7 +548,7 @@ export function afterIssue(ctx: IssuingContext, id: number, action: AfterIssueAc
       prepared(ctx.db, 'UPDATE documents SET state = ?, state_reason = ?, updated_at = ? WHERE id = ?').run(STATE_AFTER[action], why, now, id);
       if (replacement) prepared(ctx.db, 'UPDATE documents SET replaces_id = ? WHERE id = ?').run(id, replacement.id);
       prepared(ctx.db, 'INSERT INTO outbox (document_id, action, reason, queued_at) VALUES (?, ?, ?, ?)').run(id, action, why, now);
-      appendAudit(ctx.db, { actor: ctx.actor, kind: STATE_AFTER[action], documentId: id, at: now, details: { reason: why, ...(replacement ? { replacementId: replacement.id, replacementNotation: replacement.notation } : {}) } });
+      appendAudit(ctx.db, { actor: ctx.actor, kind: AUDIT_KIND_AFTER[action], documentId: id, at: now, details: { reason: why, ...(replacement ? { replacementId: replacement.id, replacementNotation: replacement.notation } : {}) } });
     })
     .immediate();
 }

@@ -45,6 +45,8 @@ export function outgoingBookRows(db: Database, year: number, confidential: boole
   return rows.map((r) => {
     const type = documentType(r.type_code)?.vi ?? r.type_code;
     const signer = [r.signer_competence, r.signer_position].filter(Boolean).join(' ');
+    // Printed "Nơi nhận" lines end in ";" or "." already.
+    const recipients = (r.printed ?? '').split('; ').map((line) => line.replace(/[;.,\s]+$/, '')).filter(Boolean).join('; ');
     const note = [STATE_NOTE[r.state] ? `${STATE_NOTE[r.state]}: ${r.state_reason ?? ''}`.trim() : '', r.notes].filter(Boolean).join('. ');
     return {
       id: r.id,
@@ -53,7 +55,7 @@ export function outgoingBookRows(db: Database, year: number, confidential: boole
         formatDateVn(r.document_date),
         `${type} ${r.subject}`.trim(),
         signer ? `${r.signer_name} (${signer})` : r.signer_name,
-        r.printed ?? r.codes ?? '',
+        recipients || (r.codes ?? ''),
         r.archive_holder,
         r.copies === null ? '' : String(r.copies),
         r.queued_at ? formatDateVn(r.queued_at.slice(0, 10)) : '',

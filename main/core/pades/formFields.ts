@@ -96,13 +96,7 @@ export async function fillTextFields(source: PdfSource, values: Record<string, T
     );
     const dict = field.dict.clone(doc.context);
     dict.set(PDFName.of('V'), PDFHexString.fromText(value.text));
-    if (field.widgetRef === field.ref) dict.set(PDFName.of('AP'), doc.context.obj({ N: apRef }));
-    else {
-      const widget = field.widget.clone(doc.context);
-      widget.set(PDFName.of('AP'), doc.context.obj({ N: apRef }));
-      revision.replace(field.widgetRef, widget);
-    }
-    revision.replace(field.ref, dict);
+    revision.replaceField(field, dict, apRef);
   }
   return (await revision.build()).appended;
 }

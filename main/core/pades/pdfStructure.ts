@@ -216,7 +216,7 @@ export class PdfStructure {
  * Acrobat use the PNG predictors here (each row starts with a filter byte), which pdf-lib's
  * stream decoder does not undo.
  */
-function xrefStreamBytes(stream: PDFRawStream, rowLength: number): Uint8Array {
+export function xrefStreamBytes(stream: PDFRawStream, rowLength: number): Uint8Array {
   const filter = stream.dict.lookup(PDFName.of('Filter'));
   const filterName = filter instanceof PDFArray ? filter.lookup(0) : filter;
   let data: Uint8Array = stream.contents;

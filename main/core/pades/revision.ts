@@ -146,6 +146,21 @@ export class PdfRevision {
     return found;
   }
 
+  /**
+   * Writes a field's new dictionary with `apRef` as its normal appearance, on the field itself
+   * when field and widget are one object, else on its widget.
+   */
+  replaceField(field: FoundField, dict: PDFDict, apRef: PDFRef): void {
+    const appearance = this.doc.context.obj({ N: apRef });
+    if (field.widgetRef === field.ref) dict.set(PDFName.of('AP'), appearance);
+    else {
+      const widget = field.widget.clone(this.doc.context);
+      widget.set(PDFName.of('AP'), appearance);
+      this.replace(field.widgetRef, widget);
+    }
+    this.replace(field.ref, dict);
+  }
+
   /** A field name not yet used, from a base such as "Signature". */
   freeFieldName(base: string): string {
     const names = this.fields();

@@ -133,13 +133,7 @@ export async function signPdfSource(source: PdfSource, options: SignPdfOptions):
   if (target) {
     const field = target.dict.clone(doc.context);
     field.set(PDFName.of('V'), sigRef);
-    if (target.widgetRef === target.ref) field.set(PDFName.of('AP'), doc.context.obj({ N: apRef }));
-    else {
-      const widget = target.widget.clone(doc.context);
-      widget.set(PDFName.of('AP'), doc.context.obj({ N: apRef }));
-      revision.replace(target.widgetRef, widget);
-    }
-    revision.replace(target.ref, field);
+    revision.replaceField(target, field, apRef);
   } else {
     const fieldName = revision.freeFieldName('Signature');
     const widgetRef = doc.context.register(

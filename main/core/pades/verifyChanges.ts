@@ -7,7 +7,6 @@
 // known to be harmless for that role are accepted. Anything not recognised is refused, naming
 // the object: the analysis is meant to be sound, not exhaustive.
 import { createHash } from 'node:crypto';
-import { inflateSync } from 'node:zlib';
 import {
   PDFArray,
   PDFContext,
@@ -24,7 +23,7 @@ import {
 } from 'pdf-lib';
 import { AppError } from '../../common/errors.js';
 import type { PdfSource } from '../pdf/source.js';
-import { findStartxref, PdfStructure } from './pdfStructure.js';
+import { findStartxref, PdfStructure, xrefStreamBytes } from './pdfStructure.js';
 
 export type ChangeKind = 'form-fill' | 'signature-added' | 'signature-field-added' | 'annotation-added' | 'page-content' | 'other';
 
@@ -204,7 +203,7 @@ function xrefStreamEntries(stream: PDFRawStream, offset: number): { inUse: Map<n
   if (!widths || widths.length < 3 || size === null) throw damaged(`the cross-reference stream at ${offset} lacks /W or /Size`);
   const ranges = numbers('Index') ?? [0, size];
   const rowLength = widths.reduce((a, b) => a + b, 0);
-  const rows = xrefRows(stream, rowLength, offset);
+  const rows = xrefStreamBytes(stream, rowLength);
   const field = (row: number, column: number, fallback: number) => {
     if (widths[column] === 0) return fallback;
     let at = row * rowLength + widths.slice(0, column).reduce((a, b) => a + b, 0);
@@ -226,39 +225,6 @@ function xrefStreamEntries(stream: PDFRawStream, offset: number): { inUse: Map<n
   return { inUse, freed };
 }
 
-/** The rows of a cross-reference stream: inflated, then un-predicted (PNG predictors, as qpdf and Acrobat write them). */
-function xrefRows(stream: PDFRawStream, rowLength: number, offset: number): Uint8Array {
-  const filter = stream.dict.get(PDFName.of('Filter'));
-  const filterName = filter instanceof PDFArray ? filter.get(0) : filter;
-  let data: Uint8Array = stream.contents;
-  if (filterName instanceof PDFName) {
-    if (filterName.asString() !== '/FlateDecode') throw damaged(`the cross-reference stream at ${offset} uses ${filterName.asString()}`);
-    data = inflateSync(stream.contents);
-  }
-  const parmsValue = stream.dict.get(PDFName.of('DecodeParms'));
-  const parms = parmsValue instanceof PDFArray ? parmsValue.get(0) : parmsValue;
-  const predictor = parms instanceof PDFDict ? numberIn(parms, 'Predictor') ?? 1 : 1;
-  if (predictor < 10) return data;
-  const columns = parms instanceof PDFDict ? numberIn(parms, 'Columns') ?? rowLength : rowLength;
-  const out = new Uint8Array(Math.floor(data.length / (columns + 1)) * columns);
-  for (let row = 0; (row + 1) * (columns + 1) <= data.length; row++) {
-    const type = data[row * (columns + 1)]!;
-    for (let i = 0; i < columns; i++) {
-      const raw = data[row * (columns + 1) + 1 + i]!;
-      const left = i > 0 ? out[row * columns + i - 1]! : 0;
-      const up = row > 0 ? out[(row - 1) * columns + i]! : 0;
-      const upLeft = row > 0 && i > 0 ? out[(row - 1) * columns + i - 1]! : 0;
-      const paeth = () => {
-        const p = left + up - upLeft;
-        const [pa, pb, pc] = [Math.abs(p - left), Math.abs(p - up), Math.abs(p - upLeft)];
-        return pa <= pb && pa <= pc ? left : pb <= pc ? up : upLeft;
-      };
-      const predicted = type === 1 ? left : type === 2 ? up : type === 3 ? (left + up) >> 1 : type === 4 ? paeth() : 0;
-      out[row * columns + i] = (raw + predicted) & 0xff;
-    }
-  }
-  return out;
-}
 
 /** The file as it was when `end` was its last byte: an earlier revision, read in place. */
 export function sourceUpTo(source: PdfSource, end: number): PdfSource {

@@ -162,6 +162,7 @@ export function getDocument(db: Database, id: number): DocumentDetail {
     recipients,
     fileSha256: row.file_sha256,
     fileSize: file?.size ?? null,
+    underIssuingRules: row.direction === 'out' && (row as DocumentRow & { draft_sha256?: string | null }).draft_sha256 != null,
     events: documentEvents(db, id),
   };
 }

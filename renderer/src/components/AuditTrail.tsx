@@ -37,7 +37,27 @@ function useEventText() {
       if (role === 'signer' || role === 'agency' || role === 'attachment') return t('event.signed', { role: t(`sign.role.${role}`), signer });
       return t('event.signedInvisible', { signer });
     }
-    // Kinds added by later versions (phát hành…) still show, by their stored name.
+    const text = (key: string) => (typeof event.details[key] === 'string' ? (event.details[key] as string) : '');
+    const signer = /(?:^|, )CN=([^,]+)/.exec(text('certificateSubject'))?.[1] ?? text('certificateSubject');
+    switch (event.kind) {
+      case 'draft-details':
+        return t('event.draftDetails');
+      case 'places-marked':
+        return t('event.placesMarked');
+      case 'numbered':
+        return t('event.numbered', { notation: text('notation') });
+      case 'agency-signed':
+        return t('event.agencySigned', { signer });
+      case 'queued':
+        return t('event.queued');
+      case 'recalled':
+        return t('event.recalled', { reason: text('reason') });
+      case 'update-issued':
+        return t('event.updateIssued', { reason: text('reason') });
+      case 'replaced':
+        return t('event.replaced', { reason: text('reason') });
+    }
+    // Kinds added by later versions still show, by their stored name.
     return event.kind;
   };
 }

@@ -53,13 +53,12 @@ export interface Issuing {
 
 /**
  * Whether the host signs this outgoing document under the issuing rules (a certification that
- * leaves only the number, date and seal open, and refuses the agency's role before issuing).
- * It does for drafts made by "Soạn văn bản đi" and for any whose places were marked; a PDF merely
- * imported into the outgoing register is signed as before. The contract has no flag for it, so
- * the audit trail tells: the draft's creation records its places, marking them records itself.
+ * leaves only the number, date and seal open, and refuses the agency's role before issuing):
+ * drafts made by "Soạn văn bản đi" and any whose places were marked; a PDF merely imported into
+ * the outgoing register is signed as before.
  */
 export function underIssuingRules(detail: DocumentDetail): boolean {
-  return detail.direction === 'out' && detail.events.some((e) => e.kind === 'places-marked' || (e.kind === 'draft-details' && 'places' in e.details));
+  return detail.underIssuingRules;
 }
 
 const samePlace = (a: NumberPlace | null, b: NumberPlace | null) => JSON.stringify(a) === JSON.stringify(b);
