@@ -85,6 +85,7 @@ export async function runIssueBenchmark(args: readonly string[]): Promise<unknow
       }
 
       progress('issuing: leader signs, then number + fill + seal + queue');
+      await (globalThis as { __startProfile?: () => Promise<void> }).__startProfile?.();
       const started = performance.now();
       const signed = await signDocuments(
         { db: core.db, blobs: core.blobs, actor: 'bench', key: leaderKey, role: 'signer', appearance: { kind: 'signer', page: 1, rect: [330, 420, 180, 80], lines: ['Nguyễn Văn An'] }, cancelled: () => false },
@@ -95,6 +96,7 @@ export async function runIssueBenchmark(args: readonly string[]): Promise<unknow
       const afterSigning = performance.now();
       for (const id of ids) await issueDocument(ctx, id, { key: agencyKey, agencyName: 'Ủy ban nhân dân xã Thử Nghiệm' });
       const seconds = (performance.now() - started) / 1000;
+      await (globalThis as { __stopProfile?: () => Promise<void> }).__stopProfile?.();
       const numbers = (core.db.prepare("SELECT count(DISTINCT number) AS n FROM documents WHERE state = 'queued'").get() as { n: number }).n;
       if (numbers !== count) throw new Error(`expected ${count} issued documents with distinct numbers, found ${numbers}`);
       const documentsPerSecond = count / seconds;

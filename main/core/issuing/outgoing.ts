@@ -13,12 +13,10 @@ import { AppError } from '../../common/errors.js';
 import { toVnIso, vnDate, vnYear } from '../../common/dates.js';
 import { foldVietnamese } from '../../common/fold.js';
 import { appendedSource, bytesSource, fileSource, type PdfSource } from '../pdf/source.js';
-import { PDFName } from 'pdf-lib';
 import { inspectPdf } from '../pdf/inspect.js';
 import { findNumberDatePlaces } from '../pdf/numberDatePlaces.js';
 import { addTextFields, fillTextFields, type TextFieldSpec } from '../pades/formFields.js';
-import { PdfRevision } from '../pades/revision.js';
-import { signPdfSource, type SignPdfOptions } from '../pades/signPdf.js';
+import { signPdfSource, type SignedUpdate, type SignPdfOptions } from '../pades/signPdf.js';
 import type { TimestampOptions } from '../pades/timestamp.js';
 import type { Rect } from '../pades/appearance.js';
 import { verifyPdfSignatures, type SignatureCheck } from '../pades/verify.js';
@@ -310,12 +308,11 @@ export function leaderSigningOptions(ctx: FileStoreContext, id: number, appearan
   }
   const places = numberPlaces(ctx.db, id);
   if (!places.number || !places.date) throw new AppError('NO_NUMBER_PLACE', `Document ${id} has no place for its number and date: mark them before it is signed.`, { id });
-  const fields = withStoredFile(ctx, row.file_sha256!, id, (source) => new PdfRevision(source, row.file_name ?? `${id}.pdf`).fields());
-  const alreadySigned = [...fields.values()].some((f) => f.dict.lookup(PDFName.of('FT')) === PDFName.of('Sig') && f.dict.get(PDFName.of('V')) !== undefined);
   const options: Pick<SignPdfOptions, 'permissions' | 'emptySignatureFields'> = {
-    permissions: { certify: !alreadySigned, lockAllExcept: [FIELD_NAMES.number, FIELD_NAMES.date, FIELD_NAMES.seal] },
+    // Certifying needs the first signature; a co-signer after the leader only locks the fields.
+    permissions: { certify: 'if-first', lockAllExcept: [FIELD_NAMES.number, FIELD_NAMES.date, FIELD_NAMES.seal] },
   };
-  if (!fields.has(FIELD_NAMES.seal) && appearance.kind === 'signer' && appearance.rect && appearance.page) {
+  if (appearance.kind === 'signer' && appearance.rect && appearance.page) {
     options.emptySignatureFields = [{ name: FIELD_NAMES.seal, page: appearance.page, rect: sealRect(appearance.rect) }];
   }
   return options;
@@ -403,13 +400,13 @@ async function numberAndMaybeSeal(ctx: IssuingContext, id: number, seal: AgencyS
     };
     const built = await withStoredFile(ctx, base, id, async (source) => {
       const filled = await fillTextFields(source, values, fileName);
-      if (!seal) return { updates: [filled], attachments: [] as { id: number; sha256: string; parts: FilePart[] }[] };
+      if (!seal) return { updates: [filled], sha256: null, attachments: [] as { id: number; sha256: string; parts: FilePart[] }[] };
       const sealed = await sealSource(appendedSource(source, filled), seal, fileName, at);
       const attachments = await sealAttachments(ctx, id, seal, notation, at);
-      return { updates: [filled, sealed], attachments };
+      return { updates: [filled, sealed.appended], sha256: sealed.sha256, attachments };
     });
     const parts: FilePart[] = [{ stored: base }, ...built.updates];
-    const file = pdfFile(parts, ctx.blobs.sha256OfParts(parts));
+    const file = pdfFile(parts, built.sha256 ?? ctx.blobs.sha256OfParts(parts));
     const files = [file, ...built.attachments.map((a) => pdfFile(a.parts, a.sha256))];
     try {
       return storeFileThenCommit(ctx, files, (now) => {
@@ -446,14 +443,19 @@ async function numberAndMaybeSeal(ctx: IssuingContext, id: number, seal: AgencyS
   }
 }
 
-async function sealSource(source: PdfSource, seal: AgencySeal, fileName: string, at: Date): Promise<Uint8Array> {
-  const fields = new PdfRevision(source, fileName).fields();
-  const prepared = fields.get(FIELD_NAMES.seal);
-  const options: SignPdfOptions = prepared
-    ? { key: seal.key, fileName, signingTime: at, timestamp: seal.timestamp, fieldName: FIELD_NAMES.seal, appearance: { kind: 'agency', page: prepared.pageIndex + 1, rect: prepared.rect, sealImage: seal.sealImage, agencyName: seal.agencyName } }
-    : // Signed outside eOffice, with no field prepared for the seal: the agency's mark goes at the top right of page 1.
-      { key: seal.key, fileName, signingTime: at, timestamp: seal.timestamp, appearance: { kind: 'agency', page: 1, rect: [330, 770, 230, 50], agencyName: seal.agencyName } };
-  return (await signPdfSource(source, options)).appended;
+async function sealSource(source: PdfSource, seal: AgencySeal, fileName: string, at: Date): Promise<SignedUpdate> {
+  const options: SignPdfOptions = {
+    key: seal.key,
+    fileName,
+    signingTime: at,
+    timestamp: seal.timestamp,
+    // Into the field the leader's signature prepared (its own rect); for a document signed outside
+    // eOffice, with no such field, the agency's mark goes at the top right of page 1.
+    fieldName: FIELD_NAMES.seal,
+    whenFieldMissing: 'new-field',
+    appearance: { kind: 'agency', page: 1, rect: [330, 770, 230, 50], sealImage: seal.sealImage, agencyName: seal.agencyName },
+  };
+  return signPdfSource(source, options);
 }
 
 /** Each attachment issued as its own file gets the agency's signature at the top right, with the main document's notation. */
@@ -461,11 +463,10 @@ async function sealAttachments(ctx: IssuingContext, id: number, seal: AgencySeal
   const rows = prepared(ctx.db, 'SELECT id, file_sha256, file_name FROM attachments WHERE document_id = ? AND signed_sha256 IS NULL ORDER BY id').all(id) as { id: number; file_sha256: string; file_name: string }[];
   const out = [];
   for (const a of rows) {
-    const appended = await withStoredFile(ctx, a.file_sha256, id, async (source) =>
-      (await signPdfSource(source, { key: seal.key, fileName: a.file_name, signingTime: at, timestamp: seal.timestamp, appearance: { kind: 'attachment', agencyName: seal.agencyName, mainNotation: notation } })).appended,
+    const signed = await withStoredFile(ctx, a.file_sha256, id, (source) =>
+      signPdfSource(source, { key: seal.key, fileName: a.file_name, signingTime: at, timestamp: seal.timestamp, appearance: { kind: 'attachment', agencyName: seal.agencyName, mainNotation: notation } }),
     );
-    const parts: FilePart[] = [{ stored: a.file_sha256 }, appended];
-    out.push({ id: a.id, sha256: ctx.blobs.sha256OfParts(parts), parts });
+    out.push({ id: a.id, sha256: signed.sha256, parts: [{ stored: a.file_sha256 }, signed.appended] });
   }
   return out;
 }
@@ -510,8 +511,7 @@ export async function issueDocument(ctx: IssuingContext, id: number, seal: Agenc
     sealed: await sealSource(source, seal, fileName, at),
     attachments: await sealAttachments(ctx, id, seal, row.notation ?? '', at),
   }));
-  const parts: FilePart[] = [{ stored: base }, sealed];
-  const file = pdfFile(parts, ctx.blobs.sha256OfParts(parts));
+  const file = pdfFile([{ stored: base }, sealed.appended], sealed.sha256);
   return storeFileThenCommit(ctx, [file, ...attachments.map((a) => pdfFile(a.parts, a.sha256))], (now) => {
     const current = issuingRow(ctx.db, id);
     if (current.file_sha256 !== base || current.state !== 'numbered') throw new AppError('DOCUMENT_CHANGED', `Document ${id} changed while it was being issued.`, { id });

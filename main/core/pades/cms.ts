@@ -8,7 +8,7 @@
 // Vietnamese CA certificates mix PrintableString, UTF8String and other string types, and
 // re-encoding a Name or a certificate from a decoded model could change bytes that a verifier
 // compares (the sid against the certificate's issuer) or that are signed (the certificate).
-import { createHash, verify as verifySignature, X509Certificate } from 'node:crypto';
+import { createHash, verify as verifySignature, X509Certificate, type KeyObject } from 'node:crypto';
 import {
   AsnArray,
   AsnConvert,
@@ -316,9 +316,25 @@ function readAttributes(set: DerSetOf | undefined): ParsedAttribute[] {
 
 // ---- Building -----------------------------------------------------------------------------
 
-function readCertificate(der: Uint8Array, what: string): { issuer: Uint8Array; serialNumber: Uint8Array } {
-  const tbs = parseDer(der, CertificateOutline, what).tbsCertificate;
-  return { issuer: new Uint8Array(tbs.issuer), serialNumber: new Uint8Array(tbs.serialNumber) };
+// A key signs many documents with the same certificates: what is read from them is kept per
+// certificate object, so a batch parses each certificate once, not once per document.
+const certificateFacts = new WeakMap<Uint8Array, { issuer: Uint8Array; serialNumber: Uint8Array; signingCertificateV2?: Uint8Array; publicKey?: KeyObject }>();
+
+function readCertificate(der: Uint8Array, what: string): { issuer: Uint8Array; serialNumber: Uint8Array; signingCertificateV2?: Uint8Array; publicKey?: KeyObject } {
+  let facts = certificateFacts.get(der);
+  if (!facts) {
+    const tbs = parseDer(der, CertificateOutline, what).tbsCertificate;
+    facts = { issuer: new Uint8Array(tbs.issuer), serialNumber: new Uint8Array(tbs.serialNumber) };
+    certificateFacts.set(der, facts);
+  }
+  return facts;
+}
+
+/** Whether `der` holds `set` (a DER SET) with the [0] IMPLICIT tag a SignerInfo gives it. */
+function holdsAsSignedAttributes(der: Uint8Array, set: Uint8Array): boolean {
+  const tagged = Buffer.from(set);
+  tagged[0] = 0xa0;
+  return Buffer.from(der.buffer, der.byteOffset, der.byteLength).indexOf(tagged) >= 0;
 }
 
 function signingCertificateV2(certificate: Uint8Array, issuer: Uint8Array, serialNumber: Uint8Array): Uint8Array {
@@ -351,7 +367,8 @@ export async function buildSignedData(key: SigningKey, contentDigest: Uint8Array
     throw new AppError('INVALID_INPUT', `The content digest must be a SHA-256 value (32 bytes), not ${contentDigest.length} bytes.`);
   }
   const signer = readCertificate(key.certificate, 'The signer certificate');
-  const publicKey = new X509Certificate(key.certificate).publicKey;
+  signer.publicKey ??= new X509Certificate(key.certificate).publicKey;
+  const publicKey = signer.publicKey;
   if (publicKey.asymmetricKeyType !== key.keyType) {
     throw new AppError('INVALID_INPUT', `The key is ${key.keyType} but the certificate holds a ${publicKey.asymmetricKeyType ?? 'unknown'} key.`);
   }
@@ -359,7 +376,7 @@ export async function buildSignedData(key: SigningKey, contentDigest: Uint8Array
   const signedAttributes = derSetOf([
     encodeAttribute(CMS_OIDS.contentType, encode(Object.assign(new ObjectIdentifierValue(), { value: CMS_OIDS.data }))),
     encodeAttribute(CMS_OIDS.messageDigest, encode(Object.assign(new OctetStringValue(), { value: arrayBuffer(contentDigest) }))),
-    encodeAttribute(CMS_OIDS.signingCertificateV2, signingCertificateV2(key.certificate, signer.issuer, signer.serialNumber)),
+    encodeAttribute(CMS_OIDS.signingCertificateV2, (signer.signingCertificateV2 ??= signingCertificateV2(key.certificate, signer.issuer, signer.serialNumber))),
   ]);
   const signedAttributesDer = encode(signedAttributes);
   const signature = await key.sign(signedAttributesDer.slice());
@@ -390,6 +407,34 @@ export async function buildSignedData(key: SigningKey, contentDigest: Uint8Array
   signerInfo.signatureAlgorithm = signatureAlgorithm(key.keyType);
   signerInfo.signature = arrayBuffer(signature);
 
+  const der = contentInfoDer(signedDataHead(certificates), encode(new SignerInfos([signerInfo])));
+  // What was signed must be exactly what is embedded (with the [0] tag); a difference would
+  // only show up later as a signature no one can verify.
+  if (!holdsAsSignedAttributes(der, signedAttributesDer)) {
+    throw new AppError('INTERNAL', 'The embedded signed attributes differ from the signed ones.');
+  }
+  return der;
+}
+
+/** A DER tag and length (short form below 128, else the shortest long form) before `content`. */
+function derTlv(tag: number, ...content: Uint8Array[]): Uint8Array {
+  const length = content.reduce((n, part) => n + part.length, 0);
+  const lengthBytes: number[] = [];
+  for (let n = length; n > 0; n = Math.floor(n / 256)) lengthBytes.unshift(n & 0xff);
+  const header = length < 0x80 ? [tag, length] : [tag, 0x80 | lengthBytes.length, ...lengthBytes];
+  return Buffer.concat([Uint8Array.from(header), ...content]);
+}
+
+const SIGNED_DATA_OID_DER = Buffer.from('06092a864886f70d010702', 'hex'); // 1.2.840.113549.1.7.2
+
+// Everything of a SignedData before its SignerInfos — version, digest algorithms, the detached
+// content type, the certificates — is the same for every signature a key makes. Encoding the
+// certificates costs more than the rest of the signature, so a batch encodes them once.
+const signedDataHeads = new WeakMap<Uint8Array, { certificates: Uint8Array[]; head: Uint8Array }>();
+
+function signedDataHead(certificates: Uint8Array[]): Uint8Array {
+  const cached = signedDataHeads.get(certificates[0]!);
+  if (cached && cached.certificates.length === certificates.length && cached.certificates.every((c, i) => sameBytes(c, certificates[i]!))) return cached.head;
   const signedData = new SignedData();
   signedData.version = 1;
   signedData.digestAlgorithms = new DigestAlgorithmIdentifiers([new DigestAlgorithmIdentifier({ algorithm: CMS_OIDS.sha256 })]);
@@ -397,16 +442,19 @@ export async function buildSignedData(key: SigningKey, contentDigest: Uint8Array
   // ISO 32000 asks for a DER SignedData, so the certificates are a sorted SET OF too; verifiers
   // find the signer's certificate through the sid, not by its position.
   signedData.certificates = derSetOf(certificates);
-  signedData.signerInfos = new SignerInfos([signerInfo]);
+  signedData.signerInfos = new SignerInfos([]);
+  const der = encode(signedData);
+  // The SEQUENCE's content up to its last member, the empty SET OF SignerInfo (31 00).
+  if (der[der.length - 2] !== 0x31 || der[der.length - 1] !== 0x00) throw new AppError('INTERNAL', 'Unexpected SignedData encoding.');
+  const headerLength = der[1]! < 0x80 ? 2 : 2 + (der[1]! & 0x7f);
+  const head = der.slice(headerLength, der.length - 2);
+  signedDataHeads.set(certificates[0]!, { certificates, head });
+  return head;
+}
 
-  const der = encodeContentInfo(signedData);
-  // What was signed must be exactly what is embedded (with the [0] tag); a difference would
-  // only show up later as a signature no one can verify.
-  const embedded = parseSignedData(der).signedAttributesDer;
-  if (!embedded || !sameBytes(embedded, signedAttributesDer)) {
-    throw new AppError('INTERNAL', 'The embedded signed attributes differ from the signed ones.');
-  }
-  return der;
+/** ContentInfo { signedData, [0] EXPLICIT SignedData { head…, signerInfos } }. */
+function contentInfoDer(signedDataHead: Uint8Array, signerInfosDer: Uint8Array): Uint8Array {
+  return new Uint8Array(derTlv(0x30, SIGNED_DATA_OID_DER, derTlv(0xa0, derTlv(0x30, signedDataHead, signerInfosDer))));
 }
 
 function encodeContentInfo(signedData: SignedData): Uint8Array {

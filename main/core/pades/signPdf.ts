@@ -30,6 +30,8 @@ export interface SignPdfOptions {
   fileName?: string;
   /** Sign into this empty signature field (prepared by an earlier signer) instead of a new one. */
   fieldName?: string;
+  /** When the document lacks `fieldName`: refuse (the default), or sign in a new field with `appearance`. */
+  whenFieldMissing?: 'refuse' | 'new-field';
   /** What later revisions may do without invalidating this signature. */
   permissions?: SignaturePermissions;
   /** Empty signature fields to add in the same revision, for the signatures that must follow. */
@@ -37,8 +39,12 @@ export interface SignPdfOptions {
 }
 
 export interface SignaturePermissions {
-  /** Certify the document (DocMDP P 2): later form filling and signing stay permitted. */
-  certify?: boolean;
+  /**
+   * Certify the document (DocMDP P 2): later form filling and signing stay permitted. Only a
+   * document's first signature can certify (ISO 32000-1 §12.8.2.2): 'if-first' leaves an already
+   * signed document uncertified; true refuses it.
+   */
+  certify?: boolean | 'if-first';
   /** Lock every form field except these (FieldMDP /Exclude). */
   lockAllExcept?: string[];
 }
@@ -85,21 +91,26 @@ function referenceEntries(permissions: SignaturePermissions | undefined): string
 }
 
 /** The bytes to append to `source` to sign it. */
-export async function signPdfSource(source: PdfSource, options: SignPdfOptions): Promise<SigningOutcome & { appended: Uint8Array }> {
+/** What signing a source gives: the update to append, and the SHA-256 of the source followed by it. */
+export type SignedUpdate = SigningOutcome & { appended: Uint8Array; sha256: string };
+
+export async function signPdfSource(source: PdfSource, options: SignPdfOptions): Promise<SignedUpdate> {
   const fileName = options.fileName ?? 'document.pdf';
   const revision = new PdfRevision(source, fileName);
   const { doc } = revision;
   const signingTime = options.signingTime ?? new Date();
   const existingFields = revision.fields();
-  const permissions = options.permissions;
-  if (permissions?.certify && [...existingFields.values()].some((f) => f.dict.lookup(PDFName.of('FT')) === PDFName.of('Sig') && f.dict.get(PDFName.of('V')))) {
-    // A certification signature must be the document's first (ISO 32000-1 §12.8.2.2).
+  const alreadySigned = [...existingFields.values()].some((f) => f.dict.lookup(PDFName.of('FT')) === PDFName.of('Sig') && f.dict.get(PDFName.of('V')));
+  if (options.permissions?.certify === true && alreadySigned) {
     throw new AppError('INVALID_INPUT', `${fileName} is already signed; only its first signature can certify it.`, { fileName });
   }
+  const permissions = options.permissions && { ...options.permissions, certify: Boolean(options.permissions.certify) && !alreadySigned };
 
   // Into the empty signature field prepared for it, or into a new one.
   const target = options.fieldName ? existingFields.get(options.fieldName) : undefined;
-  if (options.fieldName && !target) throw new AppError('INVALID_INPUT', `${fileName} has no signature field "${options.fieldName}".`, { fileName });
+  if (options.fieldName && !target && options.whenFieldMissing !== 'new-field') {
+    throw new AppError('INVALID_INPUT', `${fileName} has no signature field "${options.fieldName}".`, { fileName });
+  }
   if (target && (target.dict.lookup(PDFName.of('FT')) !== PDFName.of('Sig') || target.dict.get(PDFName.of('V')))) {
     throw new AppError('INVALID_INPUT', `The field "${options.fieldName}" of ${fileName} is not an empty signature field.`, { fileName });
   }
@@ -154,7 +165,8 @@ export async function signPdfSource(source: PdfSource, options: SignPdfOptions):
     }
     revision.addField(page, widgetRef);
   }
-  for (const prepared of options.emptySignatureFields ?? []) {
+  // A field prepared already (by an earlier signature of this document) is kept as it is.
+  for (const prepared of (options.emptySignatureFields ?? []).filter((f) => !existingFields.has(f.name))) {
     const fieldPage = revision.page(prepared.page);
     const [fx, fy, fw, fh] = prepared.rect;
     const widgetRef = doc.context.register(
@@ -177,9 +189,13 @@ export async function signPdfSource(source: PdfSource, options: SignPdfOptions):
   const byteRangeAt = sigObjectAt + sigText.indexOf(BYTE_RANGE_PLACEHOLDER);
   appended.set(new TextEncoder().encode(byteRange), byteRangeAt);
 
-  const hash = createHash('sha256');
-  source.forEachChunk((chunk) => hash.update(chunk));
-  const digest = hash.update(appended.subarray(0, contentsStart - originalSize)).update(appended.subarray(contentsEnd - originalSize)).digest();
+  // The signed bytes and the whole signed file begin alike (all of the original, then the update
+  // up to /Contents): that prefix is hashed once and serves both the signature's digest and the
+  // new file's SHA-256, its name in the store.
+  const prefix = createHash('sha256');
+  source.forEachChunk((chunk) => prefix.update(chunk));
+  prefix.update(appended.subarray(0, contentsStart - originalSize));
+  const digest = prefix.copy().update(appended.subarray(contentsEnd - originalSize)).digest();
   let cms = await buildSignedData(options.key, new Uint8Array(digest));
   const outcome: SigningOutcome = { level: 'B-B' };
   if (options.timestamp) {
@@ -193,7 +209,7 @@ export async function signPdfSource(source: PdfSource, options: SignPdfOptions):
     throw new AppError('INTERNAL', `The signature (${cms.length} bytes) does not fit the ${reserved} bytes reserved for it.`);
   }
   appended.set(new TextEncoder().encode(Buffer.from(cms).toString('hex')), contentsStart - originalSize + 1);
-  return { appended, ...outcome };
+  return { appended, sha256: prefix.update(appended.subarray(contentsStart - originalSize)).digest('hex'), ...outcome };
 }
 
 /**
@@ -205,7 +221,7 @@ export async function signPdfFile(inputPath: string, outputPath: string, options
     throw new AppError('INVALID_INPUT', 'The signed copy must be written to another file than the original.');
   }
   const input = fs.openSync(inputPath, 'r');
-  let signed: SigningOutcome & { appended: Uint8Array };
+  let signed: SignedUpdate;
   try {
     signed = await signPdfSource(fileSource(input), { ...options, fileName: path.basename(inputPath) });
   } finally {

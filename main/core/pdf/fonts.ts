@@ -32,10 +32,28 @@ function withStreamEncoding(subset: fontkit.Subset): unknown {
   });
 }
 
+// Parsing a font's tables (GSUB, GPOS…) costs more than laying out a page of text with it: the
+// font is parsed once per font file and shared by every document that embeds it, each of which
+// still gets its own subset. fontkit keeps each glyph object with the characters it was first
+// made for (they become the PDF's ToUnicode map), so every document starts with an empty glyph
+// cache: a glyph first met inside another document's "ạ" must not make this one's "a" unreadable.
+const parsed = new WeakMap<Uint8Array, fontkit.Font>();
+
+function freshGlyphs(font: fontkit.Font): fontkit.Font | null {
+  const cache = font as unknown as { _glyphs?: unknown };
+  if (typeof cache._glyphs !== 'object') return null; // a fontkit that keeps glyphs elsewhere: parse anew
+  cache._glyphs = {};
+  return font;
+}
+
 /** Pass to PDFDocument.registerFontkit. */
 export const pdfLibFontkit: Fontkit = {
   create(bytes: Uint8Array) {
-    const font = fontkit.create(Buffer.from(bytes)) as fontkit.Font;
+    let font = parsed.has(bytes) ? freshGlyphs(parsed.get(bytes)!) : null;
+    if (!font) {
+      font = fontkit.create(Buffer.from(bytes)) as fontkit.Font;
+      parsed.set(bytes, font);
+    }
     return new Proxy(font, {
       get(target, key) {
         if (key === 'createSubset') return () => withStreamEncoding(target.createSubset());

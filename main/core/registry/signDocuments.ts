@@ -118,7 +118,7 @@ async function signDocument(ctx: SigningContext, id: number): Promise<SigningOut
     fs.closeSync(fd);
   }
   const parts = [{ stored: previousSha256 }, signed.appended];
-  const sha256 = ctx.blobs.sha256OfParts(parts);
+  const sha256 = signed.sha256;
   storeFileThenCommit(ctx, { parts, sha256, mediaType: 'application/pdf' }, (now) => {
     // Signed meanwhile by another window or process: this signature is over a file no longer
     // current, and committing it would drop the other one.
