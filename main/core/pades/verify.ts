@@ -379,7 +379,7 @@ function prepareCmsSignature(range: SignedRange, der: Uint8Array, subFilter: str
     return { ranges: [], consume: () => {}, finish: () => ({ ...outcome, problem: "the signer's certificate is not among the certificates in the signature" }) };
   }
   outcome.signer = signerFacts(signerDer);
-  const publicKey = new X509Certificate(signerDer).publicKey;
+  const publicKey = publicKeyOf(signerDer);
   const scheme = signatureScheme(parsed.signatureAlgorithm, extras.signatureAlgorithmParameters, digest);
 
   // adbe.pkcs7.sha1: the signed content is the SHA-1 of the ranges, carried inside the CMS.
@@ -538,7 +538,7 @@ function signingCertificateMismatch(parsed: ParsedSignedData, signerDer: Uint8Ar
 function signerFacts(der: Uint8Array): SignatureCheck['signer'] {
   let facts: ReturnType<typeof certificateFacts>;
   try {
-    facts = certificateFacts(der);
+    facts = rememberedFacts(der);
   } catch (error) {
     throw new MalformedSignature(`the signer's certificate cannot be read (${(error as Error).message})`);
   }
@@ -687,7 +687,30 @@ function cmsExtras(der: Uint8Array): CmsExtras {
   return { eContent, signatureAlgorithmParameters: parameters && !(parameters instanceof asn1.Null) ? new Uint8Array(parameters.valueBeforeDecodeView) : null };
 }
 
-function certificateIdentity(der: Uint8Array): { issuer: Uint8Array; serialNumber: Uint8Array; subjectKeyIdentifier: Uint8Array | null } {
+/**
+ * What is read from a certificate, kept for the next signature by the same certificate: a
+ * register's documents are signed by a handful of certificates, and reading one costs more than
+ * checking a signature. Keyed by the certificate's bytes; the oldest entries go past 256.
+ */
+function rememberedByBytes<T>(read: (der: Uint8Array) => T): (der: Uint8Array) => T {
+  const memory = new Map<string, T>();
+  return (der) => {
+    const key = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('latin1');
+    let value = memory.get(key);
+    if (value === undefined) {
+      value = read(der);
+      memory.set(key, value);
+      if (memory.size > 256) memory.delete(memory.keys().next().value!);
+    }
+    return value;
+  };
+}
+
+const certificateIdentity = rememberedByBytes(readCertificateIdentity);
+const rememberedFacts = rememberedByBytes(certificateFacts);
+const publicKeyOf = rememberedByBytes((der) => new X509Certificate(der).publicKey);
+
+function readCertificateIdentity(der: Uint8Array): { issuer: Uint8Array; serialNumber: Uint8Array; subjectKeyIdentifier: Uint8Array | null } {
   const tbs = children(children(derNode(der))[0]!);
   const offset = isContext(tbs[0]!, 0) ? 1 : 0;
   let subjectKeyIdentifier: Uint8Array | null = null;
