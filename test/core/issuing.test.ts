@@ -326,6 +326,25 @@ test('a numbered document keeps its number, date and type; the register columns 
   assert.equal(edited.draft.copies, 7);
 });
 
+test('a Writer draft (.odt) is converted by LibreOffice and its number and date lines are found', async () => {
+  const paragraph = (text: string) => `<text:p>${text.replace(/ {2,}/g, (run) => ` <text:s text:c="${run.length - 1}"/>`)}</text:p>`;
+  // A flat ODT: LibreOffice reads it by its content whatever the extension says.
+  const odt = `<?xml version="1.0" encoding="UTF-8"?>
+<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.text">
+ <office:body><office:text>
+  ${['ỦY BAN NHÂN DÂN XÃ THỬ NGHIỆM', 'Số:        /TB-UBND', 'Thử Nghiệm, ngày      tháng      năm 2026', 'THÔNG BÁO', 'Về lịch tiếp công dân'].map(paragraph).join('\n  ')}
+ </office:text></office:body>
+</office:document>`;
+  const draft = await ok('outgoing.create', { fileName: 'thông báo.odt', bytes: new TextEncoder().encode(odt), details: { ...DETAILS, typeCode: 'TB', subject: 'về lịch tiếp công dân' } });
+  assert.equal(draft.document.fileName, 'thông báo.pdf');
+  assert.equal(draft.places.number?.origin, 'found');
+  assert.equal(draft.places.date?.prefix, 'Thử Nghiệm');
+  const stored = exportPdf(draft.document.id, 'odt.pdf');
+  assert.equal(qpdfCheck(stored).status, 0);
+  assert.match(execFileSync('pdftotext', [stored, '-']).toString('utf8').normalize('NFC'), /THÔNG BÁO/);
+  await fails('outgoing.create', { fileName: 'hỏng.docx', bytes: new TextEncoder().encode('not a word file'), details: { ...DETAILS, subject: 'hỏng' } }, 'CONVERSION_FAILED');
+});
+
 test('bad drafts are refused whole: not a PDF, a bad agency code, an unknown type; nothing is left behind', async () => {
   const count = () => (core.db.prepare('SELECT count(*) AS n FROM documents').get() as { n: number }).n;
   const files = () => (core.db.prepare('SELECT count(*) AS n FROM files').get() as { n: number }).n;
@@ -336,6 +355,10 @@ test('bad drafts are refused whole: not a PDF, a bad agency code, an unknown typ
   await fails('outgoing.create', { fileName: 'x.pdf', bytes: await draftPdf('x'), details: { ...DETAILS, subject: '' } }, 'INVALID_INPUT');
   await fails('outgoing.create', { fileName: 'x.txt', bytes: new TextEncoder().encode('plain'), details: { ...DETAILS, subject: 'x' } }, 'NOT_PDF');
   assert.deepEqual([count(), files()], before);
+  // The same draft twice: found by the file as drafted, though the stored one has its number fields.
+  const bytes = await draftPdf('hai lần');
+  await ok('outgoing.create', { fileName: 'a.pdf', bytes, details: { ...DETAILS, subject: 'hai lần' } });
+  await fails('outgoing.create', { fileName: 'b.pdf', bytes, details: { ...DETAILS, subject: 'hai lần' } }, 'DUPLICATE_FILE');
 });
 
 test('tampering with an audit row of the issuing trail is detected at that row', () => {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { CoreServices } from '../app/core.js';
 import type { Handlers } from './invoke.js';
 import { AppError } from '../../common/errors.js';
+import { cleanFileName } from '../registry/importDocument.js';
 import { localAgency } from '../registry/agency.js';
 import { certificateImage } from '../registry/certificateImages.js';
 import { convertToPdf } from '../pdf/convertOffice.js';
@@ -39,12 +40,10 @@ async function asPdf(fileName: string, bytes: Uint8Array): Promise<{ fileName: s
   if (!OFFICE_EXTENSIONS.test(fileName)) return { fileName, bytes };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eoffice-draft-'));
   try {
-    const input = path.join(dir, `draft${path.extname(fileName).toLowerCase()}`);
+    // Under the clerk's own (cleaned) name, so that an error names the file they chose.
+    const input = path.join(dir, cleanFileName(fileName));
     fs.writeFileSync(input, bytes);
     return { fileName: fileName.replace(OFFICE_EXTENSIONS, '.pdf'), bytes: await convertToPdf(input) };
-  } catch (error) {
-    if (error instanceof AppError) throw new AppError(error.code, error.message.replace(/draft\.\w+/g, fileName), { ...error.details, fileName });
-    throw error;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -237,7 +237,8 @@ export function updateDocument(db: Database, id: number, changes: DocumentChange
 }
 
 export function findDocumentByFile(db: Database, sha256: string): { id: number; direction: Direction; notation: string | null; subject: string } | undefined {
-  return prepared(db, 'SELECT id, direction, notation, subject FROM documents WHERE file_sha256 = ? ORDER BY id LIMIT 1').get(sha256) as
+  // A draft is stored as drafted and, with its number fields, as prepared: either is the same file.
+  return prepared(db, 'SELECT id, direction, notation, subject FROM documents WHERE file_sha256 = @sha256 OR draft_sha256 = @sha256 ORDER BY id LIMIT 1').get({ sha256 }) as
     | { id: number; direction: Direction; notation: string | null; subject: string }
     | undefined;
 }

@@ -19,6 +19,7 @@ export function migrate0004Issuing(db: Database): void {
     ALTER TABLE documents ADD COLUMN state_reason TEXT; -- why recalled, updated or replaced
     ALTER TABLE documents ADD COLUMN replaces_id INTEGER REFERENCES documents(id);
 
+    CREATE INDEX documents_by_draft ON documents(draft_sha256);
     CREATE UNIQUE INDEX documents_assigned_number ON documents(register_id, number) WHERE numbered_at IS NOT NULL;
     CREATE UNIQUE INDEX documents_assigned_notation ON documents(register_id, notation) WHERE numbered_at IS NOT NULL;
 
