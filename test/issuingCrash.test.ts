@@ -90,12 +90,14 @@ function issueArgs(id: number): string[] {
 function issueKilledAfter(id: number, delayMs: number): Promise<{ outcome: 'killed' | 'finished'; ms: number }> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
-    const child = spawn(process.execPath, [BIN, '--data-dir', dataDir, ...issueArgs(id)], { env: { ...process.env, EOFFICE_PIN: agency.userPin }, stdio: 'ignore' });
+    const child = spawn(process.execPath, [BIN, '--data-dir', dataDir, ...issueArgs(id)], { env: { ...process.env, EOFFICE_PIN: agency.userPin }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
-      if (signal !== 'SIGKILL' && code !== 0) reject(new Error(`out issue ${id} failed with exit code ${code}`));
+      if (signal !== 'SIGKILL' && code !== 0) reject(new Error(`out issue ${id} failed with exit code ${code}: ${stderr}`));
       else resolve({ outcome: signal === 'SIGKILL' ? 'killed' : 'finished', ms: Date.now() - started });
     });
   });

@@ -9,6 +9,7 @@ import { useI18n, type MessageKey } from '../i18n/i18n.js';
 import type { SignaturePlacement, SigningRole } from '../signing/placement.js';
 import type { Signing, SigningRequest, SigningTarget } from '../signing/useSigning.js';
 import { allCertificates, canSignWith, sameToken, useTokens, type TokenCertificate } from '../tokens/TokensProvider.js';
+import { CertificateSelect } from '../tokens/CertificateSelect.js';
 import { PinDialog } from './PinDialog.js';
 import { certificateDay } from './TokenPanel.js';
 
@@ -120,20 +121,7 @@ export function SignPanel({ targets, fromSelection, signing, role, onRoleChange,
           </fieldset>
           <div className="field">
             <label htmlFor={`${formId}-certificate`}>{t('sign.certificate')}</label>
-            <select
-              id={`${formId}-certificate`}
-              data-testid="sign-certificate"
-              value={chosen?.certificate.fingerprint256 ?? ''}
-              disabled={running}
-              onChange={(e) => setChosenPrint(e.target.value)}
-            >
-              {certificates.map(({ token, certificate }) => (
-                <option key={certificate.fingerprint256} value={certificate.fingerprint256} disabled={!canSignWith(certificate)}>
-                  {t('sign.certificateOption', { name: certificate.subjectCommonName ?? certificate.subject, token: token.label })}
-                  {certificate.warning === 'ok' ? '' : ` — ${t(`sign.warning.${certificate.warning}`)}`}
-                </option>
-              ))}
-            </select>
+            <CertificateSelect id={`${formId}-certificate`} testId="sign-certificate" certificates={certificates} chosen={chosen} disabled={running} onChoose={setChosenPrint} />
             {chosen && (
               <span className={chosen.certificate.warning === 'ok' ? 'field-hint' : chosen.certificate.warning === 'expiring' ? 'field-hint is-warning' : 'field-error'}>
                 {chosen.certificate.warning === 'ok'

@@ -11,6 +11,7 @@ import { useI18n } from '../i18n/i18n.js';
 import { PinDialog } from '../components/PinDialog.js';
 import { certificateDay } from '../components/TokenPanel.js';
 import { allCertificates, canSignWith, sameToken, useTokens, type TokenCertificate } from '../tokens/TokensProvider.js';
+import { CertificateSelect } from '../tokens/CertificateSelect.js';
 import { AgencyDialog } from './AgencyDialog.js';
 import { fromShape, useIssuingErrorMessage } from './issuingErrors.js';
 
@@ -137,20 +138,7 @@ export function NumberAndIssue({ outgoing, agencyName, onAgencyNamed, onDone }: 
             <span className="field-hint">{t('issuing.noToken')}</span>
           ) : (
             <>
-              <select
-                id={`${id}-certificate`}
-                data-testid="issue-certificate"
-                value={chosen?.certificate.fingerprint256 ?? ''}
-                disabled={busy !== null}
-                onChange={(e) => setChosenPrint(e.target.value)}
-              >
-                {certificates.map(({ token, certificate }) => (
-                  <option key={certificate.fingerprint256} value={certificate.fingerprint256} disabled={!canSignWith(certificate)}>
-                    {t('sign.certificateOption', { name: certificate.subjectCommonName ?? certificate.subject, token: token.label })}
-                    {certificate.warning === 'ok' ? '' : ` — ${t(`sign.warning.${certificate.warning}`)}`}
-                  </option>
-                ))}
-              </select>
+              <CertificateSelect id={`${id}-certificate`} testId="issue-certificate" certificates={certificates} chosen={chosen} disabled={busy !== null} onChoose={setChosenPrint} />
               {chosen && (
                 <span className="field-hint">
                   {t('issuing.certificateFacts', {
