@@ -2,7 +2,8 @@ import { useId, useRef, useState, type FormEvent } from 'react';
 import type { DocumentDetail, Input } from '../../../main/common/contract.js';
 import { call } from '../api/client.js';
 import { useI18n } from '../i18n/i18n.js';
-import { PRIORITIES, type DocumentTypeCode, type Priority } from '../documents/filters.js';
+import { type DocumentTypeCode, type Priority } from '../documents/filters.js';
+import { PriorityOptions } from './PriorityOptions.js';
 import { DateField } from './DateField.js';
 import { DocumentTypeOptions } from './DocumentTypeOptions.js';
 import { underIssuingRules } from '../outgoing/useIssuing.js';
@@ -114,11 +115,7 @@ export function DocumentEditForm({ detail, onSaved, onCancel }: { detail: Docume
         <div className="field">
           <label htmlFor={`${id}-priority`}>{t('field.priority')}</label>
           <select id={`${id}-priority`} value={draft.priority} onChange={(e) => set('priority', e.target.value as Priority)}>
-            {PRIORITIES.map((p) => (
-              <option key={p} value={p}>
-                {t(`priority.${p}`)}
-              </option>
-            ))}
+            <PriorityOptions />
           </select>
         </div>
         <div className="field is-wide">

@@ -6,7 +6,8 @@ import type { OutgoingDetail } from '../../../main/common/contract.js';
 import { documentType } from '../../../main/common/doctypes.js';
 import { call } from '../api/client.js';
 import { useI18n, type MessageKey } from '../i18n/i18n.js';
-import { PRIORITIES, type DocumentTypeCode, type Priority } from '../documents/filters.js';
+import { type DocumentTypeCode, type Priority } from '../documents/filters.js';
+import { PriorityOptions } from '../components/PriorityOptions.js';
 import { DateField } from '../components/DateField.js';
 import { DocumentTypeOptions } from '../components/DocumentTypeOptions.js';
 import { AgencyDialog, type Agency } from './AgencyDialog.js';
@@ -154,11 +155,7 @@ export function NewDraftView({ onCreated, onClose, onAgencyNamed }: NewDraftView
               <div className="field">
                 <label htmlFor={`${id}-priority`}>{t('field.priority')}</label>
                 <select id={`${id}-priority`} data-testid="draft-priority" value={form.priority} onChange={(e) => set('priority', e.target.value as Priority)}>
-                  {PRIORITIES.map((p) => (
-                    <option key={p} value={p}>
-                      {t(`priority.${p}`)}
-                    </option>
-                  ))}
+                  <PriorityOptions />
                 </select>
               </div>
               <div className="field is-wide">
