@@ -56,6 +56,11 @@ export const ERROR_CODES = [
   'NO_NUMBER_PLACE',
   'CONVERTER_MISSING',
   'CONVERSION_FAILED',
+  // Document exchange over the axis.
+  'PACKAGE_REFUSED',
+  'AXIS_NOT_CONFIGURED',
+  'AXIS_UNREACHABLE',
+  'AXIS_REFUSED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

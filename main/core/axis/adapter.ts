@@ -1,0 +1,82 @@
+// The client talks to the document axis only through this interface. The national axis SDK's API
+// ("VXP") is the first adapter; provincial platforms that differ in paths or authentication fit
+// behind the same interface by configuration (../../../README.md, "Document exchange").
+
+export type MessageType = 'edoc' | 'status';
+
+export interface SendRequest {
+  /** The package file; it is streamed, never loaded whole. */
+  path: string;
+  size: number;
+  sha256: string;
+  from: string;
+  to: string[];
+  messageType: MessageType;
+}
+
+export interface InboxItem {
+  docId: string;
+  messageType: MessageType;
+  from: string;
+  to: string[];
+  createdTime: string;
+}
+
+export interface Agency {
+  code: string;
+  name: string;
+  parentCode?: string;
+}
+
+export type Acknowledgement = 'done' | 'fail' | 'processing';
+
+export interface AxisAdapter {
+  /** Returns the axis's id for the sent package. */
+  send(request: SendRequest, signal?: AbortSignal): Promise<{ axisDocId: string }>;
+  listInbox(messageType: MessageType, signal?: AbortSignal): Promise<InboxItem[]>;
+  /** Writes the package's raw edXML bytes to `targetPath` (streamed; base64 decoded on the way). */
+  fetch(docId: string, targetPath: string, signal?: AbortSignal): Promise<{ size: number; sha256: string }>;
+  acknowledge(docId: string, status: Acknowledgement, signal?: AbortSignal): Promise<void>;
+  listAgencies(signal?: AbortSignal): Promise<Agency[]>;
+}
+
+/**
+ * transient: the network, a timeout, 5xx, 429 — try again later, without end.
+ * permanent: the axis refused this request (another 4xx, or status FAIL for the package) — stop,
+ * and show the clerk why. auth: the axis refused our credentials — stop everything until fixed.
+ */
+export type AxisErrorKind = 'transient' | 'permanent' | 'auth';
+
+export class AxisError extends Error {
+  readonly kind: AxisErrorKind;
+  readonly httpStatus: number | null;
+  /** From Retry-After, in milliseconds. */
+  readonly retryAfterMs: number | null;
+  readonly axisCode: string | null;
+
+  constructor(kind: AxisErrorKind, message: string, options: { httpStatus?: number | null; retryAfterMs?: number | null; axisCode?: string | null; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'AxisError';
+    this.kind = kind;
+    this.httpStatus = options.httpStatus ?? null;
+    this.retryAfterMs = options.retryAfterMs ?? null;
+    this.axisCode = options.axisCode ?? null;
+  }
+}
+
+/** How to reach one axis. `variant` picks the API dialect; the rest is per agency. */
+export interface AxisConfig {
+  variant: 'vxp';
+  endpoint: string;
+  systemId: string;
+  secret: string;
+  /**
+   * The national SDK's hex encoder drops each byte's leading zero ("sdk"); a platform that checks
+   * standard hex needs "standard".
+   */
+  hexStyle?: 'sdk' | 'standard';
+  /** Per-call path overrides for platforms that mount the same calls elsewhere. */
+  paths?: Partial<Record<'sendEdoc' | 'getReceivedEdocList' | 'getEdoc' | 'updateStatus' | 'getAgenciesList', string>>;
+  /** Milliseconds before a request with no progress is abandoned as transient. */
+  timeoutMs?: number;
+}
