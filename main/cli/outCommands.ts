@@ -250,7 +250,7 @@ export async function runOut(core: Core, args: string[], options: OutCommandOpti
     case 'replace': {
       const id = documentId(rest[0]);
       if (!options.reason) throw new CliError(`--reason "…" is required to ${action} a document`);
-      afterIssue(issuingContext(core), id, action, options.reason, action === 'replace' ? documentId(options.by) : undefined);
+      await afterIssue(issuingContext(core), id, action, options.reason, action === 'replace' ? documentId(options.by) : undefined);
       print(await call(core, 'outgoing.get', { id }));
       return 0;
     }

@@ -34,10 +34,19 @@ export const METHOD_NAMES = [
   'outgoing.afterIssue',
   'outgoing.book',
   'outgoing.exportBook',
+  'exchange.status',
+  'exchange.queue',
+  'exchange.syncNow',
+  'exchange.retry',
+  'exchange.networkChanged',
+  'exchange.received',
+  'exchange.deliveries',
+  'exchange.getAxis',
+  'exchange.setAxis',
 ] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 
-export const EVENT_NAMES = ['documents.changed', 'token.changed', 'signing.progress'] as const;
+export const EVENT_NAMES = ['documents.changed', 'token.changed', 'signing.progress', 'exchange.changed'] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 
 export const IPC_CHANNEL_PREFIX = 'eoffice:';

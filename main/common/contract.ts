@@ -102,10 +102,15 @@ export const Settings = z.object({
   tsaUrl: z.union([z.literal(''), z.url({ protocol: /^https?$/ }).max(500)]),
   /** Confidential outgoing documents take numbers from a series of their own (Decree 30). */
   separateConfidentialSeries: z.boolean(),
+  /** The document axis (trục liên thông): its address and this agency's exchange id. The secret is kept apart, sealed. */
+  axisEndpoint: z.union([z.literal(''), z.url({ protocol: /^https?$/ }).max(500)]),
+  axisSystemId: z.string().trim().max(128),
+  /** How often to look for new documents while online, in seconds. */
+  syncIntervalSeconds: z.number().int().min(15).max(3600),
 });
 export type Settings = z.infer<typeof Settings>;
 /** What settings.update may change; token modules go through tokens.addModule, which loads them first. */
-export const SettingsPatch = Settings.pick({ locale: true, maxImportMegabytes: true, tsaUrl: true, separateConfidentialSeries: true }).partial().strict();
+export const SettingsPatch = Settings.pick({ locale: true, maxImportMegabytes: true, tsaUrl: true, separateConfidentialSeries: true, syncIntervalSeconds: true }).partial().strict();
 
 export const ApiErrorShape = z.object({
   code: z.enum(ERROR_CODES),
@@ -280,6 +285,89 @@ export const OutgoingDetail = z.object({
 });
 export type OutgoingDetail = z.infer<typeof OutgoingDetail>;
 
+// Document exchange over the axis.
+export const ConnectionState = z.enum(['not-configured', 'unknown', 'online', 'offline', 'auth-failed']);
+export const JobState = z.enum(['queued', 'sending', 'sent', 'failed']);
+export const QueueItem = z.object({
+  id: Id,
+  documentId: Id.nullable(),
+  notation: z.string().nullable(),
+  subject: z.string().nullable(),
+  action: z.enum(['send', 'recall', 'update', 'replace', 'status']),
+  statusCode: z.string().nullable(),
+  recipients: z.array(z.string()),
+  state: JobState,
+  attempts: z.number().int(),
+  bytes: z.number().int(),
+  queuedAt: z.string(),
+  nextAttemptAt: z.string().nullable(),
+  sentAt: z.string().nullable(),
+  lastError: z.string().nullable(),
+  errorKind: z.enum(['transient', 'permanent', 'auth']).nullable(),
+});
+export type QueueItem = z.infer<typeof QueueItem>;
+export const QueueSummary = z.object({
+  waiting: z.number().int(),
+  failed: z.number().int(),
+  sentToday: z.number().int(),
+  bytesWaiting: z.number().int(),
+  oldestQueuedAt: z.string().nullable(),
+  nextAttemptAt: z.string().nullable(),
+});
+export const SyncProgress = z.object({ phase: z.enum(['sending', 'receiving']), done: z.number().int(), total: z.number().int() });
+export const ExchangeStatus = z.object({
+  connection: ConnectionState,
+  syncing: z.boolean(),
+  progress: SyncProgress.nullable(),
+  lastSyncAt: z.string().nullable(),
+  lastError: z.string().nullable(),
+  queue: QueueSummary,
+});
+export type ExchangeStatus = z.infer<typeof ExchangeStatus>;
+export const SyncPassResult = z.object({
+  sent: z.number().int(),
+  retrying: z.number().int(),
+  failed: z.number().int(),
+  received: z.number().int(),
+  statuses: z.number().int(),
+  duplicates: z.number().int(),
+  refused: z.number().int(),
+  connection: ConnectionState,
+  error: z.string().nullable(),
+});
+export type SyncPassResult = z.infer<typeof SyncPassResult>;
+export const ReceivedItem = z.object({
+  id: Id,
+  axisDocId: z.string(),
+  messageType: z.enum(['edoc', 'status']),
+  sender: z.string(),
+  senderName: z.string().nullable(),
+  exchangeId: z.string().nullable(),
+  businessType: z.number().int().nullable(),
+  statusCode: z.string().nullable(),
+  outcome: z.enum(['accepted', 'duplicate', 'refused']),
+  refusalReason: z.string().nullable(),
+  refusalDetail: z.string().nullable(),
+  documentId: Id.nullable(),
+  subject: z.string().nullable(),
+  notation: z.string().nullable(),
+  documentState: DocumentState.nullable(),
+  bytes: z.number().int(),
+  receivedAt: z.string(),
+});
+export type ReceivedItem = z.infer<typeof ReceivedItem>;
+export const Delivery = z.object({
+  recipientCode: z.string(),
+  recipientName: z.string().nullable(),
+  state: z.enum(['queued', 'sent', 'status']),
+  statusCode: z.string().nullable(),
+  description: z.string(),
+  updatedAt: z.string(),
+  history: z.array(z.object({ statusCode: z.string(), description: z.string(), sentAt: z.string(), receivedAt: z.string() })),
+});
+export type Delivery = z.infer<typeof Delivery>;
+export const AxisSettings = z.object({ endpoint: z.string(), systemId: z.string(), secretSet: z.boolean() });
+
 const TokenKeyChoice = { label: TokenLabel, serial: TokenSerial.optional(), certificateId: z.string().min(1).max(128), pin: Pin.optional() };
 const BookQuery = { year: Year, confidential: z.boolean().default(false) };
 
@@ -361,6 +449,25 @@ export const contract = {
   /** The outgoing register of a year as its ten columns, for the screen. */
   'outgoing.book': method(z.object(BookQuery), z.object({ columns: z.array(z.string()), rows: z.array(z.object({ id: Id, cells: z.array(z.string()) })) })),
   'outgoing.exportBook': method(z.object({ ...BookQuery, format: z.enum(['pdf', 'xlsx', 'csv']) }), z.object({ fileName: z.string(), bytes: Bytes })),
+  /** The connection, whether a pass is running, and the queue's counts. */
+  'exchange.status': method(z.object({}), ExchangeStatus),
+  /** What waits to be sent (and what was sent recently), newest first. */
+  'exchange.queue': method(z.object({ includeSent: z.boolean().default(false), limit: z.number().int().min(1).max(1000).default(200) }), z.array(QueueItem)),
+  /** "Gửi ngay": every waiting job is due now, and a pass runs. */
+  'exchange.syncNow': method(z.object({}), SyncPassResult),
+  /** "Thử lại": a stopped job goes back in the queue, and a pass runs. */
+  'exchange.retry': method(z.object({ jobId: Id }), SyncPassResult),
+  /** The UI's online/offline events (the OS's network state). */
+  'exchange.networkChanged': method(z.object({ online: z.boolean() }), ExchangeStatus),
+  'exchange.received': method(z.object({ limit: z.number().int().min(1).max(1000).default(200), outcome: z.enum(['accepted', 'duplicate', 'refused']).optional() }), z.array(ReceivedItem)),
+  /** Where each recipient stands with an outgoing document, with every status it sent. */
+  'exchange.deliveries': method(z.object({ documentId: Id }), z.array(Delivery)),
+  'exchange.getAxis': method(z.object({}), AxisSettings),
+  /** The secret is written only: sealed at once, never returned. */
+  'exchange.setAxis': method(
+    z.object({ endpoint: Settings.shape.axisEndpoint, systemId: Settings.shape.axisSystemId, secret: z.string().min(1).max(512).optional() }),
+    AxisSettings,
+  ),
 } as const satisfies Record<MethodName, { input: z.ZodType; output: z.ZodType }>;
 
 export type Contract = typeof contract;
@@ -385,6 +492,8 @@ export const events = {
   'token.changed': TokenOverview,
   /** One more document of a signing batch is done. */
   'signing.progress': z.object({ batchId: BatchId, done: z.number().int(), total: z.number().int(), documentId: Id, status: SigningStatus }),
+  /** The connection, a pass's progress, or the queue changed. */
+  'exchange.changed': ExchangeStatus,
 } as const satisfies Record<EventName, z.ZodType>;
 export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;
 

@@ -1,7 +1,7 @@
 // The Electron shell: the only code that imports electron besides the preload. It opens the
 // core, registers the IPC handlers, forwards events and shows the window; everything else is
 // in the core, which also runs without Electron.
-import { app, ipcMain, Menu } from 'electron';
+import { app, ipcMain, Menu, powerMonitor } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IPC_EVENT_CHANNEL } from '../common/contract.js';
@@ -11,6 +11,7 @@ import { registerIpc, trustedFrameCheck } from './ipc.js';
 import { createMainWindow, rendererIndexUrl } from './window.js';
 import { createElectronSettings } from './settingsStore.js';
 import { buildMenu } from './menu.js';
+import { createShellSecretBox } from './secretBox.js';
 
 const distDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -19,7 +20,12 @@ if (!app.requestSingleInstanceLock()) app.quit();
 app.whenReady().then(() => {
   const dataDir = resolveDataDir(process.argv, process.env, app.getPath('userData'));
   const settings = createElectronSettings(dataDir);
-  const core = openCore({ dataDir, shell: 'electron', settings });
+  const core = openCore({ dataDir, shell: 'electron', settings, secrets: createShellSecretBox(dataDir) });
+  // Sends and receives on an interval; the renderer forwards the OS's online/offline events
+  // (Chromium's navigator.onLine follows the network interfaces) through exchange.networkChanged.
+  core.exchange.start();
+  // After sleep the network may have come back while nobody was polling.
+  powerMonitor.on('resume', () => core.exchange.networkChanged(true));
   registerIpc(ipcMain, core.handlers, trustedFrameCheck(rendererIndexUrl(distDir)));
   const window = createMainWindow(distDir);
   Menu.setApplicationMenu(buildMenu(window, settings.read().locale, dataDir));

@@ -29,6 +29,8 @@ async function main(): Promise<void> {
     maxBodyBytes: () => Math.ceil(core.settings.read().maxImportMegabytes * 1048576 * 1.4) + 65536,
     log: (m) => console.error(m),
   });
+  // The exchange runs on its interval as in the desktop app; the browser forwards its online/offline events.
+  core.exchange.start();
   console.log(`eOffice đang chạy tại / is running at: ${host.url}`);
   console.log(`Dữ liệu / Data: ${dataDir}`);
   const stop = async () => {

@@ -12,8 +12,10 @@ import { importDocument } from '../registry/importDocument.js';
 import { AppError } from '../../common/errors.js';
 import { createSigningHandlers } from './signingHandlers.js';
 import { createOutgoingHandlers } from './outgoingHandlers.js';
+import { createExchangeHandlers } from './exchangeHandlers.js';
+import type { ExchangeService } from '../exchange/service.js';
 
-export function createHandlers(core: CoreServices, info: { shell: 'electron' | 'web'; schemaVersion: number }): Handlers {
+export function createHandlers(core: CoreServices, exchange: ExchangeService, info: { shell: 'electron' | 'web'; schemaVersion: number }): Handlers {
   const maxImportBytes = () => core.settings.read().maxImportMegabytes * 1024 * 1024;
   // Imports, signing and issuing run one at a time: the duplicate check, the file journal and
   // "sign the current file" all assume a single writer (and two batches over one document would
@@ -57,5 +59,6 @@ export function createHandlers(core: CoreServices, info: { shell: 'electron' | '
       }),
     ...createSigningHandlers(core, writeQueue),
     ...createOutgoingHandlers(core, writeQueue),
+    ...createExchangeHandlers(core, exchange),
   };
 }

@@ -100,10 +100,11 @@ export function createOutgoingHandlers(core: CoreServices, writeQueue: <T>(task:
         });
         return changed(id);
       }),
-    'outgoing.afterIssue': ({ id, action, reason, replacementId }) => {
-      afterIssue(issuingContext(core), id, action, reason, replacementId);
-      return changed(id);
-    },
+    'outgoing.afterIssue': ({ id, action, reason, replacementId }) =>
+      writeQueue(async () => {
+        await afterIssue(issuingContext(core), id, action, reason, replacementId);
+        return changed(id);
+      }),
     'outgoing.book': ({ year, confidential }) => ({
       columns: bookColumns('out').map((c) => c.vi),
       rows: outgoingBookRows(core.db, year, confidential),

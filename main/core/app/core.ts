@@ -11,6 +11,8 @@ import { createHandlers } from '../api/handlers.js';
 import type { Handlers } from '../api/invoke.js';
 import { AppEvents } from './events.js';
 import { TokenService, type TokenServiceOptions } from '../token/service.js';
+import { createKeyFileSecretBox, type SecretBox } from '../secrets/secretBox.js';
+import { ExchangeService } from '../exchange/service.js';
 
 export interface CoreOptions {
   dataDir: string;
@@ -20,6 +22,8 @@ export interface CoreOptions {
   actor?: string;
   /** Token service options for tests: a fault-injecting wrapper, where to look for modules, the poll rate. */
   tokens?: Pick<TokenServiceOptions, 'wrapModule' | 'knownModules' | 'pollIntervalMs'>;
+  /** Seals the axis secret: safeStorage in the Electron shell, the key-file box elsewhere. */
+  secrets?: SecretBox;
 }
 
 /** What the handlers work with: everything of the core but the handlers themselves. */
@@ -31,11 +35,14 @@ export interface CoreServices {
   readonly events: AppEvents;
   readonly tokens: TokenService;
   readonly actor: string;
+  readonly secrets: SecretBox;
   close(): void;
 }
 
 export interface Core extends CoreServices {
   readonly handlers: Handlers;
+  /** Sending and receiving over the axis; the shells start its interval, the CLI runs single passes. */
+  readonly exchange: ExchangeService;
 }
 
 export function databasePath(dataDir: string): string {
@@ -63,12 +70,15 @@ export function openCore(options: CoreOptions): Core {
     events,
     tokens,
     actor,
+    secrets: options.secrets ?? createKeyFileSecretBox(options.dataDir),
     close: () => {
+      exchange.stop();
       tokens.close();
       db.close();
     },
   };
-  return { ...services, handlers: createHandlers(services, { shell: options.shell === 'electron' ? 'electron' : 'web', schemaVersion: schemaVersion(db) }) };
+  const exchange = new ExchangeService(services);
+  return { ...services, exchange, handlers: createHandlers(services, exchange, { shell: options.shell === 'electron' ? 'electron' : 'web', schemaVersion: schemaVersion(db) }) };
 }
 
 function safeUserName(): string {

@@ -10,7 +10,7 @@ import type { Database } from '../storage/database.js';
 import { prepared } from '../storage/database.js';
 import { sha256Hex, type FilePart } from '../storage/blobStore.js';
 import { AppError } from '../../common/errors.js';
-import { toVnIso, vnDate, vnYear } from '../../common/dates.js';
+import { vnDate, vnYear } from '../../common/dates.js';
 import { foldVietnamese } from '../../common/fold.js';
 import { appendedSource, bytesSource, fileSource, type PdfSource } from '../pdf/source.js';
 import { inspectPdf } from '../pdf/inspect.js';
@@ -25,7 +25,9 @@ import { appendAudit } from '../registry/audit.js';
 import { localAgency } from '../registry/agency.js';
 import { cleanFileName } from '../registry/importDocument.js';
 import { findDocumentByFile, getDocumentRow, indexDocument, insertDocument, updateDocument, type DocumentRow } from '../registry/documents.js';
-import { storeFileThenCommit, type FileStoreContext, type NewFile } from '../registry/fileJournal.js';
+import { storeFileThenCommit, storeFilesThenCommitWith, type FileStoreContext, type NewFile } from '../registry/fileJournal.js';
+import { outgoingFacts, writeOutgoingPackage, type OutgoingFacts } from '../exchange/outgoingPackage.js';
+import { queueJob } from '../exchange/queue.js';
 import { ensureRegister } from '../registry/registers.js';
 import { fieldText, outgoingNotation } from './notation.js';
 
@@ -83,6 +85,7 @@ interface IssuingRow extends DocumentRow {
   queued_at: string | null;
   state_reason: string | null;
   replaces_id: number | null;
+  exchange_id: string | null;
 }
 
 function issuingRow(db: Database, id: number): IssuingRow {
@@ -408,8 +411,9 @@ async function numberAndMaybeSeal(ctx: IssuingContext, id: number, seal: AgencyS
     const parts: FilePart[] = [{ stored: base }, ...built.updates];
     const file = pdfFile(parts, built.sha256 ?? ctx.blobs.sha256OfParts(parts));
     const files = [file, ...built.attachments.map((a) => pdfFile(a.parts, a.sha256))];
+    const packaged = seal ? { number: String(number), notation, documentDate, file: { sha256: file.sha256, name: fileName }, signedAttachments: built.attachments } : null;
     try {
-      return storeFileThenCommit(ctx, files, (now) => {
+      return await storeIssuingStep(ctx, id, files, packaged, (now, queued) => {
         const current = issuingRow(ctx.db, id);
         if (current.file_sha256 !== base || current.state !== 'signed') throw new AppError('DOCUMENT_CHANGED', `Document ${id} changed while it was being numbered.`, { id });
         const registerId = ensureRegister(ctx.db, 'out', year, confidential);
@@ -417,7 +421,7 @@ async function numberAndMaybeSeal(ctx: IssuingContext, id: number, seal: AgencyS
         // window or process may have numbered meanwhile, and then this attempt starts again.
         const moved = prepared(ctx.db, 'UPDATE registers SET last_number = ? WHERE id = ? AND last_number = ?').run(number, registerId, lastNumber);
         if (moved.changes !== 1) throw new NumberTaken();
-        const state = seal ? 'queued' : 'numbered';
+        const state = seal ? (queued ? 'queued' : 'issued') : 'numbered';
         prepared(
           ctx.db,
           `UPDATE documents SET number = @number, notation = @notation, document_date = @documentDate, register_id = @registerId, year = @year,
@@ -433,7 +437,7 @@ async function numberAndMaybeSeal(ctx: IssuingContext, id: number, seal: AgencyS
           at: now,
           details: { number, notation, documentDate, registerId, year, confidential, signedBy: signature.signer?.commonName ?? null, signerCertificate: signature.signer?.fingerprint256 ?? null, previousSha256: base, sha256: file.sha256 },
         });
-        if (seal) recordSealAndQueue(ctx, id, seal, built.attachments, now, file.sha256);
+        if (seal) recordSealAndQueue(ctx, id, seal, built.attachments, now, file.sha256, queued);
         return { number, notation, documentDate, state };
       });
     } catch (error) {
@@ -471,7 +475,55 @@ async function sealAttachments(ctx: IssuingContext, id: number, seal: AgencySeal
   return out;
 }
 
-function recordSealAndQueue(ctx: IssuingContext, id: number, seal: AgencySeal, attachments: { id: number; sha256: string }[], now: string, sha256: string): void {
+/** What the package of a document being issued says that the register does not hold yet. */
+interface IssuedFacts {
+  number: string;
+  notation: string;
+  documentDate: string;
+  file: { sha256: string; name: string };
+  signedAttachments: { id: number; sha256: string }[];
+}
+
+type QueuedPackage = Awaited<ReturnType<typeof writeOutgoingPackage>> | null;
+
+/**
+ * Stores the step's files, then (when the document is issued to recipients on the axis) its edXML
+ * package, written from the stored signed PDF; then commits. A document with no recipient on the
+ * axis is issued on paper only and queues nothing.
+ */
+function storeIssuingStep<T>(ctx: IssuingContext, id: number, files: readonly NewFile[], issued: IssuedFacts | null, commit: (now: string, queued: QueuedPackage) => T): Promise<T> {
+  let queued: QueuedPackage = null;
+  return storeFilesThenCommitWith(
+    ctx,
+    files,
+    async () => {
+      if (!issued) return [];
+      const signed = new Map(issued.signedAttachments.map((a) => [a.id, a.sha256]));
+      const current = outgoingFacts(ctx.db, id);
+      const facts: OutgoingFacts = {
+        ...current,
+        number: issued.number,
+        notation: issued.notation,
+        documentDate: issued.documentDate,
+        file: issued.file,
+        attachments: current.attachments.map((a) => ({ ...a, sha256: signed.get(a.id) ?? a.sha256 })),
+      };
+      if (facts.recipientCodes.length === 0) return [];
+      queued = await writeOutgoingPackage(ctx.db, ctx.blobs, { facts, action: 'send', reason: '', actor: ctx.actor, at: ctx.now?.() ?? new Date() });
+      return [queued.file];
+    },
+    (now) => commit(now, queued),
+  );
+}
+
+function queuePackage(ctx: IssuingContext, id: number, action: 'send' | 'recall' | 'update' | 'replace', reason: string, queued: NonNullable<QueuedPackage>, now: string): void {
+  if (action === 'send') prepared(ctx.db, 'UPDATE documents SET exchange_id = ? WHERE id = ?').run(queued.exchangeId, id);
+  const packageSize = fs.statSync(ctx.blobs.pathFor(queued.file.sha256)).size;
+  queueJob(ctx.db, { documentId: id, action, messageType: 'edoc', reason, recipients: queued.recipients, exchangeId: queued.exchangeId, packageSha256: queued.file.sha256, packageSize }, now);
+  appendAudit(ctx.db, { actor: ctx.actor, kind: 'queued', documentId: id, at: now, details: { action, recipients: queued.recipients, exchangeId: queued.exchangeId, packageSha256: queued.file.sha256 } });
+}
+
+function recordSealAndQueue(ctx: IssuingContext, id: number, seal: AgencySeal, attachments: { id: number; sha256: string }[], now: string, sha256: string, queued: QueuedPackage): void {
   const setSigned = prepared(ctx.db, 'UPDATE attachments SET signed_sha256 = ? WHERE id = ?');
   for (const a of attachments) setSigned.run(a.sha256, a.id);
   appendAudit(ctx.db, {
@@ -488,8 +540,7 @@ function recordSealAndQueue(ctx: IssuingContext, id: number, seal: AgencySeal, a
       attachments: attachments.map((a) => a.sha256),
     },
   });
-  prepared(ctx.db, "INSERT INTO outbox (document_id, action, queued_at) VALUES (?, 'send', ?)").run(id, now);
-  appendAudit(ctx.db, { actor: ctx.actor, kind: 'queued', documentId: id, at: now, details: { action: 'send', recipients: recipientCodes(ctx.db, id) } });
+  if (queued) queuePackage(ctx, id, 'send', '', queued, now);
 }
 
 export function numberDocument(ctx: IssuingContext, id: number): Promise<NumberingResult> {
@@ -512,12 +563,14 @@ export async function issueDocument(ctx: IssuingContext, id: number, seal: Agenc
     attachments: await sealAttachments(ctx, id, seal, row.notation ?? '', at),
   }));
   const file = pdfFile([{ stored: base }, sealed.appended], sealed.sha256);
-  return storeFileThenCommit(ctx, [file, ...attachments.map((a) => pdfFile(a.parts, a.sha256))], (now) => {
+  const issued = { number: String(row.number ?? ''), notation: row.notation ?? '', documentDate: row.document_date ?? '', file: { sha256: file.sha256, name: fileName }, signedAttachments: attachments };
+  return storeIssuingStep(ctx, id, [file, ...attachments.map((a) => pdfFile(a.parts, a.sha256))], issued, (now, queued) => {
     const current = issuingRow(ctx.db, id);
     if (current.file_sha256 !== base || current.state !== 'numbered') throw new AppError('DOCUMENT_CHANGED', `Document ${id} changed while it was being issued.`, { id });
-    prepared(ctx.db, "UPDATE documents SET file_sha256 = ?, state = 'queued', sealed_at = ?, queued_at = ?, updated_at = ? WHERE id = ?").run(file.sha256, now, now, now, id);
-    recordSealAndQueue(ctx, id, seal, attachments, now, file.sha256);
-    return { number: current.number!, notation: current.notation!, documentDate: current.document_date!, state: 'queued' };
+    const state = queued ? 'queued' : 'issued';
+    prepared(ctx.db, 'UPDATE documents SET file_sha256 = ?, state = ?, sealed_at = ?, queued_at = ?, updated_at = ? WHERE id = ?').run(file.sha256, state, now, now, now, id);
+    recordSealAndQueue(ctx, id, seal, attachments, now, file.sha256, queued);
+    return { number: current.number!, notation: current.notation!, documentDate: current.document_date!, state };
   });
 }
 
@@ -529,28 +582,44 @@ const AUDIT_KIND_AFTER: Record<AfterIssueAction, string> = { recall: 'recalled',
 
 /**
  * Thu hồi, cập nhật, thay thế: an issued document takes a new state with its reason, and the
- * outbox gets the notice the axis must carry. Replacing names the new document (itself issued).
+ * outbox gets the notice the axis must carry (with the package, in the same commit). Replacing
+ * names the new document (itself issued).
  */
-export function afterIssue(ctx: IssuingContext, id: number, action: AfterIssueAction, reason: string, replacementId?: number): void {
+export async function afterIssue(ctx: IssuingContext, id: number, action: AfterIssueAction, reason: string, replacementId?: number): Promise<void> {
   const why = reason.trim();
   if (!why) throw new AppError('INVALID_INPUT', 'Say why: the recipients see the reason.', { field: 'reason' });
-  ctx.db
-    .transaction(() => {
-      const row = issuingRow(ctx.db, id);
-      requireOutgoing(row, ['queued', 'sent', 'updated'], action === 'recall' ? 'recalled' : action === 'update' ? 'updated' : 'replaced');
-      let replacement: IssuingRow | undefined;
-      if (action === 'replace') {
-        if (!replacementId || replacementId === id) throw new AppError('INVALID_INPUT', 'Name the document that replaces this one.', { field: 'replacementId' });
-        replacement = issuingRow(ctx.db, replacementId);
-        requireOutgoing(replacement, ['queued', 'sent'], 'the replacement (issue it first)');
-      }
-      const now = toVnIso(ctx.now?.() ?? new Date());
-      prepared(ctx.db, 'UPDATE documents SET state = ?, state_reason = ?, updated_at = ? WHERE id = ?').run(STATE_AFTER[action], why, now, id);
-      if (replacement) prepared(ctx.db, 'UPDATE documents SET replaces_id = ? WHERE id = ?').run(id, replacement.id);
-      prepared(ctx.db, 'INSERT INTO outbox (document_id, action, reason, queued_at) VALUES (?, ?, ?, ?)').run(id, action, why, now);
-      appendAudit(ctx.db, { actor: ctx.actor, kind: AUDIT_KIND_AFTER[action], documentId: id, at: now, details: { reason: why, ...(replacement ? { replacementId: replacement.id, replacementNotation: replacement.notation } : {}) } });
-    })
-    .immediate();
+  const allowed = ['queued', 'sent', 'issued', 'updated'];
+  const newState = STATE_AFTER[action];
+  const check = () => {
+    const row = issuingRow(ctx.db, id);
+    requireOutgoing(row, allowed, newState);
+    if (action !== 'replace') return undefined;
+    if (!replacementId || replacementId === id) throw new AppError('INVALID_INPUT', 'Name the document that replaces this one.', { field: 'replacementId' });
+    const replacement = issuingRow(ctx.db, replacementId);
+    requireOutgoing(replacement, ['queued', 'sent', 'issued'], 'the replacement (issue it first)');
+    return replacement;
+  };
+  const replacement = check();
+  let queued: QueuedPackage = null;
+  await storeFilesThenCommitWith(
+    ctx,
+    [],
+    async () => {
+      const facts = outgoingFacts(ctx.db, id);
+      if (facts.recipientCodes.length === 0) return [];
+      const replacementExchangeId = replacement?.exchange_id ?? undefined;
+      queued = await writeOutgoingPackage(ctx.db, ctx.blobs, { facts, action, reason: why, actor: ctx.actor, at: ctx.now?.() ?? new Date(), replacementExchangeId });
+      return [queued.file];
+    },
+    (now) => {
+      // Checked again inside the transaction: another window may have acted meanwhile.
+      const current = check();
+      prepared(ctx.db, 'UPDATE documents SET state = ?, state_reason = ?, updated_at = ? WHERE id = ?').run(newState, why, now, id);
+      if (current) prepared(ctx.db, 'UPDATE documents SET replaces_id = ? WHERE id = ?').run(id, current.id);
+      appendAudit(ctx.db, { actor: ctx.actor, kind: AUDIT_KIND_AFTER[action], documentId: id, at: now, details: { reason: why, ...(current ? { replacementId: current.id, replacementNotation: current.notation } : {}) } });
+      if (queued) queuePackage(ctx, id, action, why, queued, now);
+    },
+  );
 }
 
 /** A document's current PDF, copied out whole (temporary file, then rename). */

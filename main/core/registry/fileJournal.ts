@@ -2,6 +2,7 @@
 // change: (1) journal the blob as pending, (2) write it durably, (3) one transaction inserts its
 // files row, makes the change that points to it and clears the journal. A crash before (3)
 // commits leaves a pending blob that the next start-up removes (sweepPendingFiles).
+import fs from 'node:fs';
 import type { Database } from '../storage/database.js';
 import { prepared } from '../storage/database.js';
 import { BlobStore, isProcessAlive, type FilePart } from '../storage/blobStore.js';
@@ -27,34 +28,79 @@ export interface FileStoreContext {
  * something else refers to them.
  */
 export function storeFileThenCommit<T>(ctx: FileStoreContext, file: NewFile | readonly NewFile[], commit: (storedAt: string) => T): T {
-  const { db, blobs } = ctx;
-  const files = Array.isArray(file) ? (file as readonly NewFile[]) : [file as NewFile];
-  const now = toVnIso();
-  const journal = prepared(db, 'INSERT OR IGNORE INTO pending_files (sha256, pid, started_at) VALUES (?, ?, ?)');
-  const existed = new Map<string, boolean>();
-  for (const f of files) {
-    journal.run(f.sha256, process.pid, now);
-    if (!existed.has(f.sha256)) existed.set(f.sha256, blobs.has(f.sha256));
-  }
+  const journal = new FileJournal(ctx);
   try {
+    journal.store(Array.isArray(file) ? (file as readonly NewFile[]) : [file as NewFile]);
+    return journal.commit(commit);
+  } catch (error) {
+    journal.undo();
+    throw error;
+  }
+}
+
+/**
+ * The same, for a change whose last file is made from the first ones once they are stored: the
+ * edXML package carries the signed PDF that is stored in the same step, and is written by
+ * streaming from it. `produce` writes its files (staged in the store's temporary folder).
+ */
+export async function storeFilesThenCommitWith<T>(
+  ctx: FileStoreContext,
+  files: readonly NewFile[],
+  produce: (stored: readonly NewFile[]) => Promise<readonly NewFile[]>,
+  commit: (storedAt: string, produced: readonly NewFile[]) => T,
+): Promise<T> {
+  const journal = new FileJournal(ctx);
+  try {
+    journal.store(files);
+    const produced = await produce(files);
+    journal.store(produced);
+    return journal.commit((now) => commit(now, produced));
+  } catch (error) {
+    journal.undo();
+    throw error;
+  }
+}
+
+class FileJournal {
+  private readonly now = toVnIso();
+  private readonly files: NewFile[] = [];
+  private readonly existed = new Map<string, boolean>();
+
+  constructor(private readonly ctx: FileStoreContext) {}
+
+  store(files: readonly NewFile[]): void {
+    const { db, blobs } = this.ctx;
+    const journal = prepared(db, 'INSERT OR IGNORE INTO pending_files (sha256, pid, started_at) VALUES (?, ?, ?)');
+    for (const f of files) {
+      journal.run(f.sha256, process.pid, this.now);
+      if (!this.existed.has(f.sha256)) this.existed.set(f.sha256, blobs.has(f.sha256));
+      this.files.push(f);
+    }
     for (const f of files) blobs.putParts(f.parts, f.sha256);
-    ctx.beforeCommit?.();
+  }
+
+  commit<T>(change: (storedAt: string) => T): T {
+    const { db, blobs } = this.ctx;
+    this.ctx.beforeCommit?.();
     return db
       .transaction(() => {
-        for (const f of files) {
-          prepared(db, 'INSERT OR IGNORE INTO files (sha256, size, media_type, stored_at) VALUES (?, ?, ?, ?)').run(f.sha256, blobs.sizeOfParts(f.parts), f.mediaType, now);
+        for (const f of this.files) {
+          prepared(db, 'INSERT OR IGNORE INTO files (sha256, size, media_type, stored_at) VALUES (?, ?, ?, ?)').run(f.sha256, fs.statSync(blobs.pathFor(f.sha256)).size, f.mediaType, this.now);
         }
-        const result = commit(now);
-        for (const f of files) prepared(db, 'DELETE FROM pending_files WHERE sha256 = ? AND pid = ?').run(f.sha256, process.pid);
+        const result = change(this.now);
+        for (const f of this.files) prepared(db, 'DELETE FROM pending_files WHERE sha256 = ? AND pid = ?').run(f.sha256, process.pid);
         return result;
       })
       .immediate();
-  } catch (error) {
-    for (const f of files) {
+  }
+
+  undo(): void {
+    const { db, blobs } = this.ctx;
+    for (const f of this.files) {
       prepared(db, 'DELETE FROM pending_files WHERE sha256 = ? AND pid = ?').run(f.sha256, process.pid);
-      if (!existed.get(f.sha256) && !isFileReferenced(db, f.sha256)) blobs.remove(f.sha256);
+      if (!this.existed.get(f.sha256) && !isFileReferenced(db, f.sha256)) blobs.remove(f.sha256);
+      for (const part of f.parts) if (!(part instanceof Uint8Array) && 'staged' in part) fs.rmSync(part.staged, { force: true });
     }
-    throw error;
   }
 }
 

@@ -12,6 +12,10 @@ export const DEFAULT_SETTINGS: Settings = {
   tokenModules: [],
   tsaUrl: '',
   separateConfidentialSeries: true,
+  axisEndpoint: '',
+  axisSystemId: '',
+  // A minute keeps a commune's documents current without loading a slow uplink.
+  syncIntervalSeconds: 60,
 };
 
 export interface SettingsStore {

@@ -14,7 +14,16 @@ export function sha256Hex(bytes: Uint8Array): string {
  * PDF is its stored original followed by the appended update, so the original is never loaded
  * into memory, however large the scan.
  */
-export type FilePart = Uint8Array | { readonly stored: string };
+export type FilePart = Uint8Array | { readonly stored: string } | StagedFile;
+
+/**
+ * A whole file written elsewhere first, in the store's temporary folder (see stagingPath):
+ * a received package or attachment decoded while it streamed in. It is moved into place, not
+ * copied, and only ever as a file's only part.
+ */
+export interface StagedFile {
+  readonly staged: string;
+}
 
 const CHUNK = 1 << 20;
 
@@ -51,17 +60,29 @@ export class BlobStore {
     const hash = createHash('sha256');
     for (const part of parts) {
       if (part instanceof Uint8Array) hash.update(part);
-      else this.forEachChunk(part.stored, (chunk) => hash.update(chunk));
+      else this.forEachChunk(this.partPath(part), (chunk) => hash.update(chunk));
     }
     return hash.digest('hex');
   }
 
   sizeOfParts(parts: readonly FilePart[]): number {
-    return parts.reduce((sum, part) => sum + (part instanceof Uint8Array ? part.length : fs.statSync(this.pathFor(part.stored)).size), 0);
+    return parts.reduce((sum, part) => sum + (part instanceof Uint8Array ? part.length : fs.statSync(this.partPath(part)).size), 0);
   }
 
-  private forEachChunk(sha256: string, consume: (chunk: Uint8Array) => void): void {
-    const fd = fs.openSync(this.pathFor(sha256), 'r');
+  private partPath(part: { readonly stored: string } | StagedFile): string {
+    return 'staged' in part ? part.staged : this.pathFor(part.stored);
+  }
+
+  /**
+   * A new path in the temporary folder for a file that will be moved into the store. The name
+   * carries the pid, so that a crash mid-write leaves nothing that start-up does not sweep.
+   */
+  stagingPath(label: string): string {
+    return path.join(this.tmpDir, `${label}.${process.pid}.${randomBytes(6).toString('hex')}.part`);
+  }
+
+  private forEachChunk(file: string, consume: (chunk: Uint8Array) => void): void {
+    const fd = fs.openSync(file, 'r');
     const buffer = Buffer.allocUnsafe(CHUNK);
     try {
       for (let n = fs.readSync(fd, buffer, 0, CHUNK, null); n > 0; n = fs.readSync(fd, buffer, 0, CHUNK, null)) consume(buffer.subarray(0, n));
@@ -72,14 +93,23 @@ export class BlobStore {
 
   putParts(parts: readonly FilePart[], sha256: string = this.sha256OfParts(parts)): string {
     const target = this.pathFor(sha256);
-    if (fs.existsSync(target)) return sha256;
+    const staged = parts.find((part): part is StagedFile => !(part instanceof Uint8Array) && 'staged' in part);
+    if (staged && parts.length !== 1) throw new Error('A staged file is stored on its own, not joined to other parts.');
+    if (fs.existsSync(target)) {
+      if (staged) fs.rmSync(staged.staged, { force: true });
+      return sha256;
+    }
     const dir = path.dirname(target);
     fs.mkdirSync(dir, { recursive: true });
+    if (staged) {
+      moveDurably(staged.staged, target);
+      return sha256;
+    }
     const tmp = path.join(this.tmpDir, `${sha256}.${process.pid}.${randomBytes(6).toString('hex')}.part`);
     // A stored file first is copied by the kernel (copy_file_range, or a reflink), then appended to.
     const [first] = parts;
     const copied = first !== undefined && !(first instanceof Uint8Array);
-    if (copied) fs.copyFileSync(this.pathFor(first.stored), tmp, fs.constants.COPYFILE_EXCL);
+    if (copied) fs.copyFileSync(this.partPath(first), tmp, fs.constants.COPYFILE_EXCL);
     let fd: number;
     try {
       fd = fs.openSync(tmp, copied ? 'a' : 'wx', 0o600);
@@ -94,7 +124,7 @@ export class BlobStore {
     try {
       for (const part of copied ? parts.slice(1) : parts) {
         if (part instanceof Uint8Array) write(part);
-        else this.forEachChunk(part.stored, write);
+        else this.forEachChunk(this.partPath(part), write);
       }
       fs.fsyncSync(fd);
     } catch (error) {
@@ -127,11 +157,24 @@ export class BlobStore {
     for (const name of fs.readdirSync(this.tmpDir)) {
       const pid = Number(name.split('.')[1]);
       if (Number.isInteger(pid) && pid > 0 && isProcessAlive(pid)) continue;
-      fs.rmSync(path.join(this.tmpDir, name), { force: true });
+      // Parsing works in a folder of its own (several attachments at once).
+      fs.rmSync(path.join(this.tmpDir, name), { force: true, recursive: true });
       removed++;
     }
     return removed;
   }
+}
+
+/** fsync, rename into place, fsync the folder: after a crash the name holds the whole file or nothing. */
+function moveDurably(from: string, target: string): void {
+  const fd = fs.openSync(from, 'r+');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(from, target);
+  fsyncDirectory(path.dirname(target));
 }
 
 function fsyncDirectory(dir: string): void {

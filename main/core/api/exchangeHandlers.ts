@@ -1,0 +1,41 @@
+// The exchange over the axis as the UI and the CLI call it.
+import type { CoreServices } from '../app/core.js';
+import type { Handlers } from './invoke.js';
+import type { ExchangeService } from '../exchange/service.js';
+import { hasAxisSecret, writeAxisSecret } from '../exchange/axisSettings.js';
+import { listDeliveries, listReceived } from '../exchange/views.js';
+
+type ExchangeHandlers = Pick<
+  Handlers,
+  | 'exchange.status'
+  | 'exchange.queue'
+  | 'exchange.syncNow'
+  | 'exchange.retry'
+  | 'exchange.networkChanged'
+  | 'exchange.received'
+  | 'exchange.deliveries'
+  | 'exchange.getAxis'
+  | 'exchange.setAxis'
+>;
+
+export function createExchangeHandlers(core: CoreServices, exchange: ExchangeService): ExchangeHandlers {
+  const axisSettings = () => {
+    const s = core.settings.read();
+    return { endpoint: s.axisEndpoint, systemId: s.axisSystemId, secretSet: hasAxisSecret(core.dataDir) };
+  };
+  return {
+    'exchange.status': () => exchange.status(),
+    'exchange.queue': ({ includeSent, limit }) => exchange.queue(includeSent, limit),
+    'exchange.syncNow': () => exchange.sendNow(),
+    'exchange.retry': ({ jobId }) => exchange.retry(jobId),
+    'exchange.networkChanged': ({ online }) => exchange.networkChanged(online),
+    'exchange.received': ({ limit, outcome }) => listReceived(core.db, limit, outcome),
+    'exchange.deliveries': ({ documentId }) => listDeliveries(core.db, documentId),
+    'exchange.getAxis': () => axisSettings(),
+    'exchange.setAxis': ({ endpoint, systemId, secret }) => {
+      core.settings.update({ axisEndpoint: endpoint, axisSystemId: systemId });
+      if (secret) writeAxisSecret(core.dataDir, core.secrets, secret);
+      return axisSettings();
+    },
+  };
+}

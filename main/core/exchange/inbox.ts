@@ -1,0 +1,280 @@
+// Receiving from the axis. Each item is fetched to the temporary folder, parsed (safely, with
+// bounds), and stored with its attachments and its database rows in one commit; only then is it
+// acknowledged. A crash before the commit means the axis lists it again; a crash after it means
+// it is listed again and recognised by its axis id. A package that cannot be accepted is kept
+// with the reason, acknowledged "fail", and answered with status 02 so the sender knows.
+import fs from 'node:fs';
+import { prepared } from '../storage/database.js';
+import { appendAudit } from '../registry/audit.js';
+import { insertDocument } from '../registry/documents.js';
+import { storeFilesThenCommitWith, type NewFile } from '../registry/fileJournal.js';
+import { AppError } from '../../common/errors.js';
+import { vnYear } from '../../common/dates.js';
+import { foldVietnamese } from '../../common/fold.js';
+import { DOCUMENT_TYPES, documentType } from '../../common/doctypes.js';
+import { AxisError, type AxisAdapter, type InboxItem, type MessageType } from '../axis/adapter.js';
+import type { EdocHeader, ParseLimits, ParsedPackage, ReceivedAttachment, StatusMessage } from '../edxml/model.js';
+import { parsePackage, peekPackage } from '../edxml/parse.js';
+import { EDXML_MEDIA_TYPE, statusPackage } from './outgoingPackage.js';
+import { isoFromEdxmlDate } from './edxmlDates.js';
+import { queueJob } from './queue.js';
+import type { ExchangeContext } from './outbox.js';
+
+/** A refused package is kept for the clerk up to this size; beyond it only its description is. */
+const KEEP_REFUSED_BYTES = 64 * 1024 * 1024;
+
+const PRIORITY_FROM_CODE: Record<string, string> = { '0': 'normal', '1': 'urgent', '2': 'very_urgent', '3': 'flash', '4': 'flash_timed' };
+
+export interface ReceiveResult {
+  received: number;
+  statuses: number;
+  duplicates: number;
+  refused: number;
+  reachable: boolean;
+  authFailed: boolean;
+  lastError: string | null;
+}
+
+export interface ReceiveProgress {
+  docId: string;
+  done: number;
+  total: number;
+}
+
+type Outcome = 'received' | 'status' | 'duplicate' | 'refused' | 'known';
+
+/** Fetches and stores everything waiting on the axis for this agency, edoc first, then statuses. */
+export async function receiveWaiting(
+  ctx: ExchangeContext,
+  adapter: AxisAdapter,
+  localCode: string,
+  options: { limits?: Partial<ParseLimits>; signal?: AbortSignal; onProgress?: (progress: ReceiveProgress) => void } = {},
+): Promise<ReceiveResult> {
+  const result: ReceiveResult = { received: 0, statuses: 0, duplicates: 0, refused: 0, reachable: true, authFailed: false, lastError: null };
+  for (const messageType of ['edoc', 'status'] as MessageType[]) {
+    let items: InboxItem[];
+    try {
+      items = await adapter.listInbox(messageType, options.signal);
+    } catch (error) {
+      if (!noteAxisError(result, error)) throw error;
+      return result;
+    }
+    // The axis may list an item twice; it is handled once.
+    const unique = [...new Map(items.map((i) => [i.docId, i])).values()];
+    let done = 0;
+    for (const item of unique) {
+      if (options.signal?.aborted) return result;
+      try {
+        const outcome = await receiveItem(ctx, adapter, localCode, item, options.limits ?? {}, options.signal);
+        if (outcome === 'received') result.received++;
+        else if (outcome === 'status') result.statuses++;
+        else if (outcome === 'duplicate') result.duplicates++;
+        else if (outcome === 'refused') result.refused++;
+      } catch (error) {
+        if (!noteAxisError(result, error)) throw error;
+        if (!result.reachable || result.authFailed) return result;
+      }
+      options.onProgress?.({ docId: item.docId, done: ++done, total: unique.length });
+    }
+  }
+  return result;
+}
+
+/** Records an axis error in the result; false when it is not one (a bug or a full disk: let it surface). */
+function noteAxisError(result: ReceiveResult, error: unknown): boolean {
+  if (!(error instanceof AxisError)) return false;
+  result.lastError = error.message;
+  if (error.kind === 'auth') result.authFailed = true;
+  else if (error.httpStatus === null) result.reachable = false;
+  return true;
+}
+
+async function receiveItem(ctx: ExchangeContext, adapter: AxisAdapter, localCode: string, item: InboxItem, limits: Partial<ParseLimits>, signal?: AbortSignal): Promise<Outcome> {
+  const known = prepared(ctx.db, 'SELECT outcome FROM received_packages WHERE axis_doc_id = ?').get(item.docId) as { outcome: string } | undefined;
+  if (known) {
+    // Stored before, but the acknowledgement was lost (a crash, a cut connection).
+    await adapter.acknowledge(item.docId, known.outcome === 'refused' ? 'fail' : 'done', signal);
+    return 'known';
+  }
+  const staged = ctx.blobs.stagingPath('received');
+  const workDir = ctx.blobs.stagingPath('parse');
+  try {
+    const fetched = await adapter.fetch(item.docId, staged, signal);
+    fs.mkdirSync(workDir);
+    let parsed: ParsedPackage;
+    try {
+      parsed = await parsePackage(staged, { workDir, limits });
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'PACKAGE_REFUSED') throw error;
+      await recordRefused(ctx, item, staged, fetched, error, localCode);
+      await adapter.acknowledge(item.docId, 'fail', signal);
+      return 'refused';
+    }
+    const packageFile: NewFile = { parts: [{ staged }], sha256: fetched.sha256, mediaType: EDXML_MEDIA_TYPE };
+    const outcome = parsed.kind === 'status' ? recordStatus(ctx, item, parsed.status, packageFile, fetched.size) : await recordDocument(ctx, item, parsed.header, parsed.attachments, packageFile, fetched.size);
+    await adapter.acknowledge(item.docId, 'done', signal);
+    return outcome;
+  } finally {
+    fs.rmSync(staged, { force: true });
+    fs.rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+function insertReceived(
+  ctx: ExchangeContext,
+  item: InboxItem,
+  fields: { exchangeId: string | null; businessType: number | null; statusCode: string | null; packageSha256: string | null; packageSize: number; outcome: 'accepted' | 'duplicate' | 'refused'; reason?: string; detail?: string; documentId: number | null },
+  now: string,
+): number {
+  return Number(
+    prepared(
+      ctx.db,
+      `INSERT INTO received_packages (axis_doc_id, message_type, sender_code, exchange_id, business_type, status_code, package_sha256, package_size, outcome, refusal_reason, refusal_detail, document_id, received_at)
+       VALUES (@axisDocId, @messageType, @sender, @exchangeId, @businessType, @statusCode, @packageSha256, @packageSize, @outcome, @reason, @detail, @documentId, @now)`,
+    ).run({
+      axisDocId: item.docId,
+      messageType: item.messageType,
+      sender: item.from,
+      exchangeId: fields.exchangeId,
+      businessType: fields.businessType,
+      statusCode: fields.statusCode,
+      packageSha256: fields.packageSha256,
+      packageSize: fields.packageSize,
+      outcome: fields.outcome,
+      reason: fields.reason ?? null,
+      detail: fields.detail ?? null,
+      documentId: fields.documentId,
+      now,
+    }).lastInsertRowid,
+  );
+}
+
+/** Our type for a received document: by the type's Vietnamese name, or its code; a công văn when neither is known. */
+function typeCodeOf(header: EdocHeader): string {
+  const name = foldVietnamese(header.documentType.typeName ?? '').trim();
+  const byName = DOCUMENT_TYPES.find((t) => foldVietnamese(t.vi) === name);
+  return byName?.code ?? documentType(header.documentType.type)?.code ?? 'CV';
+}
+
+async function recordDocument(ctx: ExchangeContext, item: InboxItem, header: EdocHeader, attachments: ReceivedAttachment[], packageFile: NewFile, packageSize: number): Promise<Outcome> {
+  const sender = header.from.organId || item.from;
+  const businessType = header.business.docType;
+  const duplicateOf = prepared(
+    ctx.db,
+    "SELECT document_id FROM received_packages WHERE sender_code = ? AND exchange_id = ? AND business_type = ? AND outcome = 'accepted' AND message_type = 'edoc'",
+  ).get(sender, header.documentId, businessType) as { document_id: number | null } | undefined;
+  const files: NewFile[] = [packageFile];
+  if (!duplicateOf) for (const a of attachments) files.push({ parts: [{ staged: a.path }], sha256: a.sha256, mediaType: a.contentType });
+  // Status 01 goes back at once for a new document: "arrived, not yet handled by the clerk".
+  const answer = !duplicateOf && businessType !== 1 ? statusPackage(ctx.db, { responseFor: responseForOf(header), statusCode: '01', description: 'Đã đến - Phần mềm QLVB đã nhận nhưng văn thư chưa xử lý', actor: ctx.actor, at: ctx.now?.() ?? new Date() }) : null;
+  if (answer) files.push(answer);
+  return storeFilesThenCommitWith(ctx, files, async () => [], (now) => {
+    const received = { exchangeId: header.documentId, businessType, statusCode: null, packageSha256: packageFile.sha256, packageSize };
+    if (duplicateOf) {
+      insertReceived(ctx, item, { ...received, outcome: 'duplicate', documentId: duplicateOf.document_id }, now);
+      return 'duplicate';
+    }
+    const target = header.business.documentId ?? header.responseFor[0]?.documentId;
+    const earlier = target ? (prepared(ctx.db, "SELECT id FROM documents WHERE direction = 'in' AND exchange_id = ? AND sender_code = ?").get(target, sender) as { id: number } | undefined) : undefined;
+    if (businessType === 1) {
+      // A recall carries no new document: it is about one received earlier.
+      insertReceived(ctx, item, { ...received, outcome: 'accepted', documentId: earlier?.id ?? null }, now);
+      appendAudit(ctx.db, { actor: ctx.actor, kind: 'recall-requested', documentId: earlier?.id ?? null, at: now, details: { sender, exchangeId: target ?? header.documentId, reason: header.business.reason, axisDocId: item.docId } });
+      return 'received';
+    }
+    const main = attachments.find((a) => a.contentType === 'application/pdf') ?? attachments[0];
+    const id = insertDocument(
+      ctx.db,
+      {
+        direction: 'in',
+        year: vnYear(ctx.now?.() ?? new Date()),
+        typeCode: typeCodeOf(header),
+        subject: header.subject,
+        state: 'received',
+        number: /^\d+$/.test(header.code.number) ? Number(header.code.number) : null,
+        notation: header.code.notation ? `${header.code.number}/${header.code.notation}` : header.code.number || null,
+        documentDate: isoFromEdxmlDate(header.promulgation.date),
+        authorAgency: header.from.organName || sender,
+        signerName: header.signer.fullName,
+        signerPosition: header.signer.position ?? '',
+        signerCompetence: header.signer.competence ?? '',
+        priority: PRIORITY_FROM_CODE[header.other.priority ?? '0'] ?? 'normal',
+        dueDate: isoFromEdxmlDate(header.dueDate),
+        recipients: header.toPlaces,
+        fileSha256: main?.sha256 ?? null,
+        fileName: main?.name ?? null,
+        pageCount: header.other.pageAmount ?? null,
+        registeredAt: now,
+      },
+      ctx.actor,
+    );
+    prepared(ctx.db, 'UPDATE documents SET exchange_id = ?, sender_code = ?, replaces_id = ? WHERE id = ?').run(header.documentId, sender, businessType >= 2 ? (earlier?.id ?? null) : null, id);
+    const attach = prepared(ctx.db, 'INSERT INTO attachments (document_id, file_sha256, file_name, description) VALUES (?, ?, ?, ?)');
+    for (const a of attachments) if (a !== main) attach.run(id, a.sha256, a.name, a.description);
+    const receivedId = insertReceived(ctx, item, { ...received, outcome: 'accepted', documentId: id }, now);
+    appendAudit(ctx.db, { actor: ctx.actor, kind: 'received', documentId: id, at: now, details: { sender, exchangeId: header.documentId, businessType, axisDocId: item.docId, receivedId, packageSha256: packageFile.sha256, attachments: attachments.map((a) => a.sha256) } });
+    if (answer) queueJob(ctx.db, { documentId: id, action: 'status', messageType: 'status', statusCode: '01', recipients: [sender], exchangeId: header.documentId, packageSha256: answer.sha256, packageSize: (answer.parts[0] as Uint8Array).length }, now);
+    return 'received';
+  });
+}
+
+function responseForOf(header: EdocHeader): { organId: string; code: string; promulgationDate?: string; documentId: string } {
+  const code = header.code.notation ? `${header.code.number}/${header.code.notation}` : header.code.number;
+  return { organId: header.from.organId, code, promulgationDate: header.promulgation.date || undefined, documentId: header.documentId };
+}
+
+function recordStatus(ctx: ExchangeContext, item: InboxItem, status: StatusMessage, packageFile: NewFile, packageSize: number): Promise<Outcome> {
+  const from = status.from.organId || item.from;
+  return storeFilesThenCommitWith(ctx, [packageFile], async () => [], (now) => {
+    const target = prepared(ctx.db, 'SELECT id, direction FROM documents WHERE exchange_id = ? ORDER BY direction = ? DESC, id DESC LIMIT 1').get(status.responseFor.documentId, 'out') as
+      | { id: number; direction: 'in' | 'out' }
+      | undefined;
+    const receivedId = insertReceived(
+      ctx,
+      item,
+      { exchangeId: status.responseFor.documentId, businessType: null, statusCode: status.statusCode, packageSha256: packageFile.sha256, packageSize, outcome: 'accepted', documentId: target?.id ?? null },
+      now,
+    );
+    if (!target) return 'status';
+    const staff = [status.staff?.staff, status.staff?.department].filter(Boolean).join(' - ');
+    prepared(
+      ctx.db,
+      'INSERT INTO status_events (document_id, from_code, status_code, description, staff, sent_at, received_id, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    ).run(target.id, from, status.statusCode, status.description, staff, status.timestamp, receivedId, now);
+    if (target.direction === 'out') {
+      prepared(
+        ctx.db,
+        `INSERT INTO deliveries (document_id, recipient_code, state, status_code, description, updated_at) VALUES (@id, @from, 'status', @code, @description, @now)
+         ON CONFLICT (document_id, recipient_code) DO UPDATE SET state = 'status', status_code = @code, description = @description, updated_at = @now`,
+      ).run({ id: target.id, from, code: status.statusCode, description: status.description, now });
+    }
+    appendAudit(ctx.db, { actor: ctx.actor, kind: 'status-received', documentId: target.id, at: now, details: { from, statusCode: status.statusCode, description: status.description, sentAt: status.timestamp, axisDocId: item.docId } });
+    return 'status';
+  });
+}
+
+async function recordRefused(ctx: ExchangeContext, item: InboxItem, staged: string, fetched: { size: number; sha256: string }, error: AppError, localCode: string): Promise<void> {
+  const reason = String(error.details?.reason ?? 'malformed-xml');
+  const detail = error.message;
+  // What the package was about, if that much can be read, so that the sender's 02 names it.
+  const peek = await peekPackage(staged).catch(() => null);
+  const keep = fetched.size <= KEEP_REFUSED_BYTES;
+  const files: NewFile[] = keep ? [{ parts: [{ staged }], sha256: fetched.sha256, mediaType: EDXML_MEDIA_TYPE }] : [];
+  const canAnswer = Boolean(item.from) && item.from !== localCode && item.messageType === 'edoc';
+  const documentId = peek?.documentId ?? item.docId;
+  const answer = canAnswer
+    ? statusPackage(ctx.db, { responseFor: { organId: item.from, code: '', documentId }, statusCode: '02', description: `Từ chối tiếp nhận: gói tin không hợp lệ (${reason}). ${detail}`.slice(0, 500), actor: ctx.actor, at: ctx.now?.() ?? new Date() })
+    : null;
+  if (answer) files.push(answer);
+  await storeFilesThenCommitWith(ctx, files, async () => [], (now) => {
+    const receivedId = insertReceived(
+      ctx,
+      item,
+      { exchangeId: peek?.documentId ?? null, businessType: peek?.businessDocType ?? null, statusCode: peek?.statusCode ?? null, packageSha256: keep ? fetched.sha256 : null, packageSize: fetched.size, outcome: 'refused', reason, detail, documentId: null },
+      now,
+    );
+    appendAudit(ctx.db, { actor: ctx.actor, kind: 'package-refused', documentId: null, at: now, details: { sender: item.from, axisDocId: item.docId, reason, detail, receivedId } });
+    if (answer) queueJob(ctx.db, { documentId: null, receivedId, action: 'status', messageType: 'status', statusCode: '02', recipients: [item.from], exchangeId: documentId, packageSha256: answer.sha256, packageSize: (answer.parts[0] as Uint8Array).length }, now);
+  });
+}
+

@@ -1,0 +1,237 @@
+// Sending what the outbox holds. Each job is sent with the package committed when it was queued,
+// so a retry carries the same bytes and the same DocumentId and the axis (and the recipient)
+// recognise it. Transient failures are retried without end on a jittered exponential schedule
+// capped at 15 minutes; permanent ones stop the job with the axis's reason for the clerk to see.
+import fs from 'node:fs';
+import { prepared } from '../storage/database.js';
+import { isProcessAlive } from '../storage/blobStore.js';
+import { appendAudit } from '../registry/audit.js';
+import { storeFilesThenCommitWith, type FileStoreContext } from '../registry/fileJournal.js';
+import { toVnIso } from '../../common/dates.js';
+import { AppError } from '../../common/errors.js';
+import { AxisError, type AxisAdapter, type MessageType } from '../axis/adapter.js';
+import { outgoingFacts, writeOutgoingPackage } from './outgoingPackage.js';
+
+export interface ExchangeContext extends FileStoreContext {
+  actor: string;
+  now?: () => Date;
+  /** Jitter; tests make it deterministic. */
+  random?: () => number;
+}
+
+export const MAX_RETRY_DELAY_MS = 15 * 60 * 1000;
+const FIRST_RETRY_DELAY_MS = 10 * 1000;
+
+/**
+ * Full-jitter-from-half exponential backoff: 10 s, 20 s, 40 s … up to 15 minutes, each drawn
+ * between half and all of it, so that communes coming back online together do not retry in step.
+ * The axis's Retry-After wins when it asks for longer.
+ */
+export function retryDelayMs(attempts: number, random: () => number, retryAfterMs: number | null = null): number {
+  const ceiling = Math.min(MAX_RETRY_DELAY_MS, FIRST_RETRY_DELAY_MS * 2 ** Math.max(0, attempts - 1));
+  const jittered = Math.round(ceiling / 2 + (random() * ceiling) / 2);
+  return Math.min(MAX_RETRY_DELAY_MS, Math.max(jittered, retryAfterMs ?? 0));
+}
+
+export interface JobRow {
+  id: number;
+  document_id: number | null;
+  received_id: number | null;
+  action: 'send' | 'recall' | 'update' | 'replace' | 'status';
+  message_type: MessageType;
+  status_code: string | null;
+  reason: string;
+  recipients: string;
+  exchange_id: string | null;
+  package_sha256: string | null;
+  package_size: number | null;
+  state: 'queued' | 'sending' | 'sent' | 'failed';
+  claimed_by: number | null;
+  attempts: number;
+  next_attempt_at: string | null;
+  last_error: string | null;
+  error_kind: string | null;
+}
+
+export interface SendResult {
+  sent: number;
+  retrying: number;
+  failed: number;
+  /** False when the axis could not be reached at all. */
+  reachable: boolean;
+  authFailed: boolean;
+  lastError: string | null;
+}
+
+export interface SendProgress {
+  jobId: number;
+  done: number;
+  total: number;
+  bytes: number;
+}
+
+/** Jobs due now, oldest first; a job waits while an earlier one about the same document is unsent (a recall never overtakes its document). */
+function dueJobs(ctx: ExchangeContext, now: string, onlyJob?: number): JobRow[] {
+  return prepared(
+    ctx.db,
+    `SELECT * FROM outbox_jobs j
+      WHERE j.state IN ('queued', 'sending') AND (j.next_attempt_at IS NULL OR j.next_attempt_at <= @now) AND (@only IS NULL OR j.id = @only)
+        AND NOT EXISTS (SELECT 1 FROM outbox_jobs e WHERE e.id < j.id AND e.state IN ('queued', 'sending')
+                        AND ((j.document_id IS NOT NULL AND e.document_id = j.document_id) OR (j.received_id IS NOT NULL AND e.received_id = j.received_id)))
+      ORDER BY j.id`,
+  ).all({ now, only: onlyJob ?? null }) as JobRow[];
+}
+
+/** Marks the job as being sent by this process, unless another live process is sending it. */
+function claim(ctx: ExchangeContext, job: JobRow): boolean {
+  return ctx.db
+    .transaction(() => {
+      const current = prepared(ctx.db, 'SELECT state, claimed_by FROM outbox_jobs WHERE id = ?').get(job.id) as Pick<JobRow, 'state' | 'claimed_by'>;
+      if (current.state === 'sent' || current.state === 'failed') return false;
+      if (current.state === 'sending' && current.claimed_by !== null && current.claimed_by !== process.pid && isProcessAlive(current.claimed_by)) return false;
+      prepared(ctx.db, "UPDATE outbox_jobs SET state = 'sending', claimed_by = ?, attempts = attempts + 1 WHERE id = ?").run(process.pid, job.id);
+      return true;
+    })
+    .immediate();
+}
+
+/** Jobs queued before packages were kept with them (an upgraded database) get theirs now, once. */
+async function ensurePackage(ctx: ExchangeContext, job: JobRow): Promise<JobRow> {
+  if (job.package_sha256) return job;
+  if (job.document_id === null || job.action === 'status') throw new Error(`Outbox job ${job.id} has no package.`);
+  const facts = outgoingFacts(ctx.db, job.document_id);
+  let written: Awaited<ReturnType<typeof writeOutgoingPackage>> | undefined;
+  await storeFilesThenCommitWith(
+    ctx,
+    [],
+    async () => {
+      written = await writeOutgoingPackage(ctx.db, ctx.blobs, { facts, action: job.action as 'send', reason: job.reason, actor: ctx.actor, at: ctx.now?.() ?? new Date() });
+      return [written.file];
+    },
+    () => {
+      const size = fs.statSync(ctx.blobs.pathFor(written!.file.sha256)).size;
+      prepared(ctx.db, 'UPDATE outbox_jobs SET package_sha256 = ?, package_size = ?, exchange_id = ?, recipients = ? WHERE id = ?').run(
+        written!.file.sha256,
+        size,
+        written!.exchangeId,
+        JSON.stringify(written!.recipients),
+        job.id,
+      );
+      if (job.action === 'send') prepared(ctx.db, 'UPDATE documents SET exchange_id = ? WHERE id = ?').run(written!.exchangeId, job.document_id);
+    },
+  );
+  return prepared(ctx.db, 'SELECT * FROM outbox_jobs WHERE id = ?').get(job.id) as JobRow;
+}
+
+function recordSent(ctx: ExchangeContext, job: JobRow, axisDocId: string): void {
+  const now = toVnIso(ctx.now?.() ?? new Date());
+  ctx.db
+    .transaction(() => {
+      prepared(ctx.db, "UPDATE outbox_jobs SET state = 'sent', sent_at = ?, axis_doc_id = ?, claimed_by = NULL, last_error = NULL, error_kind = NULL, next_attempt_at = NULL WHERE id = ?").run(
+        now,
+        axisDocId,
+        job.id,
+      );
+      if (job.document_id !== null && job.action === 'send') {
+        prepared(ctx.db, "UPDATE deliveries SET state = 'sent', updated_at = ? WHERE document_id = ? AND state = 'queued'").run(now, job.document_id);
+        prepared(ctx.db, "UPDATE documents SET state = 'sent', updated_at = ? WHERE id = ? AND state = 'queued'").run(now, job.document_id);
+      }
+      appendAudit(ctx.db, {
+        actor: ctx.actor,
+        kind: job.action === 'status' ? 'status-sent' : 'sent',
+        documentId: job.document_id,
+        at: now,
+        details: { jobId: job.id, action: job.action, statusCode: job.status_code, recipients: JSON.parse(job.recipients) as string[], axisDocId, exchangeId: job.exchange_id, attempts: job.attempts + 1 },
+      });
+    })
+    .immediate();
+}
+
+function recordRetry(ctx: ExchangeContext, job: JobRow, error: AxisError | Error, kind: 'transient' | 'auth'): void {
+  const at = ctx.now?.() ?? new Date();
+  const retryAfter = error instanceof AxisError ? error.retryAfterMs : null;
+  const next = new Date(at.getTime() + retryDelayMs(job.attempts + 1, ctx.random ?? Math.random, retryAfter));
+  prepared(ctx.db, "UPDATE outbox_jobs SET state = 'queued', claimed_by = NULL, next_attempt_at = ?, last_error = ?, error_kind = ? WHERE id = ?").run(
+    toVnIso(next),
+    error.message,
+    kind,
+    job.id,
+  );
+}
+
+function recordFailure(ctx: ExchangeContext, job: JobRow, error: Error): void {
+  const now = toVnIso(ctx.now?.() ?? new Date());
+  ctx.db
+    .transaction(() => {
+      prepared(ctx.db, "UPDATE outbox_jobs SET state = 'failed', claimed_by = NULL, next_attempt_at = NULL, last_error = ?, error_kind = 'permanent' WHERE id = ?").run(error.message, job.id);
+      appendAudit(ctx.db, { actor: ctx.actor, kind: 'send-failed', documentId: job.document_id, at: now, details: { jobId: job.id, action: job.action, error: error.message } });
+    })
+    .immediate();
+}
+
+/**
+ * Sends every due job (or only `onlyJob`). Stops early when the axis cannot be reached or refuses
+ * our credentials: the rest would fail the same way, and each try costs the commune's bandwidth.
+ */
+export async function sendDueJobs(
+  ctx: ExchangeContext,
+  adapter: AxisAdapter,
+  localCode: string,
+  options: { onlyJob?: number; signal?: AbortSignal; onProgress?: (progress: SendProgress) => void } = {},
+): Promise<SendResult> {
+  const result: SendResult = { sent: 0, retrying: 0, failed: 0, reachable: true, authFailed: false, lastError: null };
+  const jobs = dueJobs(ctx, toVnIso(ctx.now?.() ?? new Date()), options.onlyJob);
+  const held = new Set<string>();
+  let done = 0;
+  for (const queued of jobs) {
+    if (options.signal?.aborted) break;
+    const heldKey = queued.document_id !== null ? `d${queued.document_id}` : `r${queued.received_id}`;
+    if (held.has(heldKey) || !claim(ctx, queued)) continue;
+    let job = queued;
+    try {
+      job = await ensurePackage(ctx, queued);
+      const { axisDocId } = await adapter.send(
+        { path: ctx.blobs.pathFor(job.package_sha256!), size: job.package_size!, sha256: job.package_sha256!, from: localCode, to: JSON.parse(job.recipients) as string[], messageType: job.message_type },
+        options.signal,
+      );
+      recordSent(ctx, job, axisDocId);
+      result.sent++;
+    } catch (error) {
+      const failure = error instanceof Error ? error : new Error(String(error));
+      result.lastError = failure.message;
+      held.add(heldKey);
+      if (failure instanceof AxisError && failure.kind !== 'permanent') {
+        recordRetry(ctx, job, failure, failure.kind);
+        result.retrying++;
+        if (failure.kind === 'auth') {
+          result.authFailed = true;
+          break;
+        }
+        if (failure.httpStatus === null) {
+          result.reachable = false;
+          break;
+        }
+      } else {
+        recordFailure(ctx, job, failure);
+        result.failed++;
+      }
+    }
+    done++;
+    options.onProgress?.({ jobId: job.id, done, total: jobs.length, bytes: job.package_size ?? 0 });
+  }
+  return result;
+}
+
+/** "Gửi lại": a stopped job goes back in the queue, due now; a waiting one is made due now. */
+export function retryJob(ctx: ExchangeContext, jobId: number): void {
+  const changed = prepared(ctx.db, "UPDATE outbox_jobs SET state = 'queued', next_attempt_at = NULL, error_kind = NULL WHERE id = ? AND state IN ('queued', 'failed')").run(jobId);
+  if (changed.changes === 0 && !prepared(ctx.db, 'SELECT 1 FROM outbox_jobs WHERE id = ?').get(jobId)) {
+    throw new AppError('NOT_FOUND', `Outbox job ${jobId} does not exist.`, { id: jobId });
+  }
+}
+
+/** "Gửi ngay": every waiting job is due now. */
+export function makeAllDue(ctx: ExchangeContext): number {
+  return prepared(ctx.db, "UPDATE outbox_jobs SET next_attempt_at = NULL WHERE state IN ('queued', 'sending')").run().changes;
+}
+

@@ -1,0 +1,230 @@
+// The exchange as the app runs it: one pass at a time (send what is due, then receive what waits),
+// on an interval while the app is open, at once when the network comes back, and on demand
+// ("Gửi ngay"). It keeps the connection state the UI shows, learnt from how requests fare and
+// from the OS's network events.
+import { prepared } from '../storage/database.js';
+import { toVnIso } from '../../common/dates.js';
+import type { ExchangeStatus, QueueItem, SyncPassResult } from '../../common/contract.js';
+import type { CoreServices } from '../app/core.js';
+import type { AxisAdapter } from '../axis/adapter.js';
+import { createAxisAdapter } from '../axis/createAdapter.js';
+import { localAgency } from '../registry/agency.js';
+import { axisConfig } from './axisSettings.js';
+import { makeAllDue, retryJob, sendDueJobs, type ExchangeContext } from './outbox.js';
+import { receiveWaiting } from './inbox.js';
+
+type Connection = ExchangeStatus['connection'];
+
+export class ExchangeService {
+  private connection: Connection = 'unknown';
+  private lastSyncAt: string | null = null;
+  private lastError: string | null = null;
+  private progress: ExchangeStatus['progress'] = null;
+  private running: Promise<SyncPassResult> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private adapterFor: { key: string; adapter: AxisAdapter } | null = null;
+  private readonly abort = new AbortController();
+
+  constructor(
+    private readonly core: CoreServices,
+    private readonly options: { random?: () => number; now?: () => Date } = {},
+  ) {}
+
+  private context(): ExchangeContext {
+    return { db: this.core.db, blobs: this.core.blobs, actor: this.core.actor, ...this.options };
+  }
+
+  /** The adapter for the current settings; rebuilt when they change, so a new secret takes effect at once. */
+  private adapter(): AxisAdapter | null {
+    const config = axisConfig(this.core.dataDir, this.core.settings, this.core.secrets);
+    if (!config) return null;
+    const key = JSON.stringify(config);
+    if (this.adapterFor?.key !== key) this.adapterFor = { key, adapter: createAxisAdapter(config) };
+    return this.adapterFor.adapter;
+  }
+
+  /** One pass; a second call while one runs waits for it instead of starting another. */
+  syncOnce(): Promise<SyncPassResult> {
+    this.running ??= this.pass().finally(() => {
+      this.running = null;
+      this.progress = null;
+      this.changed();
+    });
+    return this.running;
+  }
+
+  private async pass(): Promise<SyncPassResult> {
+    const result: SyncPassResult = { sent: 0, retrying: 0, failed: 0, received: 0, statuses: 0, duplicates: 0, refused: 0, connection: this.connection, error: null };
+    const adapter = this.adapter();
+    const localCode = localAgency(this.core.db).code;
+    if (!adapter || !localCode) {
+      this.connection = 'not-configured';
+      return { ...result, connection: this.connection, error: !localCode ? "The agency's identifier code is not set." : 'The axis connection is not set up.' };
+    }
+    const ctx = this.context();
+    const signal = this.abort.signal;
+    this.changed();
+    const sent = await sendDueJobs(ctx, adapter, localCode, {
+      signal,
+      onProgress: (p) => this.report({ phase: 'sending', done: p.done, total: p.total }),
+    });
+    Object.assign(result, { sent: sent.sent, retrying: sent.retrying, failed: sent.failed });
+    let error = sent.lastError;
+    let connection: Connection = sent.authFailed ? 'auth-failed' : sent.reachable ? 'online' : 'offline';
+    if (connection === 'online') {
+      const received = await receiveWaiting(ctx, adapter, localCode, {
+        signal,
+        onProgress: (p) => this.report({ phase: 'receiving', done: p.done, total: p.total }),
+      });
+      Object.assign(result, { received: received.received, statuses: received.statuses, duplicates: received.duplicates, refused: received.refused });
+      error = received.lastError ?? error;
+      connection = received.authFailed ? 'auth-failed' : received.reachable ? 'online' : 'offline';
+      // A 01 queued for what just arrived goes out in the same pass rather than a minute later.
+      if (connection === 'online' && received.received > 0) {
+        const answers = await sendDueJobs(ctx, adapter, localCode, { signal });
+        result.sent += answers.sent;
+        result.retrying += answers.retrying;
+        result.failed += answers.failed;
+      }
+    }
+    this.connection = connection;
+    this.lastError = error;
+    this.lastSyncAt = toVnIso(this.options.now?.() ?? new Date());
+    if (result.received + result.statuses > 0) this.core.events.emit('documents.changed', { ids: [] });
+    return { ...result, connection, error };
+  }
+
+  private report(progress: NonNullable<ExchangeStatus['progress']>): void {
+    this.progress = progress;
+    this.changed();
+  }
+
+  private changed(): void {
+    this.core.events.emit('exchange.changed', this.status());
+  }
+
+  status(): ExchangeStatus {
+    return { connection: this.connection, syncing: this.running !== null, progress: this.progress, lastSyncAt: this.lastSyncAt, lastError: this.lastError, queue: queueSummary(this.core, this.options.now?.() ?? new Date()) };
+  }
+
+  /** "Gửi ngay". */
+  sendNow(): Promise<SyncPassResult> {
+    makeAllDue(this.context());
+    return this.syncOnce();
+  }
+
+  /** "Thử lại" on one job. */
+  retry(jobId: number): Promise<SyncPassResult> {
+    retryJob(this.context(), jobId);
+    return this.syncOnce();
+  }
+
+  /** The OS says the network came back (or went): back online, everything waiting goes at once. */
+  networkChanged(online: boolean): ExchangeStatus {
+    if (!online) {
+      this.connection = 'offline';
+      this.changed();
+    } else {
+      makeAllDue(this.context());
+      void this.syncOnce().catch((error: unknown) => this.noteFailure(error));
+    }
+    return this.status();
+  }
+
+  private noteFailure(error: unknown): void {
+    this.lastError = error instanceof Error ? error.message : String(error);
+    this.changed();
+  }
+
+  /** Passes on an interval (the setting), the first soon after start-up. */
+  start(): void {
+    if (this.timer) return;
+    const tick = () => {
+      void this.syncOnce()
+        .catch((error: unknown) => this.noteFailure(error))
+        .finally(() => {
+          if (this.timer) this.timer = setTimeout(tick, this.core.settings.read().syncIntervalSeconds * 1000);
+        });
+    };
+    this.timer = setTimeout(tick, 2000);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.abort.abort();
+  }
+
+  queue(includeSent: boolean, limit: number): QueueItem[] {
+    return listQueue(this.core, includeSent, limit);
+  }
+}
+
+function queueSummary(core: CoreServices, now: Date): ExchangeStatus['queue'] {
+  const today = toVnIso(now).slice(0, 10);
+  const row = prepared(
+    core.db,
+    `SELECT SUM(state IN ('queued', 'sending')) AS waiting, SUM(state = 'failed') AS failed,
+            SUM(state = 'sent' AND substr(sent_at, 1, 10) = @today) AS sentToday,
+            COALESCE(SUM(CASE WHEN state IN ('queued', 'sending') THEN package_size END), 0) AS bytesWaiting,
+            MIN(CASE WHEN state IN ('queued', 'sending') THEN queued_at END) AS oldestQueuedAt,
+            MIN(CASE WHEN state IN ('queued', 'sending') THEN next_attempt_at END) AS nextAttemptAt
+       FROM outbox_jobs WHERE state != 'sent' OR sent_at >= @today`,
+  ).get({ today }) as Record<string, number | string | null>;
+  return {
+    waiting: Number(row.waiting ?? 0),
+    failed: Number(row.failed ?? 0),
+    sentToday: Number(row.sentToday ?? 0),
+    bytesWaiting: Number(row.bytesWaiting ?? 0),
+    oldestQueuedAt: (row.oldestQueuedAt as string | null) ?? null,
+    nextAttemptAt: (row.nextAttemptAt as string | null) ?? null,
+  };
+}
+
+interface QueueRow {
+  id: number;
+  document_id: number | null;
+  notation: string | null;
+  subject: string | null;
+  action: QueueItem['action'];
+  status_code: string | null;
+  recipients: string;
+  state: QueueItem['state'];
+  attempts: number;
+  package_size: number | null;
+  queued_at: string;
+  next_attempt_at: string | null;
+  sent_at: string | null;
+  last_error: string | null;
+  error_kind: QueueItem['errorKind'];
+}
+
+export function listQueue(core: Pick<CoreServices, 'db'>, includeSent: boolean, limit: number): QueueItem[] {
+  const rows = prepared(
+    core.db,
+    `SELECT j.id, j.document_id, d.notation, d.subject, j.action, j.status_code, j.recipients, j.state, j.attempts, j.package_size,
+            j.queued_at, j.next_attempt_at, j.sent_at, j.last_error, j.error_kind
+       FROM outbox_jobs j LEFT JOIN documents d ON d.id = j.document_id
+      WHERE @includeSent OR j.state != 'sent'
+      ORDER BY j.state = 'sent', j.id DESC LIMIT @limit`,
+  ).all({ includeSent: includeSent ? 1 : 0, limit }) as QueueRow[];
+  return rows.map((r) => ({
+    id: r.id,
+    documentId: r.document_id,
+    notation: r.notation,
+    subject: r.subject,
+    action: r.action,
+    statusCode: r.status_code,
+    recipients: JSON.parse(r.recipients) as string[],
+    state: r.state,
+    attempts: r.attempts,
+    bytes: r.package_size ?? 0,
+    queuedAt: r.queued_at,
+    nextAttemptAt: r.next_attempt_at,
+    sentAt: r.sent_at,
+    lastError: r.last_error,
+    errorKind: r.error_kind,
+  }));
+}
+
