@@ -134,6 +134,9 @@ class PackageReader {
   private elements = 0;
   private attributesOfTag = 0;
   private keptChars = 0;
+  private rootOpened = false;
+  /** The end of the text before the root element, so that "<!DOCTYPE" split over two reads is seen. */
+  private prologTail = '';
 
   constructor(
     private readonly limits: ParseLimits,
@@ -144,10 +147,11 @@ class PackageReader {
     const options: sax.SAXOptions & { strictEntities: boolean } = { position: true, strictEntities: true };
     this.parser = sax.parser(true, options);
     this.parser.onerror = (error) => {
-      // sax reports a DTD too big for its buffer as an error before ondoctype can fire.
+      // A DOCTYPE after the root element ("Inappropriately located doctype declaration").
       if (/doctype/i.test(error.message)) throw refusal('doctype-forbidden', 'The package has a DOCTYPE, which is not allowed');
       throw refusal('malformed-xml', `The package is not well-formed XML: ${error.message.split('\n')[0]}`, error.message.replace(/\n/g, ' '));
     };
+    // A backstop: refuseDoctypeInProlog stops a DOCTYPE before sax gets to read it.
     this.parser.ondoctype = () => {
       throw refusal('doctype-forbidden', 'The package has a DOCTYPE, which is not allowed');
     };
@@ -196,6 +200,7 @@ class PackageReader {
     } catch {
       throw refusal('malformed-xml', 'The package is not valid UTF-8 (or UTF-16 with a byte order mark)');
     }
+    this.refuseDoctypeInProlog(text);
     try {
       this.parser.write(text);
       return true;
@@ -203,6 +208,22 @@ class PackageReader {
       if (error instanceof EnoughRead) return false;
       throw error;
     }
+  }
+
+  /**
+   * sax reports a DOCTYPE only once it has read all of it, and reports a DTD too big for its
+   * buffers as some other error; a DOCTYPE is refused here, on sight, before sax buffers any of it.
+   * Only the prolog is looked at: the same letters later on (in a CDATA section, say) are text.
+   */
+  private refuseDoctypeInProlog(text: string): void {
+    if (this.rootOpened) return;
+    const prolog = this.prologTail + text;
+    const doctype = prolog.search(/<!DOCTYPE/i);
+    const firstElement = prolog.search(/<[A-Za-z_]/);
+    if (doctype >= 0 && (firstElement < 0 || doctype < firstElement)) {
+      throw refusal('doctype-forbidden', 'The package has a DOCTYPE, which is not allowed');
+    }
+    this.prologTail = prolog.slice(-8);
   }
 
   private countElement(): void {
@@ -220,6 +241,7 @@ class PackageReader {
     const name = colon < 0 ? tag.name : tag.name.slice(colon + 1);
     if (prefix && !prefixes.has(prefix)) throw refusal('malformed-xml', `The package uses an undeclared namespace prefix: ${prefix}`);
     if (!parent) {
+      this.rootOpened = true;
       if (name !== 'edXML' || prefixes.get(prefix) !== EDXML_NAMESPACE) {
         throw refusal('not-edxml', `The root element is not edXML in ${EDXML_NAMESPACE}`, tag.name.slice(0, 100));
       }
