@@ -12,6 +12,8 @@ import { documentType } from '../common/doctypes.js';
 import type { DocumentSummary, MethodName, Output } from '../common/contract.js';
 import { CliError, runSign, runTokens } from './tokenCommands.js';
 import { runBook, runConfig, runOut } from './outCommands.js';
+import { runIn, runQueue, runSync } from './exchangeCommands.js';
+import { AXIS_USAGE, runAxis } from './axisCommands.js';
 
 const USAGE = `Usage: eoffice [--data-dir <dir>] <command>
   import <files…> --book in|out   import PDF files into the incoming (in) or outgoing (out) register
@@ -43,7 +45,16 @@ const USAGE = `Usage: eoffice [--data-dir <dir>] <command>
   out recall|update <id> --reason "…" | out replace <id> --by <newId> --reason "…"
   out export <id> -o <file.pdf>   the document's current PDF
   book out --year <yyyy> --format pdf|xlsx|csv -o <file> [--confidential]
-                                  the outgoing register (sổ đăng ký văn bản đi)`;
+                                  the outgoing register (sổ đăng ký văn bản đi)
+  config set axis.endpoint|axis.systemId|axis.secret <value>
+                                  where this agency reaches the document axis (the secret is sealed)
+  sync [--once] [--json]          send what is due and receive what waits; without --once, keep
+                                  doing it every syncIntervalSeconds until stopped
+  queue [--json]                  what waits to be sent, with the last error of each
+  in list [--json]                packages received from the axis (refused ones with the reason)
+  in accept <id> | in return <id> --reason "…"
+                                  answer the sender: 03 accepted, 02 returned
+${AXIS_USAGE.replace('Usage: eoffice ', '  ')}`;
 
 
 async function call<M extends MethodName>(core: Core, method: M, input: unknown): Promise<Output<M>> {
@@ -75,6 +86,8 @@ function bookOption(value: string | undefined, required: boolean): 'in' | 'out' 
 }
 
 export async function run(argv: string[], out: (line: string) => void = console.log): Promise<number> {
+  // The reference axis has options of its own and needs no registry.
+  if (argv[0] === 'axis') return runAxis(argv.slice(1), out);
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -118,6 +131,7 @@ export async function run(argv: string[], out: (line: string) => void = console.
       'date-at': { type: 'string' },
       format: { type: 'string' },
       by: { type: 'string' },
+      once: { type: 'boolean', default: false },
     },
   });
   const [command, ...rest] = positionals;
@@ -125,7 +139,7 @@ export async function run(argv: string[], out: (line: string) => void = console.
     out(USAGE);
     return values.help ? 0 : 2;
   }
-  const known = ['import', 'list', 'search', 'audit', 'tokens', 'sign', 'config', 'out', 'book'];
+  const known = ['import', 'list', 'search', 'audit', 'tokens', 'sign', 'config', 'out', 'book', 'sync', 'queue', 'in', 'axis'];
   if (!known.includes(command)) throw new CliError(`unknown command "${command}"; try: ${known.join(', ')}`);
   // Token commands work on files and tokens, not on the registry.
   if (command === 'tokens') return runTokens(values, out);
@@ -136,6 +150,9 @@ export async function run(argv: string[], out: (line: string) => void = console.
     if (command === 'config') return await runConfig(core, rest, out);
     if (command === 'out') return await runOut(core, rest, values, out);
     if (command === 'book') return await runBook(core, rest, values, out);
+    if (command === 'sync') return await runSync(core, values.once, values.json, out);
+    if (command === 'queue') return await runQueue(core, values.json, out);
+    if (command === 'in') return await runIn(core, rest, { json: values.json, reason: values.reason }, out);
     const filters = { direction: bookOption(values.book, command === 'import'), year: intOption(values.year, 'year') };
     const page = { limit: intOption(values.limit, 'limit') ?? 50, offset: intOption(values.offset, 'offset') ?? 0 };
     switch (command) {

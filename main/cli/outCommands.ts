@@ -98,12 +98,25 @@ function writeWhole(file: string, bytes: Uint8Array): void {
   }
 }
 
-const CONFIG_KEYS = ['agency.code', 'agency.name', 'agency.abbr', 'locale', 'tsaUrl', 'maxImportMegabytes', 'separateConfidentialSeries'] as const;
+const CONFIG_KEYS = [
+  'agency.code',
+  'agency.name',
+  'agency.abbr',
+  'locale',
+  'tsaUrl',
+  'maxImportMegabytes',
+  'separateConfidentialSeries',
+  'axis.endpoint',
+  'axis.systemId',
+  'axis.secret',
+  'syncIntervalSeconds',
+] as const;
 
 export async function runConfig(core: Core, args: string[], out: (line: string) => void): Promise<number> {
   const [action, key, ...valueParts] = args;
   const agency = await call(core, 'agency.get', {});
   const settings = await call(core, 'settings.get', {});
+  const axis = await call(core, 'exchange.getAxis', {});
   const current: Record<string, string> = {
     'agency.code': agency.code,
     'agency.name': agency.name,
@@ -112,6 +125,11 @@ export async function runConfig(core: Core, args: string[], out: (line: string) 
     tsaUrl: settings.tsaUrl,
     maxImportMegabytes: String(settings.maxImportMegabytes),
     separateConfidentialSeries: String(settings.separateConfidentialSeries),
+    'axis.endpoint': axis.endpoint,
+    'axis.systemId': axis.systemId,
+    // Never printed: only whether one is stored.
+    'axis.secret': axis.secretSet ? '(set)' : '(not set)',
+    syncIntervalSeconds: String(settings.syncIntervalSeconds),
   };
   if (action === 'get') {
     if (key && !(key in current)) throw new CliError(`unknown key "${key}"; keys: ${CONFIG_KEYS.join(', ')}`);
@@ -140,6 +158,19 @@ export async function runConfig(core: Core, args: string[], out: (line: string) 
     case 'separateConfidentialSeries':
       if (value !== 'true' && value !== 'false') throw new CliError('separateConfidentialSeries is true or false');
       await call(core, 'settings.update', { separateConfidentialSeries: value === 'true' });
+      break;
+    case 'axis.endpoint':
+      await call(core, 'exchange.setAxis', { endpoint: value, systemId: axis.systemId });
+      break;
+    case 'axis.systemId':
+      await call(core, 'exchange.setAxis', { endpoint: axis.endpoint, systemId: value });
+      break;
+    case 'axis.secret':
+      await call(core, 'exchange.setAxis', { endpoint: axis.endpoint, systemId: axis.systemId, secret: value });
+      out('axis.secret=(set)');
+      return 0;
+    case 'syncIntervalSeconds':
+      await call(core, 'settings.update', { syncIntervalSeconds: Number(value) });
       break;
     default:
       throw new CliError(`unknown key "${key}"; keys: ${CONFIG_KEYS.join(', ')}`);

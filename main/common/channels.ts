@@ -43,6 +43,8 @@ export const METHOD_NAMES = [
   'exchange.deliveries',
   'exchange.getAxis',
   'exchange.setAxis',
+  'incoming.accept',
+  'incoming.return',
 ] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 

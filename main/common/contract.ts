@@ -463,6 +463,10 @@ export const contract = {
   /** Where each recipient stands with an outgoing document, with every status it sent. */
   'exchange.deliveries': method(z.object({ documentId: Id }), z.array(Delivery)),
   'exchange.getAxis': method(z.object({}), AxisSettings),
+  /** Tiếp nhận a received document: status 03 goes back to the sender. */
+  'incoming.accept': method(z.object({ id: Id }), DocumentDetail),
+  /** Trả lại: status 02 with the reason goes back to the sender. */
+  'incoming.return': method(z.object({ id: Id, reason: z.string().trim().min(1).max(500) }), DocumentDetail),
   /** The secret is written only: sealed at once, never returned. */
   'exchange.setAxis': method(
     z.object({ endpoint: Settings.shape.axisEndpoint, systemId: Settings.shape.axisSystemId, secret: z.string().min(1).max(512).optional() }),

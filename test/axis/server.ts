@@ -36,6 +36,12 @@ export interface AxisServerOptions {
   duplicateRate?: number;
   hexStyle?: HexStyle;
   /**
+   * Carry a package the axis cannot read instead of refusing it (no deduplication for it): real
+   * axes pass bodies through, and the receiving side's refusals (malformed XML, XXE, …) can only be
+   * tested if such packages arrive.
+   */
+  carryUnreadable?: boolean;
+  /**
    * Draws for the fault switches, in this order per call: fail (when failRate > 0), then 429-or-503
    * (429 below 0.25), then drop (when dropRate > 0); per listed item, duplicate (when
    * duplicateRate > 0). A constant function makes a test's faults certain.
@@ -123,11 +129,12 @@ export async function startAxisServer(options: AxisServerOptions): Promise<AxisS
       const body = await receiveBody(request, upload);
       if (body.sha256 !== expectedHash) throw new Refusal(400, 'HASH', `hash-file ${expectedHash} does not match the body received (${body.sha256})`);
       const peek = await peekPackage(upload).catch((error: unknown) => {
+        if (options.carryUnreadable) return { kind: messageType, from, documentId: null, businessDocType: null };
         throw new Refusal(400, 'BAD_PACKAGE', `the package is not valid edXML: ${(error as Error).message}`);
       });
       if (peek.kind !== messageType) throw new Refusal(400, 'MESSAGE_TYPE', `messagetype is ${messageType} but the package is a ${peek.kind} message`);
       if (peek.from !== null && peek.from !== from) throw new Refusal(400, 'FROM_MISMATCH', `the package is from ${peek.from}, not ${from}`);
-      if (messageType === 'edoc' && !peek.documentId) throw new Refusal(400, 'BAD_PACKAGE', 'the package has no DocumentId');
+      if (messageType === 'edoc' && !peek.documentId && !options.carryUnreadable) throw new Refusal(400, 'BAD_PACKAGE', 'the package has no DocumentId');
       const stored = store.commitMessage(upload, { sender: from, messageType, documentId: peek.documentId, businessDocType: peek.businessDocType, sha256: body.sha256, size: body.size, recipients });
       if (stored.duplicate) counts.duplicateSends++;
       else counts.messagesStored++;

@@ -153,8 +153,8 @@ test('the whole flow: draft with places found, leader signs, number, agency seal
     [['draft', true], ['signed', true], ['numbered', true], ['sealed', true], ['queued', true], ['sent', false]],
   );
   assert.match(issued.steps.find((s) => s.step === 'sealed')!.certificate!, /UBND xã Thử Nghiệm/);
-  const outbox = core.db.prepare("SELECT action, state FROM outbox WHERE document_id = ?").all(id);
-  assert.deepEqual(outbox, [{ action: 'send', state: 'queued' }]);
+  const outbox = core.db.prepare('SELECT action, state, recipients, package_sha256 IS NOT NULL AS packaged FROM outbox_jobs WHERE document_id = ?').all(id);
+  assert.deepEqual(outbox, [{ action: 'send', state: 'queued', recipients: JSON.stringify(DETAILS.recipientCodes), packaged: 1 }], 'queued with its edXML package, in the same commit');
 
   const file = exportPdf(id, 'issued.pdf');
   const signatures = pdfsig(file, nss);
@@ -302,14 +302,14 @@ test('recall, update and replace give an issued document a new state with its re
   assert.equal(replaced.document.state, 'replaced');
   assert.equal((await ok('outgoing.get', { id: replacement.id })).replacesId, old.id);
 
-  const actions = core.db.prepare('SELECT document_id AS id, action, reason FROM outbox WHERE action != ? ORDER BY id').all('send');
+  const actions = core.db.prepare('SELECT document_id AS id, action, reason FROM outbox_jobs WHERE action != ? ORDER BY id').all('send');
   assert.deepEqual(actions, [
     { id: first.id, action: 'recall', reason: 'Ban hành sai thẩm quyền' },
     { id: second.id, action: 'update', reason: 'Bổ sung nơi nhận' },
     { id: old.id, action: 'replace', reason: 'Sai sót nội dung' },
   ]);
   const kinds = (await ok('outgoing.get', { id: old.id })).document.events.map((e) => e.kind);
-  assert.deepEqual(kinds.slice(-1), ['replaced']);
+  assert.deepEqual(kinds.slice(-2), ['replaced', 'queued'], 'the notice is queued for the axis in the same commit');
   const year = Number(vnDate().slice(0, 4));
   const row = (await ok('outgoing.book', { year, confidential: false })).rows.find((r) => r.id === first.id)!;
   assert.match(row.cells[9]!, /Đã thu hồi: Ban hành sai thẩm quyền/);

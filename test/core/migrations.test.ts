@@ -80,6 +80,31 @@ test('migration 0004 adds issuing: number places, the outbox, and unique numbers
   db.close();
 });
 
+test('migration 0005 remakes the outbox with packages and schedules, keeping queued jobs and their recipients', () => {
+  const file = path.join(tempDir(), 'r.sqlite');
+  const v4 = openDatabase(file, { targetVersion: 4 });
+  v4.prepare("INSERT INTO registers (id, agency_id, direction, year, name) VALUES (1, 1, 'out', 2026, 'Sổ đi 2026')").run();
+  v4.prepare("INSERT INTO documents (id, register_id, direction, year, type_code, subject, state, registered_at, updated_at) VALUES (1, 1, 'out', 2026, 'QD', 'đã phát hành', 'queued', 'now', 'now')").run();
+  v4.prepare("INSERT INTO document_recipient_agencies (document_id, position, code) VALUES (1, 0, '000.00.00.H41'), (1, 1, '000.00.02.H41')").run();
+  v4.prepare("INSERT INTO outbox (document_id, action, reason, queued_at) VALUES (1, 'send', '', '2026-11-01T08:00:00+07:00')").run();
+  v4.close();
+  const db = openDatabase(file, { targetVersion: 5 });
+  assert.equal(schemaVersion(db), 5);
+  assert.ok(!tables(db).includes('outbox'), 'the old outbox is gone');
+  for (const t of ['outbox_jobs', 'received_packages', 'deliveries', 'status_events']) assert.ok(tables(db).includes(t), `missing ${t}`);
+  const job = db.prepare('SELECT document_id, action, message_type, state, recipients, package_sha256 FROM outbox_jobs').get();
+  assert.deepEqual(job, { document_id: 1, action: 'send', message_type: 'edoc', state: 'queued', recipients: '["000.00.00.H41","000.00.02.H41"]', package_sha256: null }, 'packaged on its first send');
+  assert.throws(() => db.prepare("INSERT INTO outbox_jobs (action, message_type, queued_at) VALUES ('status', 'status', 'now')").run(), /CHECK/, 'a job is about a document or a received package');
+  const received = db.prepare(
+    "INSERT INTO received_packages (axis_doc_id, message_type, sender_code, exchange_id, business_type, package_size, outcome, received_at) VALUES (?, 'edoc', 'S', 'X,2026/11/01,1/QĐ', 0, 1, ?, 'now')",
+  );
+  received.run('axis-1', 'accepted');
+  assert.throws(() => received.run('axis-1', 'duplicate'), /UNIQUE/, 'an axis item is recorded once');
+  assert.throws(() => received.run('axis-2', 'accepted'), /UNIQUE/, 'the same document from the same sender is accepted once');
+  received.run('axis-3', 'duplicate');
+  db.close();
+});
+
 test('opening runs every pending migration and is idempotent', () => {
   const file = path.join(tempDir(), 'r.sqlite');
   openDatabase(file).close();

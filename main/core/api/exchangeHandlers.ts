@@ -4,6 +4,8 @@ import type { Handlers } from './invoke.js';
 import type { ExchangeService } from '../exchange/service.js';
 import { hasAxisSecret, writeAxisSecret } from '../exchange/axisSettings.js';
 import { listDeliveries, listReceived } from '../exchange/views.js';
+import { acceptReceived, returnReceived } from '../exchange/replies.js';
+import { getDocument } from '../registry/documents.js';
 
 type ExchangeHandlers = Pick<
   Handlers,
@@ -16,9 +18,17 @@ type ExchangeHandlers = Pick<
   | 'exchange.deliveries'
   | 'exchange.getAxis'
   | 'exchange.setAxis'
+  | 'incoming.accept'
+  | 'incoming.return'
 >;
 
 export function createExchangeHandlers(core: CoreServices, exchange: ExchangeService): ExchangeHandlers {
+  const ctx = () => ({ db: core.db, blobs: core.blobs, actor: core.actor });
+  const answered = (id: number) => {
+    core.events.emit('documents.changed', { ids: [id] });
+    core.events.emit('exchange.changed', exchange.status());
+    return getDocument(core.db, id);
+  };
   const axisSettings = () => {
     const s = core.settings.read();
     return { endpoint: s.axisEndpoint, systemId: s.axisSystemId, secretSet: hasAxisSecret(core.dataDir) };
@@ -36,6 +46,14 @@ export function createExchangeHandlers(core: CoreServices, exchange: ExchangeSer
       core.settings.update({ axisEndpoint: endpoint, axisSystemId: systemId });
       if (secret) writeAxisSecret(core.dataDir, core.secrets, secret);
       return axisSettings();
+    },
+    'incoming.accept': ({ id }) => {
+      acceptReceived(ctx(), id);
+      return answered(id);
+    },
+    'incoming.return': ({ id, reason }) => {
+      returnReceived(ctx(), id, reason);
+      return answered(id);
     },
   };
 }

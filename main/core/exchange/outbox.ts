@@ -197,6 +197,11 @@ export async function sendDueJobs(
       recordSent(ctx, job, axisDocId);
       result.sent++;
     } catch (error) {
+      if (options.signal?.aborted) {
+        // Stopping (the app closes): the job is neither sent nor failed; it goes on next time.
+        prepared(ctx.db, "UPDATE outbox_jobs SET state = 'queued', claimed_by = NULL WHERE id = ?").run(job.id);
+        break;
+      }
       const failure = error instanceof Error ? error : new Error(String(error));
       result.lastError = failure.message;
       held.add(heldKey);

@@ -1,0 +1,132 @@
+// The exchange of issue 5 for real: the reference axis on loopback and two agencies — a commune
+// and a district — each with its own data directory, database and SoftHSM token. The commune
+// issues while the axis is down: the document waits in the queue; the axis comes up: it is
+// delivered once; the district receives it, stores it and answers 01 at once and 03 when the
+// clerk accepts; the commune sees both, per recipient. The PDF that arrives is checked by pdfsig.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { startAxisServer, type AxisServer } from './axis/server.js';
+import { COMMUNE, DISTRICT, axisAgency, freePort, issueTo, openAgency, type TestAgency } from './support/agencies.js';
+import { verifyAudit } from '../main/core/registry/audit.js';
+import { nssTrusting, pdfsig, qpdfCheck } from './support/pdfsig.js';
+import { tempDir } from './support/fixtures.js';
+
+let commune: TestAgency;
+let district: TestAgency;
+let axis: AxisServer | undefined;
+let port: number;
+const work = tempDir('eoffice-exchange-');
+
+before(async () => {
+  port = await freePort();
+  const endpoint = `http://127.0.0.1:${port}`;
+  commune = await openAgency(COMMUNE, endpoint, { tokens: 'issuer' });
+  district = await openAgency(DISTRICT, endpoint);
+});
+
+after(async () => {
+  await axis?.close();
+  commune?.close();
+  district?.close();
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
+function rowCount(agency: TestAgency, sql: string, ...params: unknown[]): number {
+  return (agency.core.db.prepare(sql).get(...params) as { n: number }).n;
+}
+
+test('issued while the axis is down, the document waits; when it comes up it is delivered once, answered 01 then 03', async () => {
+  const issued = await issueTo(commune, [DISTRICT.code], 'phê duyệt kế hoạch liên thông');
+  const id = issued.document.id;
+  assert.equal(issued.document.state, 'queued');
+
+  // The axis is down: the pass completes, the job waits with the reason and a time for the next try.
+  const offline = await commune.ok('exchange.syncNow', {});
+  assert.equal(offline.connection, 'offline');
+  assert.equal(offline.sent, 0);
+  const [waiting] = await commune.ok('exchange.queue', {});
+  assert.equal(waiting!.state, 'queued');
+  assert.equal(waiting!.attempts, 1);
+  assert.ok(waiting!.lastError, 'the last error is kept for the clerk');
+  assert.ok(waiting!.nextAttemptAt && waiting!.nextAttemptAt > new Date().toISOString().slice(0, 19), 'a later retry is scheduled');
+  assert.ok(waiting!.bytes > 0);
+  assert.equal((await commune.ok('exchange.status', {})).queue.waiting, 1);
+
+  axis = await startAxisServer({ port, dbPath: path.join(work, 'axis.sqlite'), agencies: [axisAgency(commune), axisAgency(district)] });
+  const online = await commune.ok('exchange.syncNow', {});
+  assert.equal(online.connection, 'online');
+  assert.equal(online.sent, 1);
+  assert.equal((await commune.ok('outgoing.get', { id })).document.state, 'sent');
+  assert.deepEqual(
+    (await commune.ok('exchange.deliveries', { documentId: id })).map((d) => [d.recipientCode, d.state]),
+    [[DISTRICT.code, 'sent']],
+  );
+  // Nothing more is due: a second pass sends nothing, and the axis holds one message.
+  assert.equal((await commune.ok('exchange.syncNow', {})).sent, 0);
+  assert.equal(axis.stats().messagesStored, 1);
+
+  // The district receives it, stores it, and answers 01 in the same pass.
+  const received = await district.ok('exchange.syncNow', {});
+  assert.equal(received.received, 1, JSON.stringify(received));
+  assert.equal(received.sent, 1, 'status 01 went back at once');
+  const [item] = await district.ok('exchange.received', {});
+  assert.equal(item!.outcome, 'accepted');
+  assert.equal(item!.sender, COMMUNE.code);
+  assert.equal(item!.notation, issued.document.notation);
+  assert.equal(item!.subject, issued.document.subject);
+  const incoming = await district.ok('documents.get', { id: item!.documentId! });
+  assert.equal(incoming.direction, 'in');
+  assert.equal(incoming.state, 'received');
+  assert.equal(incoming.authorAgency, COMMUNE.name);
+  assert.equal(incoming.documentDate, issued.document.documentDate);
+  assert.equal(incoming.signerName, 'Nguyễn Văn An');
+
+  // The PDF that arrived is the one the commune issued, byte for byte, and its signatures hold.
+  const communeSha = (commune.core.db.prepare('SELECT file_sha256 AS s FROM documents WHERE id = ?').get(id) as { s: string }).s;
+  const districtSha = (district.core.db.prepare('SELECT file_sha256 AS s FROM documents WHERE id = ?').get(incoming.id) as { s: string }).s;
+  assert.equal(districtSha, communeSha);
+  const file = path.join(work, 'received.pdf');
+  fs.copyFileSync(district.core.blobs.pathFor(districtSha), file);
+  const signatures = pdfsig(file, nssTrusting(commune.tokens.map((t) => t.caCertPem)));
+  assert.equal(signatures.length, 2, JSON.stringify(signatures));
+  for (const s of signatures) {
+    assert.equal(s.validation, 'Signature is Valid.', JSON.stringify(s));
+    assert.equal(s.certificate, 'Certificate is Trusted.', JSON.stringify(s));
+  }
+  assert.equal(qpdfCheck(file).status, 0);
+
+  // The clerk accepts: 03 goes back.
+  assert.equal((await district.ok('incoming.accept', { id: incoming.id })).state, 'registered');
+  assert.equal((await district.ok('exchange.syncNow', {})).sent, 1);
+
+  // The commune sees both, in order, for that recipient.
+  const statuses = await commune.ok('exchange.syncNow', {});
+  assert.equal(statuses.statuses, 2, JSON.stringify(statuses));
+  const [delivery] = await commune.ok('exchange.deliveries', { documentId: id });
+  assert.equal(delivery!.state, 'status');
+  assert.equal(delivery!.statusCode, '03');
+  assert.deepEqual(delivery!.history.map((h) => h.statusCode), ['01', '03']);
+
+  // Everything acknowledged: the axis holds nothing more for either, and a further pass changes nothing.
+  assert.deepEqual(await district.ok('exchange.syncNow', {}), { ...(await district.ok('exchange.syncNow', {})) });
+  assert.equal(rowCount(district, "SELECT count(*) AS n FROM documents WHERE direction = 'in'"), 1, 'delivered once');
+  assert.equal(rowCount(commune, "SELECT count(*) AS n FROM outbox_jobs WHERE state != 'sent'"), 0);
+  for (const agency of [commune, district]) assert.equal(verifyAudit(agency.core.db).ok, true);
+});
+
+test('a request with a wrong secret is refused by the axis, and the job waits with the reason', async () => {
+  assert.ok(axis, 'runs after the first test started the axis');
+  await issueTo(commune, [DISTRICT.code], 'thử khóa bí mật sai');
+  await commune.ok('exchange.setAxis', { endpoint: `http://127.0.0.1:${port}`, systemId: commune.systemId, secret: 'not-the-secret' });
+  const before = axis.stats().unauthorized;
+  const refused = await commune.ok('exchange.syncNow', {});
+  assert.equal(refused.connection, 'auth-failed');
+  assert.ok(axis.stats().unauthorized > before);
+  const [job] = await commune.ok('exchange.queue', {});
+  assert.equal(job!.errorKind, 'auth');
+  assert.equal(job!.state, 'queued', 'not lost: it goes when the secret is right');
+  await commune.ok('exchange.setAxis', { endpoint: `http://127.0.0.1:${port}`, systemId: commune.systemId, secret: commune.secret });
+  assert.equal((await commune.ok('exchange.syncNow', {})).sent, 1);
+});
