@@ -271,8 +271,9 @@ class PackageReader {
   private text(text: string): void {
     const frame = this.stack.at(-1);
     if (!frame) return; // whitespace around the root element
-    if (frame.sink) {
-      this.decode(frame.sink, text);
+    const sink = frame.sink;
+    if (sink) {
+      this.append(sink, () => sink.decoder.push(text));
       return;
     }
     frame.textChars += text.length;
@@ -292,10 +293,7 @@ class PackageReader {
     if (this.mode.kind === 'peek' && frame?.element.name === 'edXMLHeader') throw new EnoughRead();
   }
 
-  private decode(sink: ContentSink, text: string): void {
-    this.append(sink, () => sink.decoder.push(text));
-  }
-
+  /** Adds decoded content to what the sink will write, bounding the attachment's size as it grows. */
   private append(sink: ContentSink, decode: () => Buffer): void {
     let bytes: Buffer;
     try {
