@@ -85,7 +85,8 @@ export class AxisStore {
    * was sent before, drops the upload and returns the original id.
    */
   commitMessage(uploadPath: string, message: NewMessage): { id: string; duplicate: boolean } {
-    const dedupKey = message.messageType === 'edoc' ? `${message.businessDocType ?? 0}|${message.documentId ?? ''}` : message.sha256;
+    // A status, or a package the axis could not read, is the same message only when it is the same bytes.
+    const dedupKey = message.messageType === 'edoc' && message.documentId ? `${message.businessDocType ?? 0}|${message.documentId}` : message.sha256;
     const commit = this.db.transaction(() => {
       const existing = this.db.prepare('SELECT id FROM messages WHERE sender = ? AND message_type = ? AND dedup_key = ?').get(message.sender, message.messageType, dedupKey) as { id: string } | undefined;
       if (existing) return { id: existing.id, duplicate: true };
