@@ -6,6 +6,7 @@ import { AppHeader } from './components/AppHeader.js';
 import { StatusBar } from './components/StatusBar.js';
 import { Workspace } from './components/Workspace.js';
 import { TokensProvider } from './tokens/TokensProvider.js';
+import { ExchangeStatusProvider } from './exchange/ExchangeStatusProvider.js';
 
 type Boot =
   | { status: 'loading' }
@@ -16,6 +17,8 @@ export function App() {
   const [boot, setBoot] = useState<Boot>({ status: 'loading' });
   const [locale, setLocale] = useState<Locale>('vi');
   const [unauthorized, setUnauthorized] = useState(false);
+  // The exchange view opens from the header's indicator as well as from the sidebar, so its flag lives here.
+  const [exchangeOpen, setExchangeOpen] = useState(false);
 
   useEffect(() => onUnauthorized(() => setUnauthorized(true)), []);
 
@@ -46,14 +49,22 @@ export function App() {
       {unauthorized ? (
         <UnauthorizedScreen />
       ) : boot.status === 'ready' ? (
-        <div className="app">
-          <SkipLink />
-          <AppHeader agencyName={boot.agencyName} onLocaleChange={changeLocale} />
-          <TokensProvider>
-            <Workspace info={boot.info} agencyName={boot.agencyName} onAgencyNamed={(agencyName) => setBoot({ ...boot, agencyName })} />
-          </TokensProvider>
-          <StatusBar version={boot.info.version} dataDir={boot.info.dataDir} />
-        </div>
+        <ExchangeStatusProvider>
+          <div className="app">
+            <SkipLink />
+            <AppHeader agencyName={boot.agencyName} onLocaleChange={changeLocale} onOpenExchange={() => setExchangeOpen(true)} />
+            <TokensProvider>
+              <Workspace
+                info={boot.info}
+                agencyName={boot.agencyName}
+                onAgencyNamed={(agencyName) => setBoot({ ...boot, agencyName })}
+                exchangeOpen={exchangeOpen}
+                onExchangeOpen={setExchangeOpen}
+              />
+            </TokensProvider>
+            <StatusBar version={boot.info.version} dataDir={boot.info.dataDir} />
+          </div>
+        </ExchangeStatusProvider>
       ) : (
         <BootScreen boot={boot} onRetry={start} />
       )}

@@ -1,7 +1,8 @@
 import { useI18n, type Locale } from '../i18n/i18n.js';
 import { LanguageSwitcher } from './LanguageSwitcher.js';
+import { ConnectionIndicator } from '../exchange/ConnectionIndicator.js';
 
-export function AppHeader({ agencyName, onLocaleChange }: { agencyName: string; onLocaleChange: (locale: Locale) => void }) {
+export function AppHeader({ agencyName, onLocaleChange, onOpenExchange }: { agencyName: string; onLocaleChange: (locale: Locale) => void; onOpenExchange: () => void }) {
   const { t } = useI18n();
   return (
     <header className="app-header">
@@ -14,6 +15,7 @@ export function AppHeader({ agencyName, onLocaleChange }: { agencyName: string; 
       <div className={agencyName ? 'agency-name' : 'agency-name is-unset'} title={agencyName || undefined}>
         {agencyName || t('app.agencyUnset')}
       </div>
+      <ConnectionIndicator onOpen={onOpenExchange} />
       <LanguageSwitcher onChange={onLocaleChange} />
     </header>
   );

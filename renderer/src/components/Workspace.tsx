@@ -25,6 +25,8 @@ import { TokenPanel } from './TokenPanel.js';
 import { NewDraftView } from '../outgoing/NewDraftView.js';
 import { OutgoingBookView } from '../outgoing/OutgoingBookView.js';
 import { OutgoingNav, type OutgoingView } from '../outgoing/OutgoingNav.js';
+import { ExchangeNav } from '../exchange/ExchangeNav.js';
+import { ExchangeView } from '../exchange/ExchangeView.js';
 
 const LIST_PANEL_ID = 'document-list-panel';
 
@@ -32,7 +34,16 @@ function signingTarget(row: ListRow): SigningTarget {
   return { id: row.id, label: row.notation || row.subject };
 }
 
-export function Workspace({ info, agencyName, onAgencyNamed }: { info: Output<'app.info'>; agencyName: string; onAgencyNamed: (name: string) => void }) {
+interface WorkspaceProps {
+  info: Output<'app.info'>;
+  agencyName: string;
+  onAgencyNamed: (name: string) => void;
+  /** Liên thông văn bản covers everything but the sidebar; the header can open it too. */
+  exchangeOpen: boolean;
+  onExchangeOpen: (open: boolean) => void;
+}
+
+export function Workspace({ info, agencyName, onAgencyNamed, exchangeOpen, onExchangeOpen }: WorkspaceProps) {
   const { t, count } = useI18n();
   const [filters, setFilters] = useState<RegisterFilters>(initialFilters);
   const search = useSearchQuery();
@@ -60,18 +71,34 @@ export function Workspace({ info, agencyName, onAgencyNamed }: { info: Output<'a
   useStrayDropGuard();
 
   const changeFilters = useCallback((patch: Partial<RegisterFilters>) => setFilters((f) => ({ ...f, ...patch })), []);
-  const changeDirection = useCallback((direction: Direction) => {
-    setFilters((f) => (f.direction === direction ? f : { ...f, direction }));
-    setSelectedId(null);
-    setChecked(new Map());
-    setOutgoingView(null);
-  }, []);
-  const showOutgoing = useCallback((id: number) => {
-    setOutgoingView(null);
-    setFilters((f) => (f.direction === 'out' ? f : { ...f, direction: 'out' }));
-    setSelectedId(id);
-    setFocusRequest((n) => n + 1);
-  }, []);
+  const changeDirection = useCallback(
+    (direction: Direction) => {
+      setFilters((f) => (f.direction === direction ? f : { ...f, direction }));
+      setSelectedId(null);
+      setChecked(new Map());
+      setOutgoingView(null);
+      onExchangeOpen(false);
+    },
+    [onExchangeOpen],
+  );
+  const showDocument = useCallback(
+    (id: number, direction: Direction) => {
+      setOutgoingView(null);
+      onExchangeOpen(false);
+      setFilters((f) => (f.direction === direction ? f : { ...f, direction }));
+      setSelectedId(id);
+      setFocusRequest((n) => n + 1);
+    },
+    [onExchangeOpen],
+  );
+  const showOutgoing = useCallback((id: number) => showDocument(id, 'out'), [showDocument]);
+  const openOutgoingView = useCallback(
+    (view: OutgoingView) => {
+      onExchangeOpen(false);
+      setOutgoingView(view);
+    },
+    [onExchangeOpen],
+  );
   const onCheck = useCallback(
     (row: ListRow, index: number, mode: CheckMode) => {
       const anchor = checkAnchor.current;
@@ -110,10 +137,13 @@ export function Workspace({ info, agencyName, onAgencyNamed }: { info: Output<'a
       : t('list.empty');
 
   return (
-    <div className="workspace" style={{ '--pane-width': `${pane.width}px` } as CSSProperties}>
+    // The exchange view covers the registry and outgoing views by CSS, leaving them mounted so that
+    // a half-written draft or a scrolled list is found as it was left.
+    <div className={exchangeOpen ? 'workspace has-exchange-view' : 'workspace'} style={{ '--pane-width': `${pane.width}px` } as CSSProperties}>
       <div className="sidebar">
         <RegisterNav direction={filters.direction} counts={registers.counts} onChange={changeDirection} panelId={LIST_PANEL_ID} />
-        {filters.direction === 'out' && <OutgoingNav view={outgoingView} onView={setOutgoingView} onAgencyNamed={onAgencyNamed} />}
+        {filters.direction === 'out' && <OutgoingNav view={exchangeOpen ? null : outgoingView} onView={openOutgoingView} onAgencyNamed={onAgencyNamed} />}
+        <ExchangeNav current={exchangeOpen} onOpen={() => onExchangeOpen(true)} />
         <FilterPanel
           filters={filters}
           years={registers.years}
@@ -122,6 +152,7 @@ export function Workspace({ info, agencyName, onAgencyNamed }: { info: Output<'a
         />
         <TokenPanel />
       </div>
+      {exchangeOpen && <ExchangeView onOpenDocument={showDocument} onClose={() => onExchangeOpen(false)} />}
       {outgoingView === 'compose' && (
         <NewDraftView
           onCreated={(created) => {

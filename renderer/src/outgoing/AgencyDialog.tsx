@@ -1,12 +1,14 @@
 // Thông tin cơ quan: the identifier code (for the document axis), the name (written in the
 // agency's signature) and the abbreviation (in every notation: 01/QĐ-UBND), and whether
 // confidential documents take numbers from a series of their own. Numbering and issuing refuse
-// to run without them, so this dialog is reachable wherever they are missed.
+// to run without them, so this dialog is reachable wherever they are missed — and with it the
+// axis connection, which the identifier code belongs with.
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { Output } from '../../../main/common/contract.js';
 import { call } from '../api/client.js';
 import { useI18n, type MessageKey } from '../i18n/i18n.js';
 import { isAgencyCode } from './draftForm.js';
+import { AxisDialog } from '../exchange/AxisDialog.js';
 
 export type Agency = Output<'agency.get'>;
 
@@ -24,6 +26,8 @@ export function AgencyDialog({ onSaved, onClose }: AgencyDialogProps) {
   const [errors, setErrors] = useState<Partial<Record<'code' | 'name' | 'abbreviation', MessageKey>>>({});
   const [failure, setFailure] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  // The identifier code is this agency's address on the axis; its connection is set up next to it.
+  const [axisDialog, setAxisDialog] = useState(false);
 
   useEffect(() => {
     const element = dialog.current;
@@ -91,49 +95,55 @@ export function AgencyDialog({ onSaved, onClose }: AgencyDialogProps) {
   );
 
   return (
-    <dialog
-      ref={dialog}
-      className="modal agency-dialog"
-      aria-labelledby={`${id}-title`}
-      data-testid="agency-dialog"
-      onCancel={(event) => {
-        event.preventDefault();
-        if (!busy) onClose();
-      }}
-    >
-      <form onSubmit={submit} noValidate>
-        <h2 id={`${id}-title`} className="modal-title">
-          {t('agency.title')}
-        </h2>
-        <p className="modal-lead">{t('agency.lead')}</p>
-        {field('code', 'agency.code', 'agency.codeHint', 32)}
-        {field('name', 'agency.name', 'agency.nameHint', 300)}
-        {field('abbreviation', 'agency.abbreviation', 'agency.abbreviationHint', 30)}
-        <label className="plain-check">
-          <input
-            type="checkbox"
-            data-testid="agency-separate-confidential"
-            checked={form?.separateConfidentialSeries ?? false}
-            disabled={!form || busy}
-            onChange={(e) => form && setForm({ ...form, separateConfidentialSeries: e.target.checked })}
-          />
-          <span>{t('agency.separateConfidential')}</span>
-        </label>
-        {failure !== null && (
-          <p className="form-error" role="alert">
-            {errorMessage(failure)}
-          </p>
-        )}
-        <div className="modal-actions">
-          <button type="button" className="button" onClick={onClose} disabled={busy}>
-            {t('common.cancel')}
-          </button>
-          <button type="submit" className="button button-primary" data-testid="agency-save" disabled={!form || busy}>
-            {busy && <span className="spinner spinner-on-primary" aria-hidden="true" />}
-            {t('agency.save')}
-          </button>
-        </div>
-      </form>
-    </dialog>
+    <>
+      <dialog
+        ref={dialog}
+        className="modal agency-dialog"
+        aria-labelledby={`${id}-title`}
+        data-testid="agency-dialog"
+        onCancel={(event) => {
+          event.preventDefault();
+          if (!busy) onClose();
+        }}
+      >
+        <form onSubmit={submit} noValidate>
+          <h2 id={`${id}-title`} className="modal-title">
+            {t('agency.title')}
+          </h2>
+          <p className="modal-lead">{t('agency.lead')}</p>
+          {field('code', 'agency.code', 'agency.codeHint', 32)}
+          {field('name', 'agency.name', 'agency.nameHint', 300)}
+          {field('abbreviation', 'agency.abbreviation', 'agency.abbreviationHint', 30)}
+          <label className="plain-check">
+            <input
+              type="checkbox"
+              data-testid="agency-separate-confidential"
+              checked={form?.separateConfidentialSeries ?? false}
+              disabled={!form || busy}
+              onChange={(e) => form && setForm({ ...form, separateConfidentialSeries: e.target.checked })}
+            />
+            <span>{t('agency.separateConfidential')}</span>
+          </label>
+          {failure !== null && (
+            <p className="form-error" role="alert">
+              {errorMessage(failure)}
+            </p>
+          )}
+          <div className="modal-actions">
+            <button type="button" className="button button-quiet modal-aside" data-testid="open-axis-from-agency" onClick={() => setAxisDialog(true)} disabled={busy}>
+              {t('axis.open')}
+            </button>
+            <button type="button" className="button" onClick={onClose} disabled={busy}>
+              {t('common.cancel')}
+            </button>
+            <button type="submit" className="button button-primary" data-testid="agency-save" disabled={!form || busy}>
+              {busy && <span className="spinner spinner-on-primary" aria-hidden="true" />}
+              {t('agency.save')}
+            </button>
+          </div>
+        </form>
+      </dialog>
+      {axisDialog && <AxisDialog onClose={() => setAxisDialog(false)} />}
+    </>
   );
 }

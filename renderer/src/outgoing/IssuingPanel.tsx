@@ -5,6 +5,7 @@ import { useEffect, useId, useState, type ReactNode } from 'react';
 import type { OutgoingDetail } from '../../../main/common/contract.js';
 import { call } from '../api/client.js';
 import { useI18n } from '../i18n/i18n.js';
+import { DeliveriesSection } from '../exchange/DeliveriesSection.js';
 import { AfterIssueSection } from './AfterIssue.js';
 import { IssuingStepper } from './IssuingStepper.js';
 import { NumberAndIssue } from './NumberAndIssue.js';
@@ -64,6 +65,8 @@ export function IssuingPanel({ issuing, signPanel, signerOnly, signingActive, ag
   const state = document.state;
   // The leader signs a draft; a signature the host does not accept (another signer, broken) is signed again.
   const wantsSignature = state === 'draft' || (state === 'signed' && (!numbering.allowed || signingActive));
+  // Once queued the document has recipients on the axis, until then nothing to show.
+  const onAxis = ['queued', 'sent', 'recalled', 'updated', 'replaced'].includes(state);
   const preview = document.number === null ? notationPreview(document.typeCode, abbreviation, outgoing.draft.draftingUnit) : null;
 
   return (
@@ -94,6 +97,7 @@ export function IssuingPanel({ issuing, signPanel, signerOnly, signingActive, ag
         <NumberAndIssue outgoing={outgoing} agencyName={agencyName} onAgencyNamed={onAgencyNamed} onDone={issuing.apply} />
       )}
       <AfterIssueSection outgoing={outgoing} onDone={issuing.apply} />
+      {onAxis && <DeliveriesSection documentId={document.id} />}
     </>
   );
 }

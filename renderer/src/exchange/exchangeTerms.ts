@@ -1,0 +1,43 @@
+// Codes the exchange carries, in the clerk's words: the status codes recipients send back
+// (edXML StatusCode) and why a received package was refused (the core's stable reason codes).
+import type { I18n } from '../i18n/i18n.js';
+
+const STATUS_CODES = ['01', '02', '03', '04', '05', '06', '13', '15', '16'] as const;
+type StatusCode = (typeof STATUS_CODES)[number];
+
+const REFUSAL_REASONS = [
+  'malformed-xml',
+  'doctype-forbidden',
+  'not-edxml',
+  'missing-field',
+  'too-large',
+  'too-deep',
+  'too-many',
+  'bad-base64',
+  'bad-attachment-name',
+  'bad-zip',
+  'attachment-mismatch',
+] as const;
+type RefusalReason = (typeof REFUSAL_REASONS)[number];
+
+function isOneOf<T extends string>(list: readonly T[], value: string): value is T {
+  return (list as readonly string[]).includes(value);
+}
+
+/** What a known status code means, or null. */
+export function statusMeaning({ t }: I18n, code: string): string | null {
+  return isOneOf<StatusCode>(STATUS_CODES, code) ? t(`exchange.statusCode.${code}`) : null;
+}
+
+/** "03 — Đã tiếp nhận"; a code outside the list keeps the recipient's own description. */
+export function describeStatus(i18n: I18n, code: string, description?: string | null): string {
+  const { t } = i18n;
+  const meaning = statusMeaning(i18n, code);
+  if (meaning) return t('exchange.statusCode.named', { code, meaning });
+  return description ? t('exchange.statusCode.named', { code, meaning: description }) : t('exchange.statusCode.bare', { code });
+}
+
+/** A refusal reason in words; one this version does not know is shown as its code. */
+export function describeRefusal({ t }: I18n, reason: string): string {
+  return isOneOf<RefusalReason>(REFUSAL_REASONS, reason) ? t(`exchange.refusal.${reason}`) : reason;
+}
