@@ -130,3 +130,29 @@ test('a request with a wrong secret is refused by the axis, and the job waits wi
   await commune.ok('exchange.setAxis', { endpoint: `http://127.0.0.1:${port}`, systemId: commune.systemId, secret: commune.secret });
   assert.equal((await commune.ok('exchange.syncNow', {})).sent, 1);
 });
+
+test('a recall reaches the district and is tied to the document it received; an update arrives linked to the earlier one', async () => {
+  assert.ok(axis, 'runs after the first test started the axis');
+  await district.ok('exchange.syncNow', {}); // what the earlier tests left on the axis
+  const recalled = await issueTo(commune, [DISTRICT.code], 'văn bản sẽ bị thu hồi');
+  const updated = await issueTo(commune, [DISTRICT.code], 'văn bản sẽ được cập nhật');
+  await commune.ok('exchange.syncNow', {});
+  assert.equal((await district.ok('exchange.syncNow', {})).received, 2);
+  await commune.ok('outgoing.afterIssue', { id: recalled.document.id, action: 'recall', reason: 'Ban hành sai thẩm quyền' });
+  await commune.ok('outgoing.afterIssue', { id: updated.document.id, action: 'update', reason: 'Sửa nơi nhận' });
+  const notices = await commune.ok('exchange.syncNow', {});
+  assert.equal(notices.sent, 2, JSON.stringify(notices));
+
+  assert.equal((await district.ok('exchange.syncNow', {})).received, 2);
+  const idOf = (subject: string) => (district.core.db.prepare("SELECT id FROM documents WHERE direction = 'in' AND subject = ? ORDER BY id LIMIT 1").get(subject) as { id: number }).id;
+  const recall = district.core.db.prepare('SELECT document_id, business_type FROM received_packages WHERE business_type = 1').get() as { document_id: number; business_type: number };
+  assert.equal(recall.document_id, idOf('văn bản sẽ bị thu hồi'), 'the recall names the document it is about');
+  const events = (await district.ok('documents.get', { id: recall.document_id })).events.map((e) => e.kind);
+  assert.ok(events.includes('recall-requested'), events.join(', '));
+  const update = district.core.db.prepare("SELECT id, replaces_id FROM documents WHERE direction = 'in' AND subject = ? ORDER BY id DESC LIMIT 1").get('văn bản sẽ được cập nhật') as {
+    id: number;
+    replaces_id: number;
+  };
+  assert.equal(update.replaces_id, idOf('văn bản sẽ được cập nhật'), 'the update links to the earlier document');
+  assert.notEqual(update.id, update.replaces_id);
+});

@@ -45,6 +45,7 @@ export function createExchangeHandlers(core: CoreServices, exchange: ExchangeSer
     'exchange.setAxis': ({ endpoint, systemId, secret }) => {
       core.settings.update({ axisEndpoint: endpoint, axisSystemId: systemId });
       if (secret) writeAxisSecret(core.dataDir, core.secrets, secret);
+      exchange.configurationChanged();
       return axisSettings();
     },
     'incoming.accept': ({ id }) => {

@@ -97,8 +97,8 @@ export interface AttachmentToWrite {
   path: string;
 }
 
-export const STATUS_CODES = ['01', '02', '03', '04', '05', '06', '13', '15', '16'] as const;
-export type StatusCode = (typeof STATUS_CODES)[number];
+export { STATUS_CODES, type StatusCode } from '../../common/exchangeCodes.js';
+import type { StatusCode } from '../../common/exchangeCodes.js';
 
 export interface StatusMessage {
   from: Organization;
@@ -149,17 +149,4 @@ export const DEFAULT_PARSE_LIMITS: ParseLimits = {
 };
 
 /** Why a received package was refused; the reason code is stable, the message is for the clerk's log. */
-export const REFUSAL_REASONS = [
-  'malformed-xml',
-  'doctype-forbidden',
-  'not-edxml',
-  'missing-field',
-  'too-large',
-  'too-deep',
-  'too-many',
-  'bad-base64',
-  'bad-attachment-name',
-  'bad-zip',
-  'attachment-mismatch',
-] as const;
-export type RefusalReason = (typeof REFUSAL_REASONS)[number];
+export { REFUSAL_REASONS, type RefusalReason } from '../../common/exchangeCodes.js';

@@ -119,6 +119,13 @@ export class ExchangeService {
     return this.syncOnce();
   }
 
+  /** New axis settings: what was learnt about the old connection no longer holds. */
+  configurationChanged(): void {
+    this.connection = 'unknown';
+    this.lastError = null;
+    this.changed();
+  }
+
   /** The OS says the network came back (or went): back online, everything waiting goes at once. */
   networkChanged(online: boolean): ExchangeStatus {
     if (!online) {

@@ -1,24 +1,7 @@
 // Codes the exchange carries, in the clerk's words: the status codes recipients send back
 // (edXML StatusCode) and why a received package was refused (the core's stable reason codes).
 import type { I18n } from '../i18n/i18n.js';
-
-const STATUS_CODES = ['01', '02', '03', '04', '05', '06', '13', '15', '16'] as const;
-type StatusCode = (typeof STATUS_CODES)[number];
-
-const REFUSAL_REASONS = [
-  'malformed-xml',
-  'doctype-forbidden',
-  'not-edxml',
-  'missing-field',
-  'too-large',
-  'too-deep',
-  'too-many',
-  'bad-base64',
-  'bad-attachment-name',
-  'bad-zip',
-  'attachment-mismatch',
-] as const;
-type RefusalReason = (typeof REFUSAL_REASONS)[number];
+import { REFUSAL_REASONS, STATUS_CODES, type RefusalReason, type StatusCode } from '../../../main/common/exchangeCodes.js';
 
 function isOneOf<T extends string>(list: readonly T[], value: string): value is T {
   return (list as readonly string[]).includes(value);
