@@ -3,11 +3,13 @@
 import { runRegistryBenchmark } from './registry.js';
 import { runSignBenchmark } from './sign.js';
 import { runIssueBenchmark } from './issue.js';
+import { runSyncBenchmark } from './sync.js';
 
 const BENCHMARKS: Record<string, (args: readonly string[]) => unknown> = {
   registry: runRegistryBenchmark,
   sign: runSignBenchmark,
   issue: runIssueBenchmark,
+  sync: runSyncBenchmark,
 };
 
 const [name, ...args] = process.argv.slice(2);
