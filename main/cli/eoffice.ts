@@ -47,7 +47,8 @@ const USAGE = `Usage: eoffice [--data-dir <dir>] <command>
   book out --year <yyyy> --format pdf|xlsx|csv -o <file> [--confidential]
                                   the outgoing register (sổ đăng ký văn bản đi)
   config set axis.endpoint|axis.systemId|axis.secret <value>
-                                  where this agency reaches the document axis (the secret is sealed)
+                                  where this agency reaches the document axis (the secret is sealed,
+                                  never printed; give "-" to read it from standard input)
   sync [--once] [--json]          send what is due and receive what waits; without --once, keep
                                   doing it every syncIntervalSeconds until stopped
   queue [--json]                  what waits to be sent, with the last error of each

@@ -165,10 +165,14 @@ export async function runConfig(core: Core, args: string[], out: (line: string) 
     case 'axis.systemId':
       await call(core, 'exchange.setAxis', { endpoint: axis.endpoint, systemId: value });
       break;
-    case 'axis.secret':
-      await call(core, 'exchange.setAxis', { endpoint: axis.endpoint, systemId: axis.systemId, secret: value });
+    case 'axis.secret': {
+      // "-" reads it from standard input, so that it need not appear in the shell's history or in ps.
+      const secret = value === '-' ? fs.readFileSync(0, 'utf8').trim() : value;
+      if (!secret) throw new CliError('axis.secret is empty');
+      await call(core, 'exchange.setAxis', { endpoint: axis.endpoint, systemId: axis.systemId, secret });
       out('axis.secret=(set)');
       return 0;
+    }
     case 'syncIntervalSeconds':
       await call(core, 'settings.update', { syncIntervalSeconds: Number(value) });
       break;

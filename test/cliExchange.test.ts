@@ -1,0 +1,111 @@
+// The exchange from the command line, as IT staff and scheduled tasks use it: the axis settings
+// (the secret sealed and never printed), `sync --once` offline and online, `queue`, `in list`
+// and `in accept`, on the built CLI against the reference axis.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startAxisServer, type AxisServer } from './axis/server.js';
+import { COMMUNE, DISTRICT, axisAgency, freePort, issueTo, openAgency, type TestAgency } from './support/agencies.js';
+import { tempDir } from './support/fixtures.js';
+
+const BIN = path.join(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'), 'dist/cli/eoffice.mjs');
+const work = tempDir('eoffice-cli-exchange-');
+let commune: TestAgency;
+let district: TestAgency;
+let axis: AxisServer | undefined;
+let endpoint: string;
+let port: number;
+
+/** Asynchronous on purpose: the reference axis runs in this process and must keep answering. */
+function eoffice(dataDir: string, args: string[], input = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, '--data-dir', dataDir, ...args]);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('close', (code) => resolve({ code, stdout: stdout.trim(), stderr: stderr.trim() }));
+    child.stdin.end(input);
+  });
+}
+
+before(async () => {
+  port = await freePort();
+  endpoint = `http://127.0.0.1:${port}`;
+  commune = await openAgency(COMMUNE, endpoint, { tokens: 'issuer' });
+  district = await openAgency(DISTRICT, endpoint);
+  // Issued through the API (it needs the tokens); then the CLI takes over both data folders.
+  await issueTo(commune, [DISTRICT.code], 'gửi bằng dòng lệnh');
+  commune.close();
+  district.close();
+});
+
+after(async () => {
+  await axis?.close();
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
+test('config set axis.*: the secret is sealed, never printed, and not in any file in plain text', async () => {
+  const dir = tempDir('eoffice-cli-axis-');
+  const secret = 'bí-mật-trục-0123456789';
+  assert.equal((await eoffice(dir, ['config', 'set', 'axis.endpoint', endpoint])).code, 0);
+  assert.equal((await eoffice(dir, ['config', 'set', 'axis.systemId', 'sys-commune'])).code, 0);
+  const set = await eoffice(dir, ['config', 'set', 'axis.secret', '-'], `${secret}\n`);
+  assert.equal(set.code, 0, set.stderr);
+  assert.equal(set.stdout, 'axis.secret=(set)');
+  const all = await eoffice(dir, ['config', 'get']);
+  assert.match(all.stdout, /axis\.secret=\(set\)/);
+  assert.match(all.stdout, new RegExp(`axis\\.endpoint=${endpoint.replaceAll('.', '\\.')}`));
+  assert.ok(!all.stdout.includes(secret));
+  for (const file of fs.readdirSync(dir, { recursive: true }).map(String)) {
+    const full = path.join(dir, file);
+    if (fs.statSync(full).isFile()) assert.ok(!fs.readFileSync(full).includes(Buffer.from(secret)), `${file} holds the secret in plain text`);
+  }
+  const bad = await eoffice(dir, ['config', 'set', 'axis.endpoint', 'ftp://trục']);
+  assert.notEqual(bad.code, 0, 'only http(s) endpoints');
+});
+
+test('sync --once without a configured axis says so and fails', async () => {
+  const run = await eoffice(tempDir('eoffice-cli-none-'), ['sync', '--once']);
+  assert.equal(run.code, 1);
+  assert.match(run.stderr, /not set/);
+});
+
+test('sync --once: offline the pass completes (exit 0) and the job waits; online it is sent; the district lists and accepts it', async () => {
+  const waiting = await eoffice(commune.dataDir, ['queue', '--json']);
+  assert.equal(waiting.code, 0, waiting.stderr);
+  const queue = JSON.parse(waiting.stdout) as { summary: { waiting: number }; items: { state: string; recipients: string[] }[] };
+  assert.equal(queue.summary.waiting, 1);
+  assert.deepEqual(queue.items[0]!.recipients, [DISTRICT.code]);
+
+  const offline = await eoffice(commune.dataDir, ['sync', '--once']);
+  assert.equal(offline.code, 0, `a pass that ran is a success even if jobs wait: ${offline.stderr}`);
+  assert.match(offline.stdout, /connection offline/);
+  const text = await eoffice(commune.dataDir, ['queue']);
+  assert.match(text.stdout, /queued .*gửi .*000\.00\.02\.H99.*1 tries/);
+
+  axis = await startAxisServer({ port, dbPath: path.join(work, 'axis.sqlite'), agencies: [axisAgency(commune), axisAgency(district)] });
+  const online = JSON.parse((await eoffice(commune.dataDir, ['sync', '--once', '--json'])).stdout) as { sent: number; connection: string };
+  assert.deepEqual([online.connection, online.sent], ['online', 1]);
+  assert.equal((JSON.parse((await eoffice(commune.dataDir, ['queue', '--json'])).stdout) as { items: unknown[] }).items.length, 0);
+
+  const received = await eoffice(district.dataDir, ['sync', '--once']);
+  assert.equal(received.code, 0, received.stderr);
+  assert.match(received.stdout, /received 1/);
+  const list = JSON.parse((await eoffice(district.dataDir, ['in', 'list', '--json'])).stdout) as { subject: string; sender: string; notation: string; documentState: string; documentId: number }[];
+  assert.equal(list.length, 1);
+  assert.equal(list[0]!.subject, 'gửi bằng dòng lệnh');
+  assert.equal(list[0]!.sender, COMMUNE.code);
+  assert.match(list[0]!.notation, /^\d+\/QĐ-UBND$/);
+  assert.equal(list[0]!.documentState, 'received');
+  assert.match((await eoffice(district.dataDir, ['in', 'list'])).stdout, /gửi bằng dòng lệnh/);
+
+  const accepted = await eoffice(district.dataDir, ['in', 'accept', String(list[0]!.documentId)]);
+  assert.equal(accepted.code, 0, accepted.stderr);
+  assert.match(accepted.stdout, /registered/);
+  assert.notEqual((await eoffice(district.dataDir, ['in', 'accept', String(list[0]!.documentId)])).code, 0, 'accepted once');
+  assert.notEqual((await eoffice(district.dataDir, ['in', 'return', String(list[0]!.documentId)])).code, 0, 'returning needs a reason');
+});
