@@ -553,3 +553,28 @@ test('checkAttachmentName cleans Vietnamese names and refuses anything that is n
     );
   }
 });
+
+// ---- attachment content read past sax ----------------------------------------------------
+
+test('attachment content is decoded the same when its start tag is cut by a read, carries entity references or sits in CDATA', async () => {
+  const data = randomBytes(90_000);
+  const base64 = data.toString('base64');
+  const withSubject = (subject: string) => handPackage({ subject, attachments: [{ name: 'a.pdf', base64 }] });
+  const bytesBeforeTag = (xml: string) => Buffer.byteLength(xml.slice(0, xml.indexOf('<edXML:ContentTransferEncoded')), 'utf8');
+  const bare = withSubject('');
+  const tagLength = bare.slice(bare.indexOf('<edXML:ContentTransferEncoded')).indexOf('>') + 1;
+  // A subject of x's puts the content's start tag across the first 64 KiB read, cut at each point.
+  for (const cutInside of [1, 5, Math.floor(tagLength / 2), tagLength - 1, tagLength]) {
+    const xml = withSubject('x'.repeat(65536 - cutInside - bytesBeforeTag(bare)));
+    assert.equal(bytesBeforeTag(xml), 65536 - cutInside);
+    const [attachment] = edocOf(await parsePackage(scratchFile('cut.edxml', xml), { workDir: newWorkDir() })).attachments;
+    assert.equal(attachment!.sha256, sha256(data), `cut ${cutInside} characters into the tag`);
+  }
+  // Line breaks written as character references (some .NET writers do), and content in CDATA.
+  const withEntities = base64.replace(/(.{76})/g, '$1&#13;&#10;');
+  const cdata = `<![CDATA[${base64}]]>`;
+  for (const [what, content] of [['entity references', withEntities], ['CDATA', cdata]] as const) {
+    const [attachment] = edocOf(await parsePackage(scratchFile('content.edxml', handPackage({ attachments: [{ name: 'a.pdf', base64: content }] })), { workDir: newWorkDir() })).attachments;
+    assert.equal(attachment!.sha256, sha256(data), what);
+  }
+});

@@ -116,6 +116,11 @@ interface Frame {
   attachment: AttachmentRead | null;
 }
 
+/** An attachment content's start tag, with any prefix; its content is read past sax. */
+const CONTENT_START_TAG = /<(?:[A-Za-z_][\w.-]*:)?ContentTransferEncoded(?=[\s/>])[^>]*>/;
+/** A start tag is at most this long (64 attributes of reasonable size); a longer "<…" is not held back. */
+const MAX_HELD_BACK_CHARS = 16 * 1024;
+
 /** Thrown from a sax handler to stop reading once peekPackage has what it needs. */
 class EnoughRead extends Error {}
 
@@ -137,6 +142,11 @@ class PackageReader {
   private rootOpened = false;
   /** The end of the text before the root element, so that "<!DOCTYPE" split over two reads is seen. */
   private prologTail = '';
+  /** The attachment whose base64 content is being read past sax (see write). */
+  private rawSink: ContentSink | null = null;
+  private sinksOpened = 0;
+  /** A start tag cut by the end of the last piece read. */
+  private heldBack = '';
 
   constructor(
     private readonly limits: ParseLimits,
@@ -184,7 +194,7 @@ class PackageReader {
         if (!this.feed(() => decoder!.decode(bytes, { stream: true }))) return;
         await this.flushContent();
       }
-      if (decoder && !this.feed(() => decoder!.decode())) return;
+      if (!this.feed(() => decoder?.decode() ?? '', true)) return;
       this.parser.close();
       await this.flushContent();
     } finally {
@@ -193,7 +203,7 @@ class PackageReader {
   }
 
   /** Passes decoded text to sax; false once a handler has said enough was read (peek). */
-  private feed(decode: () => string): boolean {
+  private feed(decode: () => string, final = false): boolean {
     let text: string;
     try {
       text = decode();
@@ -202,11 +212,54 @@ class PackageReader {
     }
     this.refuseDoctypeInProlog(text);
     try {
-      this.parser.write(text);
+      this.write(text, final);
       return true;
     } catch (error) {
       if (error instanceof EnoughRead) return false;
       throw error;
+    }
+  }
+
+  /**
+   * Gives the text to sax, except an attachment's base64 content, which sax would walk one
+   * character at a time (most of a package, and most of the time spent receiving one): the text
+   * is cut right after each ContentTransferEncoded start tag, and once sax has opened that
+   * element, what follows up to the next "<" goes straight to the decoder. Anything unusual there
+   * (an entity reference) goes through sax as before, for the rest of that element.
+   */
+  private write(text: string, final: boolean): void {
+    let rest = this.heldBack + text;
+    this.heldBack = '';
+    while (rest.length > 0) {
+      if (this.rawSink) {
+        const lt = rest.indexOf('<');
+        const content = lt < 0 ? rest : rest.slice(0, lt);
+        if (content.includes('&')) {
+          this.rawSink = null;
+          continue;
+        }
+        const sink = this.rawSink;
+        if (content) this.append(sink, () => sink.decoder.push(content));
+        if (lt < 0) return;
+        this.rawSink = null;
+        rest = rest.slice(lt);
+      }
+      const start = CONTENT_START_TAG.exec(rest);
+      if (!start) {
+        // A start tag cut by the end of this piece waits for the next one, so that it is seen whole.
+        const lt = rest.lastIndexOf('<');
+        const cut = !final && lt >= 0 && rest.indexOf('>', lt) < 0 && rest.length - lt <= MAX_HELD_BACK_CHARS;
+        this.parser.write(cut ? rest.slice(0, lt) : rest);
+        if (cut) this.heldBack = rest.slice(lt);
+        return;
+      }
+      const end = start.index + start[0].length;
+      const opened = this.sinksOpened;
+      this.parser.write(rest.slice(0, end));
+      rest = rest.slice(end);
+      const top = this.stack.at(-1);
+      // Only if sax really opened the element here (not in a comment, not a self-closing tag).
+      if (this.sinksOpened !== opened && top?.sink && !top.sink.ended) this.rawSink = top.sink;
     }
   }
 
@@ -263,6 +316,7 @@ class PackageReader {
       if (this.mode.kind === 'parse') {
         sink = new ContentSink(path.join(this.mode.workDir, `.edxml-${randomUUID()}.part`));
         parent.attachment.sink = sink;
+        this.sinksOpened++;
       }
     }
     this.stack.push({ element, keep, textChars: 0, prefixes, sink, attachment: attachment ?? parent?.attachment ?? null });
