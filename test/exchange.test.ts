@@ -105,6 +105,7 @@ test('issued while the axis is down, the document waits; when it comes up it is 
   const statuses = await commune.ok('exchange.syncNow', {});
   assert.equal(statuses.statuses, 2, JSON.stringify(statuses));
   const [delivery] = await commune.ok('exchange.deliveries', { documentId: id });
+  assert.equal(delivery!.recipientName, DISTRICT.name, "the recipient's name comes from the axis's directory");
   assert.equal(delivery!.state, 'status');
   assert.equal(delivery!.statusCode, '03');
   assert.deepEqual(delivery!.history.map((h) => h.statusCode), ['01', '03']);

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { MessageType } from '../../main/core/axis/adapter.js';
+import { fsyncDirectory } from '../../main/core/storage/blobStore.js';
 
 export type DeliveryState = 'pending' | 'processing' | 'done' | 'fail';
 
@@ -93,7 +94,7 @@ export class AxisStore {
       const id = randomUUID();
       const now = new Date().toISOString();
       fs.renameSync(uploadPath, this.packagePath(id));
-      syncDirectory(this.packageDir);
+      fsyncDirectory(this.packageDir);
       this.db
         .prepare('INSERT INTO messages (id, sender, message_type, document_id, business_doc_type, sha256, size, created, dedup_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
         .run(id, message.sender, message.messageType, message.documentId, message.businessDocType, message.sha256, message.size, now, dedupKey);
@@ -133,16 +134,5 @@ export class AxisStore {
 
   deliveryCount(): number {
     return (this.db.prepare('SELECT count(*) AS n FROM deliveries').get() as { n: number }).n;
-  }
-}
-
-/** The rename is durable only once the folder's entry is on disk too. Windows cannot open a folder for that. */
-function syncDirectory(dir: string): void {
-  if (process.platform === 'win32') return;
-  const fd = fs.openSync(dir, 'r');
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
   }
 }

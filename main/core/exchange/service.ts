@@ -12,6 +12,10 @@ import { localAgency } from '../registry/agency.js';
 import { axisConfig } from './axisSettings.js';
 import { makeAllDue, retryJob, sendDueJobs, type ExchangeContext } from './outbox.js';
 import { receiveWaiting } from './inbox.js';
+import { mergeAgencyDirectory } from './agencies.js';
+
+/** The directory changes rarely: once a day is enough, and the first online pass of a run. */
+const DIRECTORY_REFRESH_MS = 24 * 60 * 60 * 1000;
 
 type Connection = ExchangeStatus['connection'];
 
@@ -23,6 +27,7 @@ export class ExchangeService {
   private running: Promise<SyncPassResult> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private adapterFor: { key: string; adapter: AxisAdapter } | null = null;
+  private directoryFetchedAt = 0;
   private readonly abort = new AbortController();
 
   constructor(
@@ -89,9 +94,22 @@ export class ExchangeService {
     }
     this.connection = connection;
     this.lastError = error;
+    if (connection === 'online') await this.refreshDirectory(adapter, signal);
     this.lastSyncAt = toVnIso(this.options.now?.() ?? new Date());
     if (result.received + result.statuses > 0) this.core.events.emit('documents.changed', { ids: [] });
     return { ...result, connection, error };
+  }
+
+  /** A directory that cannot be fetched now is fetched next pass; the pass does not fail for it. */
+  private async refreshDirectory(adapter: AxisAdapter, signal: AbortSignal): Promise<void> {
+    const now = (this.options.now?.() ?? new Date()).getTime();
+    if (now - this.directoryFetchedAt < DIRECTORY_REFRESH_MS) return;
+    try {
+      mergeAgencyDirectory(this.core.db, await adapter.listAgencies(signal));
+      this.directoryFetchedAt = now;
+    } catch (error) {
+      this.lastError = error instanceof Error ? error.message : String(error);
+    }
   }
 
   private report(progress: NonNullable<ExchangeStatus['progress']>): void {

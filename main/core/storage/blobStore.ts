@@ -177,7 +177,8 @@ function moveDurably(from: string, target: string): void {
   fsyncDirectory(path.dirname(target));
 }
 
-function fsyncDirectory(dir: string): void {
+/** A rename is durable only once the folder's entry is on disk too. */
+export function fsyncDirectory(dir: string): void {
   // Windows cannot open a directory for fsync; NTFS journals the rename itself.
   if (process.platform === 'win32') return;
   const fd = fs.openSync(dir, 'r');
