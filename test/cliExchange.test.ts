@@ -66,6 +66,13 @@ test('config set axis.*: the secret is sealed, never printed, and not in any fil
   }
   const bad = await eoffice(dir, ['config', 'set', 'axis.endpoint', 'ftp://trục']);
   assert.notEqual(bad.code, 0, 'only http(s) endpoints');
+  // A provincial platform that differs from the national SDK, by configuration.
+  assert.equal((await eoffice(dir, ['config', 'set', 'axis.hexStyle', 'standard'])).code, 0);
+  assert.equal((await eoffice(dir, ['config', 'set', 'axis.paths', '{"sendEdoc":"api/v2/sendEdoc"}'])).code, 0);
+  assert.equal((await eoffice(dir, ['config', 'get', 'axis.paths'])).stdout, '{"sendEdoc":"api/v2/sendEdoc"}');
+  assert.equal((await eoffice(dir, ['config', 'get', 'axis.hexStyle'])).stdout, 'standard');
+  assert.notEqual((await eoffice(dir, ['config', 'set', 'axis.paths', '{"sendEdoc":"../x?y"}'])).code, 0, 'a path, not a URL trick');
+  assert.notEqual((await eoffice(dir, ['config', 'set', 'axis.hexStyle', 'base64'])).code, 0);
 });
 
 test('sync --once without a configured axis says so and fails', async () => {

@@ -109,6 +109,8 @@ const CONFIG_KEYS = [
   'axis.endpoint',
   'axis.systemId',
   'axis.secret',
+  'axis.hexStyle',
+  'axis.paths',
   'syncIntervalSeconds',
 ] as const;
 
@@ -129,6 +131,8 @@ export async function runConfig(core: Core, args: string[], out: (line: string) 
     'axis.systemId': axis.systemId,
     // Never printed: only whether one is stored.
     'axis.secret': axis.secretSet ? '(set)' : '(not set)',
+    'axis.hexStyle': settings.axisHexStyle,
+    'axis.paths': JSON.stringify(settings.axisPaths),
     syncIntervalSeconds: String(settings.syncIntervalSeconds),
   };
   if (action === 'get') {
@@ -176,6 +180,20 @@ export async function runConfig(core: Core, args: string[], out: (line: string) 
     case 'syncIntervalSeconds':
       await call(core, 'settings.update', { syncIntervalSeconds: Number(value) });
       break;
+    case 'axis.hexStyle':
+      await call(core, 'settings.update', { axisHexStyle: value as 'sdk' | 'standard' });
+      break;
+    case 'axis.paths': {
+      // e.g. {"sendEdoc":"api/edoc/send"}: a platform that mounts the same calls elsewhere.
+      let paths: unknown;
+      try {
+        paths = JSON.parse(value || '{}');
+      } catch {
+        throw new CliError('axis.paths is a JSON object such as {"sendEdoc":"api/edoc/send"}');
+      }
+      await call(core, 'settings.update', { axisPaths: paths as Record<string, string> });
+      break;
+    }
     default:
       throw new CliError(`unknown key "${key}"; keys: ${CONFIG_KEYS.join(', ')}`);
   }

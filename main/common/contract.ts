@@ -93,6 +93,8 @@ export const RegisterInfo = z.object({ id: Id, direction: Direction, year: Year,
 /** A PKCS#11 library by its full path (a CA's middleware DLL, or a .so/.dylib). */
 const ModulePath = z.string().min(1).max(1024);
 
+const AxisPath = z.string().trim().regex(/^(?!.*\.\.)[A-Za-z0-9._~\-/]{1,200}$/, 'a URL path below the endpoint');
+
 export const Settings = z.object({
   locale: Locale,
   maxImportMegabytes: z.number().int().min(1).max(500),
@@ -105,12 +107,28 @@ export const Settings = z.object({
   /** The document axis (trục liên thông): its address and this agency's exchange id. The secret is kept apart, sealed. */
   axisEndpoint: z.union([z.literal(''), z.url({ protocol: /^https?$/ }).max(500)]),
   axisSystemId: z.string().trim().max(128),
+  /**
+   * For provincial platforms that differ from the national SDK: how the HMAC is written in hex
+   * (the SDK drops each byte's leading zero) and where each call is mounted.
+   */
+  axisHexStyle: z.enum(['sdk', 'standard']),
+  axisPaths: z.object({ sendEdoc: AxisPath, getReceivedEdocList: AxisPath, getEdoc: AxisPath, updateStatus: AxisPath, getAgenciesList: AxisPath }).partial().strict(),
   /** How often to look for new documents while online, in seconds. */
   syncIntervalSeconds: z.number().int().min(15).max(3600),
 });
 export type Settings = z.infer<typeof Settings>;
 /** What settings.update may change; token modules go through tokens.addModule, which loads them first. */
-export const SettingsPatch = Settings.pick({ locale: true, maxImportMegabytes: true, tsaUrl: true, separateConfidentialSeries: true, syncIntervalSeconds: true }).partial().strict();
+export const SettingsPatch = Settings.pick({
+  locale: true,
+  maxImportMegabytes: true,
+  tsaUrl: true,
+  separateConfidentialSeries: true,
+  syncIntervalSeconds: true,
+  axisHexStyle: true,
+  axisPaths: true,
+})
+  .partial()
+  .strict();
 
 export const ApiErrorShape = z.object({
   code: z.enum(ERROR_CODES),

@@ -52,9 +52,9 @@ function readAxisSecret(dataDir: string, box: SecretBox): string | null {
 
 /** The adapter's configuration, or null while the endpoint, system id or secret is missing. */
 export function axisConfig(dataDir: string, settings: SettingsStore, box: SecretBox): AxisConfig | null {
-  const { axisEndpoint, axisSystemId } = settings.read();
+  const { axisEndpoint, axisSystemId, axisHexStyle, axisPaths } = settings.read();
   if (!axisEndpoint || !axisSystemId) return null;
   const secret = readAxisSecret(dataDir, box);
   if (!secret) return null;
-  return { variant: 'vxp', endpoint: axisEndpoint, systemId: axisSystemId, secret };
+  return { variant: 'vxp', endpoint: axisEndpoint, systemId: axisSystemId, secret, hexStyle: axisHexStyle, paths: axisPaths };
 }

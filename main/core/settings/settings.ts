@@ -14,6 +14,8 @@ export const DEFAULT_SETTINGS: Settings = {
   separateConfidentialSeries: true,
   axisEndpoint: '',
   axisSystemId: '',
+  axisHexStyle: 'sdk',
+  axisPaths: {},
   // A minute keeps a commune's documents current without loading a slow uplink.
   syncIntervalSeconds: 60,
 };
