@@ -14,7 +14,7 @@ test('settings persist in the data folder and a hand-edited bad value falls back
   settings.update({ locale: 'en' });
   assert.equal(createConfSettings(dir).read().locale, 'en', 'a second store over the same folder sees it');
   fs.writeFileSync(path.join(dir, 'settings.json'), JSON.stringify({ locale: 'klingon', maxImportMegabytes: 20, tokenModules: ['/usr/lib/libx.so', 42] }));
-  assert.deepEqual(createConfSettings(dir).read(), { locale: 'vi', maxImportMegabytes: 20, tokenModules: [], tsaUrl: '', separateConfidentialSeries: true });
+  assert.deepEqual(createConfSettings(dir).read(), { ...DEFAULT_SETTINGS, maxImportMegabytes: 20 });
   settings.update({ tokenModules: ['C:\\Windows\\System32\\vnptca_p11_v8.dll'] });
   assert.deepEqual(createConfSettings(dir).read().tokenModules, ['C:\\Windows\\System32\\vnptca_p11_v8.dll']);
   assert.throws(() => settings.update({ maxImportMegabytes: -1 }));
