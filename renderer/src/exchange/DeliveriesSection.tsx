@@ -7,6 +7,7 @@ import { formatDateTimeVn } from '../../../main/common/dates.js';
 import { call } from '../api/client.js';
 import { useI18n } from '../i18n/i18n.js';
 import { describeStatus, statusMeaning } from './exchangeTerms.js';
+import { LoadMessages } from './LoadMessages.js';
 import { useExchangeData } from './useExchangeData.js';
 import './exchange.css';
 
@@ -26,7 +27,7 @@ function addsToMeaning(meaning: string | null, description: string): boolean {
 
 export function DeliveriesSection({ documentId }: { documentId: number }) {
   const i18n = useI18n();
-  const { t, errorMessage } = i18n;
+  const { t } = i18n;
   const id = useId();
   const { loaded } = useExchangeData(`deliveries:${documentId}`, () => call('exchange.deliveries', { documentId }));
 
@@ -35,17 +36,7 @@ export function DeliveriesSection({ documentId }: { documentId: number }) {
       <h3 id={`${id}-title`} className="section-title">
         {t('deliveries.title')}
       </h3>
-      {loaded.status === 'loading' && (
-        <p className="muted" role="status">
-          <span className="spinner" aria-hidden="true" /> {t('exchange.loading')}
-        </p>
-      )}
-      {loaded.status === 'failed' && (
-        <p className="form-error" role="alert">
-          {errorMessage(loaded.error)}
-        </p>
-      )}
-      {loaded.status === 'ready' && loaded.data.length === 0 && <p className="muted">{t('deliveries.none')}</p>}
+      <LoadMessages loaded={loaded} empty={t('deliveries.none')} place="pane" />
       {loaded.status === 'ready' && loaded.data.length > 0 && (
         <ul className="delivery-list">
           {loaded.data.map((delivery) => (

@@ -1,29 +1,26 @@
 // Đã nhận: every package the axis handed over, newest first — documents taken into the incoming
 // register, duplicates the axis sent again, and packages refused, with the refusal's reason and
 // its detail in the row, since that is what the clerk reads out to the sender on the phone.
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import type { ReceivedItem } from '../../../main/common/contract.js';
 import { formatDateTimeVn } from '../../../main/common/dates.js';
 import { call } from '../api/client.js';
 import { useI18n } from '../i18n/i18n.js';
 import { describeRefusal, describeStatus } from './exchangeTerms.js';
 import { useExchangeData } from './useExchangeData.js';
-import { useVirtualRows } from './useVirtualRows.js';
+import { RowCount, VirtualTable } from './VirtualTable.js';
 
 const LIMIT = 1000;
 const ESTIMATED_ROW_HEIGHT = 52;
-const COLUMN_COUNT = 6;
+const COLUMNS = ['20%', '14%', null, '124px', '26%', '80px'] as const;
 const OUTCOMES = ['accepted', 'duplicate', 'refused'] as const;
 type Outcome = ReceivedItem['outcome'];
 
 export function ReceivedTable({ onOpenDocument }: { onOpenDocument: (id: number, messageType: ReceivedItem['messageType']) => void }) {
   const i18n = useI18n();
-  const { t, count, errorMessage } = i18n;
+  const { t } = i18n;
   const [outcome, setOutcome] = useState<Outcome | ''>('');
-  const scrollRef = useRef<HTMLDivElement>(null);
   const { loaded } = useExchangeData(`received:${outcome}`, () => call('exchange.received', { limit: LIMIT, ...(outcome ? { outcome } : {}) }));
-  const rows = loaded.status === 'ready' ? loaded.data : [];
-  const { items, measure, paddingTop, paddingBottom } = useVirtualRows(rows.length, scrollRef, ESTIMATED_ROW_HEIGHT);
 
   return (
     <>
@@ -40,93 +37,62 @@ export function ReceivedTable({ onOpenDocument }: { onOpenDocument: (id: number,
           </select>
         </div>
         <span className="toolbar-gap" />
-        <span className="exchange-count" role="status">
-          {loaded.status === 'ready' && (rows.length >= LIMIT ? t('exchange.received.countCapped', { count: count(rows.length) }) : t('exchange.received.count', { count: count(rows.length) }))}
-        </span>
+        <RowCount loaded={loaded} limit={LIMIT} terms="exchange.received" />
       </div>
-      <div className="exchange-table-frame" ref={scrollRef} tabIndex={0} role="region" aria-label={t('exchange.tab.received')}>
-        <table className="exchange-table" aria-rowcount={rows.length + 1} data-testid="received-table">
-          <colgroup>
-            <col style={{ width: '20%' }} />
-            <col style={{ width: '14%' }} />
-            <col />
-            <col style={{ width: '124px' }} />
-            <col style={{ width: '26%' }} />
-            <col style={{ width: '80px' }} />
-          </colgroup>
-          <thead>
-            <tr aria-rowindex={1}>
-              <th scope="col">{t('exchange.received.column.sender')}</th>
-              <th scope="col">{t('exchange.received.column.notation')}</th>
-              <th scope="col">{t('exchange.received.column.subject')}</th>
-              <th scope="col">{t('exchange.received.column.receivedAt')}</th>
-              <th scope="col">{t('exchange.received.column.outcome')}</th>
-              <th scope="col" className="is-number">
-                {t('exchange.queue.column.size')}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {paddingTop > 0 && (
-              <tr aria-hidden="true" className="exchange-spacer">
-                <td colSpan={COLUMN_COUNT} style={{ height: paddingTop }} />
-              </tr>
-            )}
-            {items.map((virtual) => {
-              const item = rows[virtual.index]!;
-              return (
-                <tr key={item.id} ref={measure} data-index={virtual.index} aria-rowindex={virtual.index + 2} data-testid="received-row" data-outcome={item.outcome}>
-                  <td>
-                    <div className="received-sender">{item.senderName || item.sender}</div>
-                    {item.senderName && <div className="cell-sub">{item.sender}</div>}
-                  </td>
-                  <td>
-                    {item.documentId !== null && item.notation ? (
-                      <button type="button" className="link-button queue-notation" onClick={() => onOpenDocument(item.documentId!, item.messageType)} title={t('exchange.openDocument', { notation: item.notation })}>
-                        {item.notation}
-                      </button>
-                    ) : (
-                      item.notation || <span className="muted">{t('common.none')}</span>
-                    )}
-                  </td>
-                  <td className="queue-subject">
-                    {item.messageType === 'status' && item.statusCode ? describeStatus(i18n, item.statusCode) : item.subject || t('common.none')}
-                  </td>
-                  <td>
-                    <time dateTime={item.receivedAt}>{formatDateTimeVn(item.receivedAt)}</time>
-                  </td>
-                  <td>
-                    <span className={`job-badge outcome-${item.outcome}`}>{t(`exchange.outcome.${item.outcome}`)}</span>
-                    {item.outcome === 'refused' && (item.refusalReason || item.refusalDetail) && (
-                      <div className="refusal" data-testid="received-refusal">
-                        {item.refusalReason && <span className="refusal-reason">{describeRefusal(i18n, item.refusalReason)}</span>}
-                        {item.refusalDetail && <span className="refusal-detail">{item.refusalDetail}</span>}
-                      </div>
-                    )}
-                  </td>
-                  <td className="is-number">{i18n.fileSize(item.bytes)}</td>
-                </tr>
-              );
-            })}
-            {paddingBottom > 0 && (
-              <tr aria-hidden="true" className="exchange-spacer">
-                <td colSpan={COLUMN_COUNT} style={{ height: paddingBottom }} />
-              </tr>
-            )}
-          </tbody>
-        </table>
-        {loaded.status === 'ready' && rows.length === 0 && <p className="list-message">{outcome ? t('exchange.received.emptyFiltered') : t('exchange.received.empty')}</p>}
-        {loaded.status === 'loading' && (
-          <p className="list-message" role="status">
-            <span className="spinner" aria-hidden="true" /> {t('exchange.loading')}
-          </p>
+      <VirtualTable
+        label={t('exchange.tab.received')}
+        className="exchange-table"
+        testId="received-table"
+        estimatedRowHeight={ESTIMATED_ROW_HEIGHT}
+        columns={COLUMNS}
+        head={
+          <>
+            <th scope="col">{t('exchange.received.column.sender')}</th>
+            <th scope="col">{t('exchange.received.column.notation')}</th>
+            <th scope="col">{t('exchange.received.column.subject')}</th>
+            <th scope="col">{t('exchange.received.column.receivedAt')}</th>
+            <th scope="col">{t('exchange.received.column.outcome')}</th>
+            <th scope="col" className="is-number">
+              {t('exchange.queue.column.size')}
+            </th>
+          </>
+        }
+        loaded={loaded}
+        empty={outcome ? t('exchange.received.emptyFiltered') : t('exchange.received.empty')}
+        row={(item, rowProps) => (
+          <tr key={item.id} {...rowProps} data-testid="received-row" data-outcome={item.outcome}>
+            <td>
+              <div className="received-sender">{item.senderName || item.sender}</div>
+              {item.senderName && <div className="cell-sub">{item.sender}</div>}
+            </td>
+            <td>
+              {item.documentId !== null && item.notation ? (
+                <button type="button" className="link-button queue-notation" onClick={() => onOpenDocument(item.documentId!, item.messageType)} title={t('exchange.openDocument', { notation: item.notation })}>
+                  {item.notation}
+                </button>
+              ) : (
+                item.notation || <span className="muted">{t('common.none')}</span>
+              )}
+            </td>
+            <td className="queue-subject">
+              {item.messageType === 'status' && item.statusCode ? describeStatus(i18n, item.statusCode) : item.subject || t('common.none')}
+            </td>
+            <td>
+              <time dateTime={item.receivedAt}>{formatDateTimeVn(item.receivedAt)}</time>
+            </td>
+            <td>
+              <span className={`job-badge outcome-${item.outcome}`}>{t(`exchange.outcome.${item.outcome}`)}</span>
+              {item.outcome === 'refused' && (item.refusalReason || item.refusalDetail) && (
+                <div className="refusal" data-testid="received-refusal">
+                  {item.refusalReason && <span className="refusal-reason">{describeRefusal(i18n, item.refusalReason)}</span>}
+                  {item.refusalDetail && <span className="refusal-detail">{item.refusalDetail}</span>}
+                </div>
+              )}
+            </td>
+            <td className="is-number">{i18n.fileSize(item.bytes)}</td>
+          </tr>
         )}
-        {loaded.status === 'failed' && (
-          <p className="list-message is-error" role="alert">
-            {errorMessage(loaded.error)}
-          </p>
-        )}
-      </div>
+      />
     </>
   );
 }
