@@ -67,21 +67,3 @@ export class Base64Decoder {
     if (dataChars < 2 || this.carry.length > 4) throw new Base64Error('bad base64 padding');
   }
 }
-
-/** Encodes bytes as they arrive into one unwrapped line of base64, as the SDK's packages carry it. */
-export class Base64Encoder {
-  private carry: Buffer = EMPTY;
-
-  push(bytes: Buffer): string {
-    const joined = this.carry.length === 0 ? bytes : Buffer.concat([this.carry, bytes]);
-    const whole = joined.length - (joined.length % 3);
-    this.carry = Buffer.from(joined.subarray(whole));
-    return joined.subarray(0, whole).toString('base64');
-  }
-
-  finish(): string {
-    const rest = this.carry.toString('base64');
-    this.carry = EMPTY;
-    return rest;
-  }
-}

@@ -7,7 +7,6 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { AppError } from '../../common/errors.js';
 import { checkAttachmentName } from './attachmentNames.js';
-import { Base64Encoder } from './base64.js';
 import {
   EDXML_NAMESPACE,
   type AttachmentToWrite,
@@ -27,7 +26,8 @@ const MAX_PLACE_CHARS = 150;
 const MAX_APPENDIX_CHARS = 250;
 const MAX_ATTACHMENT_NAME_CHARS = 200;
 // A multiple of 3, so each piece read from an attachment becomes whole base64 groups.
-const ATTACHMENT_READ_BYTES = 3 * 64 * 1024;
+/** A multiple of 3 (whole base64 groups per piece), large enough that per-call costs vanish. */
+const ATTACHMENT_READ_BYTES = 3 * 256 * 1024;
 const PREFIX = 'edXML:';
 
 /** `{OrganId},{yyyy/MM/dd},{Number}/{Notation}`; date given as 'yyyy-MM-dd'. Number is written as given (e.g. '07' or '7' — keep the string). */
@@ -217,19 +217,24 @@ function cid(contentId: string): string {
   return contentId.startsWith('cid:') ? contentId : `cid:${contentId}`;
 }
 
-/** Appends to the open package while counting and hashing exactly the bytes written. */
+/**
+ * Appends to the package while counting and hashing exactly the bytes written. Writes are
+ * synchronous: a package is written once per document issued, and the thread-pool round trips
+ * of asynchronous writes cost more than the writes themselves; writeBase64Of yields between
+ * pieces so that a large attachment does not hold up the app.
+ */
 class PackageOutput {
   size = 0;
   private readonly hash = createHash('sha256');
 
-  constructor(private readonly file: fs.promises.FileHandle) {}
+  constructor(private readonly fd: number) {}
 
-  async write(text: string): Promise<void> {
-    if (text.length === 0) return;
-    const bytes = Buffer.from(text, 'utf8');
+  write(data: string | Buffer): void {
+    if (data.length === 0) return;
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     this.hash.update(bytes);
     this.size += bytes.length;
-    await this.file.write(bytes);
+    for (let written = 0; written < bytes.length; ) written += fs.writeSync(this.fd, bytes, written, bytes.length - written);
   }
 
   sha256(): string {
@@ -237,12 +242,19 @@ class PackageOutput {
   }
 }
 
+/** The file's base64, read and encoded a piece at a time (a multiple of 3 bytes, so pieces join). */
 async function writeBase64Of(path: string, out: PackageOutput): Promise<void> {
-  const encoder = new Base64Encoder();
-  for await (const piece of fs.createReadStream(path, { highWaterMark: ATTACHMENT_READ_BYTES })) {
-    await out.write(encoder.push(piece as Buffer));
+  const fd = fs.openSync(path, 'r');
+  try {
+    const piece = Buffer.allocUnsafe(ATTACHMENT_READ_BYTES);
+    for (let n = fs.readSync(fd, piece, 0, piece.length, null); n > 0; n = fs.readSync(fd, piece, 0, piece.length, null)) {
+      // base64 is ASCII: latin1 turns the string into its bytes without a UTF-8 pass.
+      out.write(Buffer.from(piece.subarray(0, n).toString('base64'), 'latin1'));
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  } finally {
+    fs.closeSync(fd);
   }
-  await out.write(encoder.finish());
 }
 
 /** Writes the whole package to targetPath (creating/truncating it), streaming each attachment's file as base64 in chunks (never the whole file in memory), then fsyncs. Returns its size and SHA-256 hex (computed while writing). Validates OUR outgoing header first and throws AppError('INVALID_INPUT', message, {field}) for: empty/duplicate To OrganIds, empty From OrganId, Subject > 500 chars, Content > 500, any Place > 150, Appendix > 250, attachment name > 200 or not a safe name. On any error, no file is left at targetPath. */
@@ -274,12 +286,12 @@ export async function writeEdocPackage(header: EdocHeader, attachments: Attachme
     ],
   };
 
-  const file = await fs.promises.open(targetPath, 'w');
+  const fd = fs.openSync(targetPath, 'w');
   try {
-    const out = new PackageOutput(file);
-    await out.write(`<?xml version="1.0" encoding="UTF-8"?>\n<edXML xmlns="${EDXML_NAMESPACE}">\n`);
-    await out.write(serialize(envelope, PREFIX, '  '));
-    await out.write('  <AttachmentEncoded>\n');
+    const out = new PackageOutput(fd);
+    out.write(`<?xml version="1.0" encoding="UTF-8"?>\n<edXML xmlns="${EDXML_NAMESPACE}">\n`);
+    out.write(serialize(envelope, PREFIX, '  '));
+    out.write('  <AttachmentEncoded>\n');
     for (const [i, a] of attachments.entries()) {
       const fields: XmlNode[] = [
         { name: 'ContentId', text: cid(a.contentId) },
@@ -287,18 +299,22 @@ export async function writeEdocPackage(header: EdocHeader, attachments: Attachme
         { name: 'Description', text: a.description ?? names[i]! },
         { name: 'ContentType', text: a.contentType },
       ];
-      await out.write(`    <Attachment>\n${fields.map((f) => serialize(f, '', '      ')).join('')}`);
-      await out.write(`      <edXML:ContentTransferEncoded xmlns:edXML="${EDXML_NAMESPACE}">`);
+      out.write(`    <Attachment>\n${fields.map((f) => serialize(f, '', '      ')).join('')}`);
+      out.write(`      <edXML:ContentTransferEncoded xmlns:edXML="${EDXML_NAMESPACE}">`);
       await writeBase64Of(a.path, out);
-      await out.write('</edXML:ContentTransferEncoded>\n    </Attachment>\n');
+      out.write('</edXML:ContentTransferEncoded>\n    </Attachment>\n');
     }
-    await out.write('  </AttachmentEncoded>\n</edXML>\n');
-    await file.sync();
-    await file.close();
+    out.write('  </AttachmentEncoded>\n</edXML>\n');
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
     return { size: out.size, sha256: out.sha256() };
   } catch (error) {
-    await file.close().catch(() => undefined);
-    await fs.promises.rm(targetPath, { force: true });
+    try {
+      fs.closeSync(fd);
+    } catch {
+      // already closed after the fsync; the removal below is what matters
+    }
+    fs.rmSync(targetPath, { force: true });
     throw error;
   }
 }
