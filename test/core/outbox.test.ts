@@ -120,3 +120,12 @@ test('the OS saying "online" starts a pass at once; "offline" shows at once', as
   assert.equal(job(issued.document.id).state, 'sent');
   assert.equal((await commune.ok('exchange.status', {})).connection, 'online');
 });
+
+test('while the app runs the exchange, a document just issued goes out at once, not at the next interval', async () => {
+  commune.core.exchange.start();
+  // The first pass after start-up (two seconds in), then the interval is a minute.
+  for (let i = 0; i < 100 && !(await commune.ok('exchange.status', {})).lastSyncAt; i++) await new Promise((r) => setTimeout(r, 100));
+  const issued = await issueTo(commune, [DISTRICT.code], 'gửi ngay sau khi phát hành');
+  for (let i = 0; i < 100 && job(issued.document.id).state !== 'sent'; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(job(issued.document.id).state, 'sent', 'sent within seconds of issuing');
+});

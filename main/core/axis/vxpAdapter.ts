@@ -36,6 +36,13 @@ interface CallOptions {
 
 type Json = Record<string, unknown>;
 
+/** A reused keep-alive connection found closed before any answer: safe to try once more. */
+class StaleConnection extends AxisError {
+  constructor(message: string, options: { cause: unknown }) {
+    super('transient', message, options);
+  }
+}
+
 export class VxpAdapter implements AxisAdapter {
   private readonly config: AxisConfig;
   private readonly base: URL;
@@ -116,7 +123,21 @@ export class VxpAdapter implements AxisAdapter {
    * turned into an AxisError here, except cancellation (the signal's reason) and failures of our
    * own disk, which are not the axis's doing.
    */
-  private exchange<T>(call: CallName, options: CallOptions, read: (response: http.IncomingMessage) => Promise<T>): Promise<T> {
+  /**
+   * One call. A kept-alive connection that the axis (or a proxy) closed while idle fails the
+   * moment it is reused, before the axis saw anything: that call is made once more on a fresh
+   * connection rather than counted as the axis being down.
+   */
+  private async exchange<T>(call: CallName, options: CallOptions, read: (response: http.IncomingMessage) => Promise<T>): Promise<T> {
+    try {
+      return await this.exchangeOnce(call, options, read);
+    } catch (error) {
+      if (!(error instanceof StaleConnection)) throw error;
+      return this.exchangeOnce(call, options, read);
+    }
+  }
+
+  private exchangeOnce<T>(call: CallName, options: CallOptions, read: (response: http.IncomingMessage) => Promise<T>): Promise<T> {
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(signal.reason);
     let headers: Record<string, string>;
@@ -150,8 +171,11 @@ export class VxpAdapter implements AxisAdapter {
         if (localFailure !== null) return reject(localFailure);
         if (error instanceof AxisError) return reject(error);
         if (error instanceof LocalFailure) return reject(error.cause);
+        const code = (error as NodeJS.ErrnoException).code;
         const what = response ? `the connection was cut during the answer to ${call}` : `could not complete ${call}`;
-        reject(new AxisError('transient', `The axis (${url.host}): ${what} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`, { cause: error }));
+        const message = `The axis (${url.host}): ${what} (${code ?? (error as Error).message}).`;
+        if (!response && request.reusedSocket && (code === 'ECONNRESET' || code === 'EPIPE')) return reject(new StaleConnection(message, { cause: error }));
+        reject(new AxisError('transient', message, { cause: error }));
       };
 
       request.on('error', (error) => fail(error, null));

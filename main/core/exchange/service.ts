@@ -30,10 +30,32 @@ export class ExchangeService {
   private directoryFetchedAt = 0;
   private readonly abort = new AbortController();
 
+  private soon: NodeJS.Timeout | null = null;
+  private readonly unsubscribe: () => void;
+
   constructor(
     private readonly core: CoreServices,
     private readonly options: { random?: () => number; now?: () => Date } = {},
-  ) {}
+  ) {
+    this.unsubscribe = core.events.subscribe((name) => {
+      if (name === 'documents.changed') this.documentsChanged();
+    });
+  }
+
+  /**
+   * Issuing, recalling or answering a sender queues a job: the header's counts change at once, and
+   * while the app runs its interval, the job goes out now rather than a minute later.
+   */
+  private documentsChanged(): void {
+    this.changed();
+    if (!this.timer || this.soon || this.connection === 'offline' || this.connection === 'auth-failed' || this.connection === 'not-configured') return;
+    if (!prepared(this.core.db, "SELECT 1 FROM outbox_jobs WHERE state = 'queued' AND next_attempt_at IS NULL LIMIT 1").get()) return;
+    this.soon = setTimeout(() => {
+      this.soon = null;
+      void this.syncOnce().catch((error: unknown) => this.noteFailure(error));
+    }, 1000);
+    this.soon.unref();
+  }
 
   private context(): ExchangeContext {
     return { db: this.core.db, blobs: this.core.blobs, actor: this.core.actor, ...this.options };
@@ -168,7 +190,9 @@ export class ExchangeService {
       void this.syncOnce()
         .catch((error: unknown) => this.noteFailure(error))
         .finally(() => {
-          if (this.timer) this.timer = setTimeout(tick, this.core.settings.read().syncIntervalSeconds * 1000);
+          if (!this.timer) return;
+          this.timer = setTimeout(tick, this.core.settings.read().syncIntervalSeconds * 1000);
+          this.timer.unref();
         });
     };
     this.timer = setTimeout(tick, 2000);
@@ -177,7 +201,10 @@ export class ExchangeService {
 
   stop(): void {
     if (this.timer) clearTimeout(this.timer);
+    if (this.soon) clearTimeout(this.soon);
     this.timer = null;
+    this.soon = null;
+    this.unsubscribe();
     this.abort.abort();
   }
 
