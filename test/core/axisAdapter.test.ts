@@ -472,3 +472,19 @@ console.log(JSON.stringify({ before, after: process.resourceUsage().maxRSS, ...r
     await server.close();
   }
 });
+
+test('a kept-alive connection the axis closed while idle is retried once on a fresh one, not reported as the axis being down', async () => {
+  const first = await startServer();
+  const port = first.port;
+  const adapter = adapterFor(first, COMMUNE);
+  assert.deepEqual(await adapter.listInbox('edoc'), []);
+  // The axis restarts (or a proxy drops idle connections): the adapter's pooled socket is now dead.
+  await first.close();
+  const second = await startServer({ port, dbPath: path.join(work, `restarted-${randomBytes(4).toString('hex')}.sqlite`) });
+  try {
+    assert.deepEqual(await adapter.listInbox('edoc'), [], 'answered on a fresh connection');
+    assert.equal((await adapter.listAgencies()).length, AGENCIES.length);
+  } finally {
+    await second.close();
+  }
+});
