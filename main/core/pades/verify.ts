@@ -50,8 +50,11 @@ export interface SignatureCheck {
   problem?: string;
   /** Judged at the timestamp's time when there is a sound one, else at the claimed signing time. */
   certificateValidAtSigningTime: boolean | null;
-  /** The RFC 3161 signature timestamp, when present; signatureValid is the TSA's own CMS signature. */
-  timestamp: { time: string; digestMatches: boolean; signatureValid: boolean } | null;
+  /**
+   * The RFC 3161 signature timestamp, when present; signatureValid is the TSA's own CMS signature.
+   * The TSA's certificate and the token's certificates (DER) let a validator judge trust in the TSA.
+   */
+  timestamp: { time: string; digestMatches: boolean; signatureValid: boolean; tsaCertificate: Uint8Array | null; certificates: Uint8Array[] } | null;
   /** DocMDP P (1, 2, 3) when this is a certification signature. */
   certification: 1 | 2 | 3 | null;
   /** Fields this signature locks (FieldMDP, else the field's /Lock): action 'All' (no list), or 'Include'/'Exclude' with the names. */
@@ -609,7 +612,7 @@ function withTimestamp(outcome: CmsOutcome, parsed: ParsedSignedData): CmsOutcom
   try {
     const stamp = readTimestampToken(token);
     const digestMatches = createHash(stamp.imprintAlgorithm).update(parsed.signature).digest().equals(Buffer.from(stamp.imprint));
-    return { ...outcome, timestamp: { time: toVnIso(stamp.time), digestMatches, signatureValid: stamp.signatureValid } };
+    return { ...outcome, timestamp: { time: toVnIso(stamp.time), digestMatches, signatureValid: stamp.signatureValid, tsaCertificate: stamp.tsaCertificate, certificates: stamp.certificates } };
   } catch {
     // A token that cannot be read does not make the signature itself unreadable.
     return outcome;
@@ -630,7 +633,7 @@ function prepareDocumentTimestamp(range: SignedRange, der: Uint8Array): PendingC
         signer: stamp.tsaCertificate ? signerFacts(stamp.tsaCertificate) : null,
         chain: stamp.certificates,
         digestAlgorithm: stamp.imprintAlgorithm,
-        timestamp: { time: toVnIso(stamp.time), digestMatches, signatureValid: stamp.signatureValid },
+        timestamp: { time: toVnIso(stamp.time), digestMatches, signatureValid: stamp.signatureValid, tsaCertificate: stamp.tsaCertificate, certificates: stamp.certificates },
         signingTime: toVnIso(stamp.time),
       };
       if (!digestMatches) outcome.problem = 'the document was changed after the timestamp: its digest differs from the timestamped one';
