@@ -29,6 +29,16 @@ export interface TestCa {
   ec: TestCertificate;
   /** The certificates between a signer and the root: [intermediate]. */
   chain: Uint8Array[];
+  /** Where the hierarchy publishes revocation (TestCaOptions), for certificates issued later. */
+  options: TestCaOptions;
+}
+
+/** Revocation services the certificates name, on a loopback server the test runs. */
+export interface TestCaOptions {
+  /** CRLs at `${crlBaseUrl}/root.crl` (for the intermediate) and `${crlBaseUrl}/intermediate.crl` (for the signers). */
+  crlBaseUrl?: string;
+  /** OCSP responder for the signers' certificates (authorityInfoAccess). */
+  ocspUrl?: string;
 }
 
 interface Subject {
@@ -93,11 +103,18 @@ function selfSigned(dir: string, name: string, subject: Subject, serial: string)
   return finish(dir, name);
 }
 
-function issued(dir: string, name: string, issuer: TestCertificate, subject: Subject, options: { keyType: 'rsa' | 'ec'; serial: string; ca: boolean }): TestCertificate {
+function revocationExtensions(options: TestCaOptions, crlName: 'root' | 'intermediate', withOcsp: boolean): string[] {
+  const lines: string[] = [];
+  if (options.crlBaseUrl) lines.push(`crlDistributionPoints = URI:${options.crlBaseUrl}/${crlName}.crl`);
+  if (withOcsp && options.ocspUrl) lines.push(`authorityInfoAccess = OCSP;URI:${options.ocspUrl}`);
+  return lines;
+}
+
+function issued(dir: string, name: string, issuer: TestCertificate, subject: Subject, options: { keyType: 'rsa' | 'ec'; serial: string; extensions: string[] }): TestCertificate {
   const config = path.join(dir, `${name}.cnf`);
   const key = path.join(dir, `${name}.key`);
   const request = path.join(dir, `${name}.csr`);
-  writeConfig(config, subject, options.ca ? CA_EXTENSIONS.concat('authorityKeyIdentifier = keyid') : SIGNER_EXTENSIONS);
+  writeConfig(config, subject, options.extensions);
   generateKey(key, options.keyType);
   openssl(['req', '-new', '-config', config, '-key', key, '-out', request]);
   // `x509 -req` copies the subject from the request as encoded, string types included.
@@ -108,12 +125,96 @@ function issued(dir: string, name: string, issuer: TestCertificate, subject: Sub
   return finish(dir, name);
 }
 
-/** Makes the hierarchy in `dir` (a new temporary folder by default); takes a second or two. */
-export function createTestCa(dir: string = tempDir('eoffice-ca-')): TestCa {
+/**
+ * Makes the hierarchy in `dir` (a new temporary folder by default); takes a second or two. With
+ * `options`, the intermediate and the signers name where their revocation is published.
+ */
+export function createTestCa(dir: string = tempDir('eoffice-ca-'), options: TestCaOptions = {}): TestCa {
   const root = selfSigned(dir, 'root', { C: 'VN', O: 'Ban Cơ yếu Chính phủ (thử nghiệm)', CN: 'eOffice Test Root CA' }, '0x01');
-  const intermediate = issued(dir, 'intermediate', root, { C: 'VN', O: 'eOffice Test', CN: 'Trung tâm Chứng thực điện tử thử nghiệm' }, { keyType: 'rsa', serial: '0x1002', ca: true });
+  const intermediate = issued(dir, 'intermediate', root, { C: 'VN', O: 'eOffice Test', CN: 'Trung tâm Chứng thực điện tử thử nghiệm' }, { keyType: 'rsa', serial: '0x1002', extensions: [...CA_EXTENSIONS, 'authorityKeyIdentifier = keyid', ...revocationExtensions(options, 'root', false)] });
+  const signerExtensions = [...SIGNER_EXTENSIONS, ...revocationExtensions(options, 'intermediate', true)];
   // The RSA signer's serial has its top bit set, so its DER INTEGER needs a leading zero byte.
-  const rsa = issued(dir, 'signer-rsa', intermediate, { C: 'VN', ST: 'Hà Nội', O: 'Sở Nội vụ', CN: 'Nguyễn Văn An' }, { keyType: 'rsa', serial: '0x8F3A5C0011223344556677', ca: false });
-  const ec = issued(dir, 'signer-ec', intermediate, { C: 'VN', ST: 'Đà Nẵng', O: 'Văn phòng UBND', CN: 'Trần Thị Bình' }, { keyType: 'ec', serial: '0x5EC0000000000001', ca: false });
-  return { dir, root, intermediate, rsa, ec, chain: [intermediate.certDer] };
+  const rsa = issued(dir, 'signer-rsa', intermediate, { C: 'VN', ST: 'Hà Nội', O: 'Sở Nội vụ', CN: 'Nguyễn Văn An' }, { keyType: 'rsa', serial: '0x8F3A5C0011223344556677', extensions: signerExtensions });
+  const ec = issued(dir, 'signer-ec', intermediate, { C: 'VN', ST: 'Đà Nẵng', O: 'Văn phòng UBND', CN: 'Trần Thị Bình' }, { keyType: 'ec', serial: '0x5EC0000000000001', extensions: signerExtensions });
+  return { dir, root, intermediate, rsa, ec, chain: [intermediate.certDer], options };
+}
+
+/** openssl's dates: YYYYMMDDHHMMSSZ. */
+function opensslTime(date: Date): string {
+  return date.toISOString().replace(/[-:T]/g, '').replace(/\.\d+Z$/, 'Z');
+}
+
+/** A minimal `openssl ca` setup in `dir` over the given index (the CA's database of issued and revoked certificates). */
+function caConfig(dir: string, name: string, index: string, serialHex: string): string {
+  fs.writeFileSync(path.join(dir, `${name}.index`), index);
+  fs.writeFileSync(path.join(dir, `${name}.serial`), `${serialHex}\n`);
+  const config = path.join(dir, `${name}.ca.cnf`);
+  fs.writeFileSync(
+    config,
+    [
+      '[ca]',
+      'default_ca = test_ca',
+      '[test_ca]',
+      `database = ${path.join(dir, `${name}.index`)}`,
+      `serial = ${path.join(dir, `${name}.serial`)}`,
+      `new_certs_dir = ${dir}`,
+      'default_md = sha256',
+      'default_crl_days = 1',
+      'policy = any_subject',
+      'unique_subject = no',
+      'email_in_dn = no',
+      'preserve = yes',
+      '[any_subject]',
+      'countryName = optional',
+      'stateOrProvinceName = optional',
+      'organizationName = optional',
+      'commonName = supplied',
+    ].join('\n') + '\n',
+  );
+  return config;
+}
+
+/**
+ * A signer certificate from the intermediate with chosen dates (`openssl ca`, since `x509 -req`
+ * sets only a number of days from now): for certificates already expired, or not yet valid.
+ */
+export function issueSigner(ca: TestCa, name: string, subject: Subject, options: { serialHex: string; notBefore: Date; notAfter: Date; extensions?: string[] }): TestCertificate {
+  const config = path.join(ca.dir, `${name}.cnf`);
+  const key = path.join(ca.dir, `${name}.key`);
+  const request = path.join(ca.dir, `${name}.csr`);
+  writeConfig(config, subject, options.extensions ?? [...SIGNER_EXTENSIONS, ...revocationExtensions(ca.options, 'intermediate', true)]);
+  generateKey(key, 'rsa');
+  openssl(['req', '-new', '-config', config, '-key', key, '-out', request]);
+  const database = caConfig(ca.dir, `${name}-issuing`, '', options.serialHex);
+  openssl([
+    'ca', '-batch', '-notext', '-config', database, '-cert', ca.intermediate.certPath, '-keyfile', ca.intermediate.keyPath, '-in', request,
+    '-startdate', opensslTime(options.notBefore), '-enddate', opensslTime(options.notAfter), '-extfile', config, '-extensions', 'ext', '-out', path.join(ca.dir, `${name}.pem`),
+  ]);
+  return finish(ca.dir, name);
+}
+
+/** A delegated OCSP responder certificate (extendedKeyUsage OCSPSigning) issued by the intermediate. */
+export function issueOcspResponder(ca: TestCa): TestCertificate {
+  const extensions = ['basicConstraints = critical, CA:false', 'keyUsage = critical, digitalSignature', 'extendedKeyUsage = OCSPSigning', 'subjectKeyIdentifier = hash', 'authorityKeyIdentifier = keyid'];
+  return issued(ca.dir, 'ocsp-responder', ca.intermediate, { C: 'VN', O: 'eOffice Test', CN: 'Máy chủ OCSP thử nghiệm' }, { keyType: 'rsa', serial: '0x0C5D', extensions });
+}
+
+export interface RevokedEntry {
+  /** Upper-case hex. */
+  serialHex: string;
+  revokedAt: Date;
+  /** An openssl CRL reason: keyCompromise, superseded, … */
+  reason?: string;
+}
+
+/** An openssl-made CRL of `issuer` (DER) listing `revoked`, with the given update times. */
+export function makeCrl(dir: string, issuer: TestCertificate, revoked: RevokedEntry[], times: { lastUpdate: Date; nextUpdate: Date }): Uint8Array {
+  const name = `crl-${path.basename(issuer.certPath, '.pem')}-${Date.now()}-${Math.random().toString(16).slice(2, 8)}`;
+  // The database's columns: status, expiry, revocation (date[,reason]), serial, file, subject.
+  const index = revoked.map((entry) => `R\t991231235959Z\t${opensslTime(entry.revokedAt).slice(2)}${entry.reason ? `,${entry.reason}` : ''}\t${entry.serialHex}\tunknown\t/CN=revoked\n`).join('');
+  const config = caConfig(dir, name, index, '01');
+  const out = path.join(dir, `${name}.crl`);
+  openssl(['ca', '-gencrl', '-config', config, '-cert', issuer.certPath, '-keyfile', issuer.keyPath, '-crl_lastupdate', opensslTime(times.lastUpdate), '-crl_nextupdate', opensslTime(times.nextUpdate), '-out', out]);
+  openssl(['crl', '-in', out, '-outform', 'DER', '-out', `${out}.der`]);
+  return new Uint8Array(fs.readFileSync(`${out}.der`));
 }

@@ -1,0 +1,349 @@
+// Whether a certificate has been revoked, from the services its certificate names: OCSP (RFC
+// 6960, from the authority information access) and CRLs (RFC 5280, from the CRL distribution
+// points), over plain http as those services are published. Offline-first: every answer is kept
+// in <dataDir>/revocation-cache/ as the signed bytes the CA published, and read back through the
+// same checks, so a cache file that was altered is simply not an answer. A fresh cached answer is
+// used without asking the network; a cached answer past its nextUpdate is used when nothing newer
+// can be had, and said to be stale. With no answer at all the status is 'unknown', never 'good'.
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
+import * as asn1 from 'asn1js';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { AlgorithmIdentifier, CertificateList, CRLReason, CRLReasons, IssuingDistributionPoint, id_ce_cRLReasons, id_ce_deltaCRLIndicator, id_ce_issuingDistributionPoint, id_ce_cRLNumber, id_ce_authorityKeyIdentifier } from '@peculiar/asn1-x509';
+import { BasicOCSPResponse, CertID, OCSPRequest, OCSPResponse, OCSPResponseStatus, Request, TBSRequest, id_kp_OCSPSigning, id_pkix_ocsp_basic } from '@peculiar/asn1-ocsp';
+import { OctetString } from '@peculiar/asn1-schema';
+import { toVnIso } from '../../common/dates.js';
+import { canSignCrls, childrenOf, derNode, readCertificate, sameSerial, sha256Hex, signedBy, type CertificateView } from './certificates.js';
+
+export type RevocationStatus = 'good' | 'revoked' | 'unknown';
+
+export interface RevocationResult {
+  status: RevocationStatus;
+  source: 'ocsp' | 'crl' | null;
+  /** The service that gave the answer. */
+  url: string | null;
+  /** Read from <dataDir>/revocation-cache/ rather than fetched now. */
+  cached: boolean;
+  /** Past its nextUpdate (or without one): the CA may have said something newer since. */
+  stale: boolean;
+  thisUpdate: string | null;
+  nextUpdate: string | null;
+  revokedAt: string | null;
+  /** The CRL reason code's name (keyCompromise, superseded, …) when the CA gave one. */
+  revocationReason: string | null;
+  /** English: why the status is unknown, or which services failed before one answered. */
+  problems: string[];
+}
+
+export interface RevocationOptions {
+  /** The data directory; answers are cached in its revocation-cache folder. */
+  dataDir: string;
+  /** Whether the network may be asked. Offline, only cached answers count. */
+  online: boolean;
+  /** Per request, connection and answer together. */
+  timeoutMs?: number;
+}
+
+export interface RevocationChecker {
+  /** The status of `certificate`, issued by `issuer`, as known at `now`. */
+  check(certificate: CertificateView, issuer: CertificateView, now: Date): Promise<RevocationResult>;
+}
+
+interface Answer {
+  status: 'good' | 'revoked';
+  source: 'ocsp' | 'crl';
+  url: string;
+  thisUpdate: Date;
+  nextUpdate: Date | null;
+  revokedAt: Date | null;
+  revocationReason: string | null;
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+/** How far a CA's clock may run ahead of ours before its thisUpdate is refused as future. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+const MAX_CRL_BYTES = 64 << 20;
+const MAX_OCSP_BYTES = 1 << 20;
+const SHA1 = '1.3.14.3.2.26';
+const HASH_NAMES: Record<string, string> = { [SHA1]: 'sha1', '2.16.840.1.101.3.4.2.1': 'sha256', '2.16.840.1.101.3.4.2.2': 'sha384', '2.16.840.1.101.3.4.2.3': 'sha512' };
+
+/** The reason an answer cannot be used; the message says which and why. */
+class Unusable extends Error {}
+
+export function openRevocationChecker(options: RevocationOptions): RevocationChecker {
+  const cacheDir = path.join(options.dataDir, 'revocation-cache');
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+
+  return {
+    async check(certificate, issuer, now) {
+      const problems: string[] = [];
+      const ocspUrls = certificate.ocspUrls;
+      const crlUrls = certificate.crlUrls;
+      if (ocspUrls.length === 0 && crlUrls.length === 0) return unknown(['the certificate names no OCSP service and no CRL']);
+
+      const ocspFile = (url: string) => path.join(cacheDir, `ocsp-${sha256Hex(`${url} ${Buffer.from(issuer.publicKeyBits).toString('hex')} ${certificate.serialNumber}`)}.der`);
+      const crlFile = (url: string) => path.join(cacheDir, `crl-${sha256Hex(url)}.der`);
+      const cachedAnswers: Answer[] = [];
+      const fromCache = (file: string, url: string, read: (der: Uint8Array) => Answer) => {
+        let der: Uint8Array;
+        try {
+          der = new Uint8Array(fs.readFileSync(file));
+        } catch {
+          return;
+        }
+        try {
+          cachedAnswers.push(read(der));
+        } catch (error) {
+          problems.push(`the cached answer from ${url} cannot be used: ${(error as Error).message}`);
+        }
+      };
+      for (const url of ocspUrls) fromCache(ocspFile(url), url, (der) => readOcspResponse(der, url, certificate, issuer, now));
+      for (const url of crlUrls) fromCache(crlFile(url), url, (der) => readCrl(der, url, certificate, issuer, now));
+
+      // A revocation outweighs a 'good' from another service.
+      const fresh = cachedAnswers.filter((answer) => !isStale(answer, now)).sort((a, b) => Number(b.status === 'revoked') - Number(a.status === 'revoked'))[0];
+      if (fresh) return result(fresh, { cached: true, stale: false, problems });
+
+      if (options.online) {
+        for (const url of ocspUrls) {
+          if (!isHttp(url, problems)) continue;
+          try {
+            const request = ocspRequest(certificate, issuer);
+            const der = await exchange(url, request, 'application/ocsp-request', timeoutMs, MAX_OCSP_BYTES);
+            const answer = readOcspResponse(der, url, certificate, issuer, now);
+            keep(cacheDir, ocspFile(url), der);
+            return result(answer, { cached: false, stale: false, problems });
+          } catch (error) {
+            problems.push(`OCSP ${url}: ${(error as Error).message}`);
+          }
+        }
+        for (const url of crlUrls) {
+          if (!isHttp(url, problems)) continue;
+          try {
+            const der = await exchange(url, null, null, timeoutMs, MAX_CRL_BYTES);
+            const answer = readCrl(der, url, certificate, issuer, now);
+            keep(cacheDir, crlFile(url), der);
+            return result(answer, { cached: false, stale: isStale(answer, now), problems });
+          } catch (error) {
+            problems.push(`CRL ${url}: ${(error as Error).message}`);
+          }
+        }
+      } else {
+        problems.push('offline: no OCSP service or CRL was asked');
+      }
+
+      // Nothing fresh: the newest stale answer, said to be stale.
+      const newest = cachedAnswers.sort((a, b) => b.thisUpdate.getTime() - a.thisUpdate.getTime())[0];
+      if (newest) return result(newest, { cached: true, stale: true, problems });
+      return unknown(problems.length > 0 ? problems : ['no revocation answer is available']);
+    },
+  };
+}
+
+function isStale(answer: Answer, now: Date): boolean {
+  // An OCSP answer without nextUpdate says newer information is always available (RFC 6960
+  // §4.2.2.1): it is fresh only when just fetched.
+  return answer.nextUpdate === null || now.getTime() > answer.nextUpdate.getTime();
+}
+
+function isHttp(url: string, problems: string[]): boolean {
+  if (/^http:\/\//i.test(url)) return true;
+  problems.push(`${url}: only http revocation services are asked`);
+  return false;
+}
+
+function unknown(problems: string[]): RevocationResult {
+  return { status: 'unknown', source: null, url: null, cached: false, stale: false, thisUpdate: null, nextUpdate: null, revokedAt: null, revocationReason: null, problems };
+}
+
+function result(answer: Answer, how: { cached: boolean; stale: boolean; problems: string[] }): RevocationResult {
+  return {
+    status: answer.status,
+    source: answer.source,
+    url: answer.url,
+    cached: how.cached,
+    stale: how.stale,
+    thisUpdate: toVnIso(answer.thisUpdate),
+    nextUpdate: answer.nextUpdate ? toVnIso(answer.nextUpdate) : null,
+    revokedAt: answer.revokedAt ? toVnIso(answer.revokedAt) : null,
+    revocationReason: answer.revocationReason,
+    problems: how.problems,
+  };
+}
+
+function checkThisUpdate(thisUpdate: Date, now: Date): void {
+  if (thisUpdate.getTime() > now.getTime() + CLOCK_SKEW_MS) throw new Unusable(`it claims to be from ${toVnIso(thisUpdate)}, in the future`);
+}
+
+// ---- CRL ----------------------------------------------------------------------------------
+
+function readCrl(der: Uint8Array, url: string, certificate: CertificateView, issuer: CertificateView, now: Date): Answer {
+  let crl: CertificateList;
+  try {
+    crl = AsnConvert.parse(der, CertificateList);
+  } catch (error) {
+    throw new Unusable(`it is not a CRL (${(error as Error).message})`);
+  }
+  const tbs = crl.tbsCertList;
+  if (!Buffer.from(crlIssuerName(der)).equals(Buffer.from(issuer.subjectNameDer))) throw new Unusable(`the CRL was issued by another CA than "${issuer.subject}"`);
+  if (!canSignCrls(issuer)) throw new Unusable(`"${issuer.subject}" may not sign CRLs (keyUsage)`);
+  if (!crl.tbsCertListRaw || !signedBy(new Uint8Array(crl.tbsCertListRaw), crl.signatureAlgorithm, new Uint8Array(crl.signature), issuer.x509.publicKey)) {
+    throw new Unusable(`the CRL's signature does not verify with the key of "${issuer.subject}"`);
+  }
+  for (const extension of tbs.crlExtensions ?? []) {
+    if (extension.extnID === id_ce_deltaCRLIndicator) throw new Unusable('it is a delta CRL, which lists only changes');
+    if (extension.extnID === id_ce_issuingDistributionPoint) {
+      const scope = AsnConvert.parse(extension.extnValue.buffer, IssuingDistributionPoint);
+      if (scope.indirectCRL || scope.onlySomeReasons || scope.onlyContainsAttributeCerts) throw new Unusable('it is a partial or indirect CRL');
+      if (scope.onlyContainsUserCerts && certificate.isCa) throw new Unusable('it covers end-entity certificates only');
+      if (scope.onlyContainsCACerts && !certificate.isCa) throw new Unusable('it covers CA certificates only');
+    } else if (extension.critical && extension.extnID !== id_ce_cRLNumber && extension.extnID !== id_ce_authorityKeyIdentifier) {
+      // RFC 5280 §5.2: a CRL with a critical extension the reader does not know must not be used.
+      throw new Unusable(`it has an unknown critical extension ${extension.extnID}`);
+    }
+  }
+  const thisUpdate = tbs.thisUpdate.getTime();
+  checkThisUpdate(thisUpdate, now);
+  const base = { source: 'crl' as const, url, thisUpdate, nextUpdate: tbs.nextUpdate?.getTime() ?? null };
+  for (const entry of tbs.revokedCertificates ?? []) {
+    if (!sameSerial(new Uint8Array(entry.userCertificate), certificate.serialBytes)) continue;
+    const reasonExtension = entry.crlEntryExtensions?.find((extension) => extension.extnID === id_ce_cRLReasons);
+    const reason = reasonExtension ? AsnConvert.parse(reasonExtension.extnValue.buffer, CRLReason).reason : null;
+    // removeFromCRL belongs to delta CRLs: in a full CRL it takes a held certificate off the list.
+    if (reason === CRLReasons.removeFromCRL) break;
+    return { ...base, status: 'revoked', revokedAt: entry.revocationDate.getTime(), revocationReason: reason === null ? null : CRLReasons[reason] ?? String(reason) };
+  }
+  return { ...base, status: 'good', revokedAt: null, revocationReason: null };
+}
+
+/** The CRL's issuer Name as encoded: compared byte for byte with the CA's subject. */
+function crlIssuerName(der: Uint8Array): Uint8Array {
+  const tbs = childrenOf(childrenOf(derNode(der))[0]!);
+  // TBSCertList: version (optional INTEGER), signature, issuer, …
+  const at = tbs[0] instanceof asn1.Integer ? 1 : 0;
+  return new Uint8Array(tbs[at + 1]!.valueBeforeDecodeView);
+}
+
+// ---- OCSP ---------------------------------------------------------------------------------
+
+/** A request for one certificate, without a nonce so that the answer may be cached (RFC 5019). */
+function ocspRequest(certificate: CertificateView, issuer: CertificateView): Uint8Array {
+  const request = new OCSPRequest({ tbsRequest: new TBSRequest({ requestList: [new Request({ reqCert: certId(SHA1, certificate, issuer) })] }) });
+  return new Uint8Array(AsnConvert.serialize(request));
+}
+
+function certId(hashOid: string, certificate: CertificateView, issuer: CertificateView): CertID {
+  const hash = (bytes: Uint8Array) => new OctetString(createHash(HASH_NAMES[hashOid]!).update(bytes).digest());
+  return new CertID({
+    hashAlgorithm: new AlgorithmIdentifier({ algorithm: hashOid, parameters: null }),
+    issuerNameHash: hash(issuer.subjectNameDer),
+    issuerKeyHash: hash(issuer.publicKeyBits),
+    serialNumber: certificate.serialBytes.slice().buffer,
+  });
+}
+
+function readOcspResponse(der: Uint8Array, url: string, certificate: CertificateView, issuer: CertificateView, now: Date): Answer {
+  let basic: BasicOCSPResponse;
+  let basicDer: Uint8Array;
+  try {
+    const response = AsnConvert.parse(der, OCSPResponse);
+    if (response.responseStatus !== OCSPResponseStatus.successful) throw new Unusable(`the responder answered ${OCSPResponseStatus[response.responseStatus] ?? response.responseStatus}`);
+    if (response.responseBytes?.responseType !== id_pkix_ocsp_basic) throw new Unusable('the answer is not a basic OCSP response');
+    basicDer = new Uint8Array(response.responseBytes.response.buffer);
+    basic = AsnConvert.parse(basicDer, BasicOCSPResponse);
+  } catch (error) {
+    if (error instanceof Unusable) throw error;
+    throw new Unusable(`it is not an OCSP response (${(error as Error).message})`);
+  }
+  if (!basic.tbsResponseDataRaw) throw new Unusable('the response data cannot be read');
+  const signed = new Uint8Array(basic.tbsResponseDataRaw);
+  const signature = new Uint8Array(basic.signature);
+  // The responder is the CA itself or a certificate the CA issued for OCSP signing (RFC 6960
+  // §4.2.2.2). Which one the responderID names is a hint only; the signature decides.
+  const responder = [issuer, ...responseCertificates(basicDer)].find((candidate) => authorizedResponder(candidate, issuer, now) && signedBy(signed, basic.signatureAlgorithm, signature, candidate.x509.publicKey));
+  if (!responder) throw new Unusable(`the response is not signed by "${issuer.subject}" or a responder it authorised`);
+
+  for (const single of basic.tbsResponseData.responses) {
+    const hashOid = single.certID.hashAlgorithm.algorithm;
+    if (!HASH_NAMES[hashOid]) continue;
+    const expected = certId(hashOid, certificate, issuer);
+    const same = (a: OctetString, b: OctetString) => Buffer.from(a.buffer).equals(Buffer.from(b.buffer));
+    if (!same(single.certID.issuerNameHash, expected.issuerNameHash) || !same(single.certID.issuerKeyHash, expected.issuerKeyHash) || !sameSerial(new Uint8Array(single.certID.serialNumber), certificate.serialBytes)) continue;
+    checkThisUpdate(single.thisUpdate, now);
+    const base = { source: 'ocsp' as const, url, thisUpdate: single.thisUpdate, nextUpdate: single.nextUpdate ?? null };
+    if (single.certStatus.revoked) {
+      const reason = single.certStatus.revoked.revocationReason?.reason;
+      return { ...base, status: 'revoked', revokedAt: single.certStatus.revoked.revocationTime, revocationReason: reason === undefined ? null : CRLReasons[reason] ?? String(reason) };
+    }
+    if (single.certStatus.unknown !== undefined) throw new Unusable('the responder does not know the certificate');
+    return { ...base, status: 'good', revokedAt: null, revocationReason: null };
+  }
+  throw new Unusable('the response does not speak of this certificate');
+}
+
+function authorizedResponder(candidate: CertificateView, issuer: CertificateView, now: Date): boolean {
+  if (candidate.fingerprint256 === issuer.fingerprint256) return true;
+  return (
+    candidate.extendedKeyUsage?.includes(id_kp_OCSPSigning) === true &&
+    candidate.x509.checkIssued(issuer.x509) &&
+    candidate.x509.verify(issuer.x509.publicKey) &&
+    now.getTime() >= candidate.notBefore.getTime() &&
+    now.getTime() <= candidate.notAfter.getTime()
+  );
+}
+
+/** The certificates a BasicOCSPResponse carries, as encoded (re-encoding would break their signatures). */
+function responseCertificates(basicDer: Uint8Array): CertificateView[] {
+  const certs = childrenOf(derNode(basicDer)).find((node) => node.idBlock.tagClass === 3 && node.idBlock.tagNumber === 0);
+  if (!certs) return [];
+  return childrenOf(childrenOf(certs)[0]!).flatMap((node) => {
+    try {
+      return [readCertificate(new Uint8Array(node.valueBeforeDecodeView))];
+    } catch {
+      return [];
+    }
+  });
+}
+
+// ---- HTTP and the cache -------------------------------------------------------------------
+
+/** A GET (no body) or a POST, answered 200 within the timeout and the size limit. */
+function exchange(url: string, body: Uint8Array | null, contentType: string | null, timeoutMs: number, maxBytes: number): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(url, { method: body ? 'POST' : 'GET', headers: body ? { 'Content-Type': contentType!, 'Content-Length': body.length } : {} }, (response) => {
+      if (response.statusCode !== 200) {
+        response.resume();
+        reject(new Error(`HTTP ${response.statusCode}`));
+        return;
+      }
+      const parts: Buffer[] = [];
+      let size = 0;
+      response.on('data', (part: Buffer) => {
+        size += part.length;
+        if (size > maxBytes) request.destroy(new Error(`the answer is larger than ${maxBytes} bytes`));
+        else parts.push(part);
+      });
+      response.on('end', () => resolve(new Uint8Array(Buffer.concat(parts))));
+      response.on('error', reject);
+    });
+    const timer = setTimeout(() => request.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    request.on('error', reject);
+    request.on('close', () => clearTimeout(timer));
+    request.end(body ?? undefined);
+  });
+}
+
+/** Whole file or nothing (temporary name, then rename): a half-written answer would be no answer. */
+function keep(cacheDir: string, file: string, der: Uint8Array): void {
+  fs.mkdirSync(cacheDir, { recursive: true });
+  const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    fs.writeFileSync(tmp, der);
+    fs.renameSync(tmp, file);
+  } catch {
+    // The answer was good and is used; failing to keep it only costs a fetch next time.
+    fs.rmSync(tmp, { force: true });
+  }
+}
