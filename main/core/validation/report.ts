@@ -13,7 +13,7 @@ import { verifyPdfSignatures, type SignatureCheck } from '../pades/verify.js';
 import { readRevisions, type ChangeKind } from '../pades/verifyChanges.js';
 import { readCertificate, type CertificateView } from './certificates.js';
 import { certificatePath, type CertificatePath, type PathProblemCode, type TrustStatus } from './chain.js';
-import type { RevocationChecker, RevocationResult, RevocationStatus } from './revocation.js';
+import type { RevocationChecker, RevocationResult } from './revocation.js';
 import type { TrustAnchors } from './trustStore.js';
 
 export type { TrustStatus } from './chain.js';
@@ -276,7 +276,7 @@ function timestampReport(check: SignatureCheck, trust: TrustAnchors, reasons: Re
 async function revocationReports(path: CertificatePath | null, checker: RevocationChecker, now: Date): Promise<{ revocation: RevocationReport; issuerRevocation: RevocationReport[] }> {
   const missing = (subject: string, why: string): RevocationReport => ({
     subject,
-    status: 'unknown' satisfies RevocationStatus,
+    status: 'unknown',
     source: null,
     url: null,
     cached: false,
