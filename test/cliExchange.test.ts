@@ -95,7 +95,12 @@ test('sync --once: offline the pass completes (exit 0) and the job waits; online
   assert.match(text.stdout, /queued .*gửi .*000\.00\.02\.H99.*1 tries/);
 
   axis = await startAxisServer({ port, dbPath: path.join(work, 'axis.sqlite'), agencies: [axisAgency(commune), axisAgency(district)] });
-  const online = JSON.parse((await eoffice(commune.dataDir, ['sync', '--once', '--json'])).stdout) as { sent: number; connection: string };
+  // A scheduled pass keeps the retry schedule: the job is not due yet, so it is not tried again.
+  const scheduled = JSON.parse((await eoffice(commune.dataDir, ['sync', '--once', '--json'])).stdout) as { sent: number; connection: string };
+  assert.equal(scheduled.sent, 0);
+  assert.equal((JSON.parse((await eoffice(commune.dataDir, ['queue', '--json'])).stdout) as { items: { attempts: number }[] }).items[0]!.attempts, 1);
+  // --now is "Gửi ngay".
+  const online = JSON.parse((await eoffice(commune.dataDir, ['sync', '--once', '--now', '--json'])).stdout) as { sent: number; connection: string };
   assert.deepEqual([online.connection, online.sent], ['online', 1]);
   assert.equal((JSON.parse((await eoffice(commune.dataDir, ['queue', '--json'])).stdout) as { items: unknown[] }).items.length, 0);
 

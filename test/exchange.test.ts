@@ -157,3 +157,32 @@ test('a recall reaches the district and is tied to the document it received; an 
   assert.equal(update.replaces_id, idOf('văn bản sẽ được cập nhật'), 'the update links to the earlier document');
   assert.notEqual(update.id, update.replaces_id);
 });
+
+test('a second update of the same document arrives as another update; a replacement notice links the documents and invents none', async () => {
+  assert.ok(axis, 'runs after the first test started the axis');
+  await district.ok('exchange.syncNow', {});
+  const original = await issueTo(commune, [DISTRICT.code], 'văn bản được cập nhật hai lần');
+  const replacement = await issueTo(commune, [DISTRICT.code], 'văn bản thay thế');
+  await commune.ok('exchange.syncNow', {});
+  assert.equal((await district.ok('exchange.syncNow', {})).received, 2);
+  const documentsBefore = rowCount(district, "SELECT count(*) AS n FROM documents WHERE direction = 'in'");
+
+  await commune.ok('outgoing.afterIssue', { id: original.document.id, action: 'update', reason: 'Sửa lần 1' });
+  await commune.ok('exchange.syncNow', {});
+  await commune.ok('outgoing.afterIssue', { id: original.document.id, action: 'update', reason: 'Sửa lần 2' });
+  await commune.ok('exchange.syncNow', {});
+  const updates = await district.ok('exchange.syncNow', {});
+  assert.equal(updates.received, 2, `two updates, not one and a duplicate: ${JSON.stringify(updates)}`);
+  assert.equal(updates.duplicates, 0);
+
+  await commune.ok('outgoing.afterIssue', { id: original.document.id, action: 'replace', reason: 'Thay bằng văn bản mới', replacementId: replacement.document.id });
+  await commune.ok('exchange.syncNow', {});
+  assert.equal((await district.ok('exchange.syncNow', {})).received, 1);
+  // Two updates carried the file (two linked documents); the replacement notice carried none and made none.
+  assert.equal(rowCount(district, "SELECT count(*) AS n FROM documents WHERE direction = 'in'"), documentsBefore + 2);
+  const idOf = (subject: string) => (district.core.db.prepare("SELECT id FROM documents WHERE direction = 'in' AND subject = ? ORDER BY id LIMIT 1").get(subject) as { id: number }).id;
+  const replacesId = (district.core.db.prepare('SELECT replaces_id AS r FROM documents WHERE id = ?').get(idOf('văn bản thay thế')) as { r: number | null }).r;
+  assert.equal(replacesId, idOf('văn bản được cập nhật hai lần'), 'the replacement received earlier now names what it replaces');
+  const kinds = (await district.ok('documents.get', { id: idOf('văn bản được cập nhật hai lần') })).events.map((e) => e.kind);
+  assert.ok(kinds.includes('replacement-notified'), kinds.join(', '));
+});

@@ -123,3 +123,26 @@ test('bad packages are refused with their reason, kept, acknowledged "fail" and 
   assert.deepEqual(fs.readdirSync(path.join(receiver.dataDir, 'files', 'tmp')), []);
   assert.equal(verifyAudit(receiver.core.db).ok, true);
 });
+
+test('a package larger than the receiver accepts is stopped while it downloads, refused and answered 02', async () => {
+  await send(numbered(handPackage({ subject: 'Gói tin quá lớn', attachments: [{ name: 'lon.pdf', base64: Buffer.alloc(6000, 1).toString('base64') }] }), 201), 201);
+  const ctx = { db: receiver.core.db, blobs: receiver.core.blobs, actor: 'văn thư' };
+  const result = await receiveWaiting(ctx, adapterOf(receiver), RECEIVER.code, { limits: { maxPackageBytes: 4000 } });
+  assert.equal(result.refused, 1, JSON.stringify(result));
+  const row = receiver.core.db.prepare("SELECT refusal_reason, package_sha256 FROM received_packages ORDER BY id DESC LIMIT 1").get() as { refusal_reason: string; package_sha256: string | null };
+  assert.deepEqual(row, { refusal_reason: 'too-large', package_sha256: null }, 'nothing of it was kept');
+  assert.deepEqual(fs.readdirSync(path.join(receiver.dataDir, 'files', 'tmp')), [], 'the partial download is gone');
+});
+
+test('a package naming another sender than the one the axis authenticated is refused', async () => {
+  await send(numbered(handPackage({ subject: 'Giả danh cơ quan khác' }), 301), 301);
+  // The reference axis checks the sender itself; an axis that lists another sender is simulated by
+  // wrapping the real adapter and changing what its inbox listing says.
+  const real = adapterOf(receiver);
+  const lying = { ...real, listInbox: async (type: 'edoc' | 'status') => (await real.listInbox(type)).map((i) => ({ ...i, from: '000.00.00.H14' })), fetch: real.fetch.bind(real), acknowledge: real.acknowledge.bind(real), send: real.send.bind(real), listAgencies: real.listAgencies.bind(real) };
+  const result = await receiveWaiting({ db: receiver.core.db, blobs: receiver.core.blobs, actor: 'văn thư' }, lying, RECEIVER.code);
+  assert.equal(result.refused, 1, JSON.stringify(result));
+  const row = receiver.core.db.prepare('SELECT refusal_reason FROM received_packages ORDER BY id DESC LIMIT 1').get() as { refusal_reason: string };
+  assert.equal(row.refusal_reason, 'sender-mismatch');
+  assert.equal((receiver.core.db.prepare("SELECT count(*) AS n FROM documents WHERE subject = 'Giả danh cơ quan khác'").get() as { n: number }).n, 0);
+});

@@ -49,8 +49,9 @@ const USAGE = `Usage: eoffice [--data-dir <dir>] <command>
   config set axis.endpoint|axis.systemId|axis.secret <value>
                                   where this agency reaches the document axis (the secret is sealed,
                                   never printed; give "-" to read it from standard input)
-  sync [--once] [--json]          send what is due and receive what waits; without --once, keep
-                                  doing it every syncIntervalSeconds until stopped
+  sync [--once] [--now] [--json]  send what is due and receive what waits; --now sends what waits
+                                  for a retry too; without --once, keep doing it every
+                                  syncIntervalSeconds until stopped
   queue [--json]                  what waits to be sent, with the last error of each
   in list [--json]                packages received from the axis (refused ones with the reason)
   in accept <id> | in return <id> --reason "…"
@@ -133,6 +134,7 @@ export async function run(argv: string[], out: (line: string) => void = console.
       format: { type: 'string' },
       by: { type: 'string' },
       once: { type: 'boolean', default: false },
+      now: { type: 'boolean', default: false },
     },
   });
   const [command, ...rest] = positionals;
@@ -151,7 +153,7 @@ export async function run(argv: string[], out: (line: string) => void = console.
     if (command === 'config') return await runConfig(core, rest, out);
     if (command === 'out') return await runOut(core, rest, values, out);
     if (command === 'book') return await runBook(core, rest, values, out);
-    if (command === 'sync') return await runSync(core, values.once, values.json, out);
+    if (command === 'sync') return await runSync(core, { once: values.once, now: values.now, json: values.json }, out);
     if (command === 'queue') return await runQueue(core, values.json, out);
     if (command === 'in') return await runIn(core, rest, { json: values.json, reason: values.reason }, out);
     const filters = { direction: bookOption(values.book, command === 'import'), year: intOption(values.year, 'year') };

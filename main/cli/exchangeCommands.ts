@@ -33,10 +33,13 @@ function exitCodeOf(result: SyncPassResult): number {
   return 0;
 }
 
-export async function runSync(core: Core, once: boolean, json: boolean, out: (line: string) => void): Promise<number> {
+/** `now`: what waits for a retry goes now too ("Gửi ngay"); otherwise the retry schedule is kept. */
+export async function runSync(core: Core, options: { once: boolean; now: boolean; json: boolean }, out: (line: string) => void): Promise<number> {
+  const { once, json } = options;
+  const onlyDue = !options.now;
   const report = (result: SyncPassResult) => out(json ? JSON.stringify(result) : describePass(result));
   if (once) {
-    const result = await call(core, 'exchange.syncNow', {});
+    const result = await call(core, 'exchange.syncNow', { onlyDue });
     report(result);
     return exitCodeOf(result);
   }
@@ -50,7 +53,7 @@ export async function runSync(core: Core, once: boolean, json: boolean, out: (li
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   while (!stopped) {
-    const result = await call(core, 'exchange.syncNow', {});
+    const result = await call(core, 'exchange.syncNow', { onlyDue });
     report(result);
     exitCodeOf(result);
     await new Promise<void>((resolve) => {

@@ -471,8 +471,8 @@ export const contract = {
   'exchange.status': method(z.object({}), ExchangeStatus),
   /** What waits to be sent (and what was sent recently), newest first. */
   'exchange.queue': method(z.object({ includeSent: z.boolean().default(false), limit: z.number().int().min(1).max(1000).default(200) }), z.array(QueueItem)),
-  /** "Gửi ngay": every waiting job is due now, and a pass runs. */
-  'exchange.syncNow': method(z.object({}), SyncPassResult),
+  /** A pass. "Gửi ngay" makes every waiting job due first; `onlyDue` keeps the retry schedule (scheduled tasks). */
+  'exchange.syncNow': method(z.object({ onlyDue: z.boolean().default(false) }), SyncPassResult),
   /** "Thử lại": a stopped job goes back in the queue, and a pass runs. */
   'exchange.retry': method(z.object({ jobId: Id }), SyncPassResult),
   /** The UI's online/offline events (the OS's network state). */

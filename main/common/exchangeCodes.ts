@@ -17,5 +17,7 @@ export const REFUSAL_REASONS = [
   'bad-attachment-name',
   'bad-zip',
   'attachment-mismatch',
+  // The package names another sender than the one the axis authenticated.
+  'sender-mismatch',
 ] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];

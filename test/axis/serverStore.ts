@@ -86,8 +86,16 @@ export class AxisStore {
    * was sent before, drops the upload and returns the original id.
    */
   commitMessage(uploadPath: string, message: NewMessage): { id: string; duplicate: boolean } {
-    // A status, or a package the axis could not read, is the same message only when it is the same bytes.
-    const dedupKey = message.messageType === 'edoc' && message.documentId ? `${message.businessDocType ?? 0}|${message.documentId}` : message.sha256;
+    // A new document is the same message when it has the same DocumentId (a resend after a lost
+    // answer). A recall, update or replacement reuses the DocumentId it is about, and a document
+    // may be updated twice: those, statuses and packages the axis could not read are the same
+    // message only when they are the same bytes.
+    const dedupKey =
+      message.messageType === 'edoc' && message.documentId
+        ? (message.businessDocType ?? 0) === 0
+          ? `0|${message.documentId}`
+          : `${message.businessDocType}|${message.documentId}|${message.sha256}`
+        : message.sha256;
     const commit = this.db.transaction(() => {
       const existing = this.db.prepare('SELECT id FROM messages WHERE sender = ? AND message_type = ? AND dedup_key = ?').get(message.sender, message.messageType, dedupKey) as { id: string } | undefined;
       if (existing) return { id: existing.id, duplicate: true };

@@ -102,6 +102,11 @@ test('migration 0005 remakes the outbox with packages and schedules, keeping que
   assert.throws(() => received.run('axis-1', 'duplicate'), /UNIQUE/, 'an axis item is recorded once');
   assert.throws(() => received.run('axis-2', 'accepted'), /UNIQUE/, 'the same document from the same sender is accepted once');
   received.run('axis-3', 'duplicate');
+  const update = db.prepare(
+    "INSERT INTO received_packages (axis_doc_id, message_type, sender_code, exchange_id, business_type, package_size, outcome, received_at) VALUES (?, 'edoc', 'S', 'X,2026/11/01,1/QĐ', 2, 1, 'accepted', 'now')",
+  );
+  update.run('axis-4');
+  update.run('axis-5'); // a second update of the same document is another update
   db.close();
 });
 

@@ -36,7 +36,7 @@ export function createExchangeHandlers(core: CoreServices, exchange: ExchangeSer
   return {
     'exchange.status': () => exchange.status(),
     'exchange.queue': ({ includeSent, limit }) => exchange.queue(includeSent, limit),
-    'exchange.syncNow': () => exchange.sendNow(),
+    'exchange.syncNow': ({ onlyDue }) => (onlyDue ? exchange.syncOnce() : exchange.sendNow()),
     'exchange.retry': ({ jobId }) => exchange.retry(jobId),
     'exchange.networkChanged': ({ online }) => exchange.networkChanged(online),
     'exchange.received': ({ limit, outcome }) => listReceived(core.db, limit, outcome),

@@ -1,13 +1,13 @@
 // The boundary every call crosses, whatever the transport: the method must exist in the
 // contract, the input must parse against its schema (so no handler ever sees unchecked data),
 // and the answer goes back as an envelope, because Electron IPC loses an Error's fields.
-// Secrets in the input (a token's PIN) are blotted out of every log line and every envelope.
+// Secrets in the input (a token's PIN, the axis secret) are blotted out of every log line and every envelope.
 import { contract, type MethodName, type Output, type ParsedInput } from '../../common/contract.js';
 import { AppError, type ApiErrorShape, type Envelope } from '../../common/errors.js';
 import { prettifyError } from 'zod';
 
 /** Input fields whose values must never be echoed, whatever the method. */
-const SECRET_FIELDS = ['pin'] as const;
+const SECRET_FIELDS = ['pin', 'secret'] as const;
 const BLOTTED = '•••';
 
 function secretsOf(input: unknown): string[] {

@@ -34,8 +34,11 @@ export interface AxisAdapter {
   /** Returns the axis's id for the sent package. */
   send(request: SendRequest, signal?: AbortSignal): Promise<{ axisDocId: string }>;
   listInbox(messageType: MessageType, signal?: AbortSignal): Promise<InboxItem[]>;
-  /** Writes the package's raw edXML bytes to `targetPath` (streamed; base64 decoded on the way). */
-  fetch(docId: string, targetPath: string, signal?: AbortSignal): Promise<{ size: number; sha256: string }>;
+  /**
+   * Writes the package's raw edXML bytes to `targetPath` (streamed; base64 decoded on the way).
+   * A package larger than `maxBytes` is stopped as it arrives (PackageTooLarge), before it fills the disk.
+   */
+  fetch(docId: string, targetPath: string, options?: { maxBytes?: number; signal?: AbortSignal }): Promise<{ size: number; sha256: string }>;
   acknowledge(docId: string, status: Acknowledgement, signal?: AbortSignal): Promise<void>;
   listAgencies(signal?: AbortSignal): Promise<Agency[]>;
 }
@@ -61,6 +64,14 @@ export class AxisError extends Error {
     this.httpStatus = options.httpStatus ?? null;
     this.retryAfterMs = options.retryAfterMs ?? null;
     this.axisCode = options.axisCode ?? null;
+  }
+}
+
+/** A package fetched from the axis that is larger than the receiver accepts; the partial file is gone. */
+export class PackageTooLarge extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`The package is larger than the ${maxBytes} bytes accepted.`);
+    this.name = 'PackageTooLarge';
   }
 }
 

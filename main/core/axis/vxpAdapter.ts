@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import type { Acknowledgement, Agency, AxisAdapter, AxisConfig, InboxItem, MessageType, SendRequest } from './adapter.js';
-import { AxisError } from './adapter.js';
+import { AxisError, PackageTooLarge } from './adapter.js';
 import { DataStreamError, JsonDataExtractor } from './jsonDataStream.js';
 import { signRequestHeaders } from './xroad.js';
 
@@ -91,8 +91,9 @@ export class VxpAdapter implements AxisAdapter {
     return items;
   }
 
-  async fetch(docId: string, targetPath: string, signal?: AbortSignal): Promise<{ size: number; sha256: string }> {
-    return this.exchange('getEdoc', { method: 'POST', headers: { docId }, signal }, (response) => writePackage(response, targetPath));
+  async fetch(docId: string, targetPath: string, options: { maxBytes?: number; signal?: AbortSignal } = {}): Promise<{ size: number; sha256: string }> {
+    const { maxBytes = Number.POSITIVE_INFINITY, signal } = options;
+    return this.exchange('getEdoc', { method: 'POST', headers: { docId }, signal }, (response) => writePackage(response, targetPath, maxBytes));
   }
 
   async acknowledge(docId: string, status: Acknowledgement, signal?: AbortSignal): Promise<void> {
@@ -119,11 +120,6 @@ export class VxpAdapter implements AxisAdapter {
   }
 
   /**
-   * One signed request. `read` consumes a 200 answer; everything that can go wrong on the way is
-   * turned into an AxisError here, except cancellation (the signal's reason) and failures of our
-   * own disk, which are not the axis's doing.
-   */
-  /**
    * One call. A kept-alive connection that the axis (or a proxy) closed while idle fails the
    * moment it is reused, before the axis saw anything: that call is made once more on a fresh
    * connection rather than counted as the axis being down.
@@ -137,6 +133,11 @@ export class VxpAdapter implements AxisAdapter {
     }
   }
 
+  /**
+   * One signed request. `read` consumes a 200 answer; everything that can go wrong on the way is
+   * turned into an AxisError here, except cancellation (the signal's reason) and failures of our
+   * own disk, which are not the axis's doing.
+   */
   private exchangeOnce<T>(call: CallName, options: CallOptions, read: (response: http.IncomingMessage) => Promise<T>): Promise<T> {
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(signal.reason);
@@ -296,12 +297,16 @@ function httpError(call: CallName, status: number, response: http.IncomingMessag
   const reason = describe(code, description);
   if (status === 401 || status === 403) return new AxisError('auth', `The axis refused our credentials for ${call} (HTTP ${status}: ${reason}); check the system id and secret.`, options);
   if (status === 408 || status === 429 || status >= 500) return new AxisError('transient', `The axis is unavailable for ${call} (HTTP ${status}: ${reason}).`, options);
-  if (status >= 300 && status < 400) return new AxisError('permanent', `The axis redirected ${call} (HTTP ${status}); check the endpoint URL.`, options);
+  // A redirect, or a 404/405 that is not the axis's own answer (no error code), means the address
+  // or the call's path is wrong: a setting to fix, after which the same package goes through.
+  if ((status >= 300 && status < 400) || ((status === 404 || status === 405) && !code)) {
+    return new AxisError('transient', `The axis endpoint does not serve ${call} (HTTP ${status}); check the endpoint URL and the call paths.`, options);
+  }
   return new AxisError('permanent', `The axis refused ${call} (HTTP ${status}: ${reason}).`, options);
 }
 
 /** Decodes the answer's base64 package into targetPath; on any failure the partial file is removed. */
-async function writePackage(response: http.IncomingMessage, targetPath: string): Promise<{ size: number; sha256: string }> {
+async function writePackage(response: http.IncomingMessage, targetPath: string, maxBytes: number): Promise<{ size: number; sha256: string }> {
   const extractor = new JsonDataExtractor();
   const hash = createHash('sha256');
   let size = 0;
@@ -311,6 +316,7 @@ async function writePackage(response: http.IncomingMessage, targetPath: string):
       for (const bytes of extractor.push(chunk)) {
         hash.update(bytes);
         size += bytes.length;
+        if (size > maxBytes) throw new LocalFailure(new PackageTooLarge(maxBytes));
         await onDisk(file.write(bytes));
       }
     }

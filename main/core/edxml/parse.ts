@@ -911,7 +911,7 @@ export async function parsePackage(file: string, options: { workDir: string; lim
   }
 }
 
-/** Reads only as far as needed to tell what the package is (stops early, does not decode attachments); used by the reference axis server to deduplicate. Refuses like parsePackage for malformed XML / DOCTYPE. */
+/** Reads only as far as needed to tell what the package is (stops early, does not decode attachments); used by the reference axis server to deduplicate and by the inbox to name a refused package in its answer. Refuses like parsePackage for malformed XML / DOCTYPE. */
 export async function peekPackage(file: string): Promise<{
   kind: 'edoc' | 'status';
   documentId: string | null;

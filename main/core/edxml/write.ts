@@ -286,7 +286,7 @@ export async function writeEdocPackage(header: EdocHeader, attachments: Attachme
     ],
   };
 
-  const fd = fs.openSync(targetPath, 'w');
+  const fd = fs.openSync(targetPath, 'w', 0o600);
   try {
     const out = new PackageOutput(fd);
     out.write(`<?xml version="1.0" encoding="UTF-8"?>\n<edXML xmlns="${EDXML_NAMESPACE}">\n`);

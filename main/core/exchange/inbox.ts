@@ -7,18 +7,19 @@ import fs from 'node:fs';
 import { prepared } from '../storage/database.js';
 import { appendAudit } from '../registry/audit.js';
 import { insertDocument } from '../registry/documents.js';
-import { storeFilesThenCommitWith, type NewFile } from '../registry/fileJournal.js';
+import { storeFileThenCommit, type NewFile } from '../registry/fileJournal.js';
 import { AppError } from '../../common/errors.js';
 import { vnYear } from '../../common/dates.js';
 import { foldVietnamese } from '../../common/fold.js';
 import { DOCUMENT_TYPES, documentType } from '../../common/doctypes.js';
-import { AxisError, type AxisAdapter, type InboxItem, type MessageType } from '../axis/adapter.js';
-import type { EdocHeader, ParseLimits, ParsedPackage, ReceivedAttachment, StatusMessage } from '../edxml/model.js';
+import { AxisError, PackageTooLarge, type AxisAdapter, type InboxItem, type MessageType } from '../axis/adapter.js';
+import { DEFAULT_PARSE_LIMITS, type EdocHeader, type ParseLimits, type ParsedPackage, type ReceivedAttachment, type StatusMessage } from '../edxml/model.js';
 import { parsePackage, peekPackage } from '../edxml/parse.js';
 import { EDXML_MEDIA_TYPE, statusPackage } from './outgoingPackage.js';
 import { isoFromEdxmlDate } from './edxmlDates.js';
 import { queueJob } from './queue.js';
 import type { ExchangeContext } from './outbox.js';
+import type { RefusalReason } from '../../common/exchangeCodes.js';
 
 /** A refused package is kept for the clerk up to this size; beyond it only its description is. */
 const KEEP_REFUSED_BYTES = 64 * 1024 * 1024;
@@ -71,8 +72,14 @@ export async function receiveWaiting(
         else if (outcome === 'duplicate') result.duplicates++;
         else if (outcome === 'refused') result.refused++;
       } catch (error) {
-        if (!noteAxisError(result, error)) throw error;
-        if (!result.reachable || result.authFailed) return result;
+        if (options.signal?.aborted) return result;
+        if (noteAxisError(result, error)) {
+          if (!result.reachable || result.authFailed) return result;
+        } else {
+          // Our side failed on this one item (a full disk, say): it stays on the axis, unacknowledged,
+          // and is fetched again next pass; the items behind it still come in.
+          result.lastError = error instanceof Error ? error.message : String(error);
+        }
       }
       options.onProgress?.({ docId: item.docId, done: ++done, total: unique.length });
     }
@@ -90,34 +97,74 @@ function noteAxisError(result: ReceiveResult, error: unknown): boolean {
 }
 
 async function receiveItem(ctx: ExchangeContext, adapter: AxisAdapter, localCode: string, item: InboxItem, limits: Partial<ParseLimits>, signal?: AbortSignal): Promise<Outcome> {
-  const known = prepared(ctx.db, 'SELECT outcome FROM received_packages WHERE axis_doc_id = ?').get(item.docId) as { outcome: string } | undefined;
-  if (known) {
+  if (alreadyRecorded(ctx, item)) {
     // Stored before, but the acknowledgement was lost (a crash, a cut connection).
-    await adapter.acknowledge(item.docId, known.outcome === 'refused' ? 'fail' : 'done', signal);
+    await adapter.acknowledge(item.docId, acknowledgementFor(ctx, item), signal);
     return 'known';
   }
   const staged = ctx.blobs.stagingPath('received');
   const workDir = ctx.blobs.stagingPath('parse');
+  const maxBytes = limits.maxPackageBytes ?? DEFAULT_PARSE_LIMITS.maxPackageBytes;
   try {
-    const fetched = await adapter.fetch(item.docId, staged, signal);
+    let fetched: { size: number; sha256: string };
+    try {
+      fetched = await adapter.fetch(item.docId, staged, { maxBytes, signal });
+    } catch (error) {
+      if (!(error instanceof PackageTooLarge)) throw error;
+      // `return await` throughout: the finally below removes the staged file, which refuse still reads.
+      return await refuse(ctx, adapter, item, null, { size: maxBytes, sha256: '' }, refusal('too-large', error.message), localCode, signal);
+    }
     fs.mkdirSync(workDir);
     let parsed: ParsedPackage;
     try {
       parsed = await parsePackage(staged, { workDir, limits });
     } catch (error) {
       if (!(error instanceof AppError) || error.code !== 'PACKAGE_REFUSED') throw error;
-      await recordRefused(ctx, item, staged, fetched, error, localCode);
-      await adapter.acknowledge(item.docId, 'fail', signal);
-      return 'refused';
+      return await refuse(ctx, adapter, item, staged, fetched, error, localCode, signal);
+    }
+    // The axis authenticated who sent it; a package claiming to come from someone else is not taken
+    // at its word (it could recall or answer for another agency's documents).
+    const claimed = parsed.kind === 'status' ? parsed.status.from.organId : parsed.header.from.organId;
+    if (item.from && claimed !== item.from) {
+      return await refuse(ctx, adapter, item, staged, fetched, refusal('sender-mismatch', `The package says it is from ${claimed}, but the axis delivered it from ${item.from}.`), localCode, signal);
     }
     const packageFile: NewFile = { parts: [{ staged }], sha256: fetched.sha256, mediaType: EDXML_MEDIA_TYPE };
-    const outcome = parsed.kind === 'status' ? recordStatus(ctx, item, parsed.status, packageFile, fetched.size) : await recordDocument(ctx, item, parsed.header, parsed.attachments, packageFile, fetched.size);
-    await adapter.acknowledge(item.docId, 'done', signal);
+    const outcome = parsed.kind === 'status' ? recordStatus(ctx, item, parsed.status, packageFile, fetched.size) : recordDocument(ctx, item, parsed.header, parsed.attachments, packageFile, fetched.size);
+    await adapter.acknowledge(item.docId, outcome === 'known' ? acknowledgementFor(ctx, item) : 'done', signal);
     return outcome;
   } finally {
     fs.rmSync(staged, { force: true });
     fs.rmSync(workDir, { recursive: true, force: true });
   }
+}
+
+function refusal(reason: RefusalReason, message: string): AppError {
+  return new AppError('PACKAGE_REFUSED', message, { reason });
+}
+
+async function refuse(
+  ctx: ExchangeContext,
+  adapter: AxisAdapter,
+  item: InboxItem,
+  staged: string | null,
+  fetched: { size: number; sha256: string },
+  error: AppError,
+  localCode: string,
+  signal?: AbortSignal,
+): Promise<Outcome> {
+  await recordRefused(ctx, item, staged, fetched, error, localCode);
+  await adapter.acknowledge(item.docId, 'fail', signal);
+  return 'refused';
+}
+
+/** Stored before, or meanwhile by another process (the app and `eoffice sync` at once). */
+function alreadyRecorded(ctx: ExchangeContext, item: InboxItem): boolean {
+  return prepared(ctx.db, 'SELECT 1 FROM received_packages WHERE axis_doc_id = ?').get(item.docId) !== undefined;
+}
+
+function acknowledgementFor(ctx: ExchangeContext, item: InboxItem): 'done' | 'fail' {
+  const row = prepared(ctx.db, 'SELECT outcome FROM received_packages WHERE axis_doc_id = ?').get(item.docId) as { outcome: string } | undefined;
+  return row?.outcome === 'refused' ? 'fail' : 'done';
 }
 
 function insertReceived(
@@ -156,30 +203,47 @@ function typeCodeOf(header: EdocHeader): string {
   return byName?.code ?? documentType(header.documentType.type)?.code ?? 'CV';
 }
 
-async function recordDocument(ctx: ExchangeContext, item: InboxItem, header: EdocHeader, attachments: ReceivedAttachment[], packageFile: NewFile, packageSize: number): Promise<Outcome> {
-  const sender = header.from.organId || item.from;
+function recordDocument(ctx: ExchangeContext, item: InboxItem, header: EdocHeader, attachments: ReceivedAttachment[], packageFile: NewFile, packageSize: number): Outcome {
+  const sender = item.from || header.from.organId;
   const businessType = header.business.docType;
-  const duplicateOf = prepared(
-    ctx.db,
-    "SELECT document_id FROM received_packages WHERE sender_code = ? AND exchange_id = ? AND business_type = ? AND outcome = 'accepted' AND message_type = 'edoc'",
-  ).get(sender, header.documentId, businessType) as { document_id: number | null } | undefined;
-  const files: NewFile[] = [packageFile];
-  if (!duplicateOf) for (const a of attachments) files.push({ parts: [{ staged: a.path }], sha256: a.sha256, mediaType: a.contentType });
+  // A recall, or an update or replacement without a file, is a notice about a document received
+  // before; anything with a file is a document of its own (linked to the earlier one when it
+  // updates or replaces it).
+  const notice = businessType !== 0 && (businessType === 1 || attachments.length === 0);
+  const files: NewFile[] = [packageFile, ...attachments.map((a): NewFile => ({ parts: [{ staged: a.path }], sha256: a.sha256, mediaType: a.contentType }))];
   // Status 01 goes back at once for a new document: "arrived, not yet handled by the clerk".
-  const answer = !duplicateOf && businessType !== 1 ? statusPackage(ctx.db, { responseFor: responseForOf(header), statusCode: '01', description: 'Đã đến - Phần mềm QLVB đã nhận nhưng văn thư chưa xử lý', actor: ctx.actor, at: ctx.now?.() ?? new Date() }) : null;
+  const answer = notice ? null : statusPackage(ctx.db, { responseFor: responseForOf(header), statusCode: '01', description: 'Đã đến - Phần mềm QLVB đã nhận nhưng văn thư chưa xử lý', actor: ctx.actor, at: ctx.now?.() ?? new Date() });
   if (answer) files.push(answer);
-  return storeFilesThenCommitWith(ctx, files, async () => [], (now) => {
+  return storeFileThenCommit(ctx, files, (now): Outcome => {
+    if (alreadyRecorded(ctx, item)) return 'known';
     const received = { exchangeId: header.documentId, businessType, statusCode: null, packageSha256: packageFile.sha256, packageSize };
+    // The same document again under another axis id (an axis that does not deduplicate, a resend
+    // after a lost answer): a new document by its DocumentId, a notice by its bytes.
+    const duplicateOf = prepared(
+      ctx.db,
+      `SELECT document_id FROM received_packages WHERE sender_code = ? AND exchange_id = ? AND business_type = ? AND outcome = 'accepted' AND message_type = 'edoc'
+         AND (business_type = 0 OR package_sha256 = ?)`,
+    ).get(sender, header.documentId, businessType, packageFile.sha256) as { document_id: number | null } | undefined;
     if (duplicateOf) {
       insertReceived(ctx, item, { ...received, outcome: 'duplicate', documentId: duplicateOf.document_id }, now);
       return 'duplicate';
     }
-    const target = header.business.documentId ?? header.responseFor[0]?.documentId;
-    const earlier = target ? (prepared(ctx.db, "SELECT id FROM documents WHERE direction = 'in' AND exchange_id = ? AND sender_code = ?").get(target, sender) as { id: number } | undefined) : undefined;
-    if (businessType === 1) {
-      // A recall carries no new document: it is about one received earlier.
+    const target = header.business.documentId ?? header.responseFor[0]?.documentId ?? (businessType !== 0 ? header.documentId : undefined);
+    const earlier = target ? (prepared(ctx.db, "SELECT id FROM documents WHERE direction = 'in' AND exchange_id = ? AND sender_code = ? ORDER BY id LIMIT 1").get(target, sender) as { id: number } | undefined) : undefined;
+    if (notice) {
       insertReceived(ctx, item, { ...received, outcome: 'accepted', documentId: earlier?.id ?? null }, now);
-      appendAudit(ctx.db, { actor: ctx.actor, kind: 'recall-requested', documentId: earlier?.id ?? null, at: now, details: { sender, exchangeId: target ?? header.documentId, reason: header.business.reason, axisDocId: item.docId } });
+      const replacementId = header.business.replacements?.[0]?.documentId;
+      const replacement = replacementId
+        ? (prepared(ctx.db, "SELECT id FROM documents WHERE direction = 'in' AND exchange_id = ? AND sender_code = ? ORDER BY id DESC LIMIT 1").get(replacementId, sender) as { id: number } | undefined)
+        : undefined;
+      if (replacement && earlier) prepared(ctx.db, 'UPDATE documents SET replaces_id = ? WHERE id = ?').run(earlier.id, replacement.id);
+      appendAudit(ctx.db, {
+        actor: ctx.actor,
+        kind: NOTICE_AUDIT_KIND[businessType as 1 | 2 | 3],
+        documentId: earlier?.id ?? null,
+        at: now,
+        details: { sender, exchangeId: target ?? header.documentId, reason: header.business.reason, axisDocId: item.docId, replacementExchangeId: replacementId ?? null },
+      });
       return 'received';
     }
     const main = attachments.find((a) => a.contentType === 'application/pdf') ?? attachments[0];
@@ -218,23 +282,34 @@ async function recordDocument(ctx: ExchangeContext, item: InboxItem, header: Edo
   });
 }
 
+/** What the audit trail calls a notice about a document received earlier. */
+const NOTICE_AUDIT_KIND = { 1: 'recall-requested', 2: 'update-notified', 3: 'replacement-notified' } as const;
+
 function responseForOf(header: EdocHeader): { organId: string; code: string; promulgationDate?: string; documentId: string } {
   const code = header.code.notation ? `${header.code.number}/${header.code.notation}` : header.code.number;
   return { organId: header.from.organId, code, promulgationDate: header.promulgation.date || undefined, documentId: header.documentId };
 }
 
-function recordStatus(ctx: ExchangeContext, item: InboxItem, status: StatusMessage, packageFile: NewFile, packageSize: number): Promise<Outcome> {
-  const from = status.from.organId || item.from;
-  return storeFilesThenCommitWith(ctx, [packageFile], async () => [], (now) => {
-    const target = prepared(ctx.db, 'SELECT id, direction FROM documents WHERE exchange_id = ? ORDER BY direction = ? DESC, id DESC LIMIT 1').get(status.responseFor.documentId, 'out') as
-      | { id: number; direction: 'in' | 'out' }
-      | undefined;
+function recordStatus(ctx: ExchangeContext, item: InboxItem, status: StatusMessage, packageFile: NewFile, packageSize: number): Outcome {
+  const from = item.from || status.from.organId;
+  return storeFileThenCommit(ctx, [packageFile], (now): Outcome => {
+    if (alreadyRecorded(ctx, item)) return 'known';
+    // Our outgoing document that `from` received, or a document `from` sent us (a recall request, 13).
+    const target = prepared(
+      ctx.db,
+      `SELECT d.id, d.direction FROM documents d
+        WHERE d.exchange_id = @exchangeId
+          AND ((d.direction = 'out' AND EXISTS (SELECT 1 FROM deliveries v WHERE v.document_id = d.id AND v.recipient_code = @from))
+            OR (d.direction = 'in' AND d.sender_code = @from))
+        ORDER BY d.direction = 'out' DESC, d.id DESC LIMIT 1`,
+    ).get({ exchangeId: status.responseFor.documentId, from }) as { id: number; direction: 'in' | 'out' } | undefined;
     const receivedId = insertReceived(
       ctx,
       item,
       { exchangeId: status.responseFor.documentId, businessType: null, statusCode: status.statusCode, packageSha256: packageFile.sha256, packageSize, outcome: 'accepted', documentId: target?.id ?? null },
       now,
     );
+    // A status about nothing of ours, or from an agency that was not sent the document, is kept but changes nothing.
     if (!target) return 'status';
     const staff = [status.staff?.staff, status.staff?.department].filter(Boolean).join(' - ');
     prepared(
@@ -242,31 +317,34 @@ function recordStatus(ctx: ExchangeContext, item: InboxItem, status: StatusMessa
       'INSERT INTO status_events (document_id, from_code, status_code, description, staff, sent_at, received_id, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     ).run(target.id, from, status.statusCode, status.description, staff, status.timestamp, receivedId, now);
     if (target.direction === 'out') {
+      // Statuses can arrive out of order (one fetched late after a failure): the latest by the
+      // recipient's own clock stands.
       prepared(
         ctx.db,
-        `INSERT INTO deliveries (document_id, recipient_code, state, status_code, description, updated_at) VALUES (@id, @from, 'status', @code, @description, @now)
-         ON CONFLICT (document_id, recipient_code) DO UPDATE SET state = 'status', status_code = @code, description = @description, updated_at = @now`,
-      ).run({ id: target.id, from, code: status.statusCode, description: status.description, now });
+        `UPDATE deliveries SET state = 'status', status_code = @code, description = @description, status_sent_at = @sentAt, updated_at = @now
+          WHERE document_id = @id AND recipient_code = @from AND (status_sent_at IS NULL OR status_sent_at <= @sentAt)`,
+      ).run({ id: target.id, from, code: status.statusCode, description: status.description, sentAt: status.timestamp, now });
     }
     appendAudit(ctx.db, { actor: ctx.actor, kind: 'status-received', documentId: target.id, at: now, details: { from, statusCode: status.statusCode, description: status.description, sentAt: status.timestamp, axisDocId: item.docId } });
     return 'status';
   });
 }
 
-async function recordRefused(ctx: ExchangeContext, item: InboxItem, staged: string, fetched: { size: number; sha256: string }, error: AppError, localCode: string): Promise<void> {
+async function recordRefused(ctx: ExchangeContext, item: InboxItem, staged: string | null, fetched: { size: number; sha256: string }, error: AppError, localCode: string): Promise<void> {
   const reason = String(error.details?.reason ?? 'malformed-xml');
   const detail = error.message;
   // What the package was about, if that much can be read, so that the sender's 02 names it.
-  const peek = await peekPackage(staged).catch(() => null);
-  const keep = fetched.size <= KEEP_REFUSED_BYTES;
-  const files: NewFile[] = keep ? [{ parts: [{ staged }], sha256: fetched.sha256, mediaType: EDXML_MEDIA_TYPE }] : [];
+  const peek = staged ? await peekPackage(staged).catch(() => null) : null;
+  const keep = staged !== null && fetched.size <= KEEP_REFUSED_BYTES;
+  const files: NewFile[] = keep ? [{ parts: [{ staged: staged! }], sha256: fetched.sha256, mediaType: EDXML_MEDIA_TYPE }] : [];
   const canAnswer = Boolean(item.from) && item.from !== localCode && item.messageType === 'edoc';
   const documentId = peek?.documentId ?? item.docId;
   const answer = canAnswer
     ? statusPackage(ctx.db, { responseFor: { organId: item.from, code: '', documentId }, statusCode: '02', description: `Từ chối tiếp nhận: gói tin không hợp lệ (${reason}). ${detail}`.slice(0, 500), actor: ctx.actor, at: ctx.now?.() ?? new Date() })
     : null;
   if (answer) files.push(answer);
-  await storeFilesThenCommitWith(ctx, files, async () => [], (now) => {
+  storeFileThenCommit(ctx, files, (now) => {
+    if (alreadyRecorded(ctx, item)) return;
     const receivedId = insertReceived(
       ctx,
       item,
@@ -277,4 +355,3 @@ async function recordRefused(ctx: ExchangeContext, item: InboxItem, staged: stri
     if (answer) queueJob(ctx.db, { documentId: null, receivedId, action: 'status', messageType: 'status', statusCode: '02', recipients: [item.from], exchangeId: documentId, packageSha256: answer.sha256, packageSize: (answer.parts[0] as Uint8Array).length }, now);
   });
 }
-

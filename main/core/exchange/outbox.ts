@@ -70,26 +70,38 @@ export interface SendProgress {
   bytes: number;
 }
 
-/** Jobs due now, oldest first; a job waits while an earlier one about the same document is unsent (a recall never overtakes its document). */
+/**
+ * Jobs due now, oldest first. A job waits while an earlier one about the same document is unsent,
+ * stopped ones included: a recall never overtakes its document, even one the clerk must retry.
+ */
 function dueJobs(ctx: ExchangeContext, now: string, onlyJob?: number): JobRow[] {
   return prepared(
     ctx.db,
     `SELECT * FROM outbox_jobs j
       WHERE j.state IN ('queued', 'sending') AND (j.next_attempt_at IS NULL OR j.next_attempt_at <= @now) AND (@only IS NULL OR j.id = @only)
-        AND NOT EXISTS (SELECT 1 FROM outbox_jobs e WHERE e.id < j.id AND e.state IN ('queued', 'sending')
+        AND NOT EXISTS (SELECT 1 FROM outbox_jobs e WHERE e.id < j.id AND e.state IN ('queued', 'sending', 'failed')
                         AND ((j.document_id IS NOT NULL AND e.document_id = j.document_id) OR (j.received_id IS NOT NULL AND e.received_id = j.received_id)))
       ORDER BY j.id`,
   ).all({ now, only: onlyJob ?? null }) as JobRow[];
 }
 
+/**
+ * A claim this old is taken over even if its pid is alive: pids are reused (often, on Windows),
+ * and a resend is harmless, since it carries the same DocumentId.
+ */
+const CLAIM_LEASE_MS = 30 * 60 * 1000;
+
 /** Marks the job as being sent by this process, unless another live process is sending it. */
 function claim(ctx: ExchangeContext, job: JobRow): boolean {
+  const now = ctx.now?.() ?? new Date();
   return ctx.db
     .transaction(() => {
-      const current = prepared(ctx.db, 'SELECT state, claimed_by FROM outbox_jobs WHERE id = ?').get(job.id) as Pick<JobRow, 'state' | 'claimed_by'>;
+      const current = prepared(ctx.db, 'SELECT state, claimed_by, claimed_at FROM outbox_jobs WHERE id = ?').get(job.id) as Pick<JobRow, 'state' | 'claimed_by'> & { claimed_at: string | null };
       if (current.state === 'sent' || current.state === 'failed') return false;
-      if (current.state === 'sending' && current.claimed_by !== null && current.claimed_by !== process.pid && isProcessAlive(current.claimed_by)) return false;
-      prepared(ctx.db, "UPDATE outbox_jobs SET state = 'sending', claimed_by = ?, attempts = attempts + 1 WHERE id = ?").run(process.pid, job.id);
+      const heldElsewhere = current.state === 'sending' && current.claimed_by !== null && current.claimed_by !== process.pid && isProcessAlive(current.claimed_by);
+      const leaseRunning = current.claimed_at !== null && now.getTime() - Date.parse(current.claimed_at) < CLAIM_LEASE_MS;
+      if (heldElsewhere && leaseRunning) return false;
+      prepared(ctx.db, "UPDATE outbox_jobs SET state = 'sending', claimed_by = ?, claimed_at = ?, attempts = attempts + 1 WHERE id = ?").run(process.pid, toVnIso(now), job.id);
       return true;
     })
     .immediate();
@@ -205,20 +217,24 @@ export async function sendDueJobs(
       const failure = error instanceof Error ? error : new Error(String(error));
       result.lastError = failure.message;
       held.add(heldKey);
-      if (failure instanceof AxisError && failure.kind !== 'permanent') {
-        recordRetry(ctx, job, failure, failure.kind);
+      if (failure instanceof AxisError && failure.kind === 'permanent') {
+        recordFailure(ctx, job, failure);
+        result.failed++;
+      } else {
+        // Transient, or our own side (a full disk, a busy database): tried again later, not given up.
+        const kind = failure instanceof AxisError && failure.kind === 'auth' ? 'auth' : 'transient';
+        recordRetry(ctx, job, failure, kind);
         result.retrying++;
-        if (failure.kind === 'auth') {
+        if (kind === 'auth') {
           result.authFailed = true;
           break;
         }
-        if (failure.httpStatus === null) {
+        // The rest would fail the same way: the network, the endpoint (a wrong address or path
+        // answers 404/405 or redirects), or our own side.
+        if (!(failure instanceof AxisError) || failure.httpStatus === null || failure.httpStatus === 404 || failure.httpStatus === 405 || (failure.httpStatus >= 300 && failure.httpStatus < 400)) {
           result.reachable = false;
           break;
         }
-      } else {
-        recordFailure(ctx, job, failure);
-        result.failed++;
       }
     }
     done++;

@@ -62,8 +62,8 @@ interface FactsRow {
   file_name: string | null;
 }
 
-/** The document as the register has it now; `override` gives what the commit under way is about to write. */
-export function outgoingFacts(db: Database, id: number, override: Partial<OutgoingFacts> = {}): OutgoingFacts {
+/** The document as the register has it now. */
+export function outgoingFacts(db: Database, id: number): OutgoingFacts {
   const row = prepared(
     db,
     `SELECT id, number, notation, document_date, type_code, subject, signer_name, signer_position, signer_competence, priority, due_date,
@@ -97,7 +97,6 @@ export function outgoingFacts(db: Database, id: number, override: Partial<Outgoi
     place: place.replace(/[,\s]+$/u, ''),
     file: { sha256: row.file_sha256 ?? '', name: row.file_name ?? `${id}.pdf` },
     attachments,
-    ...override,
   };
 }
 

@@ -4,6 +4,7 @@
 // from the OS's network events.
 import { prepared } from '../storage/database.js';
 import { toVnIso } from '../../common/dates.js';
+import { AppError } from '../../common/errors.js';
 import type { ExchangeStatus, QueueItem, SyncPassResult } from '../../common/contract.js';
 import type { CoreServices } from '../app/core.js';
 import type { AxisAdapter } from '../axis/adapter.js';
@@ -31,6 +32,7 @@ export class ExchangeService {
   private readonly abort = new AbortController();
 
   private soon: NodeJS.Timeout | null = null;
+  private stopped = false;
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -61,17 +63,27 @@ export class ExchangeService {
     return { db: this.core.db, blobs: this.core.blobs, actor: this.core.actor, ...this.options };
   }
 
-  /** The adapter for the current settings; rebuilt when they change, so a new secret takes effect at once. */
-  private adapter(): AxisAdapter | null {
-    const config = axisConfig(this.core.dataDir, this.core.settings, this.core.secrets);
-    if (!config) return null;
+  /**
+   * The adapter for the current settings, rebuilt when they change so that a new secret takes
+   * effect at once; or why there is none (nothing set, or a secret this shell cannot open).
+   */
+  private adapter(): { adapter: AxisAdapter } | { problem: string } {
+    let config;
+    try {
+      config = axisConfig(this.core.dataDir, this.core.settings, this.core.secrets);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'AXIS_NOT_CONFIGURED') return { problem: error.message };
+      throw error;
+    }
+    if (!config) return { problem: 'The axis connection is not set up.' };
     const key = JSON.stringify(config);
     if (this.adapterFor?.key !== key) this.adapterFor = { key, adapter: createAxisAdapter(config) };
-    return this.adapterFor.adapter;
+    return { adapter: this.adapterFor.adapter };
   }
 
   /** One pass; a second call while one runs waits for it instead of starting another. */
   syncOnce(): Promise<SyncPassResult> {
+    if (this.stopped) return Promise.reject(new Error('The exchange has stopped (the app is closing).'));
     this.running ??= this.pass().finally(() => {
       this.running = null;
       this.progress = null;
@@ -82,12 +94,14 @@ export class ExchangeService {
 
   private async pass(): Promise<SyncPassResult> {
     const result: SyncPassResult = { sent: 0, retrying: 0, failed: 0, received: 0, statuses: 0, duplicates: 0, refused: 0, connection: this.connection, error: null };
-    const adapter = this.adapter();
+    const configured = this.adapter();
     const localCode = localAgency(this.core.db).code;
-    if (!adapter || !localCode) {
+    if (!('adapter' in configured) || !localCode) {
       this.connection = 'not-configured';
-      return { ...result, connection: this.connection, error: !localCode ? "The agency's identifier code is not set." : 'The axis connection is not set up.' };
+      this.lastError = !localCode ? "The agency's identifier code is not set." : (configured as { problem: string }).problem;
+      return { ...result, connection: this.connection, error: this.lastError };
     }
+    const { adapter } = configured;
     const ctx = this.context();
     const signal = this.abort.signal;
     this.changed();
@@ -140,6 +154,7 @@ export class ExchangeService {
   }
 
   private changed(): void {
+    if (this.stopped) return;
     this.core.events.emit('exchange.changed', this.status());
   }
 
@@ -179,6 +194,8 @@ export class ExchangeService {
   }
 
   private noteFailure(error: unknown): void {
+    // A pass cut short by closing the app (its database gone) is not news for anyone.
+    if (this.stopped) return;
     this.lastError = error instanceof Error ? error.message : String(error);
     this.changed();
   }
@@ -200,6 +217,7 @@ export class ExchangeService {
   }
 
   stop(): void {
+    this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     if (this.soon) clearTimeout(this.soon);
     this.timer = null;

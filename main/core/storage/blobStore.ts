@@ -65,10 +65,6 @@ export class BlobStore {
     return hash.digest('hex');
   }
 
-  sizeOfParts(parts: readonly FilePart[]): number {
-    return parts.reduce((sum, part) => sum + (part instanceof Uint8Array ? part.length : fs.statSync(this.partPath(part)).size), 0);
-  }
-
   private partPath(part: { readonly stored: string } | StagedFile): string {
     return 'staged' in part ? part.staged : this.pathFor(part.stored);
   }

@@ -32,8 +32,11 @@ export function migrate0005Exchange(db: Database): void {
       document_id INTEGER REFERENCES documents(id),
       received_at TEXT NOT NULL
     );
-    CREATE UNIQUE INDEX received_edoc_once ON received_packages(sender_code, exchange_id, business_type)
-      WHERE outcome = 'accepted' AND message_type = 'edoc';
+    -- A new document is accepted once per sender and DocumentId. Recalls, updates and
+    -- replacements reuse the DocumentId they are about, and there may be several: each is told
+    -- apart by its bytes (a resend carries the same bytes), checked when it arrives.
+    CREATE UNIQUE INDEX received_edoc_once ON received_packages(sender_code, exchange_id)
+      WHERE outcome = 'accepted' AND message_type = 'edoc' AND business_type = 0;
     CREATE INDEX received_by_time ON received_packages(received_at DESC, id DESC);
 
     -- The outbox of 0004, remade: a job now carries its package and recipients, may answer a
@@ -52,6 +55,7 @@ export function migrate0005Exchange(db: Database): void {
       package_size INTEGER,
       state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'sending', 'sent', 'failed')),
       claimed_by INTEGER,                           -- pid of the process sending it
+      claimed_at TEXT,                              -- when: a claim older than the lease is taken over (pids are reused)
       queued_at TEXT NOT NULL,
       next_attempt_at TEXT,                         -- ISO 8601; NULL = due now
       sent_at TEXT,
@@ -77,6 +81,7 @@ export function migrate0005Exchange(db: Database): void {
       state TEXT NOT NULL CHECK (state IN ('queued', 'sent', 'status')),
       status_code TEXT,
       description TEXT NOT NULL DEFAULT '',
+      status_sent_at TEXT,                -- the status's own Timestamp: one that arrives late does not overwrite a newer one
       updated_at TEXT NOT NULL,
       PRIMARY KEY (document_id, recipient_code)
     );
