@@ -14,6 +14,7 @@ import { CliError, runSign, runTokens } from './tokenCommands.js';
 import { runBook, runConfig, runOut } from './outCommands.js';
 import { runIn, runQueue, runSync } from './exchangeCommands.js';
 import { AXIS_USAGE, runAxis } from './axisCommands.js';
+import { VERIFY_USAGE, runVerify } from './verifyCommand.js';
 
 const USAGE = `Usage: eoffice [--data-dir <dir>] <command>
   import <files…> --book in|out   import PDF files into the incoming (in) or outgoing (out) register
@@ -56,6 +57,7 @@ const USAGE = `Usage: eoffice [--data-dir <dir>] <command>
   in list [--json]                packages received from the axis (refused ones with the reason)
   in accept <id> | in return <id> --reason "…"
                                   answer the sender: 03 accepted, 02 returned
+${VERIFY_USAGE.replace('Usage: eoffice ', '  ')}
 ${AXIS_USAGE.replace('Usage: eoffice ', '  ')}`;
 
 
@@ -88,8 +90,11 @@ function bookOption(value: string | undefined, required: boolean): 'in' | 'out' 
 }
 
 export async function run(argv: string[], out: (line: string) => void = console.log): Promise<number> {
-  // The reference axis has options of its own and needs no registry.
-  if (argv[0] === 'axis') return runAxis(argv.slice(1), out);
+  // Commands with options of their own, before the shared parser (which refuses unknown options).
+  const dataDirArgs = argv[0] === '--data-dir' ? argv.slice(0, 2) : argv[0]?.startsWith('--data-dir=') ? argv.slice(0, 1) : [];
+  const [first, ...afterFirst] = argv.slice(dataDirArgs.length);
+  if (first === 'axis') return runAxis(afterFirst, out);
+  if (first === 'verify') return runVerify(afterFirst, out, resolveDataDir(dataDirArgs, process.env));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -142,7 +147,7 @@ export async function run(argv: string[], out: (line: string) => void = console.
     out(USAGE);
     return values.help ? 0 : 2;
   }
-  const known = ['import', 'list', 'search', 'audit', 'tokens', 'sign', 'config', 'out', 'book', 'sync', 'queue', 'in', 'axis'];
+  const known = ['import', 'list', 'search', 'audit', 'tokens', 'sign', 'config', 'out', 'book', 'sync', 'queue', 'in', 'axis', 'verify'];
   if (!known.includes(command)) throw new CliError(`unknown command "${command}"; try: ${known.join(', ')}`);
   // Token commands work on files and tokens, not on the registry.
   if (command === 'tokens') return runTokens(values, out);
