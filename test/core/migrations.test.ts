@@ -110,6 +110,41 @@ test('migration 0005 remakes the outbox with packages and schedules, keeping que
   db.close();
 });
 
+test('migration 0006 adds the incoming register: số đến unique per register, the handlers directory, and numbers for documents accepted before', () => {
+  const file = path.join(tempDir(), 'r.sqlite');
+  const v5 = openDatabase(file, { targetVersion: 5 });
+  v5.prepare("INSERT INTO registers (id, agency_id, direction, year, name) VALUES (1, 1, 'in', 2026, 'Sổ đến 2026')").run();
+  const old = v5.prepare("INSERT INTO documents (register_id, direction, year, type_code, subject, state, registered_at, updated_at) VALUES (1, 'in', 2026, 'CV', ?, ?, ?, ?)");
+  old.run('đến sau', 'registered', '2026-03-02T09:00:00+07:00', '2026-03-02T10:00:00+07:00');
+  old.run('đến trước', 'registered', '2026-03-01T09:00:00+07:00', '2026-03-01T10:00:00+07:00');
+  old.run('chưa tiếp nhận', 'received', '2026-03-03T09:00:00+07:00', '2026-03-03T09:00:00+07:00');
+  v5.close();
+  const db = openDatabase(file, { targetVersion: 6 });
+  assert.equal(schemaVersion(db), 6);
+  assert.ok(tables(db).includes('handlers'));
+  assert.deepEqual(
+    db.prepare('SELECT subject, incoming_number AS n, accepted_at IS NOT NULL AS accepted FROM documents ORDER BY id').all(),
+    [
+      { subject: 'đến sau', n: 2, accepted: 1 },
+      { subject: 'đến trước', n: 1, accepted: 1 },
+      { subject: 'chưa tiếp nhận', n: null, accepted: 0 },
+    ],
+    'accepted documents numbered in the order they arrived',
+  );
+  assert.equal((db.prepare('SELECT last_number AS n FROM registers WHERE id = 1').get() as { n: number }).n, 2);
+  assert.throws(() => db.prepare('UPDATE documents SET incoming_number = 1 WHERE id = 3').run(), /UNIQUE/, 'no số đến twice in one register');
+  assert.throws(() => db.prepare('UPDATE documents SET incoming_number = 0 WHERE id = 3').run(), /CHECK/, 'numbers run from 01');
+  const handler = db.prepare("INSERT INTO handlers (name, unit, kind, active, created_at, updated_at) VALUES (?, '', ?, ?, 'now', 'now')");
+  handler.run('Phòng Tư pháp', 'unit', 1);
+  assert.throws(() => handler.run('Phòng Tư pháp', 'unit', 1), /UNIQUE/, 'one active handler per name');
+  handler.run('Phòng Tư pháp', 'unit', 0); // an inactive namesake is history
+  assert.throws(() => handler.run('Ai đó', 'robot', 1), /CHECK/);
+  assert.throws(() => handler.run('  ', 'person', 1), /CHECK/);
+  assert.throws(() => db.prepare('UPDATE documents SET handler_id = 99 WHERE id = 1').run(), /FOREIGN KEY/);
+  assert.throws(() => db.prepare("UPDATE documents SET recall_answer = 'maybe' WHERE id = 1").run(), /CHECK/);
+  db.close();
+});
+
 test('opening runs every pending migration and is idempotent', () => {
   const file = path.join(tempDir(), 'r.sqlite');
   openDatabase(file).close();
