@@ -4,12 +4,14 @@ import { runRegistryBenchmark } from './registry.js';
 import { runSignBenchmark } from './sign.js';
 import { runIssueBenchmark } from './issue.js';
 import { runSyncBenchmark } from './sync.js';
+import { runVerifyBenchmark } from './verify.js';
 
 const BENCHMARKS: Record<string, (args: readonly string[]) => unknown> = {
   registry: runRegistryBenchmark,
   sign: runSignBenchmark,
   issue: runIssueBenchmark,
   sync: runSyncBenchmark,
+  verify: runVerifyBenchmark,
 };
 
 const [name, ...args] = process.argv.slice(2);

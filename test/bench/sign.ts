@@ -3,16 +3,15 @@
 // pdfsig -add-signature with a software key; peak memory of the signing process; and a batch of
 // 100 one-megabyte PDFs on one login. The token is a SoftHSM2 token made for the run.
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PDFDocument, PDFName } from 'pdf-lib';
 import { build as esbuild } from 'esbuild';
 import { createTestToken } from '../support/softhsm.js';
 import { createNssSigner } from '../support/pdfsigSigner.js';
 import { tempDir } from '../support/fixtures.js';
 import { percentile, progress, round } from './stats.js';
+import { scannedPdf, timeCommand } from './shared.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 // The signing process runs bundled JavaScript, as the app does, not TypeScript through tsx
@@ -21,27 +20,6 @@ const CHILD = path.join(REPO, 'dist/bench/signChild.mjs');
 const SIZES_MB = [1, 20, 100];
 const RUNS = 3;
 export const SIGN_TARGETS = { vsFloor100MB: 2, batch100x1MBSeconds: 5 } as const;
-
-/** A scan-like PDF: pages of uncompressible image data adding up to about `megabytes`. */
-async function scannedPdf(file: string, megabytes: number): Promise<void> {
-  const doc = await PDFDocument.create();
-  const pages = Math.max(1, Math.round(megabytes / 5));
-  const side = Math.floor(Math.sqrt((megabytes * 1048576) / pages / 3));
-  for (let i = 0; i < pages; i++) {
-    const page = doc.addPage([595, 842]);
-    const image = doc.context.register(doc.context.stream(randomBytes(side * side * 3), { Type: 'XObject', Subtype: 'Image', Width: side, Height: side, ColorSpace: 'DeviceRGB', BitsPerComponent: 8 }));
-    page.node.set(PDFName.of('Resources'), doc.context.obj({ XObject: { Im0: image } }));
-    page.node.set(PDFName.of('Contents'), doc.context.register(doc.context.stream('q 595 0 0 842 0 0 cm /Im0 Do Q')));
-  }
-  fs.writeFileSync(file, await doc.save());
-}
-
-function timeCommand(command: string, args: string[]): number {
-  const started = performance.now();
-  const run = spawnSync(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  if (run.status !== 0) throw new Error(`${command} failed: ${run.stderr}`);
-  return performance.now() - started;
-}
 
 export async function runSignBenchmark(): Promise<unknown> {
   const dir = tempDir('eoffice-bench-sign-');
