@@ -43,8 +43,22 @@ export const METHOD_NAMES = [
   'exchange.deliveries',
   'exchange.getAxis',
   'exchange.setAxis',
+  'incoming.list',
+  'incoming.counts',
+  'incoming.get',
   'incoming.accept',
   'incoming.return',
+  'incoming.register',
+  'incoming.assign',
+  'incoming.start',
+  'incoming.done',
+  'incoming.answerRecall',
+  'incoming.book',
+  'incoming.exportBook',
+  'handlers.list',
+  'handlers.add',
+  'handlers.update',
+  'handlers.deactivate',
 ] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 

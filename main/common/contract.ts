@@ -12,8 +12,27 @@ export type { MethodName, EventName } from './channels.js';
 
 export const Direction = z.enum(['in', 'out']); // văn bản đến / văn bản đi
 // An outgoing document goes draft → signed → numbered → queued (sealed and queued in one step) → sent,
-// and may then be recalled, updated or replaced; an incoming one is received → registered.
-export const DocumentState = z.enum(['draft', 'received', 'registered', 'signed', 'numbered', 'sealed', 'queued', 'sent', 'issued', 'returned', 'recalled', 'updated', 'replaced']);
+// and may then be recalled, updated or replaced. An incoming one is received → registered (tiếp
+// nhận: it gets its số đến) or returned; then assigned to a handler → in_progress → done; at any
+// point before it is returned, the sender's recall, once the clerk accepts it, makes it recalled.
+export const DocumentState = z.enum([
+  'draft',
+  'received',
+  'registered',
+  'signed',
+  'numbered',
+  'sealed',
+  'queued',
+  'sent',
+  'issued',
+  'returned',
+  'recalled',
+  'updated',
+  'replaced',
+  'assigned',
+  'in_progress',
+  'done',
+]);
 export const Priority = z.enum(['normal', 'urgent', 'very_urgent', 'flash', 'flash_timed']); // thường, khẩn, thượng khẩn, hỏa tốc, hỏa tốc hẹn giờ
 export const DocumentTypeCode = z.enum(DOCUMENT_TYPE_CODES);
 export const Locale = z.enum(['vi', 'en']);
@@ -386,6 +405,107 @@ export const Delivery = z.object({
 export type Delivery = z.infer<typeof Delivery>;
 export const AxisSettings = z.object({ endpoint: z.string(), systemId: z.string(), secretSet: z.boolean() });
 
+// The incoming register (sổ đăng ký văn bản đến) and the handling of what arrives.
+export const HandlerKind = z.enum(['person', 'unit']);
+/** Người hoặc đơn vị xử lý, from the agency's local directory. */
+export const Handler = z.object({ id: Id, name: z.string(), unit: z.string(), kind: HandlerKind, active: z.boolean() });
+export type Handler = z.infer<typeof Handler>;
+const HandlerFields = {
+  name: z.string().trim().min(1).max(200),
+  unit: z.string().trim().max(200),
+  kind: HandlerKind,
+};
+
+/**
+ * The incoming list's filters: new = waiting for tiếp nhận and arrived today (Vietnam); to_accept =
+ * every document waiting for tiếp nhận; registered = accepted, not yet assigned; overdue = assigned or
+ * in progress past its hạn giải quyết; due_soon = assigned or in progress, due today or within two
+ * days; recall_pending = the sender asked for it back and the clerk has not answered.
+ */
+export const IncomingFilter = z.enum(['all', 'new', 'to_accept', 'registered', 'assigned', 'in_progress', 'overdue', 'due_soon', 'done', 'returned', 'recalled', 'recall_pending']);
+export type IncomingFilter = z.infer<typeof IncomingFilter>;
+
+export const IncomingItem = z.object({
+  id: Id,
+  /** Số đến: given at tiếp nhận, from 01 in each year's register. */
+  incomingNumber: z.number().int().positive().nullable(),
+  registerYear: Year,
+  confidential: z.boolean(),
+  /** Ngày đến: when it arrived (over the axis) or was imported (paper), ISO 8601 +07:00. */
+  arrivedAt: z.string(),
+  source: z.enum(['axis', 'paper']),
+  senderCode: z.string().nullable(),
+  typeCode: DocumentTypeCode,
+  notation: z.string().nullable(),
+  documentDate: IsoDate.nullable(),
+  subject: z.string(),
+  authorAgency: z.string(),
+  priority: Priority,
+  state: DocumentState,
+  handler: Handler.nullable(),
+  /** Hạn giải quyết. */
+  handlingDue: IsoDate.nullable(),
+  assignedAt: z.string().nullable(),
+  handledAt: z.string().nullable(),
+  overdue: z.boolean(),
+  dueSoon: z.boolean(),
+  recallPending: z.boolean(),
+  replacesId: Id.nullable(),
+});
+export type IncomingItem = z.infer<typeof IncomingItem>;
+
+export const IncomingStatusEntry = z.object({
+  /** received: the sender's own statuses about it (13); sent: what we answered, with where it stands. */
+  direction: z.enum(['received', 'sent']),
+  statusCode: z.string(),
+  description: z.string(),
+  at: z.string(),
+  delivery: JobState.nullable(),
+  lastError: z.string().nullable(),
+});
+
+export const IncomingDetail = IncomingItem.extend({
+  document: DocumentDetail,
+  acceptedAt: z.string().nullable(),
+  startedAt: z.string().nullable(),
+  /** Why it was returned or recalled. */
+  stateReason: z.string().nullable(),
+  /** The sender's latest recall (a recall package or a status 13) and the clerk's answer. */
+  recall: z
+    .object({
+      via: z.enum(['recall', 'status-13']),
+      requestedAt: z.string(),
+      reason: z.string(),
+      answer: z.enum(['accepted', 'refused']).nullable(),
+      answeredAt: z.string().nullable(),
+    })
+    .nullable(),
+  /** Later documents that update or replace this one. */
+  replacedBy: z.array(Id),
+  /** Recall, update and replacement notices from the sender, oldest first. */
+  notices: z.array(z.object({ kind: z.enum(['recall', 'update', 'replace']), at: z.string(), reason: z.string() })),
+  statusHistory: z.array(IncomingStatusEntry),
+  /** Every package from the axis about it (a duplicate or refusal with its reason). */
+  packages: z.array(
+    z.object({
+      axisDocId: z.string(),
+      messageType: z.enum(['edoc', 'status']),
+      businessType: z.number().int().nullable(),
+      statusCode: z.string().nullable(),
+      outcome: z.enum(['accepted', 'duplicate', 'refused']),
+      refusalReason: z.string().nullable(),
+      refusalDetail: z.string().nullable(),
+      receivedAt: z.string(),
+    }),
+  ),
+  /** What the clerk may do now (the buttons). */
+  allowed: z.object({ accept: z.boolean(), return: z.boolean(), assign: z.boolean(), start: z.boolean(), done: z.boolean(), answerRecall: z.boolean() }),
+});
+export type IncomingDetail = z.infer<typeof IncomingDetail>;
+
+/** A handling due date as the clerk types it: yyyy-MM-dd here (the CLI reads dd/MM/yyyy). */
+const HandlingDue = IsoDate;
+
 const TokenKeyChoice = { label: TokenLabel, serial: TokenSerial.optional(), certificateId: z.string().min(1).max(128), pin: Pin.optional() };
 const BookQuery = { year: Year, confidential: z.boolean().default(false) };
 
@@ -481,10 +601,36 @@ export const contract = {
   /** Where each recipient stands with an outgoing document, with every status it sent. */
   'exchange.deliveries': method(z.object({ documentId: Id }), z.array(Delivery)),
   'exchange.getAxis': method(z.object({}), AxisSettings),
-  /** Tiếp nhận a received document: status 03 goes back to the sender. */
-  'incoming.accept': method(z.object({ id: Id }), DocumentDetail),
+  /** The incoming register's working list, newest first, by filter. `now` is for the overdue and due-soon marks. */
+  'incoming.list': method(
+    z.object({ filter: IncomingFilter.default('all'), year: Year.optional(), ...Page }),
+    z.object({ total: z.number().int(), items: z.array(IncomingItem) }),
+  ),
+  /** How many documents each filter holds (the tabs' counts). */
+  'incoming.counts': method(z.object({ year: Year.optional() }), z.record(IncomingFilter, z.number().int())),
+  /** The "ĐẾN" data with the document: số đến, ngày đến, handler, due date, statuses, recall and links. */
+  'incoming.get': method(z.object({ id: Id }), IncomingDetail),
+  /** Tiếp nhận: the document gets the next số đến of its arrival year; status 03 goes back to the sender. */
+  'incoming.accept': method(z.object({ id: Id }), IncomingDetail),
   /** Trả lại: status 02 with the reason goes back to the sender. */
-  'incoming.return': method(z.object({ id: Id, reason: z.string().trim().min(1).max(500) }), DocumentDetail),
+  'incoming.return': method(z.object({ id: Id, reason: z.string().trim().min(1).max(500) }), IncomingDetail),
+  /** A paper document scanned to PDF, imported and taken into the register (with its số đến) in one step. */
+  'incoming.register': method(z.object({ fileName: z.string().min(1).max(255), bytes: Bytes }), IncomingDetail),
+  /** Chuyển xử lý: to a handler of the directory, with the hạn giải quyết (status 04). Again to reassign. */
+  'incoming.assign': method(z.object({ id: Id, handlerId: Id, due: HandlingDue, note: z.string().trim().max(500).default('') }), IncomingDetail),
+  /** Đang xử lý (status 05). */
+  'incoming.start': method(z.object({ id: Id }), IncomingDetail),
+  /** Đã xử lý xong (status 06). */
+  'incoming.done': method(z.object({ id: Id, note: z.string().trim().max(500).default('') }), IncomingDetail),
+  /** The clerk's answer to the sender's recall: accepted (15, the document is recalled and read-only) or refused (16). */
+  'incoming.answerRecall': method(z.object({ id: Id, accept: z.boolean(), reason: z.string().trim().max(500).default('') }), IncomingDetail),
+  /** The incoming register of a year as its ten columns, for the screen. */
+  'incoming.book': method(z.object(BookQuery), z.object({ columns: z.array(z.string()), rows: z.array(z.object({ id: Id, cells: z.array(z.string()) })) })),
+  'incoming.exportBook': method(z.object({ ...BookQuery, format: z.enum(['pdf', 'xlsx', 'csv']) }), z.object({ fileName: z.string(), bytes: Bytes })),
+  'handlers.list': method(z.object({ includeInactive: z.boolean().default(false) }), z.array(Handler)),
+  'handlers.add': method(z.object({ ...HandlerFields, unit: HandlerFields.unit.default(''), kind: HandlerFields.kind.default('person') }), Handler),
+  'handlers.update': method(z.object({ id: Id, ...HandlerFields, active: z.boolean() }).partial().required({ id: true }), Handler),
+  'handlers.deactivate': method(z.object({ id: Id }), Handler),
   /** The secret is written only: sealed at once, never returned. */
   'exchange.setAxis': method(
     z.object({ endpoint: Settings.shape.axisEndpoint, systemId: Settings.shape.axisSystemId, secret: z.string().min(1).max(512).optional() }),

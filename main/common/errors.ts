@@ -61,6 +61,12 @@ export const ERROR_CODES = [
   'AXIS_NOT_CONFIGURED',
   'AXIS_UNREACHABLE',
   'AXIS_REFUSED',
+  // The incoming register and the handling of what arrives.
+  'HANDLER_NOT_FOUND',
+  'HANDLER_INACTIVE',
+  'HANDLER_EXISTS',
+  'DUE_BEFORE_ARRIVAL',
+  'NO_RECALL_REQUEST',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -13,6 +13,7 @@ import { AppError } from '../../common/errors.js';
 import { createSigningHandlers } from './signingHandlers.js';
 import { createOutgoingHandlers } from './outgoingHandlers.js';
 import { createExchangeHandlers } from './exchangeHandlers.js';
+import { createIncomingHandlers } from './incomingHandlers.js';
 import type { ExchangeService } from '../exchange/service.js';
 
 export function createHandlers(core: CoreServices, exchange: ExchangeService, info: { shell: 'electron' | 'web'; schemaVersion: number }): Handlers {
@@ -38,7 +39,14 @@ export function createHandlers(core: CoreServices, exchange: ExchangeService, in
     'documents.search': ({ query, offset, limit, ...filters }) => searchDocuments(core.db, query, filters, offset, limit),
     'documents.get': ({ id }) => getDocument(core.db, id),
     'documents.update': ({ id, patch }) => {
-      core.db.transaction(() => updateDocument(core.db, id, patch, core.actor)).immediate();
+      core.db
+        .transaction(() => {
+          // A received document the sender recalled is kept as it was, read-only.
+          const row = getDocumentRow(core.db, id);
+          if (row.direction === 'in' && row.state === 'recalled') throw new AppError('WRONG_STATE', `Document ${id} was recalled by its sender: it is kept read-only.`, { id, state: row.state });
+          updateDocument(core.db, id, patch, core.actor);
+        })
+        .immediate();
       core.events.emit('documents.changed', { ids: [id] });
       return getDocument(core.db, id);
     },
@@ -60,5 +68,6 @@ export function createHandlers(core: CoreServices, exchange: ExchangeService, in
     ...createSigningHandlers(core, writeQueue),
     ...createOutgoingHandlers(core, writeQueue),
     ...createExchangeHandlers(core, exchange),
+    ...createIncomingHandlers(core, exchange, writeQueue),
   };
 }

@@ -4,7 +4,7 @@
 import type { Database } from '../storage/database.js';
 import { BlobStore, sha256Hex } from '../storage/blobStore.js';
 import { AppError } from '../../common/errors.js';
-import { vnYear } from '../../common/dates.js';
+import { toVnIso, vnYear } from '../../common/dates.js';
 import { inspectPdf } from '../pdf/inspect.js';
 import { guessMetadata } from '../pdf/guessMetadata.js';
 import { findDocumentByFile, insertDocument } from './documents.js';
@@ -24,6 +24,8 @@ export interface ImportContext {
   actor: string;
   /** Test hook for crash tests: called between the durable blob write and the commit. */
   beforeCommit?: () => void;
+  /** The clock (tests set it); real time otherwise. */
+  now?: () => Date;
 }
 
 /** Strips any folder part and control characters: the name is shown, never used as a path. */
@@ -33,7 +35,11 @@ export function cleanFileName(name: string): string {
   return cleaned.slice(0, 255) || 'tai-lieu.pdf';
 }
 
-export async function importDocument(ctx: ImportContext, request: ImportRequest): Promise<number> {
+/**
+ * `within` runs inside the transaction that inserts the document, with its id and time: taking an
+ * incoming paper document into the register (../incoming/register.ts) commits with the import.
+ */
+export async function importDocument(ctx: ImportContext, request: ImportRequest, within?: (id: number, stamp: string) => void): Promise<number> {
   const fileName = cleanFileName(request.fileName);
   const { bytes } = request;
   if (bytes.length > ctx.maxBytes) {
@@ -48,13 +54,15 @@ export async function importDocument(ctx: ImportContext, request: ImportRequest)
   throwIfDuplicate(ctx.db, sha256, fileName);
 
   const guess = guessMetadata(facts.text);
-  return storeFileThenCommit(ctx, { parts: [bytes], sha256, mediaType: 'application/pdf' }, (now) => {
+  return storeFileThenCommit(ctx, { parts: [bytes], sha256, mediaType: 'application/pdf' }, (storedAt) => {
     throwIfDuplicate(ctx.db, sha256, fileName);
-    return insertDocument(
+    const at = ctx.now?.();
+    const now = at ? toVnIso(at) : storedAt;
+    const id = insertDocument(
       ctx.db,
       {
         direction: request.direction,
-        year: vnYear(),
+        year: vnYear(at),
         // An outgoing PDF enters as a draft: its number comes only after the competent person signs.
         // An incoming one keeps the sender's number and notation as printed.
         typeCode: guess.typeCode ?? 'CV',
@@ -72,6 +80,8 @@ export async function importDocument(ctx: ImportContext, request: ImportRequest)
       },
       ctx.actor,
     );
+    within?.(id, now);
+    return id;
   });
 }
 

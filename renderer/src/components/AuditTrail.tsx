@@ -1,5 +1,5 @@
 import type { DocumentDetail } from '../../../main/common/contract.js';
-import { formatDateTimeVn } from '../../../main/common/dates.js';
+import { formatDateTimeVn, formatDateVn } from '../../../main/common/dates.js';
 import { useI18n, type MessageKey } from '../i18n/i18n.js';
 
 type AuditEvent = DocumentDetail['events'][number];
@@ -56,6 +56,31 @@ function useEventText() {
         return t('event.updateIssued', { reason: text('reason') });
       case 'replaced':
         return t('event.replaced', { reason: text('reason') });
+      // Incoming documents: what arrived, the register, the handling, the sender's notices.
+      case 'received':
+        return t('event.received');
+      case 'accepted':
+        return t('event.accepted', { number: typeof event.details.incomingNumber === 'number' ? String(event.details.incomingNumber).padStart(2, '0') : '' });
+      case 'returned':
+        return t('event.returned', { reason: text('reason') || text('description') });
+      case 'assigned':
+        return t('event.assigned', { handler: text('handlerName'), due: formatDateVn(text('due')) });
+      case 'handling-started':
+        return t('event.handlingStarted');
+      case 'handled':
+        return t('event.handled');
+      case 'recall-requested':
+        return t('event.recallRequested', { reason: text('reason') });
+      case 'recall-accepted':
+        return t('event.recallAccepted', { reason: text('reason') });
+      case 'recall-refused':
+        return t('event.recallRefused', { reason: text('reason') });
+      case 'update-notified':
+        return t('event.updateNotified', { reason: text('reason') });
+      case 'replacement-notified':
+        return t('event.replacementNotified', { reason: text('reason') });
+      case 'status-received':
+        return t('event.statusReceived', { code: text('statusCode'), from: text('from'), description: text('description') });
     }
     // Kinds added by later versions still show, by their stored name.
     return event.kind;

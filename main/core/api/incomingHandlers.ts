@@ -1,0 +1,98 @@
+// The incoming register as the UI and the CLI call it: the list and the "ĐẾN" data, tiếp nhận
+// and trả lại, chuyển xử lý / đang xử lý / xong, the answer to a recall, the register book, and
+// the directory of handlers.
+import type { CoreServices } from '../app/core.js';
+import type { Handlers } from './invoke.js';
+import type { ExchangeService } from '../exchange/service.js';
+import { bookColumns } from '../books/book.js';
+import { renderBookPdf } from '../books/bookPdf.js';
+import { renderBookXlsx } from '../books/bookXlsx.js';
+import { renderBookCsv } from '../books/bookCsv.js';
+import { acceptIncoming, registerPaper, returnIncoming, type IncomingContext } from '../incoming/register.js';
+import { assignIncoming, finishIncoming, startIncoming } from '../incoming/handling.js';
+import { answerRecall } from '../incoming/recall.js';
+import { incomingCounts, incomingDetail, listIncoming } from '../incoming/views.js';
+import { incomingBook, incomingBookRows } from '../incoming/incomingBook.js';
+import { addHandler, listHandlers, updateHandler } from '../incoming/handlersDirectory.js';
+
+type IncomingHandlers = Pick<
+  Handlers,
+  | 'incoming.list'
+  | 'incoming.counts'
+  | 'incoming.get'
+  | 'incoming.accept'
+  | 'incoming.return'
+  | 'incoming.register'
+  | 'incoming.assign'
+  | 'incoming.start'
+  | 'incoming.done'
+  | 'incoming.answerRecall'
+  | 'incoming.book'
+  | 'incoming.exportBook'
+  | 'handlers.list'
+  | 'handlers.add'
+  | 'handlers.update'
+  | 'handlers.deactivate'
+>;
+
+export function createIncomingHandlers(core: CoreServices, exchange: ExchangeService, writeQueue: <T>(task: () => Promise<T>) => Promise<T>): IncomingHandlers {
+  const ctx = (): IncomingContext => ({ db: core.db, blobs: core.blobs, actor: core.actor, separateConfidentialSeries: core.settings.read().separateConfidentialSeries });
+  /** After a step that may have queued a status: the UI refreshes the document and the queue's counts. */
+  const answered = (id: number) => {
+    core.events.emit('documents.changed', { ids: [id] });
+    core.events.emit('exchange.changed', exchange.status());
+    return incomingDetail(core.db, id);
+  };
+  return {
+    'incoming.list': ({ filter, year, offset, limit }) => listIncoming(core.db, { filter, year, offset, limit }),
+    'incoming.counts': ({ year }) => incomingCounts(core.db, year),
+    'incoming.get': ({ id }) => incomingDetail(core.db, id),
+    'incoming.accept': ({ id }) => {
+      acceptIncoming(ctx(), id);
+      return answered(id);
+    },
+    'incoming.return': ({ id, reason }) => {
+      returnIncoming(ctx(), id, reason);
+      return answered(id);
+    },
+    'incoming.register': ({ fileName, bytes }) =>
+      writeQueue(async () => {
+        const maxBytes = core.settings.read().maxImportMegabytes * 1024 * 1024;
+        const id = await registerPaper({ ...ctx(), maxBytes }, { fileName, bytes });
+        core.events.emit('documents.changed', { ids: [id] });
+        return incomingDetail(core.db, id);
+      }),
+    'incoming.assign': ({ id, handlerId, due, note }) => {
+      assignIncoming(ctx(), id, { handlerId, due, note });
+      return answered(id);
+    },
+    'incoming.start': ({ id }) => {
+      startIncoming(ctx(), id);
+      return answered(id);
+    },
+    'incoming.done': ({ id, note }) => {
+      finishIncoming(ctx(), id, note);
+      return answered(id);
+    },
+    'incoming.answerRecall': ({ id, accept, reason }) => {
+      answerRecall(ctx(), id, accept, reason);
+      return answered(id);
+    },
+    'incoming.book': ({ year, confidential }) => ({
+      columns: bookColumns('in').map((c) => c.vi),
+      rows: incomingBookRows(core.db, year, confidential),
+    }),
+    'incoming.exportBook': async ({ year, confidential, format }) => {
+      const book = incomingBook(core.db, year, confidential);
+      const base = `so-van-ban-den-${year}${confidential ? '-mat' : ''}`;
+      // Copied into a plain ArrayBuffer-backed array, which is what the transports send.
+      if (format === 'pdf') return { fileName: `${base}.pdf`, bytes: new Uint8Array(await renderBookPdf(book)) };
+      if (format === 'xlsx') return { fileName: `${base}.xlsx`, bytes: new Uint8Array(await renderBookXlsx(book)) };
+      return { fileName: `${base}.csv`, bytes: new TextEncoder().encode(renderBookCsv(book)) };
+    },
+    'handlers.list': ({ includeInactive }) => listHandlers(core.db, includeInactive),
+    'handlers.add': (fields) => addHandler(core.db, core.actor, fields),
+    'handlers.update': ({ id, ...patch }) => updateHandler(core.db, core.actor, id, patch),
+    'handlers.deactivate': ({ id }) => updateHandler(core.db, core.actor, id, { active: false }),
+  };
+}
