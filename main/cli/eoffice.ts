@@ -45,8 +45,8 @@ const USAGE = `Usage: eoffice [--data-dir <dir>] <command>
                                   number if needed, fill number and date, agency signature, queue
   out recall|update <id> --reason "…" | out replace <id> --by <newId> --reason "…"
   out export <id> -o <file.pdf>   the document's current PDF
-  book out --year <yyyy> --format pdf|xlsx|csv -o <file> [--confidential]
-                                  the outgoing register (sổ đăng ký văn bản đi)
+  book out|in --year <yyyy> --format pdf|xlsx|csv -o <file> [--confidential]
+                                  the outgoing (đi) or incoming (đến) register
   config set axis.endpoint|axis.systemId|axis.secret <value>
                                   where this agency reaches the document axis (the secret is sealed,
                                   never printed; give "-" to read it from standard input)
@@ -55,8 +55,22 @@ const USAGE = `Usage: eoffice [--data-dir <dir>] <command>
                                   syncIntervalSeconds until stopped
   queue [--json]                  what waits to be sent, with the last error of each
   in list [--json]                packages received from the axis (refused ones with the reason)
+  in list --state <filter> | --overdue | --due-soon [--year <yyyy>] [--limit <n>] [--offset <n>] [--json]
+                                  the incoming register; filters: all, new, received, registered,
+                                  assigned, in-progress, overdue, due-soon, done, returned, recalled,
+                                  recall-pending
+  in show <id> [--json]           the ĐẾN data: số đến, ngày đến, handler, due date, statuses, recall
   in accept <id> | in return <id> --reason "…"
-                                  answer the sender: 03 accepted, 02 returned
+                                  tiếp nhận (the next số đến, 03 to the sender) or trả lại (02)
+  in register <file.pdf>          a scanned paper document into the register, with its số đến
+  in assign <id> --to <handler id|exact name> --due dd/MM/yyyy [--note "…"]
+                                  chuyển xử lý (04); again to reassign
+  in start <id> | in done <id> [--note "…"]
+                                  đang xử lý (05) / đã xử lý xong (06)
+  in recall accept|refuse <id> [--reason "…"]
+                                  answer the sender's recall: 15 (the document is recalled) or 16
+  in handlers [--add "Name" [--unit "…"] [--kind person|unit]] [--deactivate <id|name>] [--json]
+                                  the directory of handlers
 ${VERIFY_USAGE.replace('Usage: eoffice ', '  ')}
 ${AXIS_USAGE.replace('Usage: eoffice ', '  ')}`;
 
@@ -140,6 +154,13 @@ export async function run(argv: string[], out: (line: string) => void = console.
       by: { type: 'string' },
       once: { type: 'boolean', default: false },
       now: { type: 'boolean', default: false },
+      state: { type: 'string' },
+      overdue: { type: 'boolean' },
+      'due-soon': { type: 'boolean' },
+      note: { type: 'string' },
+      add: { type: 'string' },
+      kind: { type: 'string' },
+      deactivate: { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -160,7 +181,29 @@ export async function run(argv: string[], out: (line: string) => void = console.
     if (command === 'book') return await runBook(core, rest, values, out);
     if (command === 'sync') return await runSync(core, { once: values.once, now: values.now, json: values.json }, out);
     if (command === 'queue') return await runQueue(core, values.json, out);
-    if (command === 'in') return await runIn(core, rest, { json: values.json, reason: values.reason }, out);
+    if (command === 'in')
+      return await runIn(
+        core,
+        rest,
+        {
+          json: values.json,
+          reason: values.reason,
+          to: values.to,
+          due: values.due,
+          note: values.note,
+          state: values.state,
+          overdue: values.overdue,
+          'due-soon': values['due-soon'],
+          add: values.add,
+          unit: values.unit,
+          kind: values.kind,
+          deactivate: values.deactivate,
+          year: values.year,
+          limit: values.limit,
+          offset: values.offset,
+        },
+        out,
+      );
     const filters = { direction: bookOption(values.book, command === 'import'), year: intOption(values.year, 'year') };
     const page = { limit: intOption(values.limit, 'limit') ?? 50, offset: intOption(values.offset, 'offset') ?? 0 };
     switch (command) {

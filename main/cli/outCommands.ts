@@ -321,13 +321,15 @@ export async function runOut(core: Core, args: string[], options: OutCommandOpti
 }
 
 export async function runBook(core: Core, args: string[], options: OutCommandOptions, out: (line: string) => void): Promise<number> {
-  if (args[0] !== 'out') throw new CliError('usage: eoffice book out --year <yyyy> --format pdf|xlsx|csv -o <file>');
+  const kind = args[0];
+  if (kind !== 'out' && kind !== 'in') throw new CliError('usage: eoffice book out|in --year <yyyy> --format pdf|xlsx|csv -o <file>');
   const year = Number(options.year);
   if (!Number.isInteger(year)) throw new CliError('--year <yyyy> is required');
   const format = options.format ?? 'pdf';
   if (format !== 'pdf' && format !== 'xlsx' && format !== 'csv') throw new CliError(`--format must be pdf, xlsx or csv, not "${format}"`);
   if (!options.output) throw new CliError('-o <file> is required');
-  const result = await call(core, 'outgoing.exportBook', { year, confidential: options.confidential ?? false, format });
+  const input = { year, confidential: options.confidential ?? false, format: format as 'pdf' | 'xlsx' | 'csv' };
+  const result = kind === 'out' ? await call(core, 'outgoing.exportBook', input) : await call(core, 'incoming.exportBook', input);
   writeWhole(options.output, result.bytes);
   out(options.output);
   return 0;
