@@ -25,7 +25,9 @@ import { AppError } from '../../common/errors.js';
 import type { PdfSource } from '../pdf/source.js';
 import { findStartxref, PdfStructure, xrefStreamBytes } from './pdfStructure.js';
 
-export type ChangeKind = 'form-fill' | 'signature-added' | 'signature-field-added' | 'annotation-added' | 'page-content' | 'other';
+import type { ChangeKind } from '../../common/validation.js';
+
+export type { ChangeKind };
 
 export interface ChangeNote {
   /** The revision that made the change: 1 is the document as first written, then one per incremental update. */

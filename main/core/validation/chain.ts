@@ -8,10 +8,7 @@ import { id_kp_timeStamping } from '@peculiar/asn1-x509';
 import { toVnIso } from '../../common/dates.js';
 import { canIssueCertificates, canSign, readCertificate, type CertificateView } from './certificates.js';
 import type { TrustAnchors } from './trustStore.js';
-
-export type TrustStatus = 'trusted' | 'untrusted-root' | 'no-path';
-
-export type PathProblemCode = 'CERTIFICATE_EXPIRED' | 'CERTIFICATE_NOT_YET_VALID' | 'ISSUER_NOT_CA' | 'PATH_TOO_LONG' | 'KEY_USAGE' | 'ISSUER_SIGNATURE_INVALID';
+import type { PathProblemCode, TrustStatus } from '../../common/validation.js';
 
 export interface PathProblem {
   code: PathProblemCode;

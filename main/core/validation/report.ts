@@ -10,101 +10,26 @@
 import { toVnIso } from '../../common/dates.js';
 import type { PdfSource } from '../pdf/source.js';
 import { verifyPdfSignatures, type SignatureCheck } from '../pades/verify.js';
-import { readRevisions, type ChangeKind } from '../pades/verifyChanges.js';
+import { readRevisions } from '../pades/verifyChanges.js';
 import { readCertificate, type CertificateView } from './certificates.js';
-import { certificatePath, type CertificatePath, type PathProblemCode, type TrustStatus } from './chain.js';
-import type { RevocationChecker, RevocationResult } from './revocation.js';
+import { certificatePath, type CertificatePath } from './chain.js';
+import type { RevocationChecker } from './revocation.js';
 import type { TrustAnchors } from './trustStore.js';
+import type {
+  CertificateSummary,
+  ChangeArea,
+  ChangeKind,
+  PathProblemCode,
+  Reason,
+  ReasonCode,
+  RevocationReport,
+  SignatureReport,
+  ValidationReport,
+  ValidationStatus,
+} from '../../common/validation.js';
 
-export type { TrustStatus } from './chain.js';
-export type { RevocationResult, RevocationStatus } from './revocation.js';
-
-export type ValidationStatus = 'valid' | 'invalid' | 'indeterminate';
-
-export type ReasonCode =
-  | 'NOT_SIGNED'
-  | 'SIGNATURE_MALFORMED'
-  | 'DIGEST_MISMATCH'
-  | 'SIGNATURE_INVALID'
-  | 'MODIFIED_AFTER_SIGNING'
-  | 'UNTRUSTED_ROOT'
-  | 'NO_TRUST_PATH'
-  | PathProblemCode
-  | 'REVOKED'
-  | 'REVOCATION_UNKNOWN'
-  | 'REVOCATION_STALE'
-  | 'TIMESTAMP_INVALID'
-  | 'TIMESTAMP_UNTRUSTED'
-  | 'NO_SIGNING_TIME';
-
-export interface Reason {
-  code: ReasonCode;
-  /** What the reason does to the status: 'info' leaves a valid signature valid. */
-  severity: 'invalid' | 'indeterminate' | 'info';
-  /** English. */
-  message: string;
-}
-
-export interface CertificateSummary {
-  subject: string;
-  issuer: string;
-  serialNumber: string;
-  fingerprint256: string;
-  notBefore: string;
-  notAfter: string;
-}
-
-/** Where a change after signing falls, for the clerk: the pages themselves, annotations, form fields, signatures. */
-export type ChangeArea = 'pages' | 'annotations' | 'form-fields' | 'signatures' | 'other';
-
-export interface ChangeReport {
-  revision: number;
-  kind: ChangeKind;
-  area: ChangeArea;
-  detail: string;
-  permitted: boolean;
-}
-
-export interface RevocationReport extends RevocationResult {
-  /** The certificate checked. */
-  subject: string;
-}
-
-export interface SignatureReport {
-  fieldName: string;
-  status: ValidationStatus;
-  reasons: Reason[];
-  signer: (CertificateSummary & { name: string | null; agency: string | null }) | null;
-  /** What the signature claims (/M or the CMS signing time), +07:00. */
-  claimedSigningTime: string | null;
-  /** The time the certificates were judged at, +07:00, and where it comes from. */
-  signingTime: string;
-  signingTimeSource: 'timestamp' | 'claimed' | 'validation-time';
-  subFilter: string;
-  digestAlgorithm: string;
-  integrity: SignatureCheck['integrity'];
-  /** The revision this signature signs (1 is the document as first written) and how many the file has. */
-  coverage: { revision: number | null; revisions: number; coversWholeDocument: boolean };
-  certification: 1 | 2 | 3 | null;
-  /** 'modified-after-signing' when a later change is not permitted by this signature or an earlier one. */
-  changes: { verdict: 'none' | 'permitted' | 'modified-after-signing'; modifiedAreas: ChangeArea[]; items: ChangeReport[] };
-  trust: { status: TrustStatus; path: CertificateSummary[] };
-  /** The signer's certificate. */
-  revocation: RevocationReport;
-  /** The CA certificates between the signer and the anchor, nearest first. */
-  issuerRevocation: RevocationReport[];
-  timestamp: { time: string; digestMatches: boolean; signatureValid: boolean; authority: string | null; trust: TrustStatus | null; usedAsSigningTime: boolean } | null;
-}
-
-export interface ValidationReport {
-  fileName: string;
-  size: number;
-  /** When the report was made, +07:00. */
-  validatedAt: string;
-  status: ValidationStatus;
-  reasons: Reason[];
-  signatures: SignatureReport[];
-}
+// The report's types live with the API contract; they are the validator's output.
+export type * from '../../common/validation.js';
 
 export interface ValidateOptions {
   trustStore: TrustAnchors;

@@ -15,27 +15,8 @@ import { AlgorithmIdentifier, CertificateList, CRLReason, CRLReasons, IssuingDis
 import { BasicOCSPResponse, CertID, OCSPRequest, OCSPResponse, OCSPResponseStatus, Request, TBSRequest, id_kp_OCSPSigning, id_pkix_ocsp_basic } from '@peculiar/asn1-ocsp';
 import { OctetString } from '@peculiar/asn1-schema';
 import { toVnIso } from '../../common/dates.js';
+import type { RevocationResult } from '../../common/validation.js';
 import { canSignCrls, childrenOf, derNode, readCertificate, sameSerial, sha256Hex, signedBy, type CertificateView } from './certificates.js';
-
-export type RevocationStatus = 'good' | 'revoked' | 'unknown';
-
-export interface RevocationResult {
-  status: RevocationStatus;
-  source: 'ocsp' | 'crl' | null;
-  /** The service that gave the answer. */
-  url: string | null;
-  /** Read from <dataDir>/revocation-cache/ rather than fetched now. */
-  cached: boolean;
-  /** Past its nextUpdate (or without one): the CA may have said something newer since. */
-  stale: boolean;
-  thisUpdate: string | null;
-  nextUpdate: string | null;
-  revokedAt: string | null;
-  /** The CRL reason code's name (keyCompromise, superseded, …) when the CA gave one. */
-  revocationReason: string | null;
-  /** English: why the status is unknown, or which services failed before one answered. */
-  problems: string[];
-}
 
 export interface RevocationOptions {
   /** The data directory; answers are cached in its revocation-cache folder. */

@@ -17,24 +17,8 @@ import { randomBytes } from 'node:crypto';
 import * as asn1 from 'asn1js';
 import { AppError } from '../../common/errors.js';
 import { toVnIso } from '../../common/dates.js';
+import type { TrustedCertificate } from '../../common/validation.js';
 import { childrenOf, readCertificate, sha256Hex, type CertificateView } from './certificates.js';
-
-export interface TrustedCertificate {
-  subject: string;
-  issuer: string;
-  /** Upper-case hex without leading zeros. */
-  serialNumber: string;
-  notBefore: string;
-  notAfter: string;
-  /** SHA-256 of the DER, upper-case hex with colons (as Windows and openssl show it). */
-  fingerprint256: string;
-  /** Self-signed: a trust anchor. */
-  isRoot: boolean;
-  /** basicConstraints cA. */
-  isCa: boolean;
-  /** When the file was put in the store (its modification time), +07:00. */
-  addedAt: string;
-}
 
 /** What path building needs: the trust anchors, and the CA certificates that may lead to them. */
 export interface TrustAnchors {
