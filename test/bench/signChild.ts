@@ -5,6 +5,7 @@
 import { loadModule } from '../../main/core/token/modules.js';
 import { openTokenSession } from '../../main/core/token/session.js';
 import { signBatch } from '../../main/core/pades/batch.js';
+import { ownPeakRssMB } from './childRss.js';
 
 const [modulePath, label, keyId, ...files] = process.argv.slice(2) as [string, string, string, ...string[]];
 const module = loadModule(modulePath);
@@ -20,4 +21,4 @@ await session.close();
 module.release();
 const failed = results.filter((r) => r.status !== 'signed');
 if (failed.length) throw new Error(`not signed: ${JSON.stringify(failed[0])}`);
-process.stdout.write(JSON.stringify({ ms, rssMB: process.resourceUsage().maxRSS / 1024 }));
+process.stdout.write(JSON.stringify({ ms, rssMB: ownPeakRssMB() }));

@@ -4,26 +4,14 @@
 // store and the file to the finished report, as `eoffice verify` does it; loading the modules
 // is not in it.
 //
-// rssMB is this process's own high-water mark. On Linux, process.resourceUsage().maxRSS is not:
-// the kernel carries ru_maxrss across execve, so a child forked from a parent holding 240 MB
-// reports at least 240 MB whatever it does itself. /proc/self/status's VmHWM belongs to the
-// address space made by execve, so it is read where it exists; maxRSS elsewhere.
+// rssMB is this process's own high-water mark (childRss.ts says why maxRSS is not).
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileSource } from '../../main/core/pdf/source.js';
 import { validatePdf } from '../../main/core/validation/report.js';
 import { openRevocationChecker } from '../../main/core/validation/revocation.js';
 import { openTrustStore } from '../../main/core/validation/trustStore.js';
-
-function ownPeakRssMB(): number {
-  try {
-    const kb = /^VmHWM:\s+(\d+) kB$/m.exec(fs.readFileSync('/proc/self/status', 'utf8'))?.[1];
-    if (kb) return Number(kb) / 1024;
-  } catch {
-    // Not Linux: maxRSS (in kilobytes) is the best there is.
-  }
-  return process.resourceUsage().maxRSS / 1024;
-}
+import { ownPeakRssMB } from './childRss.js';
 
 const [file, dataDir] = process.argv.slice(2) as [string, string];
 const started = performance.now();
