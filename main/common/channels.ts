@@ -59,6 +59,10 @@ export const METHOD_NAMES = [
   'handlers.add',
   'handlers.update',
   'handlers.deactivate',
+  'documents.validate',
+  'trust.list',
+  'trust.import',
+  'trust.remove',
 ] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 

@@ -6,6 +6,7 @@ import { DOCUMENT_TYPE_CODES } from './doctypes.js';
 import { isCalendarDate } from './dates.js';
 import type { EventName, MethodName } from './channels.js';
 import { ERROR_CODES } from './errors.js';
+import type { TrustedCertificate, ValidationReport } from './validation.js';
 
 export { METHOD_NAMES, EVENT_NAMES, IPC_CHANNEL_PREFIX, IPC_EVENT_CHANNEL } from './channels.js';
 export type { MethodName, EventName } from './channels.js';
@@ -631,6 +632,17 @@ export const contract = {
   'handlers.add': method(z.object({ ...HandlerFields, unit: HandlerFields.unit.default(''), kind: HandlerFields.kind.default('person') }), Handler),
   'handlers.update': method(z.object({ id: Id, ...HandlerFields, active: z.boolean() }).partial().required({ id: true }), Handler),
   'handlers.deactivate': method(z.object({ id: Id }), Handler),
+  /**
+   * The signature validation report of a document's current file: integrity, changes after each
+   * signature, the path to the trust store, validity, revocation (asked online unless `online` is
+   * false; cached answers are used offline) and timestamps.
+   */
+  'documents.validate': method(z.object({ id: Id, online: z.boolean().default(true) }), z.custom<ValidationReport>()),
+  /** The trusted root and intermediate certificates (the store ships empty). */
+  'trust.list': method(z.object({}), z.array(z.custom<TrustedCertificate>())),
+  /** PEM (one or more), DER or PKCS#7 (.p7b); CA certificates only. Returns what was imported. */
+  'trust.import': method(z.object({ fileName: z.string().trim().min(1).max(255), bytes: Bytes }), z.array(z.custom<TrustedCertificate>())),
+  'trust.remove': method(z.object({ fingerprint256: z.string().trim().min(64).max(95) }), z.array(z.custom<TrustedCertificate>())),
   /** The secret is written only: sealed at once, never returned. */
   'exchange.setAxis': method(
     z.object({ endpoint: Settings.shape.axisEndpoint, systemId: Settings.shape.axisSystemId, secret: z.string().min(1).max(512).optional() }),

@@ -13,6 +13,7 @@ import { AppError } from '../../common/errors.js';
 import { createSigningHandlers } from './signingHandlers.js';
 import { createOutgoingHandlers } from './outgoingHandlers.js';
 import { createExchangeHandlers } from './exchangeHandlers.js';
+import { createValidationHandlers } from './validationHandlers.js';
 import { createIncomingHandlers } from './incomingHandlers.js';
 import type { ExchangeService } from '../exchange/service.js';
 
@@ -68,6 +69,7 @@ export function createHandlers(core: CoreServices, exchange: ExchangeService, in
     ...createSigningHandlers(core, writeQueue),
     ...createOutgoingHandlers(core, writeQueue),
     ...createExchangeHandlers(core, exchange),
+    ...createValidationHandlers(core),
     ...createIncomingHandlers(core, exchange, writeQueue),
   };
 }
