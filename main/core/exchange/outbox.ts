@@ -192,53 +192,61 @@ export async function sendDueJobs(
   options: { onlyJob?: number; signal?: AbortSignal; onProgress?: (progress: SendProgress) => void } = {},
 ): Promise<SendResult> {
   const result: SendResult = { sent: 0, retrying: 0, failed: 0, reachable: true, authFailed: false, lastError: null };
-  const jobs = dueJobs(ctx, toVnIso(ctx.now?.() ?? new Date()), options.onlyJob);
   const held = new Set<string>();
+  const tried = new Set<number>();
   let done = 0;
-  for (const queued of jobs) {
-    if (options.signal?.aborted) break;
-    const heldKey = queued.document_id !== null ? `d${queued.document_id}` : `r${queued.received_id}`;
-    if (held.has(heldKey) || !claim(ctx, queued)) continue;
-    let job = queued;
-    try {
-      job = await ensurePackage(ctx, queued);
-      const { axisDocId } = await adapter.send(
-        { path: ctx.blobs.pathFor(job.package_sha256!), size: job.package_size!, sha256: job.package_sha256!, from: localCode, to: JSON.parse(job.recipients) as string[], messageType: job.message_type },
-        options.signal,
-      );
-      recordSent(ctx, job, axisDocId);
-      result.sent++;
-    } catch (error) {
-      if (options.signal?.aborted) {
-        // Stopping (the app closes): the job is neither sent nor failed; it goes on next time.
-        prepared(ctx.db, "UPDATE outbox_jobs SET state = 'queued', claimed_by = NULL WHERE id = ?").run(job.id);
-        break;
-      }
-      const failure = error instanceof Error ? error : new Error(String(error));
-      result.lastError = failure.message;
-      held.add(heldKey);
-      if (failure instanceof AxisError && failure.kind === 'permanent') {
-        recordFailure(ctx, job, failure);
-        result.failed++;
-      } else {
-        // Transient, or our own side (a full disk, a busy database): tried again later, not given up.
-        const kind = failure instanceof AxisError && failure.kind === 'auth' ? 'auth' : 'transient';
-        recordRetry(ctx, job, failure, kind);
-        result.retrying++;
-        if (kind === 'auth') {
-          result.authFailed = true;
-          break;
+  // Rounds: a job held back by an earlier one about the same document (03 behind 01) becomes due
+  // once that one is sent, and goes in the same pass.
+  for (let progressed = true; progressed; ) {
+    progressed = false;
+    const jobs = dueJobs(ctx, toVnIso(ctx.now?.() ?? new Date()), options.onlyJob).filter((j) => !tried.has(j.id));
+    for (const queued of jobs) {
+      if (options.signal?.aborted) return result;
+      const heldKey = queued.document_id !== null ? `d${queued.document_id}` : `r${queued.received_id}`;
+      if (held.has(heldKey) || !claim(ctx, queued)) continue;
+      tried.add(queued.id);
+      let job = queued;
+      try {
+        job = await ensurePackage(ctx, queued);
+        const { axisDocId } = await adapter.send(
+          { path: ctx.blobs.pathFor(job.package_sha256!), size: job.package_size!, sha256: job.package_sha256!, from: localCode, to: JSON.parse(job.recipients) as string[], messageType: job.message_type },
+          options.signal,
+        );
+        recordSent(ctx, job, axisDocId);
+        result.sent++;
+        progressed = true;
+      } catch (error) {
+        if (options.signal?.aborted) {
+          // Stopping (the app closes): the job is neither sent nor failed; it goes on next time.
+          prepared(ctx.db, "UPDATE outbox_jobs SET state = 'queued', claimed_by = NULL WHERE id = ?").run(job.id);
+          return result;
         }
-        // The rest would fail the same way: the network, the endpoint (a wrong address or path
-        // answers 404/405 or redirects), or our own side.
-        if (!(failure instanceof AxisError) || failure.httpStatus === null || failure.httpStatus === 404 || failure.httpStatus === 405 || (failure.httpStatus >= 300 && failure.httpStatus < 400)) {
-          result.reachable = false;
-          break;
+        const failure = error instanceof Error ? error : new Error(String(error));
+        result.lastError = failure.message;
+        held.add(heldKey);
+        if (failure instanceof AxisError && failure.kind === 'permanent') {
+          recordFailure(ctx, job, failure);
+          result.failed++;
+        } else {
+          // Transient, or our own side (a full disk, a busy database): tried again later, not given up.
+          const kind = failure instanceof AxisError && failure.kind === 'auth' ? 'auth' : 'transient';
+          recordRetry(ctx, job, failure, kind);
+          result.retrying++;
+          if (kind === 'auth') {
+            result.authFailed = true;
+            return result;
+          }
+          // The rest would fail the same way: the network, the endpoint (a wrong address or path
+          // answers 404/405 or redirects), or our own side.
+          if (!(failure instanceof AxisError) || failure.httpStatus === null || failure.httpStatus === 404 || failure.httpStatus === 405 || (failure.httpStatus >= 300 && failure.httpStatus < 400)) {
+            result.reachable = false;
+            return result;
+          }
         }
       }
+      done++;
+      options.onProgress?.({ jobId: job.id, done, total: done + jobs.length - jobs.indexOf(queued) - 1, bytes: job.package_size ?? 0 });
     }
-    done++;
-    options.onProgress?.({ jobId: job.id, done, total: jobs.length, bytes: job.package_size ?? 0 });
   }
   return result;
 }
