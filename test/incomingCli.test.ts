@@ -5,34 +5,20 @@
 // one line and change nothing.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startAxisServer, type AxisServer } from './axis/server.js';
 import { COMMUNE, DISTRICT, axisAgency, freePort, issueTo, openAgency, type TestAgency } from './support/agencies.js';
 import { makeVietnamesePdf, tempDir } from './support/fixtures.js';
 import { formatDateVn, vnDate, vnYear } from '../main/common/dates.js';
+import { runEoffice as eoffice } from './support/cliRun.js';
 
-const BIN = path.join(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'), 'dist/cli/eoffice.mjs');
 const work = tempDir('eoffice-cli-incoming-');
 let commune: TestAgency;
 let district: TestAgency;
 let axis: AxisServer;
 const issued: number[] = [];
 
-/** Asynchronous on purpose: the reference axis runs in this process and must keep answering. */
-function eoffice(dataDir: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, '--data-dir', dataDir, ...args]);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('close', (code) => resolve({ code, stdout: stdout.trim(), stderr: stderr.trim() }));
-    child.stdin.end();
-  });
-}
 
 async function ok(dataDir: string, args: string[]): Promise<string> {
   const run = await eoffice(dataDir, args);
