@@ -60,7 +60,7 @@ function useEventText() {
       case 'received':
         return t('event.received');
       case 'accepted':
-        return t('event.accepted', { number: typeof event.details.incomingNumber === 'number' ? String(event.details.incomingNumber).padStart(2, '0') : '' });
+        return t(event.details.source === 'paper' ? 'event.acceptedPaper' : 'event.accepted', { number: typeof event.details.incomingNumber === 'number' ? String(event.details.incomingNumber).padStart(2, '0') : '' });
       case 'returned':
         return t('event.returned', { reason: text('reason') || text('description') });
       case 'assigned':
@@ -79,6 +79,8 @@ function useEventText() {
         return t('event.updateNotified', { reason: text('reason') });
       case 'replacement-notified':
         return t('event.replacementNotified', { reason: text('reason') });
+      case 'send-failed':
+        return t('event.sendFailed', { error: text('error') });
       case 'status-received':
         return t('event.statusReceived', { code: text('statusCode'), from: text('from'), description: text('description') });
     }

@@ -12,6 +12,7 @@ import { DEFAULT_BOX, type SignaturePlacement, type SigningRole } from '../signi
 import type { Signing, SigningTarget } from '../signing/useSigning.js';
 import { IssuingPanel } from '../outgoing/IssuingPanel.js';
 import { underIssuingRules, useIssuing } from '../outgoing/useIssuing.js';
+import { SignaturePanel } from '../validation/SignaturePanel.js';
 
 /** Arrowing through the list should not fetch every document passed on the way. */
 const LOAD_DELAY_MS = 60;
@@ -201,6 +202,8 @@ export function DocumentPane({ documentId, refreshToken, focusRequest, onSaved, 
         ) : (
           signPanel
         )}
+        {/* A draft being issued is judged by the issuing steps; any other file shows its signatures. */}
+        {detail.fileName && !signerOnly && <SignaturePanel key={detail.id} documentId={detail.id} fileKey={detail.fileSha256} compact />}
         <section className="pane-section" aria-labelledby="preview-title">
           <h3 id="preview-title" className="section-title">
             {t('pane.preview')}

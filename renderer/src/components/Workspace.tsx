@@ -23,10 +23,12 @@ import { RegisterNav } from './RegisterNav.js';
 import { Splitter, usePaneWidth } from './Splitter.js';
 import { TokenPanel } from './TokenPanel.js';
 import { NewDraftView } from '../outgoing/NewDraftView.js';
-import { OutgoingBookView } from '../outgoing/OutgoingBookView.js';
+import { OutgoingBookView, RegisterBookView } from '../outgoing/OutgoingBookView.js';
 import { OutgoingNav, type OutgoingView } from '../outgoing/OutgoingNav.js';
 import { ExchangeNav } from '../exchange/ExchangeNav.js';
 import { ExchangeView } from '../exchange/ExchangeView.js';
+import { IncomingNav, type IncomingView as IncomingViewName } from '../incoming/IncomingNav.js';
+import { IncomingView } from '../incoming/IncomingView.js';
 
 const LIST_PANEL_ID = 'document-list-panel';
 
@@ -57,6 +59,9 @@ export function Workspace({ info, agencyName, onAgencyNamed, exchangeOpen, onExc
   // Soạn văn bản đi and the register book take the place of the list and the pane, which stay
   // mounted underneath so that coming back finds the list as it was left.
   const [outgoingView, setOutgoingView] = useState<OutgoingView | null>(null);
+  // Văn bản đến: the working list with its panel, or the incoming register book, in the same place.
+  const [incomingView, setIncomingView] = useState<IncomingViewName | null>(null);
+  const [incomingId, setIncomingId] = useState<number | null>(null);
 
   const apiFilters = useMemo(() => toApiFilters(filters), [filters]);
   const cache = useDocumentPages(apiFilters, search.query, refreshToken);
@@ -77,6 +82,7 @@ export function Workspace({ info, agencyName, onAgencyNamed, exchangeOpen, onExc
       setSelectedId(null);
       setChecked(new Map());
       setOutgoingView(null);
+      setIncomingView(null);
       onExchangeOpen(false);
     },
     [onExchangeOpen],
@@ -84,6 +90,7 @@ export function Workspace({ info, agencyName, onAgencyNamed, exchangeOpen, onExc
   const showDocument = useCallback(
     (id: number, direction: Direction) => {
       setOutgoingView(null);
+      setIncomingView(null);
       onExchangeOpen(false);
       setFilters((f) => (f.direction === direction ? f : { ...f, direction }));
       setSelectedId(id);
@@ -92,6 +99,25 @@ export function Workspace({ info, agencyName, onAgencyNamed, exchangeOpen, onExc
     [onExchangeOpen],
   );
   const showOutgoing = useCallback((id: number) => showDocument(id, 'out'), [showDocument]);
+  /** An incoming document opens in the incoming view's panel, where it is accepted and assigned. */
+  const showIncoming = useCallback(
+    (id: number) => {
+      onExchangeOpen(false);
+      setOutgoingView(null);
+      setFilters((f) => (f.direction === 'in' ? f : { ...f, direction: 'in' }));
+      setIncomingId(id);
+      setIncomingView('work');
+    },
+    [onExchangeOpen],
+  );
+  const openIncomingView = useCallback(
+    (view: IncomingViewName) => {
+      onExchangeOpen(false);
+      setOutgoingView(null);
+      setIncomingView(view);
+    },
+    [onExchangeOpen],
+  );
   const openOutgoingView = useCallback(
     (view: OutgoingView) => {
       onExchangeOpen(false);
@@ -142,6 +168,7 @@ export function Workspace({ info, agencyName, onAgencyNamed, exchangeOpen, onExc
     <div className={exchangeOpen ? 'workspace has-exchange-view' : 'workspace'} style={{ '--pane-width': `${pane.width}px` } as CSSProperties}>
       <div className="sidebar">
         <RegisterNav direction={filters.direction} counts={registers.counts} onChange={changeDirection} panelId={LIST_PANEL_ID} />
+        {filters.direction === 'in' && <IncomingNav view={exchangeOpen ? null : incomingView} onView={openIncomingView} />}
         {filters.direction === 'out' && <OutgoingNav view={exchangeOpen ? null : outgoingView} onView={openOutgoingView} onAgencyNamed={onAgencyNamed} />}
         <ExchangeNav current={exchangeOpen} onOpen={() => onExchangeOpen(true)} />
         <FilterPanel
@@ -152,7 +179,7 @@ export function Workspace({ info, agencyName, onAgencyNamed, exchangeOpen, onExc
         />
         <TokenPanel />
       </div>
-      {exchangeOpen && <ExchangeView onOpenDocument={showDocument} onClose={() => onExchangeOpen(false)} />}
+      {exchangeOpen && <ExchangeView onOpenDocument={(id, direction) => (direction === 'in' ? showIncoming(id) : showDocument(id, direction))} onClose={() => onExchangeOpen(false)} />}
       {outgoingView === 'compose' && (
         <NewDraftView
           onCreated={(created) => {
@@ -164,7 +191,9 @@ export function Workspace({ info, agencyName, onAgencyNamed, exchangeOpen, onExc
         />
       )}
       {outgoingView === 'book' && <OutgoingBookView refreshToken={refreshToken} onOpen={showOutgoing} onClose={() => setOutgoingView(null)} />}
-      <div className={outgoingView ? 'registry-views is-hidden' : 'registry-views'}>
+      {incomingView === 'work' && <IncomingView selectedId={incomingId} onSelect={setIncomingId} onClose={() => setIncomingView(null)} />}
+      {incomingView === 'book' && <RegisterBookView direction="in" refreshToken={refreshToken} onOpen={showIncoming} onClose={() => setIncomingView(null)} />}
+      <div className={outgoingView || incomingView ? 'registry-views is-hidden' : 'registry-views'}>
         <main className="list-area">
           <div id={LIST_PANEL_ID} className="list-panel" role="tabpanel" aria-labelledby={`tab-${filters.direction}`} tabIndex={-1}>
             <ListToolbar query={search.text} onQueryChange={search.setText} total={cache.total} capped={cache.capped} onImport={importFiles} />

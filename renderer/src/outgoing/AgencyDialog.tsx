@@ -9,6 +9,7 @@ import { call } from '../api/client.js';
 import { useI18n, type MessageKey } from '../i18n/i18n.js';
 import { isAgencyCode } from './draftForm.js';
 import { AxisDialog } from '../exchange/AxisDialog.js';
+import { TrustDialog } from '../validation/TrustDialog.js';
 
 export type Agency = Output<'agency.get'>;
 
@@ -28,6 +29,8 @@ export function AgencyDialog({ onSaved, onClose }: AgencyDialogProps) {
   const [busy, setBusy] = useState(false);
   // The identifier code is this agency's address on the axis; its connection is set up next to it.
   const [axisDialog, setAxisDialog] = useState(false);
+  // The certificates the signatures of received documents are checked against.
+  const [trustDialog, setTrustDialog] = useState(false);
 
   useEffect(() => {
     const element = dialog.current;
@@ -133,6 +136,9 @@ export function AgencyDialog({ onSaved, onClose }: AgencyDialogProps) {
             <button type="button" className="button button-quiet modal-aside" data-testid="open-axis-from-agency" onClick={() => setAxisDialog(true)} disabled={busy}>
               {t('axis.open')}
             </button>
+            <button type="button" className="button button-quiet" data-testid="open-trust-from-agency" onClick={() => setTrustDialog(true)} disabled={busy}>
+              {t('incomingNav.trust')}
+            </button>
             <button type="button" className="button" onClick={onClose} disabled={busy}>
               {t('common.cancel')}
             </button>
@@ -144,6 +150,7 @@ export function AgencyDialog({ onSaved, onClose }: AgencyDialogProps) {
         </form>
       </dialog>
       {axisDialog && <AxisDialog onClose={() => setAxisDialog(false)} />}
+      {trustDialog && <TrustDialog onClose={() => setTrustDialog(false)} />}
     </>
   );
 }

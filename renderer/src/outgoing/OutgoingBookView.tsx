@@ -1,6 +1,6 @@
-// Sổ đăng ký văn bản đi: the year's register as the ten columns of the paper book (Decree 30),
-// on screen and exported as PDF (to print), Excel or CSV. Rows are virtualized: a provincial
-// committee numbers some ten thousand documents a year.
+// The register books (sổ đăng ký văn bản đi, and đến): the year's register as the ten columns of
+// the paper book (Decree 30), on screen and exported as PDF (to print), Excel or CSV. Rows are
+// virtualized: a provincial committee numbers some ten thousand documents a year.
 import { useEffect, useId, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Output } from '../../../main/common/contract.js';
@@ -13,24 +13,76 @@ import './outgoing.css';
 
 type Book = Output<'outgoing.book'>;
 type ExportFormat = 'pdf' | 'xlsx' | 'csv';
+export type BookDirection = 'in' | 'out';
 
-/** The ten columns, in the paper book's order (the host's cells come in the same order). */
-const COLUMNS: readonly MessageKey[] = [
-  'book.column.notation',
-  'book.column.date',
-  'book.column.summary',
-  'book.column.signer',
-  'book.column.recipients',
-  'book.column.archive',
-  'book.column.copies',
-  'book.column.handedOver',
-  'book.column.receipt',
-  'book.column.notes',
-];
-/** Widths as the printed book gives them: dates and counts fixed (a dd/MM/yyyy date never wraps), the summary widest. */
-const COLUMN_WIDTHS = ['10%', '96px', '24%', '13%', '15%', '10%', '64px', '96px', '72px', '12%'];
-const DATE_COLUMNS = new Set([1, 7]);
-const CENTRED_COLUMNS = new Set([1, 6, 7]);
+interface BookConfig {
+  title: MessageKey;
+  lead: MessageKey;
+  empty: MessageKey;
+  testId: string;
+  /** The ten columns, in the paper book's order (the host's cells come in the same order). */
+  columns: readonly MessageKey[];
+  /** Widths as the printed book gives them: dates and counts fixed (a dd/MM/yyyy date never wraps), the summary widest. */
+  widths: readonly string[];
+  dateColumns: ReadonlySet<number>;
+  centredColumns: ReadonlySet<number>;
+  /** The cell that opens the document. */
+  linkColumn: number;
+  load: (query: { year: number; confidential: boolean }) => Promise<Book>;
+  exportBook: (query: { year: number; confidential: boolean; format: ExportFormat }) => Promise<{ fileName: string; bytes: Uint8Array }>;
+}
+
+const BOOKS: Record<BookDirection, BookConfig> = {
+  out: {
+    title: 'book.title',
+    lead: 'book.lead',
+    empty: 'book.empty',
+    testId: 'outgoing-book',
+    columns: [
+      'book.column.notation',
+      'book.column.date',
+      'book.column.summary',
+      'book.column.signer',
+      'book.column.recipients',
+      'book.column.archive',
+      'book.column.copies',
+      'book.column.handedOver',
+      'book.column.receipt',
+      'book.column.notes',
+    ],
+    widths: ['10%', '96px', '24%', '13%', '15%', '10%', '64px', '96px', '72px', '12%'],
+    dateColumns: new Set([1, 7]),
+    centredColumns: new Set([1, 6, 7]),
+    linkColumn: 0,
+    load: (query) => call('outgoing.book', query),
+    exportBook: (query) => call('outgoing.exportBook', query),
+  },
+  // Sổ đăng ký văn bản đến: ngày đến, số đến, tác giả, số ký hiệu, ngày tháng, trích yếu, người nhận, ngày chuyển, ký nhận, ghi chú.
+  in: {
+    title: 'book.in.title',
+    lead: 'book.in.lead',
+    empty: 'book.in.empty',
+    testId: 'incoming-book',
+    columns: [
+      'book.in.column.arrivalDate',
+      'book.in.column.number',
+      'book.in.column.author',
+      'book.in.column.notation',
+      'book.in.column.documentDate',
+      'book.in.column.summary',
+      'book.in.column.recipient',
+      'book.in.column.handedOver',
+      'book.in.column.receipt',
+      'book.in.column.notes',
+    ],
+    widths: ['96px', '64px', '14%', '10%', '96px', '25%', '13%', '96px', '72px', '10%'],
+    dateColumns: new Set([0, 4, 7]),
+    centredColumns: new Set([0, 1, 3, 4, 7]),
+    linkColumn: 1,
+    load: (query) => call('incoming.book', query),
+    exportBook: (query) => call('incoming.exportBook', query),
+  },
+};
 const EXPORTS: readonly { format: ExportFormat; label: MessageKey }[] = [
   { format: 'pdf', label: 'book.export.pdf' },
   { format: 'xlsx', label: 'book.export.xlsx' },
@@ -40,8 +92,21 @@ const ESTIMATED_ROW_HEIGHT = 48;
 
 type Loaded = { status: 'loading' } | { status: 'ready'; book: Book } | { status: 'failed'; error: unknown };
 
-export function OutgoingBookView({ refreshToken, onOpen, onClose }: { refreshToken: number; onOpen: (id: number) => void; onClose: () => void }) {
+interface BookViewProps {
+  refreshToken: number;
+  onOpen: (id: number) => void;
+  onClose: () => void;
+}
+
+export function OutgoingBookView(props: BookViewProps) {
+  return <RegisterBookView direction="out" {...props} />;
+}
+
+/** The register book of either direction: the same screen, the columns and the API calls of its own. */
+export function RegisterBookView({ direction, refreshToken, onOpen, onClose }: BookViewProps & { direction: BookDirection }) {
   const { t, count } = useI18n();
+  const book = BOOKS[direction];
+  const { columns: COLUMNS, widths: COLUMN_WIDTHS, dateColumns: DATE_COLUMNS, centredColumns: CENTRED_COLUMNS } = book;
   const describeError = useIssuingErrorMessage();
   const id = useId();
   const heading = useRef<HTMLHeadingElement>(null);
@@ -58,26 +123,26 @@ export function OutgoingBookView({ refreshToken, onOpen, onClose }: { refreshTok
 
   useEffect(() => {
     call('registers.list', {}).then(
-      (registers) => setYears([...new Set([vnYear(), ...registers.filter((r) => r.direction === 'out').map((r) => r.year)])].sort((a, b) => b - a)),
+      (registers) => setYears([...new Set([vnYear(), ...registers.filter((r) => r.direction === direction).map((r) => r.year)])].sort((a, b) => b - a)),
       () => undefined,
     );
     call('settings.get', {}).then(
       (settings) => setSeparateSeries(settings.separateConfidentialSeries),
       () => undefined,
     );
-  }, [refreshToken]);
+  }, [refreshToken, direction]);
 
   useEffect(() => {
     let cancelled = false;
     setLoaded((current) => (current.status === 'ready' ? current : { status: 'loading' }));
-    call('outgoing.book', { year, confidential }).then(
-      (book) => !cancelled && setLoaded({ status: 'ready', book }),
+    book.load({ year, confidential }).then(
+      (answer) => !cancelled && setLoaded({ status: 'ready', book: answer }),
       (error: unknown) => !cancelled && setLoaded({ status: 'failed', error }),
     );
     return () => {
       cancelled = true;
     };
-  }, [year, confidential, refreshToken]);
+  }, [year, confidential, refreshToken, book]);
 
   const rows = loaded.status === 'ready' ? loaded.book.rows : [];
   const virtualizer = useVirtualizer({
@@ -94,7 +159,7 @@ export function OutgoingBookView({ refreshToken, onOpen, onClose }: { refreshTok
     setExporting(format);
     setExportNotice(null);
     try {
-      const { fileName, bytes } = await call('outgoing.exportBook', { year, confidential, format });
+      const { fileName, bytes } = await book.exportBook({ year, confidential, format });
       saveBytes(bytes, fileName);
       setExportNotice({ ok: true, fileName });
     } catch (error) {
@@ -105,13 +170,13 @@ export function OutgoingBookView({ refreshToken, onOpen, onClose }: { refreshTok
   }
 
   return (
-    <section className="outgoing-view book-view" aria-labelledby={`${id}-title`} data-testid="outgoing-book">
+    <section className="outgoing-view book-view" aria-labelledby={`${id}-title`} data-testid={book.testId}>
       <header className="view-head">
         <div className="view-head-text">
           <h2 id={`${id}-title`} className="view-title" ref={heading} tabIndex={-1}>
-            {t('book.title')}
+            {t(book.title)}
           </h2>
-          <p className="muted">{t('book.lead')}</p>
+          <p className="muted">{t(book.lead)}</p>
         </div>
         <button type="button" className="button" onClick={onClose}>
           {t('draft.backToList')}
@@ -190,9 +255,9 @@ export function OutgoingBookView({ refreshToken, onOpen, onClose }: { refreshTok
               return (
                 <tr key={row.id} ref={virtualizer.measureElement} data-index={item.index} aria-rowindex={item.index + 2} data-testid="book-row" data-doc-id={row.id}>
                   {row.cells.map((cell, i) =>
-                    i === 0 ? (
+                    i === book.linkColumn ? (
                       <td key={i} className="book-cell-notation">
-                        <button type="button" className="link-button" onClick={() => onOpen(row.id)} title={t('book.open', { notation: cell })}>
+                        <button type="button" className="link-button" onClick={() => onOpen(row.id)} title={t('book.open', { notation: row.cells[direction === 'in' ? 3 : 0] || cell })}>
                           {cell}
                         </button>
                       </td>
@@ -212,7 +277,7 @@ export function OutgoingBookView({ refreshToken, onOpen, onClose }: { refreshTok
             )}
           </tbody>
         </table>
-        {loaded.status === 'ready' && rows.length === 0 && <p className="list-message">{t('book.empty', { year })}</p>}
+        {loaded.status === 'ready' && rows.length === 0 && <p className="list-message">{t(book.empty, { year })}</p>}
         {loaded.status === 'loading' && (
           <p className="list-message" role="status">
             <span className="spinner" aria-hidden="true" /> {t('book.loading')}

@@ -1,0 +1,284 @@
+// Chữ ký số: the validation report of a document's file, one card per signature, the way a PDF
+// reader's signature panel shows it — whether it is genuine, by whom, when, what it covers, what
+// changed after it, and whether its certificate leads to a trusted root and is not revoked. It
+// runs when the document opens; "Kiểm tra lại" runs it again (after a trust store change, or once
+// the network is back). Revocation is asked online only when the OS says there is a network:
+// offline, the core answers from its cache (or "unknown"), without waiting on timeouts.
+import { useCallback, useEffect, useId, useState } from 'react';
+import type { ChangeArea, SignatureReport, ValidationReport, ValidationStatus } from '../../../main/common/validation.js';
+import { formatDateTimeVn } from '../../../main/common/dates.js';
+import { call } from '../api/client.js';
+import { useI18n } from '../i18n/i18n.js';
+import { TrustDialog } from './TrustDialog.js';
+import './validation.css';
+
+const BROWSE_DELAY_MS = 400;
+
+type Loaded = { status: 'loading' } | { status: 'ready'; report: ValidationReport } | { status: 'failed'; error: unknown };
+
+interface SignaturePanelProps {
+  documentId: number;
+  /** The file's hash: a new file (signed again, filled in) is checked again. */
+  fileKey: string | null;
+  /** Shown open (the incoming panel) or folded into a summary line (the registry pane). */
+  compact?: boolean;
+}
+
+function isOnline(): boolean {
+  return typeof navigator === 'undefined' || navigator.onLine !== false;
+}
+
+export function SignaturePanel({ documentId, fileKey, compact = false }: SignaturePanelProps) {
+  const { t, errorMessage, count } = useI18n();
+  const id = useId();
+  const [loaded, setLoaded] = useState<Loaded>({ status: 'loading' });
+  const [generation, setGeneration] = useState(0);
+  const [online, setOnline] = useState(isOnline);
+  const [trustDialog, setTrustDialog] = useState(false);
+
+  useEffect(() => {
+    const update = () => setOnline(isOnline());
+    window.addEventListener('online', update);
+    window.addEventListener('offline', update);
+    return () => {
+      window.removeEventListener('online', update);
+      window.removeEventListener('offline', update);
+    };
+  }, []);
+
+  useEffect(() => {
+    let cancelled = false;
+    setLoaded({ status: 'loading' });
+    // In the registry pane the clerk may be arrowing through the list: only a document stayed on is checked.
+    const timer = setTimeout(
+      () =>
+        call('documents.validate', { id: documentId, online: isOnline() }).then(
+          (report) => !cancelled && setLoaded({ status: 'ready', report }),
+          (error: unknown) => !cancelled && setLoaded({ status: 'failed', error }),
+        ),
+      compact && generation === 0 ? BROWSE_DELAY_MS : 0,
+    );
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [documentId, fileKey, generation, compact]);
+
+  const recheck = useCallback(() => setGeneration((n) => n + 1), []);
+  const report = loaded.status === 'ready' ? loaded.report : null;
+  const needsTrust = report?.signatures.some((s) => s.trust.status !== 'trusted') ?? false;
+
+  return (
+    <section className="pane-section sig-panel" aria-labelledby={`${id}-title`} data-testid="signature-panel" data-status={report?.status ?? loaded.status}>
+      <div className="sig-head">
+        <h3 id={`${id}-title`} className="section-title">
+          {t('sig.title')}
+        </h3>
+        {report && report.signatures.length > 0 && <StatusBadge status={report.status} testId="signature-overall" />}
+        {report && <span className="muted sig-count">{t('sig.count', { count: count(report.signatures.length) })}</span>}
+        <span className="toolbar-gap" />
+        <button type="button" className="button button-small" data-testid="signature-recheck" disabled={loaded.status === 'loading'} onClick={recheck}>
+          {loaded.status === 'loading' && <span className="spinner" aria-hidden="true" />}
+          {t('sig.recheck')}
+        </button>
+      </div>
+      {loaded.status === 'loading' && (
+        <p className="muted" role="status" data-testid="signature-checking">
+          <span className="spinner" aria-hidden="true" /> {t('sig.checking')}
+        </p>
+      )}
+      {loaded.status === 'failed' && (
+        <p className="form-error" role="alert">
+          {t('sig.failed')} {errorMessage(loaded.error)}
+        </p>
+      )}
+      {report && (
+        <>
+          {report.signatures.length === 0 ? (
+            <p className="muted" data-testid="signature-none">
+              {t('sig.none')}
+            </p>
+          ) : (
+            <ol className="sig-cards">
+              {report.signatures.map((signature, index) => (
+                <li key={`${signature.fieldName}:${index}`}>
+                  <SignatureCard signature={signature} folded={compact && report.signatures.length > 1} />
+                </li>
+              ))}
+            </ol>
+          )}
+          <p className="sig-foot muted">
+            <span>{t('sig.checkedAt', { time: formatDateTimeVn(report.validatedAt) })}</span>
+            {!online && <span>{t('sig.offlineNote')}</span>}
+            {(needsTrust || !compact) && (
+              <button type="button" className="link-button" data-testid="open-trust" onClick={() => setTrustDialog(true)}>
+                {t('sig.trust.manage')}
+              </button>
+            )}
+          </p>
+        </>
+      )}
+      {trustDialog && (
+        <TrustDialog
+          onClose={(changed) => {
+            setTrustDialog(false);
+            if (changed) recheck();
+          }}
+        />
+      )}
+    </section>
+  );
+}
+
+export function StatusBadge({ status, testId }: { status: ValidationStatus; testId?: string }) {
+  const { t } = useI18n();
+  return (
+    <span className={`sig-badge is-${status}`} data-testid={testId} data-status={status}>
+      <span className="sig-badge-icon" aria-hidden="true" />
+      {t(`sig.status.${status}`)}
+    </span>
+  );
+}
+
+function SignatureCard({ signature, folded }: { signature: SignatureReport; folded: boolean }) {
+  const { t, locale } = useI18n();
+  const none = t('common.none');
+  const areas = (list: readonly ChangeArea[]) => list.map((a) => t(`sig.area.${a}`)).join(locale === 'vi' ? ', ' : ', ');
+  const { coverage, changes, trust, revocation } = signature;
+  const reasons = signature.reasons.filter((r) => r.severity !== 'info' || signature.status !== 'valid' || r.code === 'REVOCATION_STALE');
+
+  const changeText =
+    changes.verdict === 'none'
+      ? t('sig.changes.none')
+      : changes.verdict === 'permitted'
+        ? t('sig.changes.permitted')
+        : t('sig.changes.modified', { areas: areas(changes.modifiedAreas) || t('sig.area.other') });
+  const coverageText =
+    coverage.revision === null
+      ? t('sig.coverage.unknown')
+      : [t('sig.coverage.revision', { revision: coverage.revision, revisions: coverage.revisions }), coverage.coversWholeDocument ? t('sig.coverage.whole') : null].filter(Boolean).join(' — ');
+  const revocationText = [
+    revocation.status === 'revoked' && revocation.revokedAt ? t('sig.revocation.revokedAt', { time: formatDateTimeVn(revocation.revokedAt) }) : t(`sig.revocation.${revocation.status}`),
+    revocation.source ? t('sig.revocation.source', { source: revocation.source.toUpperCase() }) : null,
+    revocation.cached ? t('sig.revocation.cached') : null,
+    revocation.stale ? t('sig.revocation.stale') : null,
+  ]
+    .filter(Boolean)
+    .join(', ');
+  const issuer = trust.path[1]?.subject ?? signature.signer?.issuer ?? null;
+
+  const body = (
+    <>
+      {reasons.length > 0 && (
+        <ul className="sig-reasons" data-testid="signature-reasons">
+          {reasons.map((reason, i) => (
+            <li key={`${reason.code}:${i}`} className={`sig-reason is-${reason.severity}`} data-code={reason.code} title={reason.message}>
+              {t(`sig.reason.${reason.code}`)}
+            </li>
+          ))}
+        </ul>
+      )}
+      <dl className="sig-facts">
+        <div>
+          <dt>{t('sig.time')}</dt>
+          <dd data-testid="signature-time">
+            {formatDateTimeVn(signature.signingTime)} <span className="muted">(+07:00) — {t(`sig.time.${signature.signingTimeSource}`)}</span>
+          </dd>
+        </div>
+        <div>
+          <dt>{t('sig.coverage')}</dt>
+          <dd data-testid="signature-coverage">{coverageText}</dd>
+        </div>
+        <div>
+          <dt>{t('sig.changes')}</dt>
+          <dd data-testid="signature-changes" className={changes.verdict === 'modified-after-signing' ? 'is-bad' : undefined}>
+            {changeText}
+          </dd>
+        </div>
+        <div>
+          <dt>{t('sig.trust')}</dt>
+          <dd data-testid="signature-trust" data-trust={trust.status} className={trust.status === 'trusted' ? 'is-good' : 'is-warn'}>
+            {t(`sig.trust.${trust.status}`)}
+            {issuer && <span className="sig-sub">{t('sig.trust.issuer', { issuer: commonName(issuer) })}</span>}
+          </dd>
+        </div>
+        <div>
+          <dt>{t('sig.revocation')}</dt>
+          <dd data-testid="signature-revocation" data-revocation={revocation.status} className={revocation.status === 'good' ? 'is-good' : revocation.status === 'revoked' ? 'is-bad' : 'is-warn'}>
+            {revocationText}
+          </dd>
+        </div>
+        {signature.timestamp && (
+          <div>
+            <dt>{t('sig.timestamp')}</dt>
+            <dd>
+              {formatDateTimeVn(signature.timestamp.time)} {signature.timestamp.authority && <span className="muted">— {commonName(signature.timestamp.authority)}</span>}
+            </dd>
+          </div>
+        )}
+      </dl>
+      <details className="sig-technical">
+        <summary>{t('sig.details')}</summary>
+        <dl className="sig-facts">
+          <div>
+            <dt>{t('sig.field')}</dt>
+            <dd>{signature.fieldName || none}</dd>
+          </div>
+          {signature.signer && (
+            <>
+              <div>
+                <dt>{t('sig.serial')}</dt>
+                <dd className="technical-value">{signature.signer.serialNumber}</dd>
+              </div>
+              <div>
+                <dt>{t('sig.validity')}</dt>
+                <dd>{t('trust.validity', { from: formatDateTimeVn(signature.signer.notBefore), to: formatDateTimeVn(signature.signer.notAfter) })}</dd>
+              </div>
+              <div>
+                <dt>{t('sig.fingerprint')}</dt>
+                <dd className="technical-value">{signature.signer.fingerprint256}</dd>
+              </div>
+            </>
+          )}
+          <div>
+            <dt>{t('sig.algorithm')}</dt>
+            <dd>
+              {signature.subFilter} · {signature.digestAlgorithm}
+            </dd>
+          </div>
+        </dl>
+      </details>
+    </>
+  );
+
+  const head = (
+    <div className="sig-card-head">
+      <StatusBadge status={signature.status} testId="signature-status" />
+      <div className="sig-who">
+        <strong data-testid="signature-signer">{signature.signer?.name || (signature.signer ? commonName(signature.signer.subject) : t('sig.unknownSigner'))}</strong>
+        {signature.signer?.agency && <span className="muted">{signature.signer.agency}</span>}
+      </div>
+    </div>
+  );
+
+  return (
+    <article className={`sig-card is-${signature.status}`} data-testid="signature-card" data-status={signature.status}>
+      {folded ? (
+        <details>
+          <summary>{head}</summary>
+          {body}
+        </details>
+      ) : (
+        <>
+          {head}
+          {body}
+        </>
+      )}
+    </article>
+  );
+}
+
+/** CN=… of a distinguished name, or the whole name. */
+export function commonName(dn: string): string {
+  return /(?:^|[,/]\s*)CN=([^,/]+)/.exec(dn)?.[1]?.trim() ?? dn;
+}
