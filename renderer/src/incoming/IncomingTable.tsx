@@ -8,7 +8,7 @@ import { VirtualTable } from '../exchange/VirtualTable.js';
 import { useI18n } from '../i18n/i18n.js';
 import { formatIncomingNumber, handlerLabel } from './incomingTerms.js';
 
-const COLUMNS = ['60px', '100px', '17%', '12%', null, '14%', '96px', '118px'] as const;
+const COLUMNS = ['52px', '96px', '16%', '11%', null, '13%', '92px', '112px'] as const;
 
 interface IncomingTableProps {
   label: string;
