@@ -73,7 +73,7 @@ function LoadedPanel({ documentId, onOpenDocument }: { documentId: number; onOpe
   const { allowed } = detail;
   const done = (next: IncomingDetail, text?: string) => {
     setAnswer(next);
-    if (text) setNotice({ ok: true, text });
+    setNotice(text ? { ok: true, text } : null);
     reload();
   };
 
