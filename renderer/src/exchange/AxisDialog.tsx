@@ -3,6 +3,7 @@
 // back, so the field stays empty and says "đã lưu"; left empty, the stored one is kept.
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { call } from '../api/client.js';
+import { ModalDialog, useModalRequest } from '../components/ModalDialog.js';
 import { useI18n, type MessageKey } from '../i18n/i18n.js';
 import './exchange.css';
 
@@ -29,20 +30,13 @@ function isHttpUrl(value: string): boolean {
 }
 
 export function AxisDialog({ onClose }: { onClose: () => void }) {
-  const { t, errorMessage } = useI18n();
+  const { t } = useI18n();
   const id = useId();
-  const dialog = useRef<HTMLDialogElement>(null);
   const firstField = useRef<HTMLInputElement>(null);
   const [form, setForm] = useState<Form | null>(null);
   const [errors, setErrors] = useState<Partial<Record<Field, MessageKey>>>({});
-  const [failure, setFailure] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-
-  useEffect(() => {
-    const element = dialog.current;
-    element?.showModal();
-    return () => element?.close();
-  }, []);
+  const request = useModalRequest(onClose);
+  const { busy, setFailure } = request;
 
   useEffect(() => {
     Promise.all([call('exchange.getAxis', {}), call('settings.get', {})]).then(
@@ -50,11 +44,6 @@ export function AxisDialog({ onClose }: { onClose: () => void }) {
       setFailure,
     );
   }, []);
-
-  const loaded = form !== null;
-  useEffect(() => {
-    if (loaded) firstField.current?.focus();
-  }, [loaded]);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -70,18 +59,12 @@ export function AxisDialog({ onClose }: { onClose: () => void }) {
     if (!Number.isInteger(interval) || interval < MIN_INTERVAL || interval > MAX_INTERVAL) found.interval = 'axis.error.interval';
     setErrors(found);
     if (Object.keys(found).length) return;
-    setBusy(true);
-    setFailure(null);
-    try {
+    await request.run(async () => {
       const saved = await call('exchange.setAxis', { endpoint, systemId, ...(secret ? { secret } : {}) });
       await call('settings.update', { syncIntervalSeconds: interval });
       // A pass at once tells the clerk whether the new settings work, instead of at the next interval.
       if (saved.endpoint && saved.systemId && saved.secretSet) call('exchange.syncNow', {}).catch(() => undefined);
-      onClose();
-    } catch (error) {
-      setFailure(error);
-      setBusy(false);
-    }
+    });
   }
 
   const hint = (field: Field, fallback: MessageKey) => (
@@ -92,113 +75,95 @@ export function AxisDialog({ onClose }: { onClose: () => void }) {
   const disabled = !form || busy;
 
   return (
-    <dialog
-      ref={dialog}
-      className="modal axis-dialog"
-      aria-labelledby={`${id}-title`}
-      data-testid="axis-dialog"
-      onCancel={(event) => {
-        event.preventDefault();
-        if (!busy) onClose();
-      }}
+    <ModalDialog
+      className="axis-dialog"
+      testId="axis-dialog"
+      title={t('axis.title')}
+      lead={t('axis.lead')}
+      request={request}
+      onSubmit={submit}
+      initialFocus={firstField}
+      ready={form !== null}
+      errorTestId="axis-error"
+      submit={{ label: t('axis.save'), testId: 'axis-save', disabled }}
     >
-      <form onSubmit={submit} noValidate>
-        <h2 id={`${id}-title`} className="modal-title">
-          {t('axis.title')}
-        </h2>
-        <p className="modal-lead">{t('axis.lead')}</p>
-        <div className="field">
-          <label htmlFor={`${id}-endpoint`}>{t('axis.endpoint')}</label>
-          <input
-            ref={firstField}
-            id={`${id}-endpoint`}
-            type="url"
-            data-testid="axis-endpoint"
-            value={form?.endpoint ?? ''}
-            maxLength={500}
-            placeholder={t('axis.endpointPlaceholder')}
-            spellCheck={false}
-            disabled={disabled}
-            aria-invalid={errors.endpoint ? true : undefined}
-            aria-describedby={`${id}-endpoint-hint`}
-            onChange={(e) => form && setForm({ ...form, endpoint: e.target.value })}
-          />
-          {hint('endpoint', 'axis.endpointHint')}
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-systemId`}>{t('axis.systemId')}</label>
-          <input
-            id={`${id}-systemId`}
-            data-testid="axis-system-id"
-            value={form?.systemId ?? ''}
-            maxLength={128}
-            spellCheck={false}
-            autoComplete="off"
-            disabled={disabled}
-            aria-invalid={errors.systemId ? true : undefined}
-            aria-describedby={`${id}-systemId-hint`}
-            onChange={(e) => form && setForm({ ...form, systemId: e.target.value })}
-          />
-          {hint('systemId', 'axis.systemIdHint')}
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-secret`} className="axis-secret-label">
-            {t('axis.secret')}
-            {form?.secretSet && (
-              <span className="saved-tag" data-testid="axis-secret-saved">
-                {t('axis.secretSaved')}
-              </span>
-            )}
-          </label>
-          <input
-            id={`${id}-secret`}
-            type="password"
-            data-testid="axis-secret"
-            value={form?.secret ?? ''}
-            maxLength={512}
-            autoComplete="new-password"
-            placeholder={form?.secretSet ? t('axis.secretKeepPlaceholder') : ''}
-            disabled={disabled}
-            aria-invalid={errors.secret ? true : undefined}
-            aria-describedby={`${id}-secret-hint`}
-            onChange={(e) => form && setForm({ ...form, secret: e.target.value })}
-          />
-          {hint('secret', form?.secretSet ? 'axis.secretHintSaved' : 'axis.secretHint')}
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-interval`}>{t('axis.interval')}</label>
-          <input
-            id={`${id}-interval`}
-            type="number"
-            inputMode="numeric"
-            className="axis-interval"
-            data-testid="axis-interval"
-            value={form?.interval ?? ''}
-            min={MIN_INTERVAL}
-            max={MAX_INTERVAL}
-            step={1}
-            disabled={disabled}
-            aria-invalid={errors.interval ? true : undefined}
-            aria-describedby={`${id}-interval-hint`}
-            onChange={(e) => form && setForm({ ...form, interval: e.target.value })}
-          />
-          {hint('interval', 'axis.intervalHint')}
-        </div>
-        {failure !== null && (
-          <p className="form-error" role="alert" data-testid="axis-error">
-            {errorMessage(failure)}
-          </p>
-        )}
-        <div className="modal-actions">
-          <button type="button" className="button" onClick={onClose} disabled={busy}>
-            {t('common.cancel')}
-          </button>
-          <button type="submit" className="button button-primary" data-testid="axis-save" disabled={disabled}>
-            {busy && <span className="spinner spinner-on-primary" aria-hidden="true" />}
-            {t('axis.save')}
-          </button>
-        </div>
-      </form>
-    </dialog>
+      <div className="field">
+        <label htmlFor={`${id}-endpoint`}>{t('axis.endpoint')}</label>
+        <input
+          ref={firstField}
+          id={`${id}-endpoint`}
+          type="url"
+          data-testid="axis-endpoint"
+          value={form?.endpoint ?? ''}
+          maxLength={500}
+          placeholder={t('axis.endpointPlaceholder')}
+          spellCheck={false}
+          disabled={disabled}
+          aria-invalid={errors.endpoint ? true : undefined}
+          aria-describedby={`${id}-endpoint-hint`}
+          onChange={(e) => form && setForm({ ...form, endpoint: e.target.value })}
+        />
+        {hint('endpoint', 'axis.endpointHint')}
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-systemId`}>{t('axis.systemId')}</label>
+        <input
+          id={`${id}-systemId`}
+          data-testid="axis-system-id"
+          value={form?.systemId ?? ''}
+          maxLength={128}
+          spellCheck={false}
+          autoComplete="off"
+          disabled={disabled}
+          aria-invalid={errors.systemId ? true : undefined}
+          aria-describedby={`${id}-systemId-hint`}
+          onChange={(e) => form && setForm({ ...form, systemId: e.target.value })}
+        />
+        {hint('systemId', 'axis.systemIdHint')}
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-secret`} className="axis-secret-label">
+          {t('axis.secret')}
+          {form?.secretSet && (
+            <span className="saved-tag" data-testid="axis-secret-saved">
+              {t('axis.secretSaved')}
+            </span>
+          )}
+        </label>
+        <input
+          id={`${id}-secret`}
+          type="password"
+          data-testid="axis-secret"
+          value={form?.secret ?? ''}
+          maxLength={512}
+          autoComplete="new-password"
+          placeholder={form?.secretSet ? t('axis.secretKeepPlaceholder') : ''}
+          disabled={disabled}
+          aria-invalid={errors.secret ? true : undefined}
+          aria-describedby={`${id}-secret-hint`}
+          onChange={(e) => form && setForm({ ...form, secret: e.target.value })}
+        />
+        {hint('secret', form?.secretSet ? 'axis.secretHintSaved' : 'axis.secretHint')}
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-interval`}>{t('axis.interval')}</label>
+        <input
+          id={`${id}-interval`}
+          type="number"
+          inputMode="numeric"
+          className="axis-interval"
+          data-testid="axis-interval"
+          value={form?.interval ?? ''}
+          min={MIN_INTERVAL}
+          max={MAX_INTERVAL}
+          step={1}
+          disabled={disabled}
+          aria-invalid={errors.interval ? true : undefined}
+          aria-describedby={`${id}-interval-hint`}
+          onChange={(e) => form && setForm({ ...form, interval: e.target.value })}
+        />
+        {hint('interval', 'axis.intervalHint')}
+      </div>
+    </ModalDialog>
   );
 }

@@ -5,6 +5,7 @@ import type { Handler, IncomingDetail } from '../../../main/common/contract.js';
 import { vnDate } from '../../../main/common/dates.js';
 import { call } from '../api/client.js';
 import { DateField } from '../components/DateField.js';
+import { ModalDialog, useModalRequest } from '../components/ModalDialog.js';
 import { useI18n, type MessageKey } from '../i18n/i18n.js';
 
 interface AssignDialogProps {
@@ -14,24 +15,17 @@ interface AssignDialogProps {
 }
 
 export function AssignDialog({ detail, onAssigned, onClose }: AssignDialogProps) {
-  const { t, errorMessage } = useI18n();
+  const { t } = useI18n();
   const id = useId();
-  const dialog = useRef<HTMLDialogElement>(null);
   const picker = useRef<HTMLSelectElement>(null);
   const [handlers, setHandlers] = useState<Handler[] | null>(null);
   const [handlerId, setHandlerId] = useState<number | null>(detail.handler?.id ?? null);
   const [due, setDue] = useState<string | null>(detail.handlingDue);
   const [note, setNote] = useState('');
   const [errors, setErrors] = useState<Partial<Record<'handler' | 'due', MessageKey>>>({});
-  const [failure, setFailure] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const request = useModalRequest(onClose);
+  const { busy, setFailure } = request;
   const [adding, setAdding] = useState(false);
-
-  useEffect(() => {
-    const element = dialog.current;
-    element?.showModal();
-    return () => element?.close();
-  }, []);
 
   useEffect(() => {
     call('handlers.list', {}).then((list) => {
@@ -48,114 +42,86 @@ export function AssignDialog({ detail, onAssigned, onClose }: AssignDialogProps)
     if (!due) found.due = 'incoming.dueRequired';
     setErrors(found);
     if (Object.keys(found).length || handlerId === null || !due) return;
-    setBusy(true);
-    setFailure(null);
-    try {
-      onAssigned(await call('incoming.assign', { id: detail.id, handlerId, due, note: note.trim() }));
-      onClose();
-    } catch (error) {
-      setFailure(error);
-      setBusy(false);
-    }
+    await request.run(async () => onAssigned(await call('incoming.assign', { id: detail.id, handlerId, due, note: note.trim() })));
   }
 
   const pastDue = due !== null && due < vnDate();
 
   return (
-    <dialog
-      ref={dialog}
-      className="modal assign-dialog"
-      aria-labelledby={`${id}-title`}
-      data-testid="assign-dialog"
-      onCancel={(event) => {
-        event.preventDefault();
-        if (!busy) onClose();
-      }}
+    <ModalDialog
+      className="assign-dialog"
+      testId="assign-dialog"
+      title={t('incoming.assignTitle')}
+      lead={t('incoming.assignLead')}
+      request={request}
+      onSubmit={submit}
+      errorTestId="assign-error"
+      submit={{ label: t('incoming.assign'), testId: 'assign-submit', disabled: busy || !handlers }}
     >
-      <form onSubmit={submit} noValidate>
-        <h2 id={`${id}-title`} className="modal-title">
-          {t('incoming.assignTitle')}
-        </h2>
-        <p className="modal-lead">{t('incoming.assignLead')}</p>
-        <div className="field">
-          <label htmlFor={`${id}-handler`}>{t('incoming.handler')}</label>
-          <div className="assign-handler-row">
-            <select
-              ref={picker}
-              id={`${id}-handler`}
-              data-testid="assign-handler"
-              value={handlerId ?? ''}
-              disabled={!handlers || busy}
-              aria-invalid={errors.handler ? true : undefined}
-              onChange={(e) => {
-                setHandlerId(e.target.value ? Number(e.target.value) : null);
-                setErrors((current) => ({ ...current, handler: undefined }));
-              }}
-            >
-              <option value="">{t('incoming.handlerChoose')}</option>
-              {handlers?.map((h) => (
-                <option key={h.id} value={h.id}>
-                  {h.unit ? `${h.name} — ${h.unit}` : h.name}
-                  {h.kind === 'unit' ? ` (${t('incoming.handlerKind.unit')})` : ''}
-                </option>
-              ))}
-            </select>
-            {!adding && (
-              <button type="button" className="button button-small" data-testid="assign-add-handler" disabled={busy} onClick={() => setAdding(true)}>
-                <span className="icon-plus" aria-hidden="true" />
-                {t('incoming.handlerAdd')}
-              </button>
-            )}
-          </div>
-          {errors.handler && <span className="field-error">{t(errors.handler)}</span>}
-          {handlers?.length === 0 && <span className="field-hint">{t('incoming.handlerNone')}</span>}
-        </div>
-        {adding && (
-          <AddHandler
-            disabled={busy}
-            onAdded={(handler) => {
-              setHandlers((list) => [...(list ?? []), handler].sort((a, b) => a.name.localeCompare(b.name, 'vi')));
-              setHandlerId(handler.id);
+      <div className="field">
+        <label htmlFor={`${id}-handler`}>{t('incoming.handler')}</label>
+        <div className="assign-handler-row">
+          <select
+            ref={picker}
+            id={`${id}-handler`}
+            data-testid="assign-handler"
+            value={handlerId ?? ''}
+            disabled={!handlers || busy}
+            aria-invalid={errors.handler ? true : undefined}
+            onChange={(e) => {
+              setHandlerId(e.target.value ? Number(e.target.value) : null);
               setErrors((current) => ({ ...current, handler: undefined }));
-              setAdding(false);
-              requestAnimationFrame(() => picker.current?.focus());
             }}
-            onCancel={handlers && handlers.length > 0 ? () => setAdding(false) : undefined}
-          />
-        )}
-        <div className="assign-due" data-testid="assign-due">
-          <DateField
-            id={`${id}-due`}
-            label={t('incoming.due')}
-            value={due}
-            onChange={(value) => {
-              setDue(value);
-              setErrors((current) => ({ ...current, due: undefined }));
-            }}
-          />
-          {errors.due && <span className="field-error">{t(errors.due)}</span>}
-          {!errors.due && pastDue && <span className="field-hint is-warning">{t('incoming.duePast')}</span>}
+          >
+            <option value="">{t('incoming.handlerChoose')}</option>
+            {handlers?.map((h) => (
+              <option key={h.id} value={h.id}>
+                {h.unit ? `${h.name} — ${h.unit}` : h.name}
+                {h.kind === 'unit' ? ` (${t('incoming.handlerKind.unit')})` : ''}
+              </option>
+            ))}
+          </select>
+          {!adding && (
+            <button type="button" className="button button-small" data-testid="assign-add-handler" disabled={busy} onClick={() => setAdding(true)}>
+              <span className="icon-plus" aria-hidden="true" />
+              {t('incoming.handlerAdd')}
+            </button>
+          )}
         </div>
-        <div className="field">
-          <label htmlFor={`${id}-note`}>{t('incoming.note')}</label>
-          <textarea id={`${id}-note`} data-testid="assign-note" rows={2} maxLength={500} value={note} disabled={busy} onChange={(e) => setNote(e.target.value)} />
-        </div>
-        {failure !== null && (
-          <p className="form-error" role="alert" data-testid="assign-error">
-            {errorMessage(failure)}
-          </p>
-        )}
-        <div className="modal-actions">
-          <button type="button" className="button" onClick={onClose} disabled={busy}>
-            {t('common.cancel')}
-          </button>
-          <button type="submit" className="button button-primary" data-testid="assign-submit" disabled={busy || !handlers}>
-            {busy && <span className="spinner spinner-on-primary" aria-hidden="true" />}
-            {t('incoming.assign')}
-          </button>
-        </div>
-      </form>
-    </dialog>
+        {errors.handler && <span className="field-error">{t(errors.handler)}</span>}
+        {handlers?.length === 0 && <span className="field-hint">{t('incoming.handlerNone')}</span>}
+      </div>
+      {adding && (
+        <AddHandler
+          disabled={busy}
+          onAdded={(handler) => {
+            setHandlers((list) => [...(list ?? []), handler].sort((a, b) => a.name.localeCompare(b.name, 'vi')));
+            setHandlerId(handler.id);
+            setErrors((current) => ({ ...current, handler: undefined }));
+            setAdding(false);
+            requestAnimationFrame(() => picker.current?.focus());
+          }}
+          onCancel={handlers && handlers.length > 0 ? () => setAdding(false) : undefined}
+        />
+      )}
+      <div className="assign-due" data-testid="assign-due">
+        <DateField
+          id={`${id}-due`}
+          label={t('incoming.due')}
+          value={due}
+          onChange={(value) => {
+            setDue(value);
+            setErrors((current) => ({ ...current, due: undefined }));
+          }}
+        />
+        {errors.due && <span className="field-error">{t(errors.due)}</span>}
+        {!errors.due && pastDue && <span className="field-hint is-warning">{t('incoming.duePast')}</span>}
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-note`}>{t('incoming.note')}</label>
+        <textarea id={`${id}-note`} data-testid="assign-note" rows={2} maxLength={500} value={note} disabled={busy} onChange={(e) => setNote(e.target.value)} />
+      </div>
+    </ModalDialog>
   );
 }
 

@@ -4,6 +4,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { DocumentSummary, OutgoingDetail } from '../../../main/common/contract.js';
 import { call } from '../api/client.js';
+import { ModalDialog, useModalRequest } from '../components/ModalDialog.js';
 import { useI18n } from '../i18n/i18n.js';
 import { useIssuingErrorMessage } from './issuingErrors.js';
 
@@ -66,22 +67,14 @@ function AfterIssueDialog({ action, outgoing, onClose, onDone }: AfterIssueDialo
   const { t } = useI18n();
   const describeError = useIssuingErrorMessage();
   const id = useId();
-  const dialog = useRef<HTMLDialogElement>(null);
   const reasonField = useRef<HTMLTextAreaElement>(null);
   const [reason, setReason] = useState('');
   const [replacementId, setReplacementId] = useState<number | null>(null);
   const [candidates, setCandidates] = useState<DocumentSummary[] | null>(null);
   const [tried, setTried] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<unknown>(null);
+  const request = useModalRequest(onClose);
+  const { busy, setFailure } = request;
   const documentId = outgoing.document.id;
-
-  useEffect(() => {
-    const element = dialog.current;
-    element?.showModal();
-    reasonField.current?.focus();
-    return () => element?.close();
-  }, []);
 
   // Only an issued document can replace another: those queued or already sent.
   useEffect(() => {
@@ -107,93 +100,64 @@ function AfterIssueDialog({ action, outgoing, onClose, onDone }: AfterIssueDialo
       if (reasonMissing) reasonField.current?.focus();
       return;
     }
-    setBusy(true);
-    setFailure(null);
-    try {
-      onDone(await call('outgoing.afterIssue', { id: documentId, action, reason: reason.trim(), ...(replacementId === null ? {} : { replacementId }) }));
-      onClose();
-    } catch (error) {
-      setFailure(error);
-      setBusy(false);
-    }
+    await request.run(async () => onDone(await call('outgoing.afterIssue', { id: documentId, action, reason: reason.trim(), ...(replacementId === null ? {} : { replacementId }) })));
   }
 
   return (
-    <dialog
-      ref={dialog}
-      className="modal after-issue-dialog"
-      aria-labelledby={`${id}-title`}
-      aria-describedby={`${id}-lead`}
-      data-testid="after-issue-dialog"
-      onCancel={(event) => {
-        event.preventDefault();
-        if (!busy) onClose();
-      }}
+    <ModalDialog
+      className="after-issue-dialog"
+      testId="after-issue-dialog"
+      title={t(`afterIssue.title.${action}`, { notation: outgoing.document.notation ?? '' })}
+      lead={t(`afterIssue.lead.${action}`)}
+      describedByLead
+      request={request}
+      onSubmit={submit}
+      initialFocus={reasonField}
+      describeError={describeError}
+      submit={{ label: t(`afterIssue.submit.${action}`), testId: 'after-issue-submit', className: action === 'recall' ? 'button button-danger-solid' : 'button button-primary' }}
     >
-      <form onSubmit={submit} noValidate>
-        <h2 id={`${id}-title`} className="modal-title">
-          {t(`afterIssue.title.${action}`, { notation: outgoing.document.notation ?? '' })}
-        </h2>
-        <p id={`${id}-lead`} className="modal-lead">
-          {t(`afterIssue.lead.${action}`)}
-        </p>
-        {action === 'replace' && (
-          <div className="field">
-            <label htmlFor={`${id}-replacement`}>{t('afterIssue.replacement')}</label>
-            <select
-              id={`${id}-replacement`}
-              data-testid="after-issue-replacement"
-              value={replacementId ?? ''}
-              disabled={busy || candidates === null}
-              aria-invalid={tried && replacementMissing ? true : undefined}
-              onChange={(e) => setReplacementId(e.target.value ? Number(e.target.value) : null)}
-            >
-              <option value="">{candidates === null ? t('afterIssue.loadingCandidates') : t('afterIssue.chooseReplacement')}</option>
-              {candidates?.map((d) => (
-                <option key={d.id} value={d.id}>
-                  {`${d.notation ?? `#${d.id}`} — ${d.subject}`}
-                </option>
-              ))}
-            </select>
-            <span className={tried && replacementMissing ? 'field-error' : 'field-hint'}>
-              {candidates !== null && candidates.length === 0 ? t('afterIssue.noCandidates') : tried && replacementMissing ? t('afterIssue.replacementRequired') : t('afterIssue.replacementHint')}
-            </span>
-          </div>
-        )}
+      {action === 'replace' && (
         <div className="field">
-          <label htmlFor={`${id}-reason`}>{t('afterIssue.reason')}</label>
-          <textarea
-            ref={reasonField}
-            id={`${id}-reason`}
-            data-testid="after-issue-reason"
-            rows={4}
-            maxLength={2000}
-            value={reason}
-            disabled={busy}
-            aria-required
-            aria-invalid={tried && reasonMissing ? true : undefined}
-            aria-describedby={`${id}-reason-note`}
-            onChange={(e) => setReason(e.target.value)}
-          />
-          <span id={`${id}-reason-note`} className={tried && reasonMissing ? 'field-error' : 'field-hint'}>
-            {tried && reasonMissing ? t('afterIssue.reasonRequired') : t('afterIssue.reasonHint')}
+          <label htmlFor={`${id}-replacement`}>{t('afterIssue.replacement')}</label>
+          <select
+            id={`${id}-replacement`}
+            data-testid="after-issue-replacement"
+            value={replacementId ?? ''}
+            disabled={busy || candidates === null}
+            aria-invalid={tried && replacementMissing ? true : undefined}
+            onChange={(e) => setReplacementId(e.target.value ? Number(e.target.value) : null)}
+          >
+            <option value="">{candidates === null ? t('afterIssue.loadingCandidates') : t('afterIssue.chooseReplacement')}</option>
+            {candidates?.map((d) => (
+              <option key={d.id} value={d.id}>
+                {`${d.notation ?? `#${d.id}`} — ${d.subject}`}
+              </option>
+            ))}
+          </select>
+          <span className={tried && replacementMissing ? 'field-error' : 'field-hint'}>
+            {candidates !== null && candidates.length === 0 ? t('afterIssue.noCandidates') : tried && replacementMissing ? t('afterIssue.replacementRequired') : t('afterIssue.replacementHint')}
           </span>
         </div>
-        {failure !== null && (
-          <p className="form-error" role="alert">
-            {describeError(failure)}
-          </p>
-        )}
-        <div className="modal-actions">
-          <button type="button" className="button" onClick={onClose} disabled={busy}>
-            {t('common.cancel')}
-          </button>
-          <button type="submit" className={action === 'recall' ? 'button button-danger-solid' : 'button button-primary'} data-testid="after-issue-submit" disabled={busy}>
-            {busy && <span className="spinner spinner-on-primary" aria-hidden="true" />}
-            {t(`afterIssue.submit.${action}`)}
-          </button>
-        </div>
-      </form>
-    </dialog>
+      )}
+      <div className="field">
+        <label htmlFor={`${id}-reason`}>{t('afterIssue.reason')}</label>
+        <textarea
+          ref={reasonField}
+          id={`${id}-reason`}
+          data-testid="after-issue-reason"
+          rows={4}
+          maxLength={2000}
+          value={reason}
+          disabled={busy}
+          aria-required
+          aria-invalid={tried && reasonMissing ? true : undefined}
+          aria-describedby={`${id}-reason-note`}
+          onChange={(e) => setReason(e.target.value)}
+        />
+        <span id={`${id}-reason-note`} className={tried && reasonMissing ? 'field-error' : 'field-hint'}>
+          {tried && reasonMissing ? t('afterIssue.reasonRequired') : t('afterIssue.reasonHint')}
+        </span>
+      </div>
+    </ModalDialog>
   );
 }

@@ -6,6 +6,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { Output } from '../../../main/common/contract.js';
 import { call } from '../api/client.js';
+import { ModalDialog, useModalRequest } from '../components/ModalDialog.js';
 import { useI18n, type MessageKey } from '../i18n/i18n.js';
 import { isAgencyCode } from './draftForm.js';
 import { AxisDialog } from '../exchange/AxisDialog.js';
@@ -19,24 +20,17 @@ interface AgencyDialogProps {
 }
 
 export function AgencyDialog({ onSaved, onClose }: AgencyDialogProps) {
-  const { t, errorMessage } = useI18n();
+  const { t } = useI18n();
   const id = useId();
-  const dialog = useRef<HTMLDialogElement>(null);
   const firstField = useRef<HTMLInputElement>(null);
   const [form, setForm] = useState<(Agency & { separateConfidentialSeries: boolean }) | null>(null);
   const [errors, setErrors] = useState<Partial<Record<'code' | 'name' | 'abbreviation', MessageKey>>>({});
-  const [failure, setFailure] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const request = useModalRequest(onClose);
+  const { busy, setFailure } = request;
   // The identifier code is this agency's address on the axis; its connection is set up next to it.
   const [axisDialog, setAxisDialog] = useState(false);
   // The certificates the signatures of received documents are checked against.
   const [trustDialog, setTrustDialog] = useState(false);
-
-  useEffect(() => {
-    const element = dialog.current;
-    element?.showModal();
-    return () => element?.close();
-  }, []);
 
   useEffect(() => {
     Promise.all([call('agency.get', {}), call('settings.get', {})]).then(
@@ -44,12 +38,6 @@ export function AgencyDialog({ onSaved, onClose }: AgencyDialogProps) {
       setFailure,
     );
   }, []);
-
-  // Once, when the fields arrive: focusing on every keystroke would fight the clerk.
-  const loaded = form !== null;
-  useEffect(() => {
-    if (loaded) firstField.current?.focus();
-  }, [loaded]);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -63,17 +51,11 @@ export function AgencyDialog({ onSaved, onClose }: AgencyDialogProps) {
     if (!abbreviation || /[\s/]/.test(abbreviation)) found.abbreviation = 'agency.error.abbreviation';
     setErrors(found);
     if (Object.keys(found).length) return;
-    setBusy(true);
-    setFailure(null);
-    try {
+    await request.run(async () => {
       const saved = await call('agency.update', { code, name, abbreviation });
       await call('settings.update', { separateConfidentialSeries: form.separateConfidentialSeries });
       onSaved(saved);
-      onClose();
-    } catch (error) {
-      setFailure(error);
-      setBusy(false);
-    }
+    });
   }
 
   const field = (key: 'code' | 'name' | 'abbreviation', label: MessageKey, hint: MessageKey, maxLength: number) => (
@@ -99,56 +81,41 @@ export function AgencyDialog({ onSaved, onClose }: AgencyDialogProps) {
 
   return (
     <>
-      <dialog
-        ref={dialog}
-        className="modal agency-dialog"
-        aria-labelledby={`${id}-title`}
-        data-testid="agency-dialog"
-        onCancel={(event) => {
-          event.preventDefault();
-          if (!busy) onClose();
-        }}
-      >
-        <form onSubmit={submit} noValidate>
-          <h2 id={`${id}-title`} className="modal-title">
-            {t('agency.title')}
-          </h2>
-          <p className="modal-lead">{t('agency.lead')}</p>
-          {field('code', 'agency.code', 'agency.codeHint', 32)}
-          {field('name', 'agency.name', 'agency.nameHint', 300)}
-          {field('abbreviation', 'agency.abbreviation', 'agency.abbreviationHint', 30)}
-          <label className="plain-check">
-            <input
-              type="checkbox"
-              data-testid="agency-separate-confidential"
-              checked={form?.separateConfidentialSeries ?? false}
-              disabled={!form || busy}
-              onChange={(e) => form && setForm({ ...form, separateConfidentialSeries: e.target.checked })}
-            />
-            <span>{t('agency.separateConfidential')}</span>
-          </label>
-          {failure !== null && (
-            <p className="form-error" role="alert">
-              {errorMessage(failure)}
-            </p>
-          )}
-          <div className="modal-actions">
+      <ModalDialog
+        className="agency-dialog"
+        testId="agency-dialog"
+        title={t('agency.title')}
+        lead={t('agency.lead')}
+        request={request}
+        onSubmit={submit}
+        initialFocus={firstField}
+        ready={form !== null}
+        submit={{ label: t('agency.save'), testId: 'agency-save', disabled: !form || busy }}
+        extraActions={
+          <>
             <button type="button" className="button button-quiet modal-aside" data-testid="open-axis-from-agency" onClick={() => setAxisDialog(true)} disabled={busy}>
               {t('axis.open')}
             </button>
             <button type="button" className="button button-quiet" data-testid="open-trust-from-agency" onClick={() => setTrustDialog(true)} disabled={busy}>
               {t('incomingNav.trust')}
             </button>
-            <button type="button" className="button" onClick={onClose} disabled={busy}>
-              {t('common.cancel')}
-            </button>
-            <button type="submit" className="button button-primary" data-testid="agency-save" disabled={!form || busy}>
-              {busy && <span className="spinner spinner-on-primary" aria-hidden="true" />}
-              {t('agency.save')}
-            </button>
-          </div>
-        </form>
-      </dialog>
+          </>
+        }
+      >
+        {field('code', 'agency.code', 'agency.codeHint', 32)}
+        {field('name', 'agency.name', 'agency.nameHint', 300)}
+        {field('abbreviation', 'agency.abbreviation', 'agency.abbreviationHint', 30)}
+        <label className="plain-check">
+          <input
+            type="checkbox"
+            data-testid="agency-separate-confidential"
+            checked={form?.separateConfidentialSeries ?? false}
+            disabled={!form || busy}
+            onChange={(e) => form && setForm({ ...form, separateConfidentialSeries: e.target.checked })}
+          />
+          <span>{t('agency.separateConfidential')}</span>
+        </label>
+      </ModalDialog>
       {axisDialog && <AxisDialog onClose={() => setAxisDialog(false)} />}
       {trustDialog && <TrustDialog onClose={() => setTrustDialog(false)} />}
     </>
