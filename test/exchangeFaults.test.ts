@@ -75,19 +75,31 @@ after(async () => {
   fs.rmSync(work, { recursive: true, force: true });
 });
 
-/** One `eoffice sync --once --now` (the retry schedule would make the trial wait minutes), killed with SIGKILL after `killAfterMs` if it is still running then. */
-function syncOnce(dataDir: string, killAfterMs: number | null): Promise<{ killed: boolean; code: number | null; stderr: string }> {
+/**
+ * One `eoffice sync --once --now` (the retry schedule would make the trial wait minutes). A kill
+ * run is killed with SIGKILL a random 0–150 ms after the axis sees its first request, so that it
+ * dies mid-pass rather than while Node starts (a timer from spawn often fired after the pass had
+ * already ended, and a trial could finish with a single kill).
+ */
+function syncOnce(dataDir: string, kill: boolean): Promise<{ killed: boolean; code: number | null; stderr: string }> {
   return new Promise((resolve) => {
+    const requestsBefore = axis.stats().requests;
     const child = spawn(process.execPath, [BIN, '--data-dir', dataDir, 'sync', '--once', '--now', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.stdout.resume();
     let killed = false;
-    const timer = killAfterMs === null ? null : setTimeout(() => {
-      killed = child.kill('SIGKILL');
-    }, killAfterMs);
+    let killTimer: NodeJS.Timeout | undefined;
+    const watch = kill
+      ? setInterval(() => {
+          if (axis.stats().requests === requestsBefore) return;
+          clearInterval(watch);
+          killTimer = setTimeout(() => (killed = child.kill('SIGKILL')), Math.floor(random() * 150));
+        }, 5)
+      : undefined;
     child.on('exit', (code) => {
-      if (timer) clearTimeout(timer);
+      clearInterval(watch);
+      clearTimeout(killTimer);
       resolve({ killed: killed && code === null, code, stderr });
     });
   });
@@ -108,9 +120,8 @@ let runs = 0;
 async function passUntil(dataDir: string, done: () => boolean): Promise<number> {
   let kills = 0;
   for (let run = 0; run < MAX_RUNS && !done(); run++, runs++) {
-    // Every third run is killed at a random moment, mostly after start-up, while it sends or receives.
-    const killAfter = run % 3 === 0 ? 400 + Math.floor(random() * 2000) : null;
-    const result = await syncOnce(dataDir, killAfter);
+    // The first two runs of each phase are killed, then every third: every phase is interrupted.
+    const result = await syncOnce(dataDir, kills < 2 || run % 3 === 0);
     if (result.killed) kills++;
     else assert.equal(result.code, 0, `sync --once failed (seed ${SEED}): ${result.stderr}`);
   }
