@@ -11,7 +11,8 @@ import { formatDateVn } from '../common/dates.js';
 import { documentType } from '../common/doctypes.js';
 import type { DocumentSummary, MethodName, Output } from '../common/contract.js';
 import { CliError, runSign, runTokens } from './tokenCommands.js';
-import { runBook, runConfig, runOut } from './outCommands.js';
+import { BOOK_USAGE, runBook, runConfig, runOut } from './outCommands.js';
+import { REPORT_USAGE, runReport } from './reportCommand.js';
 import { runIn, runQueue, runSync } from './exchangeCommands.js';
 import { AXIS_USAGE, runAxis } from './axisCommands.js';
 import { VERIFY_USAGE, runVerify } from './verifyCommand.js';
@@ -45,8 +46,11 @@ const USAGE = `Usage: eoffice [--data-dir <dir>] <command>
                                   number if needed, fill number and date, agency signature, queue
   out recall|update <id> --reason "…" | out replace <id> --by <newId> --reason "…"
   out export <id> -o <file.pdf>   the document's current PDF
-  book out|in --year <yyyy> --format pdf|xlsx|csv -o <file> [--confidential]
-                                  the outgoing (đi) or incoming (đến) register
+  ${BOOK_USAGE}
+                                  the outgoing (đi) or incoming (đến) register, of a year or a period
+  ${REPORT_USAGE}
+                                  the periodic report: figures issued, received, signed, handled
+                                  (the dashboard's figures; json to standard output without -o)
   config set axis.endpoint|axis.systemId|axis.secret <value>
                                   where this agency reaches the document axis (the secret is sealed,
                                   never printed; give "-" to read it from standard input)
@@ -151,6 +155,7 @@ export async function run(argv: string[], out: (line: string) => void = console.
       'number-at': { type: 'string' },
       'date-at': { type: 'string' },
       format: { type: 'string' },
+      from: { type: 'string' },
       by: { type: 'string' },
       once: { type: 'boolean', default: false },
       now: { type: 'boolean', default: false },
@@ -168,7 +173,7 @@ export async function run(argv: string[], out: (line: string) => void = console.
     out(USAGE);
     return values.help ? 0 : 2;
   }
-  const known = ['import', 'list', 'search', 'audit', 'tokens', 'sign', 'config', 'out', 'book', 'sync', 'queue', 'in', 'axis', 'verify'];
+  const known = ['import', 'list', 'search', 'audit', 'tokens', 'sign', 'config', 'out', 'book', 'sync', 'queue', 'in', 'axis', 'verify', 'report'];
   if (!known.includes(command)) throw new CliError(`unknown command "${command}"; try: ${known.join(', ')}`);
   // Token commands work on files and tokens, not on the registry.
   if (command === 'tokens') return runTokens(values, out);
@@ -179,6 +184,7 @@ export async function run(argv: string[], out: (line: string) => void = console.
     if (command === 'config') return await runConfig(core, rest, out);
     if (command === 'out') return await runOut(core, rest, values, out);
     if (command === 'book') return await runBook(core, rest, values, out);
+    if (command === 'report') return await runReport(core, { from: values.from, to: values.to, format: values.format, output: values.output }, out);
     if (command === 'sync') return await runSync(core, { once: values.once, now: values.now, json: values.json }, out);
     if (command === 'queue') return await runQueue(core, values.json, out);
     if (command === 'in')

@@ -1,5 +1,6 @@
 // eoffice sync / queue / in: the exchange over the axis and the incoming register from the command
 // line, for IT staff and for scheduled tasks on PCs where the app is not left open.
+import { dateArgument } from './cliDates.js';
 import type { Core } from '../core/app/core.js';
 import { invoke } from '../core/api/invoke.js';
 import fs from 'node:fs';
@@ -140,13 +141,6 @@ function idArgument(text: string | undefined, usage: string): number {
   const id = Number(text);
   if (!text || !Number.isInteger(id) || id < 1) throw new CliError(`usage: eoffice ${usage}`);
   return id;
-}
-
-/** dd/MM/yyyy, as every clerk writes it, to yyyy-MM-dd; the API checks that it is a real date. */
-function dueDate(text: string | undefined): string {
-  const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(text?.trim() ?? '');
-  if (!m) throw new CliError(`--due must be a date as dd/MM/yyyy${text ? `, not "${text}"` : ''}`);
-  return `${m[3]}-${m[2]!.padStart(2, '0')}-${m[1]!.padStart(2, '0')}`;
 }
 
 const STATE_VI: Partial<Record<IncomingItem['state'], string>> = {
@@ -294,7 +288,7 @@ export async function runIn(core: Core, args: string[], options: InOptions, out:
       const id = idArgument(idText, 'in assign <id> --to <handler> --due dd/MM/yyyy');
       if (!options.to?.length) throw new CliError('--to <handler id or exact name> is required');
       if (options.to.length > 1) throw new CliError('--to names one handler');
-      const due = dueDate(options.due);
+      const due = dateArgument(options.due, 'due');
       return brief(await call(core, 'incoming.assign', { id, handlerId: await handlerId(core, options.to[0]!), due, note: options.note ?? '' }));
     }
     case 'start':

@@ -15,11 +15,15 @@ import { afterIssue, issueDocument } from '../core/issuing/outgoing.js';
 import { issuingContext } from '../core/api/outgoingHandlers.js';
 import { assertUsable } from '../core/api/signingHandlers.js';
 import { CliError, parseRect, withTokenKey, type TokenCommandOptions } from './tokenCommands.js';
+import { dateArgument } from './cliDates.js';
+
+export const BOOK_USAGE = 'book out|in --year <yyyy> | --from dd/MM/yyyy --to dd/MM/yyyy --format pdf|xlsx|csv -o <file> [--confidential]';
 
 export interface OutCommandOptions extends TokenCommandOptions {
   type?: string;
   subject?: string;
   to?: string[];
+  from?: string;
   recipient?: string[];
   'signer-name'?: string;
   'signer-position'?: string;
@@ -87,7 +91,8 @@ function readInput(file: string): Uint8Array<ArrayBuffer> {
 }
 
 /** Writes a whole file or nothing: a temporary file beside it, then a rename. */
-function writeWhole(file: string, bytes: Uint8Array): void {
+/** Written beside the target and renamed over it: a failure leaves neither a half file nor a stray part. */
+export function writeWhole(file: string, bytes: Uint8Array): void {
   const tmp = `${file}.${process.pid}.part`;
   try {
     fs.writeFileSync(tmp, bytes);
@@ -322,13 +327,16 @@ export async function runOut(core: Core, args: string[], options: OutCommandOpti
 
 export async function runBook(core: Core, args: string[], options: OutCommandOptions, out: (line: string) => void): Promise<number> {
   const kind = args[0];
-  if (kind !== 'out' && kind !== 'in') throw new CliError('usage: eoffice book out|in --year <yyyy> --format pdf|xlsx|csv -o <file>');
-  const year = Number(options.year);
-  if (!Number.isInteger(year)) throw new CliError('--year <yyyy> is required');
+  if (kind !== 'out' && kind !== 'in') throw new CliError(`usage: eoffice ${BOOK_USAGE}`);
+  // A period names its year; --year alone gives the whole year's register.
+  const from = options.from === undefined ? undefined : dateArgument(options.from, 'from');
+  const to = options.to?.length ? dateArgument(options.to.at(-1), 'to') : undefined;
+  const year = options.year !== undefined ? Number(options.year) : from !== undefined ? Number(from.slice(0, 4)) : NaN;
+  if (!Number.isInteger(year)) throw new CliError('--year <yyyy> or --from dd/MM/yyyy --to dd/MM/yyyy is required');
   const format = options.format ?? 'pdf';
   if (format !== 'pdf' && format !== 'xlsx' && format !== 'csv') throw new CliError(`--format must be pdf, xlsx or csv, not "${format}"`);
   if (!options.output) throw new CliError('-o <file> is required');
-  const input = { year, confidential: options.confidential ?? false, format: format as 'pdf' | 'xlsx' | 'csv' };
+  const input = { year, confidential: options.confidential ?? false, from, to, format: format as 'pdf' | 'xlsx' | 'csv' };
   const result = kind === 'out' ? await call(core, 'outgoing.exportBook', input) : await call(core, 'incoming.exportBook', input);
   writeWhole(options.output, result.bytes);
   out(options.output);

@@ -7,6 +7,7 @@ import { isCalendarDate } from './dates.js';
 import type { EventName, MethodName } from './channels.js';
 import { ERROR_CODES } from './errors.js';
 import type { TrustedCertificate, ValidationReport } from './validation.js';
+import { REPORT_LIST_KEYS, type ReportFigures, type ReportListItem } from './report.js';
 
 export { METHOD_NAMES, EVENT_NAMES, IPC_CHANNEL_PREFIX, IPC_EVENT_CHANNEL } from './channels.js';
 export type { MethodName, EventName } from './channels.js';
@@ -509,6 +510,10 @@ const HandlingDue = IsoDate;
 
 const TokenKeyChoice = { label: TokenLabel, serial: TokenSerial.optional(), certificateId: z.string().min(1).max(128), pin: Pin.optional() };
 const BookQuery = { year: Year, confidential: z.boolean().default(false) };
+/** A register exported for a period: only its rows dated from–to (within the register's year). */
+const BookPeriod = { from: IsoDate.optional(), to: IsoDate.optional() };
+/** A report's period: calendar days in Vietnam, both ends included. */
+const ReportPeriodInput = { from: IsoDate, to: IsoDate };
 
 function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
   return { input, output };
@@ -587,7 +592,7 @@ export const contract = {
   ),
   /** The outgoing register of a year as its ten columns, for the screen. */
   'outgoing.book': method(z.object(BookQuery), z.object({ columns: z.array(z.string()), rows: z.array(z.object({ id: Id, cells: z.array(z.string()) })) })),
-  'outgoing.exportBook': method(z.object({ ...BookQuery, format: z.enum(['pdf', 'xlsx', 'csv']) }), z.object({ fileName: z.string(), bytes: Bytes })),
+  'outgoing.exportBook': method(z.object({ ...BookQuery, ...BookPeriod, format: z.enum(['pdf', 'xlsx', 'csv']) }), z.object({ fileName: z.string(), bytes: Bytes })),
   /** The connection, whether a pass is running, and the queue's counts. */
   'exchange.status': method(z.object({}), ExchangeStatus),
   /** What waits to be sent (and what was sent recently), newest first. */
@@ -627,7 +632,16 @@ export const contract = {
   'incoming.answerRecall': method(z.object({ id: Id, accept: z.boolean(), reason: z.string().trim().max(500).default('') }), IncomingDetail),
   /** The incoming register of a year as its ten columns, for the screen. */
   'incoming.book': method(z.object(BookQuery), z.object({ columns: z.array(z.string()), rows: z.array(z.object({ id: Id, cells: z.array(z.string()) })) })),
-  'incoming.exportBook': method(z.object({ ...BookQuery, format: z.enum(['pdf', 'xlsx', 'csv']) }), z.object({ fileName: z.string(), bytes: Bytes })),
+  'incoming.exportBook': method(z.object({ ...BookQuery, ...BookPeriod, format: z.enum(['pdf', 'xlsx', 'csv']) }), z.object({ fileName: z.string(), bytes: Bytes })),
+  /** The dashboard's figures for a period (the same JSON `eoffice report --format json` prints). */
+  'report.figures': method(z.object(ReportPeriodInput), z.custom<ReportFigures>()),
+  /** The documents behind one figure of the period, in the order the figure counts them. */
+  'report.list': method(
+    z.object({ ...ReportPeriodInput, key: z.enum(REPORT_LIST_KEYS), ...Page }),
+    z.object({ total: z.number().int(), items: z.array(z.custom<ReportListItem>()) }),
+  ),
+  /** The periodic report as a file: the table of figures (and the charts, in the PDF). */
+  'report.export': method(z.object({ ...ReportPeriodInput, format: z.enum(['xlsx', 'pdf']) }), z.object({ fileName: z.string(), bytes: Bytes })),
   'handlers.list': method(z.object({ includeInactive: z.boolean().default(false) }), z.array(Handler)),
   'handlers.add': method(z.object({ ...HandlerFields, unit: HandlerFields.unit.default(''), kind: HandlerFields.kind.default('person') }), Handler),
   'handlers.update': method(z.object({ id: Id, ...HandlerFields, active: z.boolean() }).partial().required({ id: true }), Handler),

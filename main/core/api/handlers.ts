@@ -15,6 +15,7 @@ import { createOutgoingHandlers } from './outgoingHandlers.js';
 import { createExchangeHandlers } from './exchangeHandlers.js';
 import { createValidationHandlers } from './validationHandlers.js';
 import { createIncomingHandlers } from './incomingHandlers.js';
+import { createReportHandlers } from './reportHandlers.js';
 import type { ExchangeService } from '../exchange/service.js';
 
 export function createHandlers(core: CoreServices, exchange: ExchangeService, info: { shell: 'electron' | 'web'; schemaVersion: number }): Handlers {
@@ -71,5 +72,6 @@ export function createHandlers(core: CoreServices, exchange: ExchangeService, in
     ...createExchangeHandlers(core, exchange),
     ...createValidationHandlers(core),
     ...createIncomingHandlers(core, exchange, writeQueue),
+    ...createReportHandlers(core),
   };
 }

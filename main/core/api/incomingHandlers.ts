@@ -4,10 +4,8 @@
 import type { CoreServices } from '../app/core.js';
 import type { Handlers } from './invoke.js';
 import type { ExchangeService } from '../exchange/service.js';
-import { bookColumns } from '../books/book.js';
-import { renderBookPdf } from '../books/bookPdf.js';
-import { renderBookXlsx } from '../books/bookXlsx.js';
-import { renderBookCsv } from '../books/bookCsv.js';
+import { bookColumns, bookPeriod } from '../books/book.js';
+import { exportBook } from '../books/exportBook.js';
 import { acceptIncoming, registerPaper, returnIncoming, type IncomingContext } from '../incoming/register.js';
 import { assignIncoming, finishIncoming, startIncoming } from '../incoming/handling.js';
 import { answerRecall } from '../incoming/recall.js';
@@ -82,13 +80,9 @@ export function createIncomingHandlers(core: CoreServices, exchange: ExchangeSer
       columns: bookColumns('in').map((c) => c.vi),
       rows: incomingBookRows(core.db, year, confidential),
     }),
-    'incoming.exportBook': async ({ year, confidential, format }) => {
-      const book = incomingBook(core.db, year, confidential);
-      const base = `so-van-ban-den-${year}${confidential ? '-mat' : ''}`;
-      // Copied into a plain ArrayBuffer-backed array, which is what the transports send.
-      if (format === 'pdf') return { fileName: `${base}.pdf`, bytes: new Uint8Array(await renderBookPdf(book)) };
-      if (format === 'xlsx') return { fileName: `${base}.xlsx`, bytes: new Uint8Array(await renderBookXlsx(book)) };
-      return { fileName: `${base}.csv`, bytes: new TextEncoder().encode(renderBookCsv(book)) };
+    'incoming.exportBook': ({ year, confidential, from, to, format }) => {
+      const period = bookPeriod(year, from, to);
+      return exportBook(incomingBook(core.db, year, confidential, period), period, format);
     },
     'handlers.list': ({ includeInactive }) => listHandlers(core.db, includeInactive),
     'handlers.add': (fields) => addHandler(core.db, core.actor, fields),

@@ -13,10 +13,8 @@ import { convertToPdf } from '../pdf/convertOffice.js';
 import { afterIssue, createDraft, findPlacesAgain, issueDocument, markNumberPlaces, numberDocument, updateDraftDetails, type IssuingContext } from '../issuing/outgoing.js';
 import { outgoingDetail } from '../issuing/outgoingDetail.js';
 import { outgoingBook, outgoingBookRows } from '../issuing/outgoingBook.js';
-import { bookColumns } from '../books/book.js';
-import { renderBookPdf } from '../books/bookPdf.js';
-import { renderBookXlsx } from '../books/bookXlsx.js';
-import { renderBookCsv } from '../books/bookCsv.js';
+import { bookColumns, bookPeriod } from '../books/book.js';
+import { exportBook } from '../books/exportBook.js';
 import { assertUsable } from './signingHandlers.js';
 
 type OutgoingHandlers = Pick<
@@ -109,13 +107,9 @@ export function createOutgoingHandlers(core: CoreServices, writeQueue: <T>(task:
       columns: bookColumns('out').map((c) => c.vi),
       rows: outgoingBookRows(core.db, year, confidential),
     }),
-    'outgoing.exportBook': async ({ year, confidential, format }) => {
-      const book = outgoingBook(core.db, year, confidential);
-      const base = `so-van-ban-di-${year}${confidential ? '-mat' : ''}`;
-      // Copied into a plain ArrayBuffer-backed array, which is what the transports send.
-      if (format === 'pdf') return { fileName: `${base}.pdf`, bytes: new Uint8Array(await renderBookPdf(book)) };
-      if (format === 'xlsx') return { fileName: `${base}.xlsx`, bytes: new Uint8Array(await renderBookXlsx(book)) };
-      return { fileName: `${base}.csv`, bytes: new TextEncoder().encode(renderBookCsv(book)) };
+    'outgoing.exportBook': ({ year, confidential, from, to, format }) => {
+      const period = bookPeriod(year, from, to);
+      return exportBook(outgoingBook(core.db, year, confidential, period), period, format);
     },
   };
 }

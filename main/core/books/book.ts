@@ -129,3 +129,23 @@ export function assertValidBook(book: RegisterBook): readonly BookColumn[] {
   });
   return columns;
 }
+
+/** Part of a year's register: the rows dated from–to, both days included (yyyy-MM-dd). */
+export interface BookPeriod {
+  from: string;
+  to: string;
+}
+
+/**
+ * The period a register export asks for, or null for the whole year. A register is kept per
+ * year, so a period must lie within the register's year and name both of its ends.
+ */
+export function bookPeriod(year: number, from: string | undefined, to: string | undefined): BookPeriod | null {
+  if (from === undefined && to === undefined) return null;
+  if (from === undefined || to === undefined) throw new AppError('INVALID_INPUT', 'A register for a period needs both its first and its last day.', { field: from === undefined ? 'from' : 'to' });
+  if (from > to) throw new AppError('INVALID_INPUT', `The period starts (${from}) after it ends (${to}).`, { field: 'from' });
+  if (Number(from.slice(0, 4)) !== year || Number(to.slice(0, 4)) !== year) {
+    throw new AppError('INVALID_INPUT', `A register is kept per year: the period ${from} – ${to} must lie within ${year}. Export each year's part separately.`, { field: 'from' });
+  }
+  return { from, to };
+}

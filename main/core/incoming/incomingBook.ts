@@ -5,7 +5,7 @@ import { prepared } from '../storage/database.js';
 import { formatDateVn } from '../../common/dates.js';
 import { documentType } from '../../common/doctypes.js';
 import { localAgency } from '../registry/agency.js';
-import type { RegisterBook } from '../books/book.js';
+import type { BookPeriod, RegisterBook } from '../books/book.js';
 import { formatIncomingNumber } from './register.js';
 
 export interface IncomingBookRow {
@@ -13,16 +13,17 @@ export interface IncomingBookRow {
   cells: string[];
 }
 
-export function incomingBookRows(db: Database, year: number, confidential: boolean): IncomingBookRow[] {
+export function incomingBookRows(db: Database, year: number, confidential: boolean, period: BookPeriod | null = null): IncomingBookRow[] {
   const rows = prepared(
     db,
     `SELECT d.id, d.incoming_number, d.registered_at, d.author_agency, d.sender_code, d.notation, d.document_date, d.type_code, d.subject,
             d.assigned_at, d.handling_due, d.state, d.state_reason, d.notes, h.name AS handler_name, h.unit AS handler_unit,
             (SELECT group_concat(r.id, ', ') FROM documents r WHERE r.replaces_id = d.id) AS replaced_by
        FROM documents d JOIN registers g ON g.id = d.register_id LEFT JOIN handlers h ON h.id = d.handler_id
-      WHERE d.direction = 'in' AND g.year = ? AND g.confidential = ? AND d.incoming_number IS NOT NULL
+      WHERE d.direction = 'in' AND g.year = @year AND g.confidential = @confidential AND d.incoming_number IS NOT NULL
+        AND (@from IS NULL OR (d.registered_at >= @from AND substr(d.registered_at, 1, 10) <= @to))
       ORDER BY d.incoming_number`,
-  ).all(year, confidential ? 1 : 0) as {
+  ).all({ year, confidential: confidential ? 1 : 0, from: period?.from ?? null, to: period?.to ?? null }) as {
     id: number;
     incoming_number: number;
     registered_at: string;
@@ -69,8 +70,8 @@ export function incomingBookRows(db: Database, year: number, confidential: boole
   });
 }
 
-export function incomingBook(db: Database, year: number, confidential: boolean): RegisterBook {
-  const rows = incomingBookRows(db, year, confidential);
+export function incomingBook(db: Database, year: number, confidential: boolean, period: BookPeriod | null = null): RegisterBook {
+  const rows = incomingBookRows(db, year, confidential, period);
   const first = rows[0]?.cells;
   const last = rows.at(-1)?.cells;
   const dates = rows.map((r) => r.cells[0]!.split('/').reverse().join('-')).sort();

@@ -5,7 +5,7 @@ import { prepared } from '../storage/database.js';
 import { formatDateVn } from '../../common/dates.js';
 import { documentType } from '../../common/doctypes.js';
 import { localAgency } from '../registry/agency.js';
-import type { RegisterBook } from '../books/book.js';
+import type { BookPeriod, RegisterBook } from '../books/book.js';
 
 const STATE_NOTE: Record<string, string> = { recalled: 'Đã thu hồi', updated: 'Đã cập nhật', replaced: 'Đã bị thay thế' };
 
@@ -14,7 +14,7 @@ export interface OutgoingBookRow {
   cells: string[];
 }
 
-export function outgoingBookRows(db: Database, year: number, confidential: boolean): OutgoingBookRow[] {
+export function outgoingBookRows(db: Database, year: number, confidential: boolean, period: BookPeriod | null = null): OutgoingBookRow[] {
   const rows = prepared(
     db,
     `SELECT d.id, d.number, d.notation, d.document_date, d.type_code, d.subject, d.signer_name, d.signer_position, d.signer_competence,
@@ -22,9 +22,10 @@ export function outgoingBookRows(db: Database, year: number, confidential: boole
             (SELECT group_concat(name, '; ') FROM (SELECT name FROM document_recipients r WHERE r.document_id = d.id ORDER BY position)) AS printed,
             (SELECT group_concat(code, '; ') FROM (SELECT code FROM document_recipient_agencies a WHERE a.document_id = d.id ORDER BY position)) AS codes
        FROM documents d JOIN registers g ON g.id = d.register_id
-      WHERE d.direction = 'out' AND g.year = ? AND g.confidential = ? AND d.numbered_at IS NOT NULL
+      WHERE d.direction = 'out' AND g.year = @year AND g.confidential = @confidential AND d.numbered_at IS NOT NULL
+        AND (@from IS NULL OR d.document_date BETWEEN @from AND @to)
       ORDER BY d.number`,
-  ).all(year, confidential ? 1 : 0) as {
+  ).all({ year, confidential: confidential ? 1 : 0, from: period?.from ?? null, to: period?.to ?? null }) as {
     id: number;
     notation: string;
     document_date: string;
@@ -66,8 +67,8 @@ export function outgoingBookRows(db: Database, year: number, confidential: boole
   });
 }
 
-export function outgoingBook(db: Database, year: number, confidential: boolean): RegisterBook {
-  const rows = outgoingBookRows(db, year, confidential);
+export function outgoingBook(db: Database, year: number, confidential: boolean, period: BookPeriod | null = null): RegisterBook {
+  const rows = outgoingBookRows(db, year, confidential, period);
   const first = rows[0]?.cells;
   const last = rows.at(-1)?.cells;
   return {

@@ -1,0 +1,40 @@
+// eoffice report: the periodic report (Decree 09/2019) for IT staff and scheduled tasks. The
+// JSON is what the dashboard shows for the same period, field for field.
+import type { Core } from '../core/app/core.js';
+import { invoke } from '../core/api/invoke.js';
+import { CliError } from './tokenCommands.js';
+import { dateArgument } from './cliDates.js';
+import { writeWhole } from './outCommands.js';
+
+export const REPORT_USAGE = 'report --from dd/MM/yyyy --to dd/MM/yyyy [--format json|xlsx|pdf] [-o <file>]';
+
+export interface ReportOptions {
+  from?: string;
+  to?: string[];
+  format?: string;
+  output?: string;
+}
+
+export async function runReport(core: Core, options: ReportOptions, out: (line: string) => void): Promise<number> {
+  if (options.from === undefined || !options.to?.length) throw new CliError(`--from and --to are required: eoffice ${REPORT_USAGE}`);
+  const from = dateArgument(options.from, 'from');
+  const to = dateArgument(options.to.at(-1), 'to');
+  if (from > to) throw new CliError(`--from ${options.from} is after --to ${options.to.at(-1)}`);
+  const format = options.format ?? 'json';
+  if (format !== 'json' && format !== 'xlsx' && format !== 'pdf') throw new CliError(`--format must be json, xlsx or pdf, not "${format}"`);
+  if (format !== 'json' && !options.output) throw new CliError(`-o <file> is required for --format ${format}`);
+
+  const envelope =
+    format === 'json'
+      ? await invoke(core.handlers, 'report.figures', { from, to }, () => undefined)
+      : await invoke(core.handlers, 'report.export', { from, to, format }, () => undefined);
+  if (!envelope.ok) throw new CliError(envelope.error.message);
+  const bytes = format === 'json' ? new TextEncoder().encode(`${JSON.stringify(envelope.result, null, 2)}\n`) : (envelope.result as { bytes: Uint8Array }).bytes;
+  if (!options.output || options.output === '-') {
+    process.stdout.write(bytes);
+    return 0;
+  }
+  writeWhole(options.output, bytes);
+  out(options.output);
+  return 0;
+}

@@ -1,0 +1,23 @@
+// The periodic report as the dashboard and the CLI ask for it: the figures of a period, the
+// documents behind one figure, and the report as a file.
+import type { CoreServices } from '../app/core.js';
+import type { Handlers } from './invoke.js';
+import { reportFigures, reportList } from '../reports/figures.js';
+import { renderReportXlsx } from '../reports/reportXlsx.js';
+import { renderReportPdf } from '../reports/reportPdf.js';
+
+type ReportHandlers = Pick<Handlers, 'report.figures' | 'report.list' | 'report.export'>;
+
+export function createReportHandlers(core: CoreServices): ReportHandlers {
+  return {
+    'report.figures': ({ from, to }) => reportFigures(core.db, { from, to }),
+    'report.list': ({ from, to, key, offset, limit }) => reportList(core.db, { from, to }, key, { offset, limit }),
+    'report.export': async ({ from, to, format }) => {
+      const figures = reportFigures(core.db, { from, to });
+      const fileName = `bao-cao-van-ban-${from}-${to}.${format}`;
+      // Copied into a plain ArrayBuffer-backed array, which is what the transports send.
+      const bytes = format === 'xlsx' ? await renderReportXlsx(figures) : await renderReportPdf(figures);
+      return { fileName, bytes: new Uint8Array(bytes) };
+    },
+  };
+}
