@@ -145,6 +145,29 @@ test('migration 0006 adds the incoming register: số đến unique per register
   db.close();
 });
 
+test('migration 0007 gives issued documents the day they count on, and keeps it as documents change', () => {
+  const file = path.join(tempDir(), 'r.sqlite');
+  const v6 = openDatabase(file, { targetVersion: 6 });
+  v6.prepare("INSERT INTO registers (id, agency_id, direction, year, name) VALUES (1, 1, 'out', 2026, 'Sổ đi 2026')").run();
+  const old = v6.prepare("INSERT INTO documents (register_id, direction, year, type_code, subject, state, registered_at, updated_at, numbered_at, document_date) VALUES (1, 'out', 2026, 'CV', ?, ?, ?, ?, ?, ?)");
+  old.run('cấp số ở đây', 'sent', '2026-03-01T09:00:00+07:00', '2026-03-02T10:00:00+07:00', '2026-03-02T10:00:00+07:00', '2026-03-02');
+  old.run('nhập từ nơi khác', 'issued', '2026-04-01T09:00:00+07:00', '2026-04-01T09:00:00+07:00', null, '2026-02-15');
+  old.run('nhập, không ngày', 'issued', '2026-04-03T09:00:00+07:00', '2026-04-03T09:00:00+07:00', null, null);
+  old.run('dự thảo', 'draft', '2026-04-04T09:00:00+07:00', '2026-04-04T09:00:00+07:00', null, null);
+  v6.close();
+  const db = openDatabase(file, { targetVersion: 7 });
+  const issuedOn = () => (db.prepare('SELECT issued_on AS d FROM documents ORDER BY id').all() as { d: string | null }[]).map((r) => r.d);
+  assert.deepEqual(issuedOn(), ['2026-03-02T10:00:00+07:00', '2026-02-15', '2026-04-03T09:00:00+07:00', null], 'numbered here, else the date borne, else registered; a draft is not issued');
+  // The draft is signed (still not issued), then numbered: the triggers follow.
+  db.prepare("UPDATE documents SET state = 'signed' WHERE id = 4").run();
+  assert.equal(issuedOn()[3], null);
+  db.prepare("UPDATE documents SET state = 'numbered', numbered_at = '2026-04-05T08:00:00+07:00', document_date = '2026-04-05' WHERE id = 4").run();
+  assert.equal(issuedOn()[3], '2026-04-05T08:00:00+07:00');
+  db.prepare("INSERT INTO documents (register_id, direction, year, type_code, subject, state, registered_at, updated_at, document_date) VALUES (1, 'out', 2026, 'CV', 'mới nhập', 'issued', '2026-05-01T09:00:00+07:00', '2026-05-01T09:00:00+07:00', '2026-04-30')").run();
+  assert.equal(issuedOn()[4], '2026-04-30');
+  db.close();
+});
+
 test('opening runs every pending migration and is idempotent', () => {
   const file = path.join(tempDir(), 'r.sqlite');
   openDatabase(file).close();
