@@ -162,7 +162,7 @@ function trendOption(figures: ReportFigures, locale: ReportLocale, fontFamily: s
   const points = figures.trend.points;
   const empty = points.every((p) => p.issued === 0 && p.received === 0);
   // Labels on each bar only while they stay legible; the tooltip has them all.
-  const labelled = points.length <= 12;
+  const labelled = points.length <= 8;
   const count = (v: unknown) => formatCount(numberOf(v), locale);
   const series = (name: string, stack: 'issued' | 'received', colour: string, values: number[]): BarSeriesOption => ({
     type: 'bar',
@@ -218,11 +218,11 @@ function incomingStatesOption(figures: ReportFigures, locale: ReportLocale, font
       {
         type: 'pie',
         name: t.statesTitle,
-        radius: ['38%', '64%'],
+        radius: ['34%', '58%'],
         center: ['50%', '52%'],
         avoidLabelOverlap: true,
         data,
-        label: { fontFamily, fontSize: 11, formatter: (p: { name?: string; value?: unknown }) => `${p.name ?? ''}: ${describe(p.value)}` },
+        label: { fontFamily, fontSize: 11, formatter: (p: { name?: string; value?: unknown }) => `${p.name ?? ''}\n${describe(p.value)}`, lineHeight: 14 },
       },
     ],
   };

@@ -1,0 +1,344 @@
+// The periodic report as a PDF to sign and file: A4 portrait, the agency top left, the title,
+// the period, the ruled table of figures (labels and values from REPORT_TABLE, as the dashboard
+// shows them), how the figures are counted, the three charts, then the overdue documents.
+//
+// Text is Tinos, embedded as a subset through fontkit 2 (see pdf/fonts.ts), whose ToUnicode map
+// keeps every word extractable: a reviewer's search for "87,5%" or a Vietnamese label finds it.
+import { PDFDocument, PageSizes, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import { formatDateVn } from '../../common/dates.js';
+import { REPORT_DEFINITIONS, REPORT_TABLE, formatCount, type ReportFigures } from '../../common/report.js';
+import { REPORT_CHART_NAMES, reportChartOption } from '../../common/reportCharts.js';
+import { pdfLibFontkit } from '../pdf/fonts.js';
+import { assertValidFigures, renderChartPng, tinosFontBytes } from './chartImage.js';
+import { REPORT_TITLE, reportGeneratedLine, reportPeriodLine } from './reportXlsx.js';
+
+const [PAGE_WIDTH, PAGE_HEIGHT] = PageSizes.A4;
+const MM = 72 / 25.4;
+// The wider left margin is the binding edge, as on an administrative document (Decree 30).
+const MARGIN_LEFT = 25 * MM;
+const MARGIN_RIGHT = 15 * MM;
+const MARGIN_TOP = 18 * MM;
+const MARGIN_BOTTOM = 18 * MM;
+const CONTENT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT;
+
+const BODY_SIZE = 11;
+const LINE_HEIGHT = 13.5;
+const NOTE_SIZE = 9;
+const NOTE_LINE_HEIGHT = 11;
+const CELL_PAD_X = 4;
+const CELL_PAD_Y = 3.5;
+const RULE = { thickness: 0.6, color: rgb(0, 0, 0) };
+
+// Laid out at 600 × 300 px and drawn to the width of the text block, so the charts' 10–11 px
+// labels print at about 9 pt; twice the pixels keep them sharp on paper.
+const CHART_LAYOUT = { width: 600, height: 300, scale: 2 } as const;
+const CHART_DRAWN_HEIGHT = (CONTENT_WIDTH * CHART_LAYOUT.height) / CHART_LAYOUT.width;
+
+const ROMAN = ['I', 'II', 'III', 'IV', 'V', 'VI', 'VII', 'VIII', 'IX', 'X'];
+
+/**
+ * Text as the font can draw it: composed (NFC), because pdf-lib keeps glyph advances but drops
+ * the font's mark positioning, so a decomposed "ễ" would print its marks beside the letter.
+ */
+function drawable(text: string): string {
+  return text
+    .normalize('NFC')
+    .replace(/\r\n?/g, '\n')
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f\u0085\u2028\u2029]/g, ' ');
+}
+
+/** Breaks text into lines no wider than maxWidth; a word wider than that is cut between letters. */
+function wrap(font: PDFFont, size: number, text: string, maxWidth: number): string[] {
+  const lines: string[] = [];
+  const width = (s: string) => font.widthOfTextAtSize(s, size);
+  for (const paragraph of drawable(text).split('\n')) {
+    let line = '';
+    for (const word of paragraph.split(/[ \t\u00a0]+/)) {
+      if (word === '') continue;
+      const candidate = line === '' ? word : `${line} ${word}`;
+      if (width(candidate) <= maxWidth) {
+        line = candidate;
+        continue;
+      }
+      if (line !== '') lines.push(line);
+      line = '';
+      let piece = '';
+      for (const char of word) {
+        if (piece !== '' && width(piece + char) > maxWidth) {
+          lines.push(piece);
+          piece = '';
+        }
+        piece += char;
+      }
+      line = piece;
+    }
+    lines.push(line);
+  }
+  while (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
+
+interface Faces {
+  regular: PDFFont;
+  bold: PDFFont;
+}
+
+interface Column {
+  label: string;
+  /** share of the table's width */
+  weight: number;
+  align: 'left' | 'center' | 'right';
+}
+
+interface TableRow {
+  cells: string[];
+  bold?: boolean;
+  /** the second cell spans to the last column (a section heading) */
+  span?: boolean;
+  centred?: boolean;
+}
+
+/** Pages drawn top to bottom, a new one whenever what comes next does not fit. */
+class Flow {
+  page!: PDFPage;
+  y = 0;
+  readonly pages: PDFPage[] = [];
+
+  constructor(
+    private readonly doc: PDFDocument,
+    readonly faces: Faces,
+  ) {
+    this.newPage();
+  }
+
+  newPage(): void {
+    this.page = this.doc.addPage([PAGE_WIDTH, PAGE_HEIGHT]);
+    this.pages.push(this.page);
+    this.y = PAGE_HEIGHT - MARGIN_TOP;
+  }
+
+  room(): number {
+    return this.y - MARGIN_BOTTOM;
+  }
+
+  /** Starts a new page unless `height` fits on this one (or this one is still empty). */
+  need(height: number): void {
+    if (height > this.room() && this.y < PAGE_HEIGHT - MARGIN_TOP) this.newPage();
+  }
+
+  text(line: string, x: number, baseline: number, size: number, font: PDFFont): void {
+    if (line !== '') this.page.drawText(line, { x, y: baseline, size, font, color: rgb(0, 0, 0) });
+  }
+
+  /** Wrapped lines across the text block, left or centred; moves the cursor below them. */
+  paragraph(text: string, options: { size?: number; lineHeight?: number; font?: PDFFont; align?: 'left' | 'center'; indent?: number; width?: number } = {}): void {
+    const size = options.size ?? BODY_SIZE;
+    const lineHeight = options.lineHeight ?? LINE_HEIGHT;
+    const font = options.font ?? this.faces.regular;
+    const indent = options.indent ?? 0;
+    const width = options.width ?? CONTENT_WIDTH - indent;
+    for (const line of wrap(font, size, text, width)) {
+      this.need(lineHeight);
+      const x = options.align === 'center' ? MARGIN_LEFT + indent + (width - font.widthOfTextAtSize(line, size)) / 2 : MARGIN_LEFT + indent;
+      this.text(line, x, this.y - size, size, font);
+      this.y -= lineHeight;
+    }
+  }
+
+  gap(height: number): void {
+    this.y -= height;
+  }
+
+  /** A ruled table; the header row is repeated on every page the table runs onto. */
+  table(columns: Column[], rows: TableRow[]): void {
+    const total = columns.reduce((sum, column) => sum + column.weight, 0);
+    const edges = [MARGIN_LEFT];
+    for (const column of columns) edges.push((edges[edges.length - 1] as number) + (column.weight / total) * CONTENT_WIDTH);
+    edges[edges.length - 1] = MARGIN_LEFT + CONTENT_WIDTH;
+    const edge = (i: number) => edges[i] as number;
+
+    const layout = (row: TableRow) => {
+      const font = row.bold ? this.faces.bold : this.faces.regular;
+      const cells = row.span ? [row.cells[0] ?? '', row.cells[1] ?? ''] : row.cells;
+      const bounds = cells.map((_, i): [number, number] => (row.span && i === 1 ? [edge(1), edge(columns.length)] : [edge(i), edge(i + 1)]));
+      const lines = cells.map((cell, i) => {
+        const [left, right] = bounds[i] as [number, number];
+        return wrap(font, BODY_SIZE, cell, right - left - 2 * CELL_PAD_X);
+      });
+      const height = Math.max(1, ...lines.map((l) => l.length)) * LINE_HEIGHT + 2 * CELL_PAD_Y;
+      return { font, lines, bounds, height, aligns: cells.map((_, i) => (row.centred ? 'center' : row.span && i === 1 ? 'left' : (columns[i]?.align ?? 'left'))) };
+    };
+
+    const draw = (row: TableRow) => {
+      const { font, lines, bounds, height, aligns } = layout(row);
+      const top = this.y;
+      lines.forEach((cellLines, i) => {
+        const [left, right] = bounds[i] as [number, number];
+        cellLines.forEach((line, n) => {
+          const lineWidth = font.widthOfTextAtSize(line, BODY_SIZE);
+          const x = aligns[i] === 'center' ? (left + right - lineWidth) / 2 : aligns[i] === 'right' ? right - CELL_PAD_X - lineWidth : left + CELL_PAD_X;
+          this.text(line, x, top - CELL_PAD_Y - (n + 1) * LINE_HEIGHT + 3.5, BODY_SIZE, font);
+        });
+      });
+      const bottom = top - height;
+      const line = (x1: number, y1: number, x2: number, y2: number) => this.page.drawLine({ start: { x: x1, y: y1 }, end: { x: x2, y: y2 }, ...RULE });
+      line(edge(0), top, edge(columns.length), top);
+      line(edge(0), bottom, edge(columns.length), bottom);
+      for (const [left, right] of bounds) {
+        line(left, top, left, bottom);
+        line(right, top, right, bottom);
+      }
+      this.y = bottom;
+    };
+
+    // Header labels are centred whatever their column's alignment.
+    const header: TableRow = { cells: columns.map((column) => column.label), bold: true, centred: true };
+    const headerHeight = layout(header).height;
+    const drawHeader = () => draw(header);
+
+    this.need(headerHeight + (rows[0] ? layout(rows[0]).height : 0));
+    const rowBoxes = rows.map(layout);
+    drawHeader();
+    rows.forEach((row, i) => {
+      const height = (rowBoxes[i] as { height: number }).height;
+      if (height > this.room()) {
+        this.newPage();
+        drawHeader();
+      }
+      draw(row);
+    });
+  }
+}
+
+function figureRows(figures: ReportFigures): TableRow[] {
+  const rows: TableRow[] = [];
+  let section = 0;
+  let item = 0;
+  for (const entry of REPORT_TABLE) {
+    if (entry.section) {
+      rows.push({ cells: [ROMAN[section] ?? String(section + 1), entry.vi], bold: true, span: true });
+      section += 1;
+      item = 0;
+    } else {
+      item += 1;
+      rows.push({ cells: [String(item), entry.vi, entry.value?.(figures, 'vi') ?? ''] });
+    }
+  }
+  return rows;
+}
+
+export async function renderReportPdf(figures: ReportFigures): Promise<Uint8Array> {
+  assertValidFigures(figures);
+  const charts = REPORT_CHART_NAMES.map((name) => renderChartPng(reportChartOption(name, figures, 'vi'), CHART_LAYOUT));
+
+  const doc = await PDFDocument.create();
+  doc.registerFontkit(pdfLibFontkit);
+  const faces: Faces = {
+    regular: await doc.embedFont(tinosFontBytes('regular'), { subset: true }),
+    bold: await doc.embedFont(tinosFontBytes('bold'), { subset: true }),
+  };
+  const agency = drawable(figures.agency.name.trim()).toLocaleUpperCase('vi-VN');
+  doc.setTitle(`${REPORT_TITLE} – ${drawable(figures.agency.name.trim())} – ${reportPeriodLine(figures)}`);
+  doc.setLanguage('vi-VN');
+  doc.setCreator('eOffice');
+
+  const flow = new Flow(doc, faces);
+  // The agency top left, centred on itself with a short rule under it, as on a document's first page.
+  const blockWidth = 85 * MM;
+  const agencyLines = wrap(faces.bold, 12, agency, blockWidth);
+  for (const line of agencyLines) {
+    const width = faces.bold.widthOfTextAtSize(line, 12);
+    flow.text(line, MARGIN_LEFT + (blockWidth - width) / 2, flow.y - 12, 12, faces.bold);
+    flow.y -= 15;
+  }
+  const widest = Math.max(0, ...agencyLines.map((line) => faces.bold.widthOfTextAtSize(line, 12)));
+  const centre = MARGIN_LEFT + blockWidth / 2;
+  if (widest > 0) flow.page.drawLine({ start: { x: centre - widest / 6, y: flow.y + 1 }, end: { x: centre + widest / 6, y: flow.y + 1 }, thickness: 0.7 });
+  flow.gap(22);
+
+  flow.paragraph(REPORT_TITLE, { size: 14, lineHeight: 18, font: faces.bold, align: 'center' });
+  flow.paragraph(reportPeriodLine(figures), { align: 'center', font: faces.regular });
+  flow.paragraph(reportGeneratedLine(figures), { align: 'center', size: 10, lineHeight: 13 });
+  flow.gap(10);
+
+  flow.table(
+    [
+      { label: 'STT', weight: 1.2, align: 'center' },
+      { label: 'Chỉ tiêu', weight: 9, align: 'left' },
+      { label: 'Số liệu', weight: 3.6, align: 'right' },
+    ],
+    figureRows(figures),
+  );
+  flow.gap(8);
+  flow.paragraph('Ghi chú:', { size: NOTE_SIZE, lineHeight: NOTE_LINE_HEIGHT, font: faces.bold });
+  for (const note of REPORT_DEFINITIONS.vi) flow.paragraph(`- ${note}`, { size: NOTE_SIZE, lineHeight: NOTE_LINE_HEIGHT });
+
+  flow.gap(12);
+  for (const png of charts) {
+    flow.need(CHART_DRAWN_HEIGHT + 8);
+    const image = await doc.embedPng(png);
+    flow.page.drawImage(image, { x: MARGIN_LEFT, y: flow.y - CHART_DRAWN_HEIGHT, width: CONTENT_WIDTH, height: CHART_DRAWN_HEIGHT });
+    flow.y -= CHART_DRAWN_HEIGHT + 12;
+  }
+
+  flow.gap(6);
+  flow.need(4 * LINE_HEIGHT);
+  flow.paragraph('VĂN BẢN ĐẾN QUÁ HẠN GIẢI QUYẾT', { size: 12, lineHeight: 16, font: faces.bold, align: 'center' });
+  const listed = figures.overdue.documents.length;
+  flow.paragraph(
+    listed < figures.overdue.count
+      ? `Tại thời điểm lập báo cáo: ${formatCount(figures.overdue.count)} văn bản; dưới đây là ${formatCount(listed)} văn bản quá hạn lâu nhất.`
+      : `Tại thời điểm lập báo cáo: ${formatCount(figures.overdue.count)} văn bản.`,
+    { align: 'center', size: 10, lineHeight: 13 },
+  );
+  flow.gap(6);
+  if (listed > 0) {
+    flow.table(
+      [
+        { label: 'STT', weight: 0.9, align: 'center' },
+        { label: 'Số đến', weight: 1.2, align: 'center' },
+        { label: 'Số, ký hiệu', weight: 2.2, align: 'left' },
+        { label: 'Trích yếu', weight: 4.6, align: 'left' },
+        { label: 'Người xử lý', weight: 2.4, align: 'left' },
+        { label: 'Hạn giải quyết', weight: 1.8, align: 'center' },
+        { label: 'Số ngày quá hạn', weight: 1.5, align: 'right' },
+      ],
+      figures.overdue.documents.map((document, i) => ({
+        cells: [
+          String(i + 1),
+          document.incomingNumber === null ? '' : String(document.incomingNumber),
+          document.notation,
+          document.subject,
+          document.handlerName,
+          formatDateVn(document.due),
+          formatCount(document.daysOverdue),
+        ],
+      })),
+    );
+  } else {
+    flow.paragraph('Không có văn bản quá hạn.', { size: 10, lineHeight: 13 });
+  }
+
+  if (figures.overdue.byHandler.length > 0) {
+    flow.gap(10);
+    flow.need(3 * LINE_HEIGHT);
+    flow.paragraph('Theo người xử lý', { font: faces.bold });
+    flow.gap(3);
+    flow.table(
+      [
+        { label: 'STT', weight: 0.9, align: 'center' },
+        { label: 'Người xử lý', weight: 5, align: 'left' },
+        { label: 'Đơn vị', weight: 5, align: 'left' },
+        { label: 'Số văn bản quá hạn', weight: 2.2, align: 'right' },
+      ],
+      figures.overdue.byHandler.map((handler, i) => ({ cells: [String(i + 1), handler.name, handler.unit, formatCount(handler.count)] })),
+    );
+  }
+
+  const pages = flow.pages;
+  pages.forEach((page, index) => {
+    const label = `Trang ${index + 1}/${pages.length}`;
+    page.drawText(label, { x: (PAGE_WIDTH - faces.regular.widthOfTextAtSize(label, 9)) / 2, y: MARGIN_BOTTOM / 2, size: 9, font: faces.regular });
+  });
+  return doc.save({ useObjectStreams: true });
+}
