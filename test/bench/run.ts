@@ -5,6 +5,7 @@ import { runSignBenchmark } from './sign.js';
 import { runIssueBenchmark } from './issue.js';
 import { runSyncBenchmark } from './sync.js';
 import { runVerifyBenchmark } from './verify.js';
+import { runReportBenchmark } from './report.js';
 
 const BENCHMARKS: Record<string, (args: readonly string[]) => unknown> = {
   registry: runRegistryBenchmark,
@@ -12,6 +13,7 @@ const BENCHMARKS: Record<string, (args: readonly string[]) => unknown> = {
   issue: runIssueBenchmark,
   sync: runSyncBenchmark,
   verify: runVerifyBenchmark,
+  report: runReportBenchmark,
 };
 
 const [name, ...args] = process.argv.slice(2);
