@@ -91,6 +91,12 @@ function readInput(file: string): Uint8Array<ArrayBuffer> {
 }
 
 /** Writes a whole file or nothing: a temporary file beside it, then a rename. */
+/** Before a long export: a folder that does not exist is said at once, not after the work. */
+export function assertOutputFolder(file: string): void {
+  const folder = path.dirname(path.resolve(file));
+  if (!fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory()) throw new CliError(`cannot write ${file}: the folder ${folder} does not exist`);
+}
+
 /** Written beside the target and renamed over it: a failure leaves neither a half file nor a stray part. */
 export function writeWhole(file: string, bytes: Uint8Array): void {
   const tmp = `${file}.${process.pid}.part`;
@@ -336,6 +342,7 @@ export async function runBook(core: Core, args: string[], options: OutCommandOpt
   const format = options.format ?? 'pdf';
   if (format !== 'pdf' && format !== 'xlsx' && format !== 'csv') throw new CliError(`--format must be pdf, xlsx or csv, not "${format}"`);
   if (!options.output) throw new CliError('-o <file> is required');
+  assertOutputFolder(options.output);
   const input = { year, confidential: options.confidential ?? false, from, to, format: format as 'pdf' | 'xlsx' | 'csv' };
   const result = kind === 'out' ? await call(core, 'outgoing.exportBook', input) : await call(core, 'incoming.exportBook', input);
   writeWhole(options.output, result.bytes);

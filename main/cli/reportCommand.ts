@@ -4,7 +4,7 @@ import type { Core } from '../core/app/core.js';
 import { invoke } from '../core/api/invoke.js';
 import { CliError } from './tokenCommands.js';
 import { dateArgument } from './cliDates.js';
-import { writeWhole } from './outCommands.js';
+import { assertOutputFolder, writeWhole } from './outCommands.js';
 
 export const REPORT_USAGE = 'report --from dd/MM/yyyy --to dd/MM/yyyy [--format json|xlsx|pdf] [-o <file>]';
 
@@ -23,6 +23,7 @@ export async function runReport(core: Core, options: ReportOptions, out: (line: 
   const format = options.format ?? 'json';
   if (format !== 'json' && format !== 'xlsx' && format !== 'pdf') throw new CliError(`--format must be json, xlsx or pdf, not "${format}"`);
   if (format !== 'json' && !options.output) throw new CliError(`-o <file> is required for --format ${format}`);
+  if (options.output && options.output !== '-') assertOutputFolder(options.output);
 
   const envelope =
     format === 'json'

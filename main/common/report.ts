@@ -15,8 +15,9 @@
 // - Handling time: arrival → done, for documents done within the period; median (mean of the two
 //   middle values when their count is even) and 90th percentile by the nearest-rank method.
 // - Overdue and due soon (within DUE_SOON_DAYS days): open documents (registered, assigned, in
-//   progress) as of when the report was made, whatever the period. The queue likewise.
+//   progress) as the incoming list marks them, as of when the report was made, whatever the period. The queue likewise.
 
+/** An open document is due soon when its due date is today or within this many days. */
 export const DUE_SOON_DAYS = 2;
 /** The overdue documents listed by name; the count covers them all. */
 export const OVERDUE_LISTED = 20;

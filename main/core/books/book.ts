@@ -2,6 +2,7 @@
 // the paper books, in their order, and the facts on the cover. The renderers (PDF, XLSX, CSV)
 // are generic over both registers; the rows arrive already formatted by the query that made them.
 import { AppError } from '../../common/errors.js';
+import { formatDateVn } from '../../common/dates.js';
 
 export type BookKind = 'out' | 'in';
 
@@ -143,9 +144,9 @@ export interface BookPeriod {
 export function bookPeriod(year: number, from: string | undefined, to: string | undefined): BookPeriod | null {
   if (from === undefined && to === undefined) return null;
   if (from === undefined || to === undefined) throw new AppError('INVALID_INPUT', 'A register for a period needs both its first and its last day.', { field: from === undefined ? 'from' : 'to' });
-  if (from > to) throw new AppError('INVALID_INPUT', `The period starts (${from}) after it ends (${to}).`, { field: 'from' });
+  if (from > to) throw new AppError('INVALID_INPUT', `The period starts (${formatDateVn(from)}) after it ends (${formatDateVn(to)}).`, { field: 'from' });
   if (Number(from.slice(0, 4)) !== year || Number(to.slice(0, 4)) !== year) {
-    throw new AppError('INVALID_INPUT', `A register is kept per year: the period ${from} – ${to} must lie within ${year}. Export each year's part separately.`, { field: 'from' });
+    throw new AppError('INVALID_INPUT', `A register is kept per year: the period ${formatDateVn(from)} – ${formatDateVn(to)} must lie within ${year}. Export each year's part separately.`, { field: 'from' });
   }
   return { from, to };
 }

@@ -5,15 +5,16 @@ import { prepared } from '../storage/database.js';
 import type { IncomingDetail, IncomingFilter, IncomingItem } from '../../common/contract.js';
 import { IncomingFilter as IncomingFilterSchema } from '../../common/contract.js';
 import { vnDate } from '../../common/dates.js';
+import { DUE_SOON_DAYS } from '../../common/report.js';
 import { AppError } from '../../common/errors.js';
 import { getDocument } from '../registry/documents.js';
 import { latestRecall, RECALL_PACKAGE_SQL, RECALLABLE } from './recall.js';
 import { ASSIGNABLE, FINISHABLE, STARTABLE } from './handling.js';
 
-/** A document assigned or in progress is due soon when its due date is today or within this many days. */
-export const DUE_SOON_DAYS = 2;
 
-const OPEN = "d.state IN ('assigned', 'in_progress')";
+// Open: not yet done, returned or recalled. Only assigning sets a due date today, but the list
+// and the report (reports/figures.ts) must mark the same documents overdue whatever set it.
+const OPEN = "d.state IN ('registered', 'assigned', 'in_progress')";
 const RECALL_PENDING = `d.state IN (${RECALLABLE.map((s) => `'${s}'`).join(', ')}) AND EXISTS (SELECT 1 FROM received_packages rp WHERE rp.document_id = d.id AND ${RECALL_PACKAGE_SQL} AND rp.id > coalesce(d.recall_received_id, 0))`;
 
 const FILTER_SQL: Record<IncomingFilter, string> = {
@@ -74,7 +75,7 @@ interface ItemRow {
 }
 
 function toItem(r: ItemRow, c: Clock): IncomingItem {
-  const open = r.state === 'assigned' || r.state === 'in_progress';
+  const open = r.state === 'registered' || r.state === 'assigned' || r.state === 'in_progress';
   return {
     id: r.id,
     incomingNumber: r.incoming_number,

@@ -51,6 +51,7 @@ function rangeOf(period: ReportPeriod, now: Date): Range {
   return { start: period.from, end: isoDay(dayNumber(period.to) + 1), today, soon: isoDay(dayNumber(today) + DUE_SOON_DAYS) };
 }
 
+// Open as the incoming list counts them (incoming/views.ts); in practice only assigning sets a due date.
 const OPEN_STATES = "('registered', 'assigned', 'in_progress')";
 
 interface FigureCondition {
