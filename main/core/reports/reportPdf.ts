@@ -24,6 +24,8 @@ const CONTENT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT;
 const BODY_SIZE = 11;
 const LINE_HEIGHT = 13.5;
 const NOTE_SIZE = 9;
+// Seven columns across a portrait page: a smaller type keeps names and dates on one line.
+const OVERDUE_SIZE = 9.5;
 const NOTE_LINE_HEIGHT = 11;
 const CELL_PAD_X = 4;
 const CELL_PAD_Y = 3.5;
@@ -150,7 +152,10 @@ class Flow {
   }
 
   /** A ruled table; the header row is repeated on every page the table runs onto. */
-  table(columns: Column[], rows: TableRow[]): void {
+  table(columns: Column[], rows: TableRow[], size = BODY_SIZE): void {
+    const lineHeight = (size * LINE_HEIGHT) / BODY_SIZE;
+    // From the bottom of a line's box up to its baseline.
+    const descent = lineHeight * 0.26;
     const total = columns.reduce((sum, column) => sum + column.weight, 0);
     const edges = [MARGIN_LEFT];
     for (const column of columns) edges.push((edges[edges.length - 1] as number) + (column.weight / total) * CONTENT_WIDTH);
@@ -163,9 +168,9 @@ class Flow {
       const bounds = cells.map((_, i): [number, number] => (row.span && i === 1 ? [edge(1), edge(columns.length)] : [edge(i), edge(i + 1)]));
       const lines = cells.map((cell, i) => {
         const [left, right] = bounds[i] as [number, number];
-        return wrap(font, BODY_SIZE, cell, right - left - 2 * CELL_PAD_X);
+        return wrap(font, size, cell, right - left - 2 * CELL_PAD_X);
       });
-      const height = Math.max(1, ...lines.map((l) => l.length)) * LINE_HEIGHT + 2 * CELL_PAD_Y;
+      const height = Math.max(1, ...lines.map((l) => l.length)) * lineHeight + 2 * CELL_PAD_Y;
       return { font, lines, bounds, height, aligns: cells.map((_, i) => (row.centred ? 'center' : row.span && i === 1 ? 'left' : (columns[i]?.align ?? 'left'))) };
     };
 
@@ -175,9 +180,9 @@ class Flow {
       lines.forEach((cellLines, i) => {
         const [left, right] = bounds[i] as [number, number];
         cellLines.forEach((line, n) => {
-          const lineWidth = font.widthOfTextAtSize(line, BODY_SIZE);
+          const lineWidth = font.widthOfTextAtSize(line, size);
           const x = aligns[i] === 'center' ? (left + right - lineWidth) / 2 : aligns[i] === 'right' ? right - CELL_PAD_X - lineWidth : left + CELL_PAD_X;
-          this.text(line, x, top - CELL_PAD_Y - (n + 1) * LINE_HEIGHT + 3.5, BODY_SIZE, font);
+          this.text(line, x, top - CELL_PAD_Y - (n + 1) * lineHeight + descent, size, font);
         });
       });
       const bottom = top - height;
@@ -295,13 +300,14 @@ export async function renderReportPdf(figures: ReportFigures): Promise<Uint8Arra
   if (listed > 0) {
     flow.table(
       [
-        { label: 'STT', weight: 0.9, align: 'center' },
-        { label: 'Số đến', weight: 1.2, align: 'center' },
-        { label: 'Số, ký hiệu', weight: 2.2, align: 'left' },
-        { label: 'Trích yếu', weight: 4.6, align: 'left' },
-        { label: 'Người xử lý', weight: 2.4, align: 'left' },
+        // Wide enough for a notation such as 1234/QĐ-UBND on one line.
+        { label: 'STT', weight: 0.95, align: 'center' },
+        { label: 'Số đến', weight: 1.1, align: 'center' },
+        { label: 'Số, ký hiệu', weight: 2.7, align: 'left' },
+        { label: 'Trích yếu', weight: 4.4, align: 'left' },
+        { label: 'Người xử lý', weight: 2.5, align: 'left' },
         { label: 'Hạn giải quyết', weight: 1.8, align: 'center' },
-        { label: 'Số ngày quá hạn', weight: 1.5, align: 'right' },
+        { label: 'Số ngày quá hạn', weight: 1.3, align: 'right' },
       ],
       figures.overdue.documents.map((document, i) => ({
         cells: [
@@ -314,6 +320,7 @@ export async function renderReportPdf(figures: ReportFigures): Promise<Uint8Arra
           formatCount(document.daysOverdue),
         ],
       })),
+      OVERDUE_SIZE,
     );
   } else {
     flow.paragraph('Không có văn bản quá hạn.', { size: 10, lineHeight: 13 });
