@@ -29,6 +29,8 @@ import { ExchangeNav } from '../exchange/ExchangeNav.js';
 import { ExchangeView } from '../exchange/ExchangeView.js';
 import { IncomingNav, type IncomingView as IncomingViewName } from '../incoming/IncomingNav.js';
 import { IncomingView } from '../incoming/IncomingView.js';
+import { Dashboard } from '../dashboard/Dashboard.js';
+import { DashboardNav } from '../dashboard/DashboardNav.js';
 
 const LIST_PANEL_ID = 'document-list-panel';
 
@@ -62,6 +64,9 @@ export function Workspace({ info, agencyName, onAgencyNamed, exchangeOpen, onExc
   // Văn bản đến: the working list with its panel, or the incoming register book, in the same place.
   const [incomingView, setIncomingView] = useState<IncomingViewName | null>(null);
   const [incomingId, setIncomingId] = useState<number | null>(null);
+  // Tổng quan is the start page. It stays mounted, hidden while any other view takes its place,
+  // so that coming back finds the period and the open list as they were left.
+  const [dashboardOpen, setDashboardOpen] = useState(true);
 
   const apiFilters = useMemo(() => toApiFilters(filters), [filters]);
   const cache = useDocumentPages(apiFilters, search.query, refreshToken);
@@ -83,12 +88,14 @@ export function Workspace({ info, agencyName, onAgencyNamed, exchangeOpen, onExc
       setChecked(new Map());
       setOutgoingView(null);
       setIncomingView(null);
+      setDashboardOpen(false);
       onExchangeOpen(false);
     },
     [onExchangeOpen],
   );
   const showDocument = useCallback(
     (id: number, direction: Direction) => {
+      setDashboardOpen(false);
       setOutgoingView(null);
       setIncomingView(null);
       onExchangeOpen(false);
@@ -103,6 +110,7 @@ export function Workspace({ info, agencyName, onAgencyNamed, exchangeOpen, onExc
   const showIncoming = useCallback(
     (id: number) => {
       onExchangeOpen(false);
+      setDashboardOpen(false);
       setOutgoingView(null);
       setFilters((f) => (f.direction === 'in' ? f : { ...f, direction: 'in' }));
       setIncomingId(id);
@@ -113,6 +121,7 @@ export function Workspace({ info, agencyName, onAgencyNamed, exchangeOpen, onExc
   const openIncomingView = useCallback(
     (view: IncomingViewName) => {
       onExchangeOpen(false);
+      setDashboardOpen(false);
       setOutgoingView(null);
       setIncomingView(view);
     },
@@ -121,6 +130,7 @@ export function Workspace({ info, agencyName, onAgencyNamed, exchangeOpen, onExc
   const openOutgoingView = useCallback(
     (view: OutgoingView) => {
       onExchangeOpen(false);
+      setDashboardOpen(false);
       setOutgoingView(view);
     },
     [onExchangeOpen],
@@ -147,6 +157,16 @@ export function Workspace({ info, agencyName, onAgencyNamed, exchangeOpen, onExc
     },
     [cache],
   );
+  const openDashboard = useCallback(() => {
+    onExchangeOpen(false);
+    setOutgoingView(null);
+    setIncomingView(null);
+    setDashboardOpen(true);
+  }, [onExchangeOpen]);
+  const openFromDashboard = useCallback(
+    ({ id, direction }: { id: number; direction: Direction }) => (direction === 'in' ? showIncoming(id) : showOutgoing(id)),
+    [showIncoming, showOutgoing],
+  );
   const checkedTargets = useMemo(() => [...checked.values()], [checked]);
   const checkedIds = useMemo(() => new Set(checked.keys()), [checked]);
   const onSelect = useCallback((row: ListRow) => setSelectedId(row.id), []);
@@ -166,19 +186,24 @@ export function Workspace({ info, agencyName, onAgencyNamed, exchangeOpen, onExc
     // The exchange view covers the registry and outgoing views by CSS, leaving them mounted so that
     // a half-written draft or a scrolled list is found as it was left.
     <div className={exchangeOpen ? 'workspace has-exchange-view' : 'workspace'} style={{ '--pane-width': `${pane.width}px` } as CSSProperties}>
-      <div className="sidebar">
+      <div className={dashboardOpen && !exchangeOpen ? 'sidebar is-overview' : 'sidebar'}>
+        <DashboardNav current={dashboardOpen && !exchangeOpen} onOpen={openDashboard} />
         <RegisterNav direction={filters.direction} counts={registers.counts} onChange={changeDirection} panelId={LIST_PANEL_ID} />
         {filters.direction === 'in' && <IncomingNav view={exchangeOpen ? null : incomingView} onView={openIncomingView} />}
         {filters.direction === 'out' && <OutgoingNav view={exchangeOpen ? null : outgoingView} onView={openOutgoingView} onAgencyNamed={onAgencyNamed} />}
         <ExchangeNav current={exchangeOpen} onOpen={() => onExchangeOpen(true)} />
-        <FilterPanel
-          filters={filters}
-          years={registers.years}
-          onChange={changeFilters}
-          onClear={() => changeFilters({ typeCode: null, state: null, dateFrom: null, dateTo: null })}
-        />
+        {/* The filters narrow the document list; the overview has its own period instead. */}
+        {!(dashboardOpen && !exchangeOpen) && (
+          <FilterPanel
+            filters={filters}
+            years={registers.years}
+            onChange={changeFilters}
+            onClear={() => changeFilters({ typeCode: null, state: null, dateFrom: null, dateTo: null })}
+          />
+        )}
         <TokenPanel />
       </div>
+      <Dashboard active={dashboardOpen && !exchangeOpen} onOpenDocument={openFromDashboard} onOpenExchange={() => onExchangeOpen(true)} />
       {exchangeOpen && <ExchangeView onOpenDocument={(id, direction) => (direction === 'in' ? showIncoming(id) : showDocument(id, direction))} onClose={() => onExchangeOpen(false)} />}
       {outgoingView === 'compose' && (
         <NewDraftView
@@ -193,7 +218,7 @@ export function Workspace({ info, agencyName, onAgencyNamed, exchangeOpen, onExc
       {outgoingView === 'book' && <OutgoingBookView refreshToken={refreshToken} onOpen={showOutgoing} onClose={() => setOutgoingView(null)} />}
       {incomingView === 'work' && <IncomingView selectedId={incomingId} onSelect={setIncomingId} onClose={() => setIncomingView(null)} />}
       {incomingView === 'book' && <RegisterBookView direction="in" refreshToken={refreshToken} onOpen={showIncoming} onClose={() => setIncomingView(null)} />}
-      <div className={outgoingView || incomingView ? 'registry-views is-hidden' : 'registry-views'}>
+      <div className={outgoingView || incomingView || dashboardOpen ? 'registry-views is-hidden' : 'registry-views'}>
         <main className="list-area">
           <div id={LIST_PANEL_ID} className="list-panel" role="tabpanel" aria-labelledby={`tab-${filters.direction}`} tabIndex={-1}>
             <ListToolbar query={search.text} onQueryChange={search.setText} total={cache.total} capped={cache.capped} onImport={importFiles} />
