@@ -49,6 +49,15 @@ function expectedFigures(figures: ReportFigures): Map<string, string> {
   return new Map(REPORT_TABLE.filter((row) => row.value).map((row) => [row.vi, row.value!(figures, 'vi')]));
 }
 
+async function shoot(page: Page, dir: string, name: string, t: { diagnostic: (message: string) => void }): Promise<string> {
+  const file = path.join(dir, name);
+  await page.screenshot({ path: file });
+  const png = fs.readFileSync(file);
+  assert.ok(png.length > 1000, `a real screenshot, not ${png.length} bytes`);
+  t.diagnostic(`screenshot: ${file}`);
+  return file;
+}
+
 async function assertFiguresShown(page: Page, figures: ReportFigures): Promise<void> {
   const expected = expectedFigures(figures);
   // The first label waits for the table of this very period (a switch reloads it).
@@ -127,11 +136,24 @@ test('Tổng quan is the start page: the figures of the month as the report prin
   assert.match(await overdue.innerText(), new RegExp(`${HANDLER}[\\s\\S]*${formatDateVn(yesterday).replaceAll('/', '\\/')}[\\s\\S]*1 ngày`));
   assert.match(await dashboard.getByTestId('overdue-handlers').innerText(), new RegExp(`${HANDLER}[\\s\\S]*1`));
 
+  await shoot(page, work, 'dashboard-month.png', t);
+
   // The three charts, drawn as SVG.
   for (const name of ['trend', 'incomingStates', 'signing']) {
     await dashboard.locator(`[data-testid="chart-${name}"] svg`).first().waitFor(WAIT);
     assert.ok((await dashboard.locator(`[data-testid="chart-${name}"] svg path`).count()) > 0, `the ${name} chart has shapes`);
   }
+
+  // A bar of the trend opens the documents of its day: today's five received on paper.
+  const bars = dashboard.locator('[data-testid="chart-trend"] path[fill="#eaa59c"]');
+  const heights = await bars.evaluateAll((paths) => paths.map((p) => (p as SVGGraphicsElement).getBBox().height));
+  const tallest = heights.indexOf(Math.max(...heights));
+  await bars.nth(tallest).click();
+  const barList = dashboard.locator('[data-testid="report-list"][data-key="receivedOnPaper"]');
+  await barList.locator('[data-testid="report-list-total"][data-total="5"]').waitFor(WAIT);
+  assert.match(await barList.locator('h3').innerText(), new RegExp(`Nhận bằng giấy — ${formatDateVn(today).slice(0, 5)}`));
+  await shoot(page, work, 'dashboard-bar-list.png', t);
+  await barList.getByTestId('report-list-close').click();
 
   // A figure opens its list: as many rows as the figure, and the total says so.
   await dashboard.locator('[data-testid="figure-row"][data-key="received"] button').click();
@@ -155,6 +177,16 @@ test('Tổng quan is the start page: the figures of the month as the report prin
   await list.waitFor(WAIT);
   await list.getByTestId('report-list-close').click();
   await dashboard.getByTestId('figure-table').waitFor(WAIT);
+
+  // An outgoing document opens in the registry's pane, under Văn bản đi.
+  await dashboard.getByTestId('tile-issued').getByRole('button').click();
+  const issuedList = dashboard.locator('[data-testid="report-list"][data-key="issued"]');
+  await issuedList.locator('[data-testid="report-list-total"][data-total="1"]').waitFor(WAIT);
+  await issuedList.locator(`[data-testid="report-list-row"][data-doc-id="${outgoing}"]`).getByRole('button').click();
+  await page.getByTestId('doc-subject').filter({ hasText: 'Về việc triệu tập họp giao ban' }).waitFor(WAIT);
+  assert.equal(await page.getByTestId('tab-out').getAttribute('aria-selected'), 'true');
+  await page.getByTestId('open-dashboard').click();
+  await issuedList.getByTestId('report-list-close').click();
 
   // The queue's figures open the exchange view; closing it comes back here.
   await dashboard.getByTestId('tile-queueWaiting').getByRole('button').click();
@@ -219,10 +251,6 @@ test('Tổng quan is the start page: the figures of the month as the report prin
   await page.getByRole('button', { name: 'Tiếng Việt' }).click();
   await dashboard.getByTestId('dashboard-period-text').filter({ hasText: 'Từ ngày' }).waitFor(WAIT);
 
-  const shot = path.join(work, 'dashboard-year.png');
-  await page.screenshot({ path: shot, fullPage: true });
-  const png = fs.readFileSync(shot);
-  assert.ok(png.length > 1000, `a real screenshot, not ${png.length} bytes`);
-  t.diagnostic(`screenshot: ${shot}`);
+  await shoot(page, work, 'dashboard-year.png', t);
   assert.deepEqual(pageErrors, []);
 });
