@@ -6,11 +6,9 @@
 // pdf-lib's widthOfTextAtSize and encodeText) is by far the costliest step, so each distinct word
 // is measured and encoded once and lines are assembled from the cached pieces; a page's content
 // is written as operator text rather than as a pdf-lib PDFOperator object per glyph run.
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import { deflateSync } from 'node:zlib';
 import { PDFDocument, PageSizes, type PDFFont, type PDFPage } from 'pdf-lib';
-import { pdfLibFontkit } from '../pdf/fonts.js';
+import { pdfLibFontkit, tinosFontBytes } from '../pdf/fonts.js';
 import { assertValidBook, bookAgencyLines, bookColumns, bookCoverLines, bookTitle, type BookColumn, type BookKind, type RegisterBook } from './book.js';
 
 const [PAGE_HEIGHT, PAGE_WIDTH] = PageSizes.A4; // landscape: A4 turned on its side
@@ -32,19 +30,6 @@ const RULE_WIDTH = 0.6;
 // A row taller than a whole page has to break; starting it on a page with less room than this
 // would leave a stub of a line or two cut off from the rest.
 const MIN_LINES_BEFORE_BREAK = 3;
-
-const require = createRequire(import.meta.url);
-const fontFiles = { regular: '@expo-google-fonts/tinos/400Regular/Tinos_400Regular.ttf', bold: '@expo-google-fonts/tinos/700Bold/Tinos_700Bold.ttf' } as const;
-type Weight = keyof typeof fontFiles;
-const fontBytesCache = new Map<Weight, Uint8Array>();
-function fontBytes(weight: Weight): Uint8Array {
-  let bytes = fontBytesCache.get(weight);
-  if (!bytes) {
-    bytes = new Uint8Array(fs.readFileSync(require.resolve(fontFiles[weight])));
-    fontBytesCache.set(weight, bytes);
-  }
-  return bytes;
-}
 
 /** x of every vertical rule of the table, left to right (columns.length + 1 values), in points. */
 export function bookTableColumnEdges(kind: BookKind): number[] {
@@ -383,8 +368,8 @@ export async function renderBookPdf(book: RegisterBook): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   doc.registerFontkit(pdfLibFontkit);
   const faces: Faces = {
-    regular: new Typeface(await doc.embedFont(fontBytes('regular'), { subset: true })),
-    bold: new Typeface(await doc.embedFont(fontBytes('bold'), { subset: true })),
+    regular: new Typeface(await doc.embedFont(tinosFontBytes('regular'), { subset: true })),
+    bold: new Typeface(await doc.embedFont(tinosFontBytes('bold'), { subset: true })),
   };
   doc.setTitle(`${bookTitle(book.kind, book.confidential)} – ${book.agencyName.trim()} – ${book.year}`);
   doc.setLanguage('vi-VN');

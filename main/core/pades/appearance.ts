@@ -1,8 +1,6 @@
 // What a signature looks like on the page (Decree 30/2020, Appendix I), built apart from the
 // cryptography. Text uses Tinos, a serif metric-compatible with Times New Roman that covers
 // Vietnamese, embedded as a subset so the file stays small and reads the same everywhere.
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import {
   beginText,
   concatTransformationMatrix,
@@ -40,24 +38,12 @@ export interface PlacedAppearance {
   draw(doc: PDFDocument, width: number, height: number): Promise<{ operators: PDFOperator[]; fonts: Record<string, PDFFont>; images: Record<string, import('pdf-lib').PDFImage> }>;
 }
 
-const require = createRequire(import.meta.url);
-const fontBytes = new Map<boolean, Uint8Array>();
-function serifFont(italic: boolean): Uint8Array {
-  let bytes = fontBytes.get(italic);
-  if (!bytes) {
-    const file = italic ? '400Regular_Italic/Tinos_400Regular_Italic.ttf' : '400Regular/Tinos_400Regular.ttf';
-    bytes = new Uint8Array(fs.readFileSync(require.resolve(`@expo-google-fonts/tinos/${file}`)));
-    fontBytes.set(italic, bytes);
-  }
-  return bytes;
-}
-
 /** Tinos (regular, or italic as the date line is printed), embedded as a subset. */
 export async function embedSerifFont(doc: PDFDocument, italic = false): Promise<PDFFont> {
   // Loaded only when text is drawn: an invisible signature does without fontkit's memory.
-  const { pdfLibFontkit } = await import('../pdf/fonts.js');
+  const { pdfLibFontkit, tinosFontBytes } = await import('../pdf/fonts.js');
   doc.registerFontkit(pdfLibFontkit);
-  return doc.embedFont(serifFont(italic), { subset: true });
+  return doc.embedFont(tinosFontBytes(italic ? 'italic' : 'regular'), { subset: true });
 }
 
 async function embedPng(doc: PDFDocument, bytes: Uint8Array, what: string) {

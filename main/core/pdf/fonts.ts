@@ -4,6 +4,8 @@
 // The maintained fontkit 2 subsets them correctly; this adapter gives it the shape pdf-lib
 // expects (a subset with encodeStream() rather than encode()).
 import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as fontkit from 'fontkit';
 import type { PDFDocument } from 'pdf-lib';
 
@@ -63,3 +65,28 @@ export const pdfLibFontkit: Fontkit = {
     }) as unknown as ReturnType<Fontkit['create']>;
   },
 };
+
+// Tinos: metric-compatible with Times New Roman (the typeface of Decree 30's documents) and it
+// covers Vietnamese. Every PDF and chart eOffice draws uses these files from node_modules.
+const require = createRequire(import.meta.url);
+const TINOS_FILES = {
+  regular: '@expo-google-fonts/tinos/400Regular/Tinos_400Regular.ttf',
+  bold: '@expo-google-fonts/tinos/700Bold/Tinos_700Bold.ttf',
+  italic: '@expo-google-fonts/tinos/400Regular_Italic/Tinos_400Regular_Italic.ttf',
+} as const;
+export type TinosStyle = keyof typeof TINOS_FILES;
+
+export function tinosFontPath(style: TinosStyle): string {
+  return require.resolve(TINOS_FILES[style]);
+}
+
+const tinosBytes = new Map<TinosStyle, Uint8Array>();
+/** A Tinos file's bytes, read once per process: the same array each time, so its parse is cached too. */
+export function tinosFontBytes(style: TinosStyle): Uint8Array {
+  let bytes = tinosBytes.get(style);
+  if (!bytes) {
+    bytes = new Uint8Array(fs.readFileSync(tinosFontPath(style)));
+    tinosBytes.set(style, bytes);
+  }
+  return bytes;
+}

@@ -1,38 +1,16 @@
-// What the report's XLSX and PDF exports share: the charts as PNG, the Tinos font files, and the
+// What the report's XLSX and PDF exports share: the charts as PNG and the
 // check of the figures before anything is written.
 //
 // Charts: ECharts renders the option to an SVG string without a DOM (server-side rendering),
 // resvg rasterises it. resvg is given Tinos and nothing else, so a chart comes out the same on
 // every machine, whatever fonts it has, and the Vietnamese letters are drawn from a font that has them.
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import { Resvg } from '@resvg/resvg-js';
 import { init, type EChartsCoreOption } from 'echarts/core';
 import { isCalendarDate } from '../../common/dates.js';
 import { AppError } from '../../common/errors.js';
 import type { ReportFigures } from '../../common/report.js';
 import { registerReportCharts } from '../../common/reportCharts.js';
-
-const require = createRequire(import.meta.url);
-// The same files the register book's PDF embeds (books/bookPdf.ts).
-const TINOS_FILES = { regular: '@expo-google-fonts/tinos/400Regular/Tinos_400Regular.ttf', bold: '@expo-google-fonts/tinos/700Bold/Tinos_700Bold.ttf' } as const;
-export type TinosWeight = keyof typeof TINOS_FILES;
-
-/** The path of a Tinos font file shipped in node_modules. */
-export function tinosFontPath(weight: TinosWeight): string {
-  return require.resolve(TINOS_FILES[weight]);
-}
-
-const tinosBytes = new Map<TinosWeight, Uint8Array>();
-/** A Tinos font file's bytes, read once per process: pdfLibFontkit caches its parse by identity. */
-export function tinosFontBytes(weight: TinosWeight): Uint8Array {
-  let bytes = tinosBytes.get(weight);
-  if (!bytes) {
-    bytes = new Uint8Array(fs.readFileSync(tinosFontPath(weight)));
-    tinosBytes.set(weight, bytes);
-  }
-  return bytes;
-}
+import { tinosFontPath } from '../pdf/fonts.js';
 
 export interface ChartImageSize {
   /** CSS pixels of the chart's layout */

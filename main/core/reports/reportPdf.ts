@@ -8,8 +8,8 @@ import { PDFDocument, PageSizes, rgb, type PDFFont, type PDFPage } from 'pdf-lib
 import { formatDateVn } from '../../common/dates.js';
 import { REPORT_DEFINITIONS, REPORT_TABLE, formatCount, type ReportFigures } from '../../common/report.js';
 import { REPORT_CHART_NAMES, reportChartOption } from '../../common/reportCharts.js';
-import { pdfLibFontkit } from '../pdf/fonts.js';
-import { assertValidFigures, renderChartPng, tinosFontBytes } from './chartImage.js';
+import { pdfLibFontkit, tinosFontBytes } from '../pdf/fonts.js';
+import { assertValidFigures, renderChartPng } from './chartImage.js';
 import { REPORT_TITLE, reportGeneratedLine, reportPeriodLine } from './reportXlsx.js';
 
 const [PAGE_WIDTH, PAGE_HEIGHT] = PageSizes.A4;
