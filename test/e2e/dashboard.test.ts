@@ -155,6 +155,24 @@ test('Tổng quan is the start page: the figures of the month as the report prin
   await shoot(page, work, 'dashboard-bar-list.png', t);
   await barList.getByTestId('report-list-close').click();
 
+  // A slice of the states opens that state's documents: the two assigned, not yet done.
+  const slices = dashboard.locator('[data-testid="chart-incomingStates"] path[fill="#4f7cc9"]');
+  const areas = await slices.evaluateAll((paths) => paths.map((p) => ((b) => b.width * b.height)((p as SVGGraphicsElement).getBBox())));
+  // A ring slice's box centre may fall in the hole: click halfway between its outer and inner arcs.
+  const inside = await slices.nth(areas.indexOf(Math.max(...areas))).evaluate((p) => {
+    const path = p as SVGPathElement;
+    const length = path.getTotalLength();
+    const [a, b] = [path.getPointAtLength(length * 0.25), path.getPointAtLength(length * 0.75)];
+    const point = new DOMPoint((a.x + b.x) / 2, (a.y + b.y) / 2).matrixTransform(path.getScreenCTM()!);
+    return { x: point.x, y: point.y };
+  });
+  await page.mouse.click(inside.x, inside.y);
+  const stateList = dashboard.locator('[data-testid="report-list"][data-key="state:assigned"]');
+  await stateList.locator(`[data-testid="report-list-total"][data-total="${figures.incoming.byState.assigned}"]`).waitFor(WAIT);
+  assert.equal(figures.incoming.byState.assigned, 2);
+  assert.deepEqual((await stateList.getByTestId('report-list-row').allInnerTexts()).map((text) => /Đã giao xử lý/.test(text)), [true, true]);
+  await stateList.getByTestId('report-list-close').click();
+
   // A figure opens its list: as many rows as the figure, and the total says so.
   await dashboard.locator('[data-testid="figure-row"][data-key="received"] button').click();
   const list = dashboard.getByTestId('report-list');
