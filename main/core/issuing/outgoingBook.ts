@@ -1,5 +1,7 @@
 // Sổ đăng ký văn bản đi: the documents this client numbered in a year's register, as the ten
 // columns of Decree 30, in number order. The same rows feed the screen and the printed book.
+// The rows are read through the register's number index, in its order: a year of a province
+// (70,000 rows) needs neither a scan of every outgoing document nor a sort.
 import type { Database } from '../storage/database.js';
 import { prepared } from '../storage/database.js';
 import { formatDateVn } from '../../common/dates.js';
@@ -21,7 +23,7 @@ export function outgoingBookRows(db: Database, year: number, confidential: boole
             d.archive_holder, d.copies, d.queued_at, d.notes, d.state, d.state_reason,
             (SELECT group_concat(name, '; ') FROM (SELECT name FROM document_recipients r WHERE r.document_id = d.id ORDER BY position)) AS printed,
             (SELECT group_concat(code, '; ') FROM (SELECT code FROM document_recipient_agencies a WHERE a.document_id = d.id ORDER BY position)) AS codes
-       FROM documents d JOIN registers g ON g.id = d.register_id
+       FROM registers g JOIN documents d INDEXED BY documents_assigned_number ON d.register_id = g.id
       WHERE d.direction = 'out' AND g.year = @year AND g.confidential = @confidential AND d.numbered_at IS NOT NULL
         AND (@from IS NULL OR d.document_date BETWEEN @from AND @to)
       ORDER BY d.number`,

@@ -67,7 +67,7 @@ interface FigureCondition {
 const ISSUED = { table: 'documents d INDEXED BY documents_report_issued', where: 'd.issued_on IS NOT NULL AND d.issued_on >= @start AND d.issued_on < @end' };
 const RECEIVED = { table: 'documents d INDEXED BY documents_report_received', where: "d.direction = 'in' AND d.registered_at >= @start AND d.registered_at < @end" };
 const DONE = { table: 'documents d INDEXED BY documents_report_done', where: "d.direction = 'in' AND d.handled_at IS NOT NULL AND d.handled_at >= @start AND d.handled_at < @end" };
-const OPEN = { table: 'documents d INDEXED BY documents_by_handling', where: `d.direction = 'in' AND d.state IN ${OPEN_STATES}` };
+const OPEN = { table: 'documents d INDEXED BY documents_report_open', where: `d.direction = 'in' AND d.state IN ${OPEN_STATES}` };
 
 const issued = (extra = ''): FigureCondition => ({ ...ISSUED, where: ISSUED.where + extra, date: 'd.issued_on', order: 'd.issued_on DESC, d.id DESC' });
 const received = (extra = ''): FigureCondition => ({ ...RECEIVED, where: RECEIVED.where + extra, date: 'd.registered_at', order: 'd.registered_at DESC, d.id DESC' });
@@ -114,72 +114,78 @@ function shareOf(part: number, whole: number): number | null {
   return whole === 0 ? null : part / whole;
 }
 
-interface Bucketed {
-  bucket: string;
-  n: number;
-  axis: number;
-}
-
 /**
  * Handling time in hours at the median (the mean of the two middle values when their count is
- * even) and at the 90th percentile (nearest rank: the value at rank ⌈0.9·n⌉). One sort of the
- * period's done documents, inside SQLite; only the two or three values needed come out.
+ * even) and at the 90th percentile by nearest rank (the value at rank ⌈0.9·n⌉), by SQLite's
+ * percentile functions: they gather the period's values and sort them in C, where ORDER BY over a
+ * window would sort them through a temporary B-tree several times slower.
  */
 function handlingPercentiles(db: Database, range: Range, n: number): { medianHours: number | null; p90Hours: number | null } {
   if (n === 0) return { medianHours: null, p90Hours: null };
-  const lowMiddle = Math.floor((n + 1) / 2);
-  const highMiddle = Math.floor(n / 2) + 1;
-  const p90Rank = Math.ceil(0.9 * n);
-  const rows = prepared(
+  // percentile_disc(Y, P) takes the value at 0-based index ⌊P·(n−1)⌋; aiming half a rank past the
+  // nearest rank's index makes that floor land on it exactly, whatever the rounding of P.
+  const index = Math.ceil(0.9 * n) - 1;
+  const p = n === 1 ? 0 : Math.min(1, (index + 0.5) / (n - 1));
+  const row = prepared(
     db,
-    `SELECT rank, seconds FROM (
-       SELECT row_number() OVER (ORDER BY seconds) AS rank, seconds
-         FROM (SELECT unixepoch(d.handled_at) - unixepoch(d.registered_at) AS seconds FROM ${DONE.table} WHERE ${DONE.where}))
-      WHERE rank IN (@lowMiddle, @highMiddle, @p90Rank)`,
-  ).all({ ...params(range), lowMiddle, highMiddle, p90Rank }) as { rank: number; seconds: number }[];
-  const at = new Map(rows.map((r) => [r.rank, r.seconds / 3600]));
-  const middle = n % 2 === 1 ? at.get(lowMiddle)! : (at.get(highMiddle - 1)! + at.get(highMiddle)!) / 2;
-  return { medianHours: middle, p90Hours: at.get(p90Rank)! };
+    `SELECT median(seconds) AS median, percentile_disc(seconds, @p) AS p90
+       FROM (SELECT unixepoch(d.handled_at) - unixepoch(d.registered_at) AS seconds FROM ${DONE.table} WHERE ${DONE.where})`,
+  ).get({ ...params(range), p }) as { median: number; p90: number };
+  return { medianHours: row.median / 3600, p90Hours: row.p90 / 3600 };
 }
 
-function trendKeys(period: ReportPeriod): { bucket: 'day' | 'month'; keys: string[] } {
+interface Bucket {
+  key: string;
+  /** the bucket's part of the period, half-open, as the range strings compare */
+  start: string;
+  end: string;
+}
+
+/** Days for a short period, months beyond; the first and last month are cut to the period. */
+function trendBuckets(period: ReportPeriod, range: Range): { bucket: 'day' | 'month'; buckets: Bucket[] } {
   const first = dayNumber(period.from);
   const last = dayNumber(period.to);
   if (last - first + 1 <= TREND_DAYS_MAX) {
-    return { bucket: 'day', keys: Array.from({ length: last - first + 1 }, (_, i) => isoDay(first + i)) };
+    return { bucket: 'day', buckets: Array.from({ length: last - first + 1 }, (_, i) => ({ key: isoDay(first + i), start: isoDay(first + i), end: isoDay(first + i + 1) })) };
   }
-  const keys: string[] = [];
+  const buckets: Bucket[] = [];
   let [y, m] = period.from.split('-').map(Number) as [number, number];
-  const end = period.to.slice(0, 7);
-  for (;;) {
-    const key = `${y}-${String(m).padStart(2, '0')}`;
-    keys.push(key);
-    if (key >= end) break;
+  for (let start = range.start; start < range.end; ) {
     m === 12 ? ((m = 1), (y += 1)) : (m += 1);
+    const nextMonth = `${y}-${String(m).padStart(2, '0')}-01`;
+    const end = nextMonth < range.end ? nextMonth : range.end;
+    buckets.push({ key: start.slice(0, 7), start, end });
+    start = end;
   }
-  return { bucket: 'month', keys };
+  return { bucket: 'month', buckets };
 }
 
 /** The report's figures for a period, as of `now` for what is overdue and what waits in the queue. */
 export function reportFigures(db: Database, period: ReportPeriod, now: Date = new Date()): ReportFigures {
   const range = rangeOf(period, now);
   const p = params(range);
-  const { bucket, keys } = trendKeys(period);
-  const bucketLength = bucket === 'day' ? 10 : 7;
+  const { bucket, buckets } = trendBuckets(period, range);
+  // One range scan per bucket, each an aggregate without GROUP BY: grouping by day or month would
+  // sort the whole period's rows (a year of a province: 166,000) in a temporary B-tree.
+  const issuedIn = prepared(
+    db,
+    `SELECT count(*) AS n, count(d.exchange_id) AS axis, count(d.numbered_at) AS leader, count(d.sealed_at) AS agency
+       FROM ${ISSUED.table} WHERE ${ISSUED.where}`,
+  );
+  const receivedIn = prepared(
+    db,
+    `SELECT count(*) AS n, count(d.exchange_id) AS axis, count(d.incoming_number) AS accepted,
+            total(d.incoming_number IS NOT NULL AND d.assigned_at IS NOT NULL) AS network,
+            ${INCOMING_STATE_KEYS.map((state) => `total(d.state = '${state}') AS "${state}"`).join(', ')}
+       FROM ${RECEIVED.table} WHERE ${RECEIVED.where}`,
+  );
   // One read transaction: a sync committing between two queries must not make the figures disagree.
   return db.transaction(() => {
-    const out = prepared(
-      db,
-      `SELECT substr(d.issued_on, 1, @bucketLength) AS bucket, count(*) AS n, count(d.exchange_id) AS axis,
-              count(d.numbered_at) AS leader, count(d.sealed_at) AS agency
-         FROM ${ISSUED.table} WHERE ${ISSUED.where} GROUP BY bucket`,
-    ).all({ ...p, bucketLength }) as (Bucketed & { leader: number; agency: number })[];
-    const inc = prepared(
-      db,
-      `SELECT substr(d.registered_at, 1, @bucketLength) AS bucket, d.state AS state, count(*) AS n, count(d.exchange_id) AS axis,
-              count(d.incoming_number) AS accepted, sum(d.incoming_number IS NOT NULL AND d.assigned_at IS NOT NULL) AS network
-         FROM ${RECEIVED.table} WHERE ${RECEIVED.where} GROUP BY bucket, d.state`,
-    ).all({ ...p, bucketLength }) as (Bucketed & { state: string; accepted: number; network: number })[];
+    const out = buckets.map((b) => ({ key: b.key, ...(issuedIn.get({ ...p, start: b.start, end: b.end }) as { n: number; axis: number; leader: number; agency: number }) }));
+    const inc = buckets.map((b) => ({
+      key: b.key,
+      ...(receivedIn.get({ ...p, start: b.start, end: b.end }) as { n: number; axis: number; accepted: number; network: number } & Record<IncomingStateKey, number>),
+    }));
     const handled = prepared(
       db,
       `SELECT count(*) AS n,
@@ -227,17 +233,8 @@ export function reportFigures(db: Database, period: ReportPeriod, now: Date = ne
     const receivedViaAxis = sum(inc, (r) => r.axis);
     const accepted = sum(inc, (r) => r.accepted);
     const network = sum(inc, (r) => r.network);
-    const byState = Object.fromEntries(INCOMING_STATE_KEYS.map((state) => [state, sum(inc.filter((r) => r.state === state), (r) => r.n)])) as Record<IncomingStateKey, number>;
-
-    const points = new Map<string, TrendPoint>(keys.map((key) => [key, { key, issued: 0, issuedViaAxis: 0, received: 0, receivedViaAxis: 0 }]));
-    for (const r of out) {
-      const point = points.get(r.bucket);
-      if (point) ((point.issued += r.n), (point.issuedViaAxis += r.axis));
-    }
-    for (const r of inc) {
-      const point = points.get(r.bucket);
-      if (point) ((point.received += r.n), (point.receivedViaAxis += r.axis));
-    }
+    const byState = Object.fromEntries(INCOMING_STATE_KEYS.map((state) => [state, sum(inc, (r) => r[state])])) as Record<IncomingStateKey, number>;
+    const points: TrendPoint[] = buckets.map((b, i) => ({ key: b.key, issued: out[i]!.n, issuedViaAxis: out[i]!.axis, received: inc[i]!.n, receivedViaAxis: inc[i]!.axis }));
     const agency = localAgency(db);
 
     return {
@@ -265,7 +262,7 @@ export function reportFigures(db: Database, period: ReportPeriod, now: Date = ne
       handling: { done: handled.n, ...percentiles, onTime: handled.onTime, late: handled.late, withoutDue: handled.n - handled.onTime - handled.late },
       overdue: { count: overdueCount, dueSoon, byHandler, documents: overdueDocuments },
       queue: { waiting: queue.waiting, waitingBytes: queue.waitingBytes, failed, oldestWaitingAt: queue.oldestWaitingAt, refusedReceived: refused },
-      trend: { bucket, points: [...points.values()] },
+      trend: { bucket, points },
     };
   })();
 }

@@ -27,6 +27,13 @@ export function migrate0007Reports(db: Database): void {
     -- Incoming documents by the day they were done, with their arrival and due dates (handling time, on time).
     CREATE INDEX documents_report_done ON documents(handled_at, registered_at, handling_due) WHERE direction = 'in' AND handled_at IS NOT NULL;
 
+    -- Open incoming documents by due date (overdue, due soon), with their handler for the count per
+    -- handler. Its condition is the one reports/figures.ts and incoming/views.ts call open.
+    CREATE INDEX documents_report_open ON documents(handling_due, handler_id) WHERE direction = 'in' AND state IN ('registered', 'assigned', 'in_progress');
+
+    -- The incoming register names the documents that update or replace each row.
+    CREATE INDEX documents_by_replaces ON documents(replaces_id) WHERE replaces_id IS NOT NULL;
+
     -- Packages refused on arrival are few among many accepted ones.
     CREATE INDEX received_refused_by_time ON received_packages(received_at) WHERE outcome = 'refused';
   `);
