@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState, type MouseEvent } from 'react';
 import type { Output } from '../../main/common/contract.js';
 import { call, onUnauthorized } from './api/client.js';
 import { I18nProvider, useI18n, type Locale } from './i18n/i18n.js';
@@ -74,9 +74,17 @@ export function App() {
 
 function SkipLink() {
   const { t } = useI18n();
+  // The start page is the overview, and the list may be hidden behind any view: the link goes to
+  // the heading of whatever is on screen (views focus their title the same way), else the list.
+  const skip = (event: MouseEvent<HTMLAnchorElement>) => {
+    const target = [...document.querySelectorAll<HTMLElement>('.view-title[tabindex], #document-list-panel')].find((element) => element.offsetParent !== null);
+    if (!target) return;
+    event.preventDefault();
+    target.focus();
+  };
   return (
-    <a className="skip-link" href="#document-list-panel">
-      {t('app.skipToList')}
+    <a className="skip-link" href="#document-list-panel" onClick={skip}>
+      {t('dashboard.skipToContent')}
     </a>
   );
 }

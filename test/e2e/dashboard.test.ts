@@ -120,6 +120,11 @@ test('Tổng quan is the start page: the figures of the month as the report prin
   assert.equal(await page.getByTestId('period-kind-month').getAttribute('aria-checked'), 'true');
   assert.equal(await dashboard.getByTestId('dashboard-period-text').innerText(), `Từ ngày ${formatDateVn(month.from)} đến ngày ${formatDateVn(month.to)}`);
   assert.equal(await page.locator('#document-list-panel').isVisible(), false, 'the document list waits behind the overview');
+  // The skip link leads to the overview's heading, not to the hidden list.
+  await page.getByTestId('period-next').focus();
+  await page.locator('.skip-link').focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'dashboard-title');
 
   // Every figure of the table as REPORT_TABLE formats it, and the tiles likewise.
   await assertFiguresShown(page, figures);
