@@ -12,8 +12,9 @@
 // - Signed by the leader: numbered by this client, which refuses to number without a valid
 //   signature of the declared signer. Signed by the agency: sealed with the agency's token here.
 // - Handled on the network: accepted incoming documents that were assigned to a handler in the client.
-// - Handling time: arrival → done, for documents done within the period; median (mean of the two
-//   middle values when their count is even) and 90th percentile by the nearest-rank method.
+// - Handling time: arrival → done, for documents done within the period; the median and the 90th
+//   percentile interpolated between neighbouring values, as Excel's MEDIAN and PERCENTILE.INC
+//   (LibreOffice's PERCENTILE) compute them: a clerk can check them on the exported list.
 // - Overdue and due soon (within DUE_SOON_DAYS days): open documents (registered, assigned, in
 //   progress) as the incoming list marks them, as of when the report was made, whatever the period. The queue likewise.
 
@@ -244,7 +245,7 @@ export const REPORT_DEFINITIONS: Record<ReportLocale, readonly string[]> = {
     'Văn bản đi tính theo ngày cấp số trên phần mềm; văn bản nhập từ nơi khác tính theo ngày văn bản.',
     'Ký số của người có thẩm quyền: văn bản được cấp số trên phần mềm, việc cấp số chỉ thực hiện sau khi kiểm tra chữ ký số hợp lệ của người ký.',
     'Xử lý trên môi trường mạng: văn bản đến đã vào sổ và được giao xử lý trên phần mềm.',
-    'Thời gian xử lý: từ lúc văn bản đến tới khi xử lý xong, với các văn bản xong trong kỳ; phân vị 90 theo phương pháp hạng gần nhất.',
+    'Thời gian xử lý: từ lúc văn bản đến tới khi xử lý xong, với các văn bản xong trong kỳ; trung vị và phân vị 90 nội suy giữa hai giá trị liền kề, như hàm MEDIAN và PERCENTILE.INC của Excel.',
     'Văn bản quá hạn, sắp đến hạn và hàng đợi gửi tính tại thời điểm lập báo cáo.',
   ],
   en: [
@@ -252,7 +253,7 @@ export const REPORT_DEFINITIONS: Record<ReportLocale, readonly string[]> = {
     'Outgoing documents count on the day this client numbered them; documents imported from elsewhere on the date they bear.',
     'Signed by the competent person: numbered in this client, which numbers a document only after checking its signer’s valid digital signature.',
     'Handled on the network: incoming documents registered and assigned to a handler in this client.',
-    'Handling time: from arrival to done, for documents done within the period; the 90th percentile by the nearest-rank method.',
+    'Handling time: from arrival to done, for documents done within the period; the median and the 90th percentile interpolated between neighbouring values, as Excel’s MEDIAN and PERCENTILE.INC compute them.',
     'Overdue and due-soon documents and the sending queue are as of when the report was made.',
   ],
 };

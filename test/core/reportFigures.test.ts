@@ -300,13 +300,23 @@ test('incoming in November: received on registered_at, axis and paper, accepted,
   });
 });
 
-test('handling in November: done within the period, median of an even count averages the two middle values, p90 by nearest rank', () => {
+/**
+ * The 90th percentile as Excel's PERCENTILE.INC computes it: at 0-based position h = 0.9 × (n − 1)
+ * in ascending order, interpolated between the values either side. Compared to a billionth of an
+ * hour, since 0.9 has no exact binary form.
+ */
+function assertHandling(actual: ReportFigures['handling'], expected: ReportFigures['handling']): void {
+  assert.ok(Math.abs((actual.p90Hours ?? NaN) - (expected.p90Hours ?? NaN)) < 1e-9 || actual.p90Hours === expected.p90Hours, `p90 ${actual.p90Hours} ≠ ${expected.p90Hours}`);
+  assert.deepEqual({ ...actual, p90Hours: expected.p90Hours }, expected);
+}
+
+test('handling in November: done within the period, median of an even count averages the two middle values, p90 interpolated as PERCENTILE.INC', () => {
   const f = november();
   // Hours in ascending order: 0.5 (i18), 2 (i3), 70 (i19), 78 (i2), 88 (i4), 207.5 (i1); n = 6.
-  // Median = (70 + 78) / 2 = 74. p90: rank ceil(0.9 × 6) = ceil(5.4) = 6 → 207.5.
+  // Median = (70 + 78) / 2 = 74. p90: h = 0.9 × 5 = 4.5 → 88 + 0.5 × (207.5 − 88) = 147.75.
   // On time: i1 (done on its due date at 23:30), i4 (due 01/11, done 01/11 00:00), i18 = 3.
   // Late: i2 (due 05/11, done 06/11), i19 (due 24/11, done 25/11 06:00 Vietnam) = 2. Without due: i3 = 1.
-  assert.deepEqual(f.handling, { done: 6, medianHours: 74, p90Hours: 207.5, onTime: 3, late: 2, withoutDue: 1 });
+  assertHandling(f.handling, { done: 6, medianHours: 74, p90Hours: 147.75, onTime: 3, late: 2, withoutDue: 1 });
 });
 
 test('overdue and due soon as of 03/12, whatever the period: per handler, the most overdue first with days overdue', () => {
@@ -432,16 +442,16 @@ test('a one-document period: median = p90 = its handling time (i18 alone, done o
 
 test('handling percentiles over sub-periods: an odd count takes the middle value, an even one the mean of the two middle', () => {
   // 01/11 … 06/11: done i4 (88 h, 01/11), i3 (2 h, 04/11), i2 (78 h, 06/11). Sorted 2, 78, 88:
-  // median = 78 (rank 2); p90 rank ceil(0.9 × 3) = ceil(2.7) = 3 → 88.
+  // median = 78 (rank 2); p90: h = 0.9 × 2 = 1.8 → 78 + 0.8 × (88 − 78) = 86.
   const three = reportFigures(core.db, { from: '2026-11-01', to: '2026-11-06' }, NOW).handling;
-  assert.deepEqual(three, { done: 3, medianHours: 78, p90Hours: 88, onTime: 1, late: 1, withoutDue: 1 });
+  assertHandling(three, { done: 3, medianHours: 78, p90Hours: 86, onTime: 1, late: 1, withoutDue: 1 });
   // 01/11 … 10/11 adds i1 (207.5 h, done 10/11 23:30). Sorted 2, 78, 88, 207.5:
-  // median = (78 + 88) / 2 = 83; p90 rank ceil(3.6) = 4 → 207.5.
+  // median = (78 + 88) / 2 = 83; p90: h = 0.9 × 3 = 2.7 → 88 + 0.7 × (207.5 − 88) = 171.65.
   const four = reportFigures(core.db, { from: '2026-11-01', to: '2026-11-10' }, NOW).handling;
-  assert.deepEqual(four, { done: 4, medianHours: 83, p90Hours: 207.5, onTime: 2, late: 1, withoutDue: 1 });
+  assertHandling(four, { done: 4, medianHours: 83, p90Hours: 171.65, onTime: 2, late: 1, withoutDue: 1 });
 });
 
-test('handling percentiles of twenty: median of ranks 10 and 11, p90 at rank 18 exactly (not 19)', () => {
+test('handling percentiles of twenty: median of ranks 10 and 11, p90 between ranks 18 and 19', () => {
   const twenty = openReportCore();
   // Handling times of 1 … 20 hours, inserted out of order so that the order must come from sorting.
   const hours = [7, 19, 3, 12, 20, 1, 15, 9, 18, 5, 11, 2, 16, 8, 14, 4, 17, 6, 13, 10];
@@ -449,9 +459,9 @@ test('handling percentiles of twenty: median of ranks 10 and 11, p90 at rank 18 
     const arrived = Date.parse('2026-11-02T08:00:00+07:00') + i * 3_600_000;
     add(twenty, { direction: 'in', state: 'done', registeredAt: toVnIso(new Date(arrived)), axis: true, incomingNumber: true, handledAt: toVnIso(new Date(arrived + h * 3_600_000)) });
   }
-  // Median = (10 + 11) / 2 = 10.5; p90: rank ceil(0.9 × 20) = 18 → 18 h.
+  // Median = (10 + 11) / 2 = 10.5; p90: h = 0.9 × 19 = 17.1 → 18 + 0.1 × (19 − 18) = 18.1 h.
   const f = reportFigures(twenty.db, NOVEMBER, NOW);
-  assert.deepEqual(f.handling, { done: 20, medianHours: 10.5, p90Hours: 18, onTime: 0, late: 0, withoutDue: 20 });
+  assertHandling(f.handling, { done: 20, medianHours: 10.5, p90Hours: 18.1, onTime: 0, late: 0, withoutDue: 20 });
 });
 
 test('a period with no documents: zeros, null shares and medians, a zero trend; overdue and the queue are still as of now', () => {

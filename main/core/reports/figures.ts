@@ -71,6 +71,13 @@ const OPEN = { table: 'documents d INDEXED BY documents_report_open', where: `d.
 
 const issued = (extra = ''): FigureCondition => ({ ...ISSUED, where: ISSUED.where + extra, date: 'd.issued_on', order: 'd.issued_on DESC, d.id DESC' });
 const received = (extra = ''): FigureCondition => ({ ...RECEIVED, where: RECEIVED.where + extra, date: 'd.registered_at', order: 'd.registered_at DESC, d.id DESC' });
+/** The period's incoming documents now in one state: a range of the (state, day) index. */
+const inState = (state: IncomingStateKey): FigureCondition => ({
+  table: 'documents d INDEXED BY documents_report_state',
+  where: `d.direction = 'in' AND d.state = '${state}' AND d.registered_at >= @start AND d.registered_at < @end`,
+  date: 'd.registered_at',
+  order: 'd.registered_at DESC, d.id DESC',
+});
 const done = (extra = ''): FigureCondition => ({ ...DONE, where: DONE.where + extra, date: 'd.handled_at', order: 'd.handled_at DESC, d.id DESC' });
 
 const ON_TIME = ' AND d.handling_due IS NOT NULL AND substr(d.handled_at, 1, 10) <= d.handling_due';
@@ -87,13 +94,13 @@ export const FIGURE_CONDITIONS: Record<ReportListKey, FigureCondition> = {
   receivedOnPaper: received(' AND d.exchange_id IS NULL'),
   accepted: received(' AND d.incoming_number IS NOT NULL'),
   handledOnNetwork: received(' AND d.incoming_number IS NOT NULL AND d.assigned_at IS NOT NULL'),
-  'state:received': received(" AND d.state = 'received'"),
-  'state:registered': received(" AND d.state = 'registered'"),
-  'state:assigned': received(" AND d.state = 'assigned'"),
-  'state:in_progress': received(" AND d.state = 'in_progress'"),
-  'state:done': received(" AND d.state = 'done'"),
-  'state:returned': received(" AND d.state = 'returned'"),
-  'state:recalled': received(" AND d.state = 'recalled'"),
+  'state:received': inState('received'),
+  'state:registered': inState('registered'),
+  'state:assigned': inState('assigned'),
+  'state:in_progress': inState('in_progress'),
+  'state:done': inState('done'),
+  'state:returned': inState('returned'),
+  'state:recalled': inState('recalled'),
   done: done(),
   onTime: done(ON_TIME),
   late: done(LATE),
@@ -112,26 +119,6 @@ function countOf(db: Database, condition: FigureCondition, p: ReturnType<typeof 
 /** Share of a whole, or null when there is no whole to share. */
 function shareOf(part: number, whole: number): number | null {
   return whole === 0 ? null : part / whole;
-}
-
-/**
- * Handling time in hours at the median (the mean of the two middle values when their count is
- * even) and at the 90th percentile by nearest rank (the value at rank ⌈0.9·n⌉), by SQLite's
- * percentile functions: they gather the period's values and sort them in C, where ORDER BY over a
- * window would sort them through a temporary B-tree several times slower.
- */
-function handlingPercentiles(db: Database, range: Range, n: number): { medianHours: number | null; p90Hours: number | null } {
-  if (n === 0) return { medianHours: null, p90Hours: null };
-  // percentile_disc(Y, P) takes the value at 0-based index ⌊P·(n−1)⌋; aiming half a rank past the
-  // nearest rank's index makes that floor land on it exactly, whatever the rounding of P.
-  const index = Math.ceil(0.9 * n) - 1;
-  const p = n === 1 ? 0 : Math.min(1, (index + 0.5) / (n - 1));
-  const row = prepared(
-    db,
-    `SELECT median(seconds) AS median, percentile_disc(seconds, @p) AS p90
-       FROM (SELECT unixepoch(d.handled_at) - unixepoch(d.registered_at) AS seconds FROM ${DONE.table} WHERE ${DONE.where})`,
-  ).get({ ...params(range), p }) as { median: number; p90: number };
-  return { medianHours: row.median / 3600, p90Hours: row.p90 / 3600 };
 }
 
 interface Bucket {
@@ -175,8 +162,7 @@ export function reportFigures(db: Database, period: ReportPeriod, now: Date = ne
   const receivedIn = prepared(
     db,
     `SELECT count(*) AS n, count(d.exchange_id) AS axis, count(d.incoming_number) AS accepted,
-            total(d.incoming_number IS NOT NULL AND d.assigned_at IS NOT NULL) AS network,
-            ${INCOMING_STATE_KEYS.map((state) => `total(d.state = '${state}') AS "${state}"`).join(', ')}
+            total(d.incoming_number IS NOT NULL AND d.assigned_at IS NOT NULL) AS network
        FROM ${RECEIVED.table} WHERE ${RECEIVED.where}`,
   );
   // One read transaction: a sync committing between two queries must not make the figures disagree.
@@ -184,15 +170,20 @@ export function reportFigures(db: Database, period: ReportPeriod, now: Date = ne
     const out = buckets.map((b) => ({ key: b.key, ...(issuedIn.get({ ...p, start: b.start, end: b.end }) as { n: number; axis: number; leader: number; agency: number }) }));
     const inc = buckets.map((b) => ({
       key: b.key,
-      ...(receivedIn.get({ ...p, start: b.start, end: b.end }) as { n: number; axis: number; accepted: number; network: number } & Record<IncomingStateKey, number>),
+      ...(receivedIn.get({ ...p, start: b.start, end: b.end }) as { n: number; axis: number; accepted: number; network: number }),
     }));
+    // Handling time: median and 90th percentile by SQLite's percentile functions, which gather
+    // the values and sort them in C (an ORDER BY over a window sorted them through a temporary
+    // B-tree several times slower). Both interpolate between neighbours, as Excel's MEDIAN and
+    // PERCENTILE.INC do, so a clerk can check them on the exported list.
     const handled = prepared(
       db,
       `SELECT count(*) AS n,
-              coalesce(sum(d.handling_due IS NOT NULL AND substr(d.handled_at, 1, 10) <= d.handling_due), 0) AS onTime,
-              coalesce(sum(d.handling_due IS NOT NULL AND substr(d.handled_at, 1, 10) > d.handling_due), 0) AS late
+              total(d.handling_due IS NOT NULL AND substr(d.handled_at, 1, 10) <= d.handling_due) AS onTime,
+              total(d.handling_due IS NOT NULL AND substr(d.handled_at, 1, 10) > d.handling_due) AS late,
+              median(d.handling_seconds) AS medianSeconds, percentile_cont(d.handling_seconds, 0.9) AS p90Seconds
          FROM ${DONE.table} WHERE ${DONE.where}`,
-    ).get(p) as { n: number; onTime: number; late: number };
+    ).get(p) as { n: number; onTime: number; late: number; medianSeconds: number | null; p90Seconds: number | null };
     const overdue = FIGURE_CONDITIONS.overdue;
     const overdueCount = countOf(db, overdue, p);
     const dueSoon = countOf(db, FIGURE_CONDITIONS.dueSoon, p);
@@ -222,7 +213,6 @@ export function reportFigures(db: Database, period: ReportPeriod, now: Date = ne
         n: number;
       }
     ).n;
-    const percentiles = handlingPercentiles(db, range, handled.n);
 
     const sum = <T>(rows: T[], pick: (row: T) => number) => rows.reduce((total, row) => total + pick(row), 0);
     const issuedCount = sum(out, (r) => r.n);
@@ -233,7 +223,7 @@ export function reportFigures(db: Database, period: ReportPeriod, now: Date = ne
     const receivedViaAxis = sum(inc, (r) => r.axis);
     const accepted = sum(inc, (r) => r.accepted);
     const network = sum(inc, (r) => r.network);
-    const byState = Object.fromEntries(INCOMING_STATE_KEYS.map((state) => [state, sum(inc, (r) => r[state])])) as Record<IncomingStateKey, number>;
+    const byState = Object.fromEntries(INCOMING_STATE_KEYS.map((state) => [state, countOf(db, FIGURE_CONDITIONS[`state:${state}`], p)])) as Record<IncomingStateKey, number>;
     const points: TrendPoint[] = buckets.map((b, i) => ({ key: b.key, issued: out[i]!.n, issuedViaAxis: out[i]!.axis, received: inc[i]!.n, receivedViaAxis: inc[i]!.axis }));
     const agency = localAgency(db);
 
@@ -259,7 +249,14 @@ export function reportFigures(db: Database, period: ReportPeriod, now: Date = ne
         handledOnNetworkShare: shareOf(network, accepted),
         byState,
       },
-      handling: { done: handled.n, ...percentiles, onTime: handled.onTime, late: handled.late, withoutDue: handled.n - handled.onTime - handled.late },
+      handling: {
+        done: handled.n,
+        medianHours: handled.medianSeconds === null ? null : handled.medianSeconds / 3600,
+        p90Hours: handled.p90Seconds === null ? null : handled.p90Seconds / 3600,
+        onTime: handled.onTime,
+        late: handled.late,
+        withoutDue: handled.n - handled.onTime - handled.late,
+      },
       overdue: { count: overdueCount, dueSoon, byHandler, documents: overdueDocuments },
       queue: { waiting: queue.waiting, waitingBytes: queue.waitingBytes, failed, oldestWaitingAt: queue.oldestWaitingAt, refusedReceived: refused },
       trend: { bucket, points },
