@@ -19,6 +19,8 @@
 //   progress) as the incoming list marks them, as of when the report was made, whatever the period. The queue likewise.
 
 /** An open document is due soon when its due date is today or within this many days. */
+import { formatDateTimeVn } from './dates.js';
+
 export const DUE_SOON_DAYS = 2;
 /** The overdue documents listed by name; the count covers them all. */
 export const OVERDUE_LISTED = 20;
@@ -193,8 +195,17 @@ export interface ReportTableRow {
   vi: string;
   en: string;
   value?: (f: ReportFigures, locale: ReportLocale) => string;
+  /** a plain count's number, for a spreadsheet cell that sums */
+  count?: (f: ReportFigures) => number;
   /** the list a click on this figure opens */
   listKey?: ReportListKey;
+  /** the queue's figures open the exchange view, where waiting and failed packages are */
+  opensExchange?: true;
+}
+
+/** A row whose figure is a plain count: shown with separators, kept as a number in spreadsheets. */
+function countRow(vi: string, en: string, count: (f: ReportFigures) => number, more: Pick<ReportTableRow, 'listKey' | 'opensExchange'> = {}): ReportTableRow {
+  return { vi, en, value: (f, l) => formatCount(count(f), l), count, ...more };
 }
 
 const share = (n: number, of: number, s: number | null, locale: ReportLocale) => (of === 0 ? '—' : `${formatCount(n, locale)} (${formatShare(s, locale)})`);
@@ -205,37 +216,38 @@ const share = (n: number, of: number, s: number | null, locale: ReportLocale) =>
  */
 export const REPORT_TABLE: readonly ReportTableRow[] = [
   { section: true, vi: 'Văn bản đi', en: 'Outgoing documents' },
-  { vi: 'Văn bản đã phát hành', en: 'Documents issued', value: (f, l) => formatCount(f.outgoing.issued, l), listKey: 'issued' },
-  { vi: 'Gửi qua trục liên thông', en: 'Sent through the axis', value: (f, l) => formatCount(f.outgoing.viaAxis, l), listKey: 'issuedViaAxis' },
-  { vi: 'Gửi bằng giấy', en: 'Sent on paper', value: (f, l) => formatCount(f.outgoing.onPaper, l), listKey: 'issuedOnPaper' },
+  countRow('Văn bản đã phát hành', 'Documents issued', (f) => f.outgoing.issued, { listKey: 'issued' }),
+  countRow('Gửi qua trục liên thông', 'Sent through the axis', (f) => f.outgoing.viaAxis, { listKey: 'issuedViaAxis' }),
+  countRow('Gửi bằng giấy', 'Sent on paper', (f) => f.outgoing.onPaper, { listKey: 'issuedOnPaper' }),
   { vi: 'Ký số của người có thẩm quyền', en: "Signed digitally by the competent person", value: (f, l) => share(f.outgoing.leaderSigned, f.outgoing.issued, f.outgoing.leaderSignedShare, l), listKey: 'leaderSigned' },
   { vi: 'Ký số của cơ quan, tổ chức', en: "Signed digitally by the agency", value: (f, l) => share(f.outgoing.agencySigned, f.outgoing.issued, f.outgoing.agencySignedShare, l), listKey: 'agencySigned' },
   { section: true, vi: 'Văn bản đến', en: 'Incoming documents' },
-  { vi: 'Văn bản đến', en: 'Documents received', value: (f, l) => formatCount(f.incoming.received, l), listKey: 'received' },
-  { vi: 'Nhận qua trục liên thông', en: 'Received through the axis', value: (f, l) => formatCount(f.incoming.viaAxis, l), listKey: 'receivedViaAxis' },
-  { vi: 'Nhận bằng giấy', en: 'Received on paper', value: (f, l) => formatCount(f.incoming.onPaper, l), listKey: 'receivedOnPaper' },
-  { vi: 'Đã vào sổ (có số đến)', en: 'Registered (with an incoming number)', value: (f, l) => formatCount(f.incoming.accepted, l), listKey: 'accepted' },
+  countRow('Văn bản đến', 'Documents received', (f) => f.incoming.received, { listKey: 'received' }),
+  countRow('Nhận qua trục liên thông', 'Received through the axis', (f) => f.incoming.viaAxis, { listKey: 'receivedViaAxis' }),
+  countRow('Nhận bằng giấy', 'Received on paper', (f) => f.incoming.onPaper, { listKey: 'receivedOnPaper' }),
+  countRow('Đã vào sổ (có số đến)', 'Registered (with an incoming number)', (f) => f.incoming.accepted, { listKey: 'accepted' }),
   { vi: 'Xử lý trên môi trường mạng', en: 'Handled on the network', value: (f, l) => share(f.incoming.handledOnNetwork, f.incoming.accepted, f.incoming.handledOnNetworkShare, l), listKey: 'handledOnNetwork' },
-  { vi: 'Chờ tiếp nhận', en: 'Waiting to be accepted', value: (f, l) => formatCount(f.incoming.byState.received, l), listKey: 'state:received' },
-  { vi: 'Đã vào sổ, chưa giao xử lý', en: 'Registered, not yet assigned', value: (f, l) => formatCount(f.incoming.byState.registered, l), listKey: 'state:registered' },
-  { vi: 'Đã giao xử lý', en: 'Assigned', value: (f, l) => formatCount(f.incoming.byState.assigned, l), listKey: 'state:assigned' },
-  { vi: 'Đang xử lý', en: 'In progress', value: (f, l) => formatCount(f.incoming.byState.in_progress, l), listKey: 'state:in_progress' },
-  { vi: 'Đã xử lý xong', en: 'Done', value: (f, l) => formatCount(f.incoming.byState.done, l), listKey: 'state:done' },
-  { vi: 'Đã trả lại', en: 'Returned', value: (f, l) => formatCount(f.incoming.byState.returned, l), listKey: 'state:returned' },
-  { vi: 'Đã thu hồi', en: 'Recalled', value: (f, l) => formatCount(f.incoming.byState.recalled, l), listKey: 'state:recalled' },
+  countRow('Chờ tiếp nhận', 'Waiting to be accepted', (f) => f.incoming.byState.received, { listKey: 'state:received' }),
+  countRow('Đã vào sổ, chưa giao xử lý', 'Registered, not yet assigned', (f) => f.incoming.byState.registered, { listKey: 'state:registered' }),
+  countRow('Đã giao xử lý', 'Assigned', (f) => f.incoming.byState.assigned, { listKey: 'state:assigned' }),
+  countRow('Đang xử lý', 'In progress', (f) => f.incoming.byState.in_progress, { listKey: 'state:in_progress' }),
+  countRow('Đã xử lý xong', 'Done', (f) => f.incoming.byState.done, { listKey: 'state:done' }),
+  countRow('Đã trả lại', 'Returned', (f) => f.incoming.byState.returned, { listKey: 'state:returned' }),
+  countRow('Đã thu hồi', 'Recalled', (f) => f.incoming.byState.recalled, { listKey: 'state:recalled' }),
   { section: true, vi: 'Thời gian xử lý văn bản đến', en: 'Handling time of incoming documents' },
-  { vi: 'Xử lý xong trong kỳ', en: 'Done within the period', value: (f, l) => formatCount(f.handling.done, l), listKey: 'done' },
+  countRow('Xử lý xong trong kỳ', 'Done within the period', (f) => f.handling.done, { listKey: 'done' }),
   { vi: 'Trung vị (từ lúc đến tới khi xong)', en: 'Median (arrival to done)', value: (f, l) => formatDuration(f.handling.medianHours, l) },
   { vi: 'Phân vị 90', en: '90th percentile', value: (f, l) => formatDuration(f.handling.p90Hours, l) },
-  { vi: 'Đúng hạn', en: 'On time', value: (f, l) => formatCount(f.handling.onTime, l), listKey: 'onTime' },
-  { vi: 'Quá hạn', en: 'Late', value: (f, l) => formatCount(f.handling.late, l), listKey: 'late' },
-  { vi: 'Không có hạn giải quyết', en: 'Without a due date', value: (f, l) => formatCount(f.handling.withoutDue, l) },
+  countRow('Đúng hạn', 'On time', (f) => f.handling.onTime, { listKey: 'onTime' }),
+  countRow('Quá hạn', 'Late', (f) => f.handling.late, { listKey: 'late' }),
+  countRow('Không có hạn giải quyết', 'Without a due date', (f) => f.handling.withoutDue),
   { section: true, vi: 'Tại thời điểm lập báo cáo', en: 'When the report was made' },
-  { vi: 'Văn bản quá hạn giải quyết', en: 'Overdue documents', value: (f, l) => formatCount(f.overdue.count, l), listKey: 'overdue' },
-  { vi: `Sắp đến hạn (trong ${DUE_SOON_DAYS} ngày)`, en: `Due within ${DUE_SOON_DAYS} days`, value: (f, l) => formatCount(f.overdue.dueSoon, l), listKey: 'dueSoon' },
-  { vi: 'Gói tin chờ gửi', en: 'Packages waiting to be sent', value: (f, l) => formatCount(f.queue.waiting, l) },
-  { vi: 'Gói tin gửi lỗi', en: 'Packages that failed', value: (f, l) => formatCount(f.queue.failed, l) },
-  { vi: 'Gói tin bị từ chối khi nhận (trong kỳ)', en: 'Packages refused on arrival (in the period)', value: (f, l) => formatCount(f.queue.refusedReceived, l) },
+  countRow('Văn bản quá hạn giải quyết', 'Overdue documents', (f) => f.overdue.count, { listKey: 'overdue' }),
+  countRow(`Sắp đến hạn (trong ${DUE_SOON_DAYS} ngày)`, `Due within ${DUE_SOON_DAYS} days`, (f) => f.overdue.dueSoon, { listKey: 'dueSoon' }),
+  countRow('Gói tin chờ gửi', 'Packages waiting to be sent', (f) => f.queue.waiting, { opensExchange: true }),
+  { vi: 'Gói tin chờ lâu nhất, xếp hàng lúc', en: 'Oldest waiting package, queued at', value: (f) => (f.queue.oldestWaitingAt ? formatDateTimeVn(f.queue.oldestWaitingAt) : '—'), opensExchange: true },
+  countRow('Gói tin gửi lỗi', 'Packages that failed', (f) => f.queue.failed, { opensExchange: true }),
+  countRow('Gói tin bị từ chối khi nhận (trong kỳ)', 'Packages refused on arrival (in the period)', (f) => f.queue.refusedReceived),
 ];
 
 /** The notes printed under the exported table: how each figure is counted. */

@@ -31,15 +31,6 @@ function cellText(text: string): string {
   return text.normalize('NFC').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ');
 }
 
-/**
- * The number behind a formatted plain count ("12.345" → 12345), or null for anything else ("—",
- * "9.876 (80%)", "1,3 ngày"). Parsing REPORT_TABLE's own output keeps the cell and the label in
- * step without a second map from rows to fields.
- */
-export function plainCount(formatted: string): number | null {
-  return /^\d{1,3}(\.\d{3})*$/.test(formatted) ? Number(formatted.replace(/\./g, '')) : null;
-}
-
 export function reportPeriodLine(figures: ReportFigures): string {
   return `Từ ngày ${formatDateVn(figures.period.from)} đến ngày ${formatDateVn(figures.period.to)}`;
 }
@@ -133,10 +124,9 @@ function figuresSheet(workbook: ExcelJS.Workbook, figures: ReportFigures, charts
       continue;
     }
     item += 1;
-    const formatted = entry.value?.(figures, 'vi') ?? '';
-    const count = plainCount(formatted);
-    const row = sheet.addRow([item, cellText(entry.vi), count ?? cellText(formatted)]);
-    if (count !== null) row.getCell(3).numFmt = COUNT_FORMAT;
+    const count = entry.count?.(figures);
+    const row = sheet.addRow([item, cellText(entry.vi), count ?? cellText(entry.value?.(figures, 'vi') ?? '')]);
+    if (count !== undefined) row.getCell(3).numFmt = COUNT_FORMAT;
     for (let column = 1; column <= 3; column++) row.getCell(column).border = THIN;
   }
 

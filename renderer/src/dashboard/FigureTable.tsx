@@ -1,14 +1,8 @@
 // Every figure of the report, labelled and formatted by REPORT_TABLE exactly as the XLSX and PDF
 // print them. A figure with a list opens it; the queue's figures open the exchange view.
 import type { ReactElement } from 'react';
-import { formatDateTimeVn } from '../../../main/common/dates.js';
-import { REPORT_TABLE, type ReportFigures, type ReportListKey, type ReportTableRow } from '../../../main/common/report.js';
+import { REPORT_TABLE, type ReportFigures, type ReportListKey } from '../../../main/common/report.js';
 import { useI18n } from '../i18n/i18n.js';
-
-/** The queue's rows carry no list: the exchange view is where waiting and failed packages are. */
-export function isQueueRow(row: ReportTableRow): boolean {
-  return row.en === 'Packages waiting to be sent' || row.en === 'Packages that failed';
-}
 
 interface FigureTableProps {
   figures: ReportFigures;
@@ -34,7 +28,7 @@ export function FigureTable({ figures, onList, onOpenExchange }: FigureTableProp
       return;
     }
     const value = row.value?.(figures, locale) ?? '';
-    const open = row.listKey ? () => onList(row.listKey!) : isQueueRow(row) ? onOpenExchange : null;
+    const open = row.listKey ? () => onList(row.listKey!) : row.opensExchange ? onOpenExchange : null;
     rows.push(
       <tr key={index} data-testid="figure-row" data-key={row.listKey} data-label={row.vi}>
         <th scope="row">{label}</th>
@@ -49,17 +43,6 @@ export function FigureTable({ figures, onList, onOpenExchange }: FigureTableProp
         </td>
       </tr>,
     );
-    // When the oldest package has waited since: the exports leave it out, the clerk wants it.
-    if (row.en === 'Packages that failed') {
-      rows.push(
-        <tr key={`${index}-oldest`} data-testid="figure-row" data-label="oldestWaiting">
-          <th scope="row">{t('dashboard.figure.oldestWaiting')}</th>
-          <td className="figure-value" data-testid="figure-value">
-            {figures.queue.oldestWaitingAt ? formatDateTimeVn(figures.queue.oldestWaitingAt) : '—'}
-          </td>
-        </tr>,
-      );
-    }
   });
 
   return (
