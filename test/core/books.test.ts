@@ -2,7 +2,7 @@
 // the PDF's structure, poppler's pdftotext for what a reader sees on each page, exceljs reading
 // the workbook back, and a strict RFC 4180 parser for the CSV.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
@@ -14,6 +14,7 @@ import { renderBookCsv } from '../../main/core/books/bookCsv.js';
 import { BOOK_PDF_PAGE_SIZE, bookTableColumnEdges, renderBookPdf } from '../../main/core/books/bookPdf.js';
 import { renderBookXlsx } from '../../main/core/books/bookXlsx.js';
 import { tempDir } from '../support/fixtures.js';
+import { soffice } from '../support/soffice.js';
 
 const work = tempDir('eoffice-books-');
 after(() => fs.rmSync(work, { recursive: true, force: true }));
@@ -346,25 +347,6 @@ test('the XLSX reads back: one sheet for the year, labels, text cells equal to t
   });
   assert.ok(printed.at(-1)?.includes('80/QĐ-UBND'), 'the last row is printed');
 });
-
-/** Runs LibreOffice without blocking the test runner, killed if it takes longer than the timeout. */
-function soffice(args: string[], timeoutMs: number): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('soffice', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
-}
 
 /** RFC 4180, strictly: records end in CRLF, a bare CR or LF is allowed only inside quotes. */
 function parseCsv(text: string): string[][] {

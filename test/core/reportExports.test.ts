@@ -3,7 +3,7 @@
 // pdfimages, the charts as PNG. Figures in the thousands, so the Vietnamese separators show.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
@@ -14,6 +14,7 @@ import { renderChartPng } from '../../main/core/reports/chartImage.js';
 import { renderReportPdf } from '../../main/core/reports/reportPdf.js';
 import { renderReportXlsx } from '../../main/core/reports/reportXlsx.js';
 import { tempDir } from '../support/fixtures.js';
+import { soffice } from '../support/soffice.js';
 
 const HANDLERS = ['Nguyễn Văn An', 'Trần Thị Bích Ngọc', 'Lê Hoàng Đức'];
 
@@ -124,25 +125,6 @@ function rejectsInvalid(error: unknown): boolean {
   assert.ok(error instanceof AppError, `an AppError, got ${String(error)}`);
   assert.equal(error.code, 'INVALID_INPUT', error.message);
   return true;
-}
-
-/** Runs LibreOffice without blocking the test runner, killed if it takes longer than the timeout. */
-function soffice(args: string[], timeoutMs: number): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('soffice', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
 }
 
 test('chart options format every number the Vietnamese way and never animate', () => {

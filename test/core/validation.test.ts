@@ -24,6 +24,7 @@ import { INTEROP_DIR, interopPdf, makeVietnamesePdf, tempDir } from '../support/
 import { createNssSigner } from '../support/pdfsigSigner.js';
 import { startRevocationServer, type RevocationServer } from '../support/revocationServer.js';
 import { createTestCa, issueOcspResponder, issueSigner, makeCrl, type TestCa } from '../support/testCa.js';
+import { bytesOf } from '../support/pdfBytes.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -48,16 +49,6 @@ function publishCrls(authority: TestCa, to: RevocationServer, revokedSerials: st
   const lastUpdate = new Date(Date.now() - HOUR);
   to.crls.set('root.crl', makeCrl(authority.dir, authority.root, [], { lastUpdate, nextUpdate }));
   to.crls.set('intermediate.crl', makeCrl(authority.dir, authority.intermediate, revokedSerials.map((serialHex) => ({ serialHex, revokedAt: new Date(Date.now() - 2 * HOUR), reason: 'keyCompromise' })), { lastUpdate, nextUpdate }));
-}
-
-function bytesOf(source: PdfSource): Uint8Array {
-  const out = new Uint8Array(source.size);
-  let at = 0;
-  source.forEachChunk((chunk) => {
-    out.set(chunk, at);
-    at += chunk.length;
-  });
-  return out;
 }
 
 async function draft(): Promise<PdfSource> {

@@ -25,6 +25,7 @@ import { INTEROP_DIR, makeVietnamesePdf, REPO_ROOT, tempDir } from '../support/f
 import { nssTrusting, pdfsig } from '../support/pdfsig.js';
 import { createTestCa, type TestCa } from '../support/testCa.js';
 import { startTestTsa } from '../support/tsaServer.js';
+import { bytesOf } from '../support/pdfBytes.js';
 
 let ca: TestCa;
 let nss: string;
@@ -44,16 +45,6 @@ before(() => {
 const START = Math.floor(Date.now() / 1000) * 1000;
 const LEADER_TIME = new Date(START + 60_000);
 const AGENCY_TIME = new Date(START + 120_000);
-
-function bytesOf(source: PdfSource): Uint8Array {
-  const out = new Uint8Array(source.size);
-  let at = 0;
-  source.forEachChunk((chunk) => {
-    out.set(chunk, at);
-    at += chunk.length;
-  });
-  return out;
-}
 
 let fileCount = 0;
 function writePdf(name: string, bytes: Uint8Array): string {
