@@ -218,8 +218,8 @@ function incomingStatesOption(figures: ReportFigures, locale: ReportLocale, font
       {
         type: 'pie',
         name: t.statesTitle,
-        radius: ['34%', '58%'],
-        center: ['50%', '52%'],
+        radius: ['32%', '54%'],
+        center: ['50%', '47%'],
         avoidLabelOverlap: true,
         data,
         label: { fontFamily, fontSize: 11, formatter: (p: { name?: string; value?: unknown }) => `${p.name ?? ''}\n${describe(p.value)}`, lineHeight: 14 },
