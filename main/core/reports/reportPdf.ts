@@ -9,6 +9,7 @@ import { formatDateVn } from '../../common/dates.js';
 import { REPORT_DEFINITIONS, REPORT_TABLE, formatCount, type ReportFigures } from '../../common/report.js';
 import { REPORT_CHART_NAMES, reportChartOption } from '../../common/reportCharts.js';
 import { pdfLibFontkit, tinosFontBytes } from '../pdf/fonts.js';
+import { Typeface, drawableText, wrapText } from '../pdf/textLayout.js';
 import { assertValidFigures, renderChartPng } from './chartImage.js';
 import { REPORT_TITLE, reportGeneratedLine, reportPeriodLine } from './reportXlsx.js';
 
@@ -38,46 +39,14 @@ const CHART_DRAWN_HEIGHT = (CONTENT_WIDTH * CHART_LAYOUT.height) / CHART_LAYOUT.
 
 const ROMAN = ['I', 'II', 'III', 'IV', 'V', 'VI', 'VII', 'VIII', 'IX', 'X'];
 
-/**
- * Text as the font can draw it: composed (NFC), because pdf-lib keeps glyph advances but drops
- * the font's mark positioning, so a decomposed "ễ" would print its marks beside the letter.
- */
-function drawable(text: string): string {
-  return text
-    .normalize('NFC')
-    .replace(/\r\n?/g, '\n')
-    .replace(/[\u0000-\u0008\u000b-\u001f\u007f\u0085\u2028\u2029]/g, ' ');
-}
+const typefaces = new WeakMap<PDFFont, Typeface>();
 
-/** Breaks text into lines no wider than maxWidth; a word wider than that is cut between letters. */
+/** Lines no wider than maxWidth (at least one, so that an empty cell still has its height). */
 function wrap(font: PDFFont, size: number, text: string, maxWidth: number): string[] {
-  const lines: string[] = [];
-  const width = (s: string) => font.widthOfTextAtSize(s, size);
-  for (const paragraph of drawable(text).split('\n')) {
-    let line = '';
-    for (const word of paragraph.split(/[ \t\u00a0]+/)) {
-      if (word === '') continue;
-      const candidate = line === '' ? word : `${line} ${word}`;
-      if (width(candidate) <= maxWidth) {
-        line = candidate;
-        continue;
-      }
-      if (line !== '') lines.push(line);
-      line = '';
-      let piece = '';
-      for (const char of word) {
-        if (piece !== '' && width(piece + char) > maxWidth) {
-          lines.push(piece);
-          piece = '';
-        }
-        piece += char;
-      }
-      line = piece;
-    }
-    lines.push(line);
-  }
-  while (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
-  return lines;
+  let face = typefaces.get(font);
+  if (!face) typefaces.set(font, (face = new Typeface(font)));
+  const lines = wrapText(face, size, text, maxWidth);
+  return lines.length > 0 ? lines : [''];
 }
 
 interface Faces {
@@ -242,8 +211,8 @@ export async function renderReportPdf(figures: ReportFigures): Promise<Uint8Arra
     regular: await doc.embedFont(tinosFontBytes('regular'), { subset: true }),
     bold: await doc.embedFont(tinosFontBytes('bold'), { subset: true }),
   };
-  const agency = drawable(figures.agency.name.trim()).toLocaleUpperCase('vi-VN');
-  doc.setTitle(`${REPORT_TITLE} – ${drawable(figures.agency.name.trim())} – ${reportPeriodLine(figures)}`);
+  const agency = drawableText(figures.agency.name.trim()).toLocaleUpperCase('vi-VN');
+  doc.setTitle(`${REPORT_TITLE} – ${drawableText(figures.agency.name.trim())} – ${reportPeriodLine(figures)}`);
   doc.setLanguage('vi-VN');
   doc.setCreator('eOffice');
 
