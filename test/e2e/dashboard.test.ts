@@ -9,19 +9,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM, launchChromium } from '../support/browser.js';
+import type { Page } from 'playwright-core';
+import { CHROMIUM, RENDERER, serveApp } from '../support/browser.js';
 import { openCore, type Core } from '../../main/core/app/core.js';
 import { invoke } from '../../main/core/api/invoke.js';
-import { startWebHost } from '../../main/core/web/host.js';
 import type { MethodName, Output } from '../../main/common/contract.js';
 import type { Envelope } from '../../main/common/errors.js';
 import { formatDateVn, vnDate } from '../../main/common/dates.js';
 import { REPORT_TABLE, formatCount, type ReportFigures } from '../../main/common/report.js';
 import { currentMonth, periodRange } from '../../renderer/src/dashboard/period.js';
-import { makeVietnamesePdf, REPO_ROOT, tempDir } from '../support/fixtures.js';
+import { makeVietnamesePdf, tempDir } from '../support/fixtures.js';
 
-const RENDERER = path.join(REPO_ROOT, 'dist/renderer');
 const WAIT = { timeout: 60_000 };
 const HANDLER = 'Lê Thị Hoa';
 
@@ -73,13 +71,7 @@ test('Tổng quan is the start page: the figures of the month as the report prin
   const dataDir = tempDir('eoffice-e2e-dashboard-');
   const work = tempDir('eoffice-e2e-dashboard-out-');
   const core = openCore({ dataDir, shell: 'web', actor: 'vanthu' });
-  const host = await startWebHost({ handlers: core.handlers, events: core.events, staticDir: RENDERER, maxBodyBytes: () => 200 * 1048576 });
-  let browser: Browser | undefined;
-  t.after(async () => {
-    await browser?.close();
-    await host.close();
-    core.close();
-  });
+  const { host, launchBrowser } = await serveApp(t, core);
 
   // Seed: five incoming documents arrive today; four are accepted, three assigned, one of them done.
   const today = vnDate();
@@ -107,7 +99,7 @@ test('Tổng quan is the start page: the figures of the month as the report prin
   assert.equal(figures.outgoing.issued, 1);
   assert.equal(figures.overdue.count, 1);
 
-  browser = await launchChromium();
+  const browser = await launchBrowser();
   const page = await browser.newPage({ viewport: { width: 1600, height: 1100 }, locale: 'vi-VN', acceptDownloads: true });
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));

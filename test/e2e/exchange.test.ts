@@ -12,20 +12,18 @@ import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM, launchChromium } from '../support/browser.js';
+import type { Page } from 'playwright-core';
+import { CHROMIUM, RENDERER, serveApp } from '../support/browser.js';
 import { openCore, type Core } from '../../main/core/app/core.js';
 import { invoke } from '../../main/core/api/invoke.js';
-import { startWebHost } from '../../main/core/web/host.js';
 import { createConfSettings } from '../../main/core/settings/settings.js';
 import type { MethodName, Output } from '../../main/common/contract.js';
 import type { Envelope } from '../../main/common/errors.js';
-import { makeVietnamesePdf, REPO_ROOT, tempDir } from '../support/fixtures.js';
+import { makeVietnamesePdf, tempDir } from '../support/fixtures.js';
 import { createTestToken } from '../support/softhsm.js';
 import { sealImage, signatureImage } from '../support/png.js';
 import { startAxisServer, type AxisServer } from '../axis/server.js';
 
-const RENDERER = path.join(REPO_ROOT, 'dist/renderer');
 const LABEL = 'Token UBND xã Liên Thông';
 // The token's certificates: the leader's (RSA) and the agency's (ECDSA), see test/support/softhsm.ts.
 const SIGNER = 'Nguyễn Văn An';
@@ -67,13 +65,8 @@ test('an issued document waits while the axis is offline, says why, and is sent 
   settings.update({ tokenModules: [token.modulePath] });
   const core = openCore({ dataDir, shell: 'web', actor: 'vanthu', settings, tokens: { pollIntervalMs: 300 } });
   let axis: AxisServer | undefined;
-  let browser: Browser | undefined;
-  const host = await startWebHost({ handlers: core.handlers, events: core.events, staticDir: RENDERER, maxBodyBytes: () => 200 * 1048576 });
-  t.after(async () => {
-    await browser?.close();
-    await host.close();
+  const { host, launchBrowser } = await serveApp(t, core, async () => {
     await axis?.close();
-    core.close();
     token.cleanup();
   });
 
@@ -120,7 +113,7 @@ test('an issued document waits while the axis is offline, says why, and is sent 
   const port = await unusedPort();
   await api(core, 'exchange.setAxis', { endpoint: `http://127.0.0.1:${port}/vxp/`, systemId: COMMUNE.systemId, secret: COMMUNE.secret });
 
-  browser = await launchChromium();
+  const browser = await launchBrowser();
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'vi-VN' });
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));

@@ -9,17 +9,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { CHROMIUM, launchChromium } from '../support/browser.js';
+import { CHROMIUM, RENDERER, serveApp } from '../support/browser.js';
 import { openCore, type Core } from '../../main/core/app/core.js';
 import { invoke } from '../../main/core/api/invoke.js';
-import { startWebHost } from '../../main/core/web/host.js';
 import type { MethodName, Output } from '../../main/common/contract.js';
 import type { Envelope } from '../../main/common/errors.js';
 import { formatDateVn, vnDate } from '../../main/common/dates.js';
-import { INTEROP_DIR, interopPdf, REPO_ROOT, tempDir } from '../support/fixtures.js';
+import { INTEROP_DIR, interopPdf, tempDir } from '../support/fixtures.js';
 
-const RENDERER = path.join(REPO_ROOT, 'dist/renderer');
 const WAIT = { timeout: 90_000 };
 const G2 = ['rootcag2.pem', 'cpcag2.pem'].map((name) => path.join(INTEROP_DIR, 'trust/vgca/g2', name));
 const HANDLER = 'Trần Thị Bình';
@@ -36,20 +33,14 @@ test('a received government PDF: untrusted until the G2 root is imported, then a
   const dataDir = tempDir('eoffice-e2e-incoming-');
   const work = tempDir('eoffice-e2e-incoming-out-');
   const core = openCore({ dataDir, shell: 'web', actor: 'vanthu' });
-  const host = await startWebHost({ handlers: core.handlers, events: core.events, staticDir: RENDERER, maxBodyBytes: () => 200 * 1048576 });
-  let browser: Browser | undefined;
-  t.after(async () => {
-    await browser?.close();
-    await host.close();
-    core.close();
-  });
+  const { host, launchBrowser } = await serveApp(t, core);
 
   const pdf = interopPdf('qd-729-ttg-2026.signed.pdf');
   const { document } = await api(core, 'documents.import', { direction: 'in', fileName: path.basename(pdf), bytes: new Uint8Array(fs.readFileSync(pdf)) });
   assert.equal(document.state, 'received');
   assert.deepEqual(await api(core, 'trust.list', {}), [], 'the store ships empty');
 
-  browser = await launchChromium();
+  const browser = await launchBrowser();
   const page = await browser.newPage({ viewport: { width: 1600, height: 1000 }, locale: 'vi-VN' });
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));

@@ -11,10 +11,9 @@ import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM, launchChromium } from '../support/browser.js';
+import type { Page } from 'playwright-core';
+import { CHROMIUM, RENDERER, serveApp } from '../support/browser.js';
 import { openCore } from '../../main/core/app/core.js';
-import { startWebHost } from '../../main/core/web/host.js';
 import { createConfSettings } from '../../main/core/settings/settings.js';
 import { makeVietnamesePdf, REPO_ROOT, tempDir } from '../support/fixtures.js';
 import { createTestToken } from '../support/softhsm.js';
@@ -22,7 +21,6 @@ import { nssTrusting, pdfsig } from '../support/pdfsig.js';
 import { sealImage, signatureImage } from '../support/png.js';
 
 const ARTIFACTS = path.join(REPO_ROOT, '.test-artifacts');
-const RENDERER = path.join(REPO_ROOT, 'dist/renderer');
 const LABEL = 'Token UBND xã Thử Nghiệm';
 // The token's certificates: the leader's (RSA) and the agency's (ECDSA), see test/support/softhsm.ts.
 const SIGNER = 'Nguyễn Văn An';
@@ -52,14 +50,7 @@ test('a clerk drafts, the leader signs, the clerk numbers only then, issues with
   const agencyPrint = new X509Certificate(token.agencyCertDer).fingerprint256;
   await core.handlers['tokens.setImage']({ fingerprint256: signerPrint, kind: 'signature', png: new Uint8Array(signatureImage()) });
   await core.handlers['tokens.setImage']({ fingerprint256: agencyPrint, kind: 'seal', png: new Uint8Array(sealImage()) });
-  const host = await startWebHost({ handlers: core.handlers, events: core.events, staticDir: RENDERER, maxBodyBytes: () => 200 * 1048576 });
-  let browser: Browser | undefined;
-  t.after(async () => {
-    await browser?.close();
-    await host.close();
-    core.close();
-    token.cleanup();
-  });
+  const { host, launchBrowser } = await serveApp(t, core, () => token.cleanup());
 
   // A decision laid out as Decree 30 prints one, with blanks where the number and date will go.
   const pdfFile = path.join(tempDir(), 'quyet-dinh-quy-che.pdf');
@@ -76,7 +67,7 @@ test('a clerk drafts, the leader signs, the clerk numbers only then, issues with
     ]),
   );
 
-  browser = await launchChromium();
+  const browser = await launchBrowser();
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'vi-VN', acceptDownloads: true });
   const consoleErrors: string[] = [];
   page.on('pageerror', (e) => consoleErrors.push(e.message));

@@ -9,10 +9,8 @@ import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { CHROMIUM, launchChromium } from '../support/browser.js';
+import { CHROMIUM, RENDERER, serveApp } from '../support/browser.js';
 import { openCore } from '../../main/core/app/core.js';
-import { startWebHost } from '../../main/core/web/host.js';
 import { createConfSettings } from '../../main/core/settings/settings.js';
 import { makeVietnamesePdf, REPO_ROOT, tempDir } from '../support/fixtures.js';
 import { CKF_USER_PIN_FINAL_TRY, type Pkcs11Api } from '../../main/core/token/pkcs11.js';
@@ -21,7 +19,6 @@ import { nssTrusting, pdfsig } from '../support/pdfsig.js';
 import { signatureImage } from '../support/png.js';
 
 const ARTIFACTS = path.join(REPO_ROOT, '.test-artifacts');
-const RENDERER = path.join(REPO_ROOT, 'dist/renderer');
 const LABEL = 'Token Lãnh đạo UBND';
 const WRONG_PIN = '24681357';
 // A4 portrait, as makeVietnamesePdf makes it.
@@ -49,19 +46,12 @@ test('a clerk logs in to the token, places the signature on the preview and sign
   });
   const signerPrint = new X509Certificate(token.signerCertDer).fingerprint256;
   await core.handlers['tokens.setImage']({ fingerprint256: signerPrint, kind: 'signature', png: new Uint8Array(signatureImage()) });
-  const host = await startWebHost({ handlers: core.handlers, events: core.events, staticDir: RENDERER, maxBodyBytes: () => 200 * 1048576 });
-  let browser: Browser | undefined;
-  t.after(async () => {
-    await browser?.close();
-    await host.close();
-    core.close();
-    token.cleanup();
-  });
+  const { host, launchBrowser } = await serveApp(t, core, () => token.cleanup());
 
   const pdfFile = path.join(tempDir(), 'to-trinh-mua-sam.pdf');
   fs.writeFileSync(pdfFile, await makeVietnamesePdf(['ỦY BAN NHÂN DÂN XÃ THỬ NGHIỆM', 'TỜ TRÌNH', 'V/v mua sắm thiết bị văn phòng năm 2026']));
 
-  browser = await launchChromium();
+  const browser = await launchBrowser();
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'vi-VN' });
   const consoleErrors: string[] = [];
   page.on('pageerror', (e) => consoleErrors.push(e.message));

@@ -6,14 +6,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM, launchChromium } from '../support/browser.js';
+import type { Page } from 'playwright-core';
+import { CHROMIUM, RENDERER, serveApp } from '../support/browser.js';
 import { openCore } from '../../main/core/app/core.js';
-import { startWebHost } from '../../main/core/web/host.js';
 import { interopPdf, REPO_ROOT, tempDir } from '../support/fixtures.js';
 
 const ARTIFACTS = path.join(REPO_ROOT, '.test-artifacts');
-const RENDERER = path.join(REPO_ROOT, 'dist/renderer');
 
 async function search(page: Page, query: string): Promise<string[]> {
   // Results come as the clerk types: wait for the answer to this very query, then for the list
@@ -35,14 +33,8 @@ test('a clerk imports two PDFs, finds them with and without accents, and preview
   assert.ok(fs.existsSync(path.join(RENDERER, 'index.html')), 'npm run build makes dist/renderer');
   assert.ok(fs.existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install chromium`);
   const core = openCore({ dataDir: tempDir(), shell: 'web', actor: 'e2e' });
-  const host = await startWebHost({ handlers: core.handlers, events: core.events, staticDir: RENDERER, maxBodyBytes: () => 200 * 1048576 });
-  let browser: Browser | undefined;
-  t.after(async () => {
-    await browser?.close();
-    await host.close();
-    core.close();
-  });
-  browser = await launchChromium();
+  const { host, launchBrowser } = await serveApp(t, core);
+  const browser = await launchBrowser();
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'vi-VN' });
   const consoleErrors: string[] = [];
   page.on('pageerror', (e) => consoleErrors.push(e.message));
