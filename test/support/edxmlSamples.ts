@@ -1,6 +1,6 @@
 // edXML packages made by the tests: a full outgoing header for the writer, hand-written package text
 // for the parser's hostile cases (the writer refuses to make them), and zips made with yazl. The
-// real packages from the national axis SDK stay in ../shared/interop/edxml and are only read.
+// real packages from the national axis SDK stay in test/fixtures/interop/edxml and are only read.
 import fs from 'node:fs';
 import path from 'node:path';
 import yazl from 'yazl';
@@ -11,7 +11,7 @@ export const EDXML_SAMPLES_DIR = path.join(INTEROP_DIR, 'edxml');
 
 export function edxmlSample(name: string): string {
   const file = path.join(EDXML_SAMPLES_DIR, name);
-  if (!fs.existsSync(file)) throw new Error(`edXML sample missing: ${file}. Set EOFFICE_INTEROP_DIR to shared/interop.`);
+  if (!fs.existsSync(file)) throw new Error(`edXML sample missing: ${file}. It belongs to the repository (test/fixtures/interop/edxml).`);
   return file;
 }
 

@@ -1,5 +1,7 @@
 // Fixtures made by the tests themselves: temporary data folders and PDFs. The only files not
-// made here are the real government PDFs in ../shared/interop (see its PROVENANCE.md).
+// made here are the real data in test/fixtures/interop: government PDFs, the national and
+// government CA certificates and the axis SDK's edXML samples (see its PROVENANCE.md). They are in
+// the repository so that a clone alone passes npm test.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,7 +10,7 @@ import { PDFDocument, rgb } from 'pdf-lib';
 import { pdfLibFontkit } from '../../main/core/pdf/fonts.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const INTEROP_DIR = process.env.EOFFICE_INTEROP_DIR ?? path.resolve(REPO_ROOT, '../shared/interop');
+export const INTEROP_DIR = path.join(REPO_ROOT, 'test/fixtures/interop');
 // Debian's fonts-dejavu-core: a font with every Vietnamese letter, to write real Vietnamese text.
 export const VIETNAMESE_FONT = process.env.EOFFICE_TEST_FONT ?? '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
 
@@ -18,7 +20,7 @@ export function tempDir(prefix = 'eoffice-test-'): string {
 
 export function interopPdf(name: string): string {
   const file = path.join(INTEROP_DIR, 'pdf', name);
-  if (!fs.existsSync(file)) throw new Error(`Interop PDF missing: ${file}. Set EOFFICE_INTEROP_DIR to shared/interop.`);
+  if (!fs.existsSync(file)) throw new Error(`Interop PDF missing: ${file}; it belongs to the repository (test/fixtures/interop).`);
   return file;
 }
 

@@ -10,7 +10,7 @@
 //
 // Self-signed certificates are the trust anchors; the intermediates in the store are trusted
 // through them and serve to build paths, since Vietnamese signers embed only their own
-// certificate in the signature (../shared/interop/PROVENANCE.md).
+// certificate in the signature (test/fixtures/interop/PROVENANCE.md).
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
