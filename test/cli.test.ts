@@ -5,8 +5,9 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { interopPdf, REPO_ROOT, tempDir } from './support/fixtures.js';
+import { CLI_BUNDLE } from './support/cliRun.js';
 
-const BIN = path.join(REPO_ROOT, 'main/cli/eoffice.mjs');
+const BIN = CLI_BUNDLE;
 
 function eoffice(args: string[], env: NodeJS.ProcessEnv = {}) {
   const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });

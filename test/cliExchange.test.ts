@@ -9,6 +9,7 @@ import { startAxisServer, type AxisServer } from './axis/server.js';
 import { COMMUNE, DISTRICT, axisAgency, freePort, issueTo, openAgency, type TestAgency } from './support/agencies.js';
 import { tempDir } from './support/fixtures.js';
 import { runEoffice as eoffice } from './support/cliRun.js';
+import { axisEndpointProblem } from '../main/core/axis/endpoint.js';
 
 const work = tempDir('eoffice-cli-exchange-');
 let commune: TestAgency;
@@ -52,6 +53,15 @@ test('config set axis.*: the secret is sealed, never printed, and not in any fil
   }
   const bad = await eoffice(dir, ['config', 'set', 'axis.endpoint', 'ftp://trục']);
   assert.notEqual(bad.code, 0, 'only http(s) endpoints');
+  // Plain http only to this computer, refused with the sentence the adapter gives.
+  const insecure = await eoffice(dir, ['config', 'set', 'axis.endpoint', 'http://lgsp.example.gov.vn/vxp']);
+  assert.notEqual(insecure.code, 0);
+  assert.ok(insecure.stderr.includes(axisEndpointProblem('http://lgsp.example.gov.vn/vxp')!), insecure.stderr);
+  assert.equal((await eoffice(dir, ['config', 'get', 'axis.endpoint'])).stdout, endpoint, 'the previous endpoint stays');
+  // The SDK 2.0.1's signing by default; the older form by configuration.
+  assert.equal((await eoffice(dir, ['config', 'get', 'axis.signing'])).stdout, 'sdk-2.0.1');
+  assert.equal((await eoffice(dir, ['config', 'set', 'axis.signing', 'legacy'])).code, 0);
+  assert.notEqual((await eoffice(dir, ['config', 'set', 'axis.signing', 'sdk-1.0'])).code, 0);
   // A provincial platform that differs from the national SDK, by configuration.
   assert.equal((await eoffice(dir, ['config', 'set', 'axis.hexStyle', 'standard'])).code, 0);
   assert.equal((await eoffice(dir, ['config', 'set', 'axis.paths', '{"sendEdoc":"api/v2/sendEdoc"}'])).code, 0);

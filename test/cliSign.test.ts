@@ -7,9 +7,10 @@ import path from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import { createTestToken, type TestToken } from './support/softhsm.js';
 import { nssTrusting, pdfsig } from './support/pdfsig.js';
-import { REPO_ROOT, tempDir } from './support/fixtures.js';
+import { tempDir } from './support/fixtures.js';
+import { CLI_BUNDLE } from './support/cliRun.js';
 
-const BIN = path.join(REPO_ROOT, 'main/cli/eoffice.mjs');
+const BIN = CLI_BUNDLE;
 const LABEL = 'Token Văn thư';
 let token: TestToken;
 let work: string;
@@ -60,6 +61,9 @@ test('eoffice sign signs as the agency with the PIN from EOFFICE_PIN; pdfsig say
 test('failures exit non-zero with one line, write nothing, and never show the PIN', () => {
   const wrongPin = '11119999';
   const cases: Array<[string[], NodeJS.ProcessEnv, RegExp]> = [
+    // The agency's name on the page takes the agency's certificate, not the leader's own (first:
+    // after the wrong PIN below, every login adds a warning line).
+    [['sign', input, '-o', path.join(work, 'f.pdf'), '--module', token.modulePath, '--token', LABEL, '--cert', token.ids.signer, '--as', 'agency', '--rect', '300,100,200,80', '--agency-name', 'UBND xã Thử Nghiệm'], { EOFFICE_PIN: token.userPin }, /"Nguyễn Văn An" cannot sign as the agency/],
     [['sign', input, '-o', path.join(work, 'a.pdf'), '--module', token.modulePath, '--token', LABEL, '--invisible'], { EOFFICE_PIN: wrongPin }, /PIN is incorrect/],
     [['sign', input, '-o', path.join(work, 'b.pdf'), '--module', token.modulePath, '--token', LABEL, '--invisible'], {}, /set EOFFICE_PIN or run eoffice sign in a terminal/],
     [['sign', input, '-o', path.join(work, 'c.pdf'), '--module', '/nonexistent/vnptca_p11_v8.dll', '--token', LABEL, '--invisible'], { EOFFICE_PIN: token.userPin }, /vnptca_p11_v8\.dll/],
@@ -75,5 +79,5 @@ test('failures exit non-zero with one line, write nothing, and never show the PI
     assert.match(lines[0]!, reason);
     for (const pin of [wrongPin, token.userPin]) assert.ok(!`${run.stdout}${run.stderr}`.includes(pin), 'the PIN never shows');
   }
-  assert.deepEqual(fs.readdirSync(work).filter((f) => /^[a-e]\.pdf$/.test(f)), [], 'no output file');
+  assert.deepEqual(fs.readdirSync(work).filter((f) => /^[a-f]\.pdf$/.test(f)), [], 'no output file');
 });

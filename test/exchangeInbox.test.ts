@@ -10,7 +10,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { startAxisServer, type AxisServer } from './axis/server.js';
 import { axisAgency, freePort, openAgency, type TestAgency } from './support/agencies.js';
-import { handPackage } from './support/edxmlSamples.js';
+import { handPackage, zipOf } from './support/edxmlSamples.js';
 import { tempDir } from './support/fixtures.js';
 import { createAxisAdapter } from '../main/core/axis/createAdapter.js';
 import { receiveWaiting } from '../main/core/exchange/inbox.js';
@@ -145,4 +145,136 @@ test('a package naming another sender than the one the axis authenticated is ref
   const row = receiver.core.db.prepare('SELECT refusal_reason FROM received_packages ORDER BY id DESC LIMIT 1').get() as { refusal_reason: string };
   assert.equal(row.refusal_reason, 'sender-mismatch');
   assert.equal((receiver.core.db.prepare("SELECT count(*) AS n FROM documents WHERE subject = 'Giả danh cơ quan khác'").get() as { n: number }).n, 0);
+});
+
+/** The axis's deliveries to the receiver that are still waiting (listed again on the next pass). */
+function waitingOnAxis(): number {
+  const axisDb = new BetterSqlite3(path.join(work, 'axis.sqlite'), { readonly: true });
+  try {
+    return (axisDb.prepare("SELECT count(*) AS n FROM deliveries WHERE recipient = ? AND state IN ('pending', 'processing')").get(RECEIVER.code) as { n: number }).n;
+  } finally {
+    axisDb.close();
+  }
+}
+
+const utf8Bytes = (text: string) => Buffer.byteLength(text, 'utf8');
+
+test('attachment names the file system or Windows would not take are stored under a safe name or refused, never left on the axis', async () => {
+  const pdf = Buffer.from('%PDF-1.4 tên tệp').toString('base64');
+  // 200 characters of Vietnamese: over 255 bytes of UTF-8, though only 200 UTF-16 units.
+  const vietnamese = `${'Tờ trình đề nghị phê duyệt kế hoạch tổ chức hội nghị tổng kết '.repeat(4).slice(0, 196)}.pdf`;
+  // 251 characters in 255 bytes: fits alone, but not once " (2)" tells it from its twin.
+  const twin = `Báo cáo tổng ${'x'.repeat(251 - 'Báo cáo tổng '.length - 4)}.pdf`;
+  assert.equal(vietnamese.length, 200);
+  assert.ok(utf8Bytes(vietnamese) > 255);
+  assert.equal(twin.length, 251);
+  assert.equal(utf8Bytes(twin), 255);
+  const trailingSpaceZip = await zipOf([{ name: 'ho so.pdf ', data: Buffer.from('%PDF-1.4 x') }]);
+
+  const stored: { what: string; attachments: { name: string; base64: string; contentType?: string }[]; check: (names: string[]) => void }[] = [
+    {
+      what: '200-character Vietnamese name',
+      attachments: [{ name: vietnamese, base64: pdf }],
+      check: ([name]) => {
+        assert.ok(utf8Bytes(name!) <= 249, `${utf8Bytes(name!)} bytes`);
+        assert.ok(name!.endsWith('.pdf'), 'the extension is kept');
+        assert.ok(vietnamese.startsWith(name!.slice(0, -4)), 'shortened from the end, whole characters only');
+        assert.equal(name, name!.normalize('NFC'));
+      },
+    },
+    {
+      what: '251-character name sent twice in one package',
+      attachments: [
+        { name: twin, base64: pdf },
+        { name: twin, base64: Buffer.from('%PDF-1.4 thứ hai').toString('base64') },
+      ],
+      check: (names) => {
+        assert.equal(names.length, 2);
+        for (const name of names) assert.ok(utf8Bytes(name) <= 249 && name.endsWith('.pdf') && name.startsWith('Báo cáo tổng xxx'), name);
+      },
+    },
+    // XML text is trimmed as it is read: the space never reaches the name.
+    { what: 'trailing space in the XML', attachments: [{ name: 'ho so.pdf ', base64: pdf }], check: ([name]) => assert.equal(name, 'ho so.pdf') },
+  ];
+  const devices = ['CON', 'prn.pdf', 'Aux.docx', 'NUL.tar.gz', 'COM0', 'com1.pdf', 'COM9.txt', 'COM¹.pdf', 'LPT0.pdf', 'lpt1', 'LPT9.doc', 'LPT³', 'CONIN$', 'conout$.pdf', 'CLOCK$', 'clock$.txt', 'nul .pdf'];
+  const refused: { what: string; attachments: { name: string; base64: string; contentType?: string }[] }[] = [
+    ...devices.map((name) => ({ what: `device ${name}`, attachments: [{ name, base64: pdf }] })),
+    { what: 'trailing dot', attachments: [{ name: 'ho so.pdf.', base64: pdf }] },
+    { what: 'trailing space in a zip entry', attachments: [{ name: 'ho so.doc', contentType: 'application/zip', base64: trailingSpaceZip.toString('base64') }] },
+    { what: 'bidi override', attachments: [{ name: 'hoadon\u202Efdp.exe', base64: pdf }] },
+    { what: 'zero-width space', attachments: [{ name: 'quyet\u200Bdinh.pdf', base64: pdf }] },
+    { what: 'zero-width joiner', attachments: [{ name: 'quyết\u200Dđịnh.pdf', base64: pdf }] },
+  ];
+  const subjectOf = (what: string) => `Tên tệp: ${what}`;
+  let n = 500;
+  for (const p of [...stored, ...refused]) await send(numbered(handPackage({ subject: subjectOf(p.what), attachments: p.attachments }), ++n), n);
+
+  const ctx = { db: receiver.core.db, blobs: receiver.core.blobs, actor: 'văn thư' };
+  const fetchesBefore = axis.stats().fetches;
+  const result = await receiveWaiting(ctx, adapterOf(receiver), RECEIVER.code);
+  assert.equal(result.lastError, null, 'no item failed on our side');
+  assert.equal(result.received, stored.length, JSON.stringify(result));
+  assert.equal(result.refused, refused.length, JSON.stringify(result));
+  assert.equal(waitingOnAxis(), 0, 'nothing is left on the axis');
+  assert.equal(axis.stats().fetches - fetchesBefore, stored.length + refused.length, 'each fetched once');
+
+  for (const p of stored) {
+    const document = receiver.core.db.prepare('SELECT id, file_name AS name FROM documents WHERE subject = ?').get(subjectOf(p.what)) as { id: number; name: string };
+    assert.ok(document, p.what);
+    const others = (receiver.core.db.prepare('SELECT file_name AS name FROM attachments WHERE document_id = ? ORDER BY id').all(document.id) as { name: string }[]).map((a) => a.name);
+    p.check([document.name, ...others]);
+  }
+  const reasons = receiver.core.db.prepare("SELECT refusal_reason AS reason, refusal_detail AS detail FROM received_packages WHERE outcome = 'refused' ORDER BY id DESC LIMIT ?").all(refused.length) as { reason: string; detail: string }[];
+  assert.deepEqual(new Set(reasons.map((r) => r.reason)), new Set(['bad-attachment-name']), JSON.stringify(reasons));
+
+  // The next pass finds nothing: no package is fetched again.
+  const again = await receiveWaiting(ctx, adapterOf(receiver), RECEIVER.code);
+  assert.equal(again.received + again.refused, 0);
+  assert.equal(axis.stats().fetches - fetchesBefore, stored.length + refused.length);
+  assert.deepEqual(fs.readdirSync(path.join(receiver.dataDir, 'files', 'tmp')), []);
+});
+
+test('an item that fails on our side after it is fetched is tried five times, then refused with the reason and answered 02, without a sixth download', async () => {
+  await send(numbered(handPackage({ subject: 'Ổ đĩa đầy khi nhận' }), 601), 601);
+  // The disk "fills" after the package is stored and parsed, just before the commit: the fault a
+  // real full disk gives at that point, injected through the journal's hook.
+  const full = () => {
+    throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+  };
+  const healthy = { db: receiver.core.db, blobs: receiver.core.blobs, actor: 'văn thư' };
+  const diskFull = { ...healthy, beforeCommit: full };
+  const attempts = () => (receiver.core.db.prepare('SELECT attempts FROM receive_attempts').get() as { attempts: number } | undefined)?.attempts ?? 0;
+  const fetchesBefore = axis.stats().fetches;
+  for (let pass = 1; pass <= 5; pass++) {
+    const result = await receiveWaiting(diskFull, adapterOf(receiver), RECEIVER.code);
+    assert.match(result.lastError ?? '', /ENOSPC/);
+    assert.equal(result.received + result.refused, 0);
+    assert.equal(attempts(), pass);
+    assert.equal(waitingOnAxis(), 1, 'still waiting on the axis');
+  }
+  assert.equal(axis.stats().fetches - fetchesBefore, 5);
+
+  const last = await receiveWaiting(healthy, adapterOf(receiver), RECEIVER.code);
+  assert.equal(last.refused, 1, JSON.stringify(last));
+  assert.equal(axis.stats().fetches - fetchesBefore, 5, 'refused without fetching it again');
+  assert.equal(waitingOnAxis(), 0);
+  const row = receiver.core.db.prepare('SELECT id, refusal_reason AS reason, refusal_detail AS detail FROM received_packages ORDER BY id DESC LIMIT 1').get() as { id: number; reason: string; detail: string };
+  assert.equal(row.reason, 'too-many-attempts');
+  assert.match(row.detail, /failed 5 times.*ENOSPC/);
+  assert.equal(attempts(), 0, 'the count goes with the record');
+  const answer = receiver.core.db.prepare("SELECT status_code AS code, package_sha256 AS sha256 FROM outbox_jobs WHERE received_id = ?").get(row.id) as { code: string; sha256: string } | undefined;
+  assert.equal(answer?.code, '02', 'the sender is told');
+  // Honestly: the failures were on the receiving side, so the 02 does not call the package invalid.
+  const description = /<edXML:Description>([^<]*)<\/edXML:Description>/.exec(receiver.core.blobs.read(answer.sha256).toString('utf8'))?.[1] ?? '';
+  assert.doesNotMatch(description, /không hợp lệ/);
+  assert.match(description, /^Chưa tiếp nhận được văn bản: đơn vị nhận đã thử nhận 5 lần không thành công/);
+  assert.match(description, /lỗi có thể ở phía đơn vị nhận/);
+
+  // A failure or two and then success leaves no count behind.
+  await send(numbered(handPackage({ subject: 'Ổ đĩa đầy một lần' }), 602), 602);
+  await receiveWaiting(diskFull, adapterOf(receiver), RECEIVER.code);
+  assert.equal(attempts(), 1);
+  const recovered = await receiveWaiting(healthy, adapterOf(receiver), RECEIVER.code);
+  assert.equal(recovered.received, 1, JSON.stringify(recovered));
+  assert.equal(attempts(), 0);
 });

@@ -107,7 +107,9 @@ test('in: accept, handlers, assign --due dd/MM/yyyy, start, done, register a sca
   // The commune recalls the second document; the district accepts the recall.
   assert.match(await ok(d(), ['in', 'accept', String(b)]), /số đến 03/);
   await fails(d(), ['in', 'recall', 'accept', String(b)], /has not asked to recall/);
-  await ok(commune.dataDir, ['out', 'recall', String(issued[1]), '--reason', 'Ban hành sai thẩm quyền']);
+  // Thu hồi cannot be undone: from a script (no terminal to ask on) it takes --yes.
+  await fails(commune.dataDir, ['out', 'recall', String(issued[1]), '--reason', 'Ban hành sai thẩm quyền'], /Thu hồi: .*confirm with --yes/);
+  await ok(commune.dataDir, ['out', 'recall', String(issued[1]), '--reason', 'Ban hành sai thẩm quyền', '--yes']);
   assert.match(await ok(commune.dataDir, ['sync', '--once']), /sent 1/);
   assert.match(await ok(d(), ['sync', '--once']), /received 1/);
   assert.match(await ok(d(), ['in', 'list', '--state', 'recall-pending']), /ĐỀ NGHỊ THU HỒI/);

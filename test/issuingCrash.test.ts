@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { openCore } from '../main/core/app/core.js';
 import { invoke } from '../main/core/api/invoke.js';
-import { createConfSettings } from '../main/core/settings/settings.js';
+import { createFileSettings } from '../main/core/settings/settings.js';
 import type { MethodName, Output } from '../main/common/contract.js';
 import { verifyAudit } from '../main/core/registry/audit.js';
 import { vnYear } from '../main/common/dates.js';
@@ -38,7 +38,7 @@ let work: string;
 
 before(async () => {
   leader = await createTestToken({ label: LEADER });
-  agency = await createTestToken({ label: AGENCY });
+  agency = await createTestToken({ label: AGENCY, agencyName: 'Ủy ban nhân dân xã Thử Nghiệm' });
   dataDir = tempDir('eoffice-crash-issue-');
   work = tempDir('eoffice-crash-work-');
 });
@@ -59,7 +59,7 @@ function draftPdf(i: number): Promise<Uint8Array> {
 
 /** Drafts and has the leader sign `count` documents through the API, then closes the data folder. */
 async function draftAndSign(count: number): Promise<number[]> {
-  const settings = createConfSettings(dataDir);
+  const settings = createFileSettings(dataDir);
   settings.update({ tokenModules: [leader.modulePath] });
   const core = openCore({ dataDir, shell: 'cli', settings });
   try {
@@ -83,7 +83,8 @@ async function draftAndSign(count: number): Promise<number[]> {
 }
 
 function issueArgs(id: number): string[] {
-  return ['out', 'issue', String(id), '--module', agency.modulePath, '--token', AGENCY, '--cert', agency.ids.agency];
+  // --yes: not at a terminal, the command is told that issuing, which cannot be undone, is meant.
+  return ['out', 'issue', String(id), '--module', agency.modulePath, '--token', AGENCY, '--cert', agency.ids.agency, '--yes'];
 }
 
 /** Runs `out issue` and kills it after `delayMs`; resolves with how it ended. */

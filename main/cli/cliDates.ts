@@ -1,6 +1,6 @@
 // Dates on the command line are written as every clerk writes them, dd/MM/yyyy.
 import { isCalendarDate } from '../common/dates.js';
-import { CliError } from './tokenCommands.js';
+import { CliError } from './cliError.js';
 
 /** dd/MM/yyyy to yyyy-MM-dd; refuses what is not a calendar date (30/02/2026) with the option's name. */
 export function dateArgument(text: string | undefined, option: string): string {

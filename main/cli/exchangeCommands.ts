@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { IncomingDetail, IncomingFilter, IncomingItem, MethodName, Output, QueueItem, ReceivedItem, SyncPassResult } from '../common/contract.js';
 import { formatDateTimeVn, formatDateVn } from '../common/dates.js';
-import { CliError } from './tokenCommands.js';
+import { CliError } from './cliError.js';
 
 async function call<M extends MethodName>(core: Core, method: M, input: unknown): Promise<Output<M>> {
   const envelope = await invoke(core.handlers, method, input, () => undefined);

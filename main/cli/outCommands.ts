@@ -3,21 +3,22 @@
 // steps (out sign, out issue) open the token the way `eoffice sign` does.
 import fs from 'node:fs';
 import path from 'node:path';
+import readline from 'node:readline/promises';
 import type { Core } from '../core/app/core.js';
 import { invoke } from '../core/api/invoke.js';
-import type { Input, MethodName, Output } from '../common/contract.js';
+import { Settings, type Input, type MethodName, type Output } from '../common/contract.js';
 import { documentType, documentTypeByAbbreviation } from '../common/doctypes.js';
 import { formatDateVn } from '../common/dates.js';
 import { localAgency } from '../core/registry/agency.js';
 import { certificateImage } from '../core/registry/certificateImages.js';
-import { signDocuments } from '../core/registry/signDocuments.js';
+import { signDocuments } from '../core/signing/signDocuments.js';
 import { afterIssue, issueDocument } from '../core/issuing/outgoing.js';
 import { issuingContext } from '../core/api/outgoingHandlers.js';
 import { assertUsable } from '../core/api/signingHandlers.js';
-import { CliError, parseRect, withTokenKey, type TokenCommandOptions } from './tokenCommands.js';
+import { CliError } from './cliError.js';
+import { BOOK_USAGE } from './usage.js';
+import { parseRect, withTokenKey, type TokenCommandOptions } from './tokenCommands.js';
 import { dateArgument } from './cliDates.js';
-
-export const BOOK_USAGE = 'book out|in --year <yyyy> | --from dd/MM/yyyy --to dd/MM/yyyy --format pdf|xlsx|csv -o <file> [--confidential]';
 
 export interface OutCommandOptions extends TokenCommandOptions {
   type?: string;
@@ -40,6 +41,8 @@ export interface OutCommandOptions extends TokenCommandOptions {
   year?: string;
   by?: string;
   json?: boolean;
+  /** Confirms an irreversible step (out number, issue, recall) without asking: needed when not at a terminal. */
+  yes?: boolean;
 }
 
 async function call<M extends MethodName>(core: Core, method: M, input: Input<M>): Promise<Output<M>> {
@@ -120,9 +123,12 @@ const CONFIG_KEYS = [
   'axis.endpoint',
   'axis.systemId',
   'axis.secret',
+  'axis.signing',
   'axis.hexStyle',
   'axis.paths',
   'syncIntervalSeconds',
+  'signingSessionSeconds',
+  'signingIdleMinutes',
 ] as const;
 
 export async function runConfig(core: Core, args: string[], out: (line: string) => void): Promise<number> {
@@ -142,9 +148,12 @@ export async function runConfig(core: Core, args: string[], out: (line: string) 
     'axis.systemId': axis.systemId,
     // Never printed: only whether one is stored.
     'axis.secret': axis.secretSet ? '(set)' : '(not set)',
+    'axis.signing': settings.axisSigning,
     'axis.hexStyle': settings.axisHexStyle,
     'axis.paths': JSON.stringify(settings.axisPaths),
     syncIntervalSeconds: String(settings.syncIntervalSeconds),
+    signingSessionSeconds: String(settings.signingSessionSeconds),
+    signingIdleMinutes: String(settings.signingIdleMinutes),
   };
   if (action === 'get') {
     if (key && !(key in current)) throw new CliError(`unknown key "${key}"; keys: ${CONFIG_KEYS.join(', ')}`);
@@ -181,18 +190,36 @@ export async function runConfig(core: Core, args: string[], out: (line: string) 
       await call(core, 'exchange.setAxis', { endpoint: axis.endpoint, systemId: value });
       break;
     case 'axis.secret': {
-      // "-" reads it from standard input, so that it need not appear in the shell's history or in ps.
-      const secret = value === '-' ? fs.readFileSync(0, 'utf8').trim() : value;
+      // Only from standard input: an argument stays in the shell's history and shows in the
+      // process list (ps, Task Manager) to every account on the computer while the command runs.
+      if (valueParts.length !== 1 || value !== '-') {
+        throw new CliError('axis.secret is read from standard input only, never from the command line (the shell history and the process list would keep it): run "eoffice config set axis.secret -" and type or pipe the secret');
+      }
+      const secret = fs.readFileSync(0, 'utf8').trim();
       if (!secret) throw new CliError('axis.secret is empty');
       await call(core, 'exchange.setAxis', { endpoint: axis.endpoint, systemId: axis.systemId, secret });
       out('axis.secret=(set)');
       return 0;
     }
+    case 'signingSessionSeconds':
+    case 'signingIdleMinutes': {
+      // The administrator's, so not through settings.update (the app's UI could call that): set
+      // on the settings themselves, by whoever runs eoffice on this data folder.
+      const parsed = Settings.shape[key].safeParse(Number(value));
+      if (!value || !parsed.success) {
+        throw new CliError(key === 'signingSessionSeconds' ? 'signingSessionSeconds is whole seconds from 0 (every signing asks for the PIN) to 900' : 'signingIdleMinutes is whole minutes from 1 to 60');
+      }
+      core.settings.update({ [key]: parsed.data });
+      break;
+    }
     case 'syncIntervalSeconds':
       await call(core, 'settings.update', { syncIntervalSeconds: Number(value) });
       break;
+    case 'axis.signing':
+      await call(core, 'settings.update', { axisSigning: value as 'sdk-2.0.1' | 'legacy' });
+      break;
     case 'axis.hexStyle':
-      await call(core, 'settings.update', { axisHexStyle: value as 'sdk' | 'standard' });
+      await call(core, 'settings.update', { axisHexStyle: value as 'standard' | 'dropped-zeros' });
       break;
     case 'axis.paths': {
       // e.g. {"sendEdoc":"api/edoc/send"}: a platform that mounts the same calls elsewhere.
@@ -210,6 +237,46 @@ export async function runConfig(core: Core, args: string[], out: (line: string) 
   }
   out(`${key}=${value}`);
   return 0;
+}
+
+/**
+ * Cấp số, phát hành and thu hồi cannot be undone: each says what it will do and goes on only on
+ * "y" typed at a terminal, or with --yes, which a script must give (it cannot be asked).
+ */
+async function confirm(what: string, options: OutCommandOptions): Promise<void> {
+  if (options.yes) return;
+  if (!process.stdin.isTTY) throw new CliError(`${what} This cannot be undone: confirm with --yes (standard input is not a terminal to ask on)`);
+  const terminal = readline.createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await terminal.question(`${what} This cannot be undone. Continue? [y/N] `);
+    if (!/^(y|yes|c|có)$/i.test(answer.trim())) throw new CliError('not confirmed: nothing was changed');
+  } finally {
+    terminal.close();
+  }
+}
+
+function titled(d: Output<'outgoing.get'>['document']): string {
+  return `#${d.id} “${d.subject}”`;
+}
+
+function recipientsOnAxis(detail: Output<'outgoing.get'>): string {
+  const codes = detail.draft.recipientCodes;
+  return codes.length === 0 ? 'no recipient on the axis (issued on paper only)' : `${codes.length} recipient(s) on the axis (${codes.join(', ')})`;
+}
+
+/** What numbering will give, or the reason it cannot run (the core's own refusal). */
+function numberToGive(detail: Output<'outgoing.get'>): string {
+  const { next, reason } = detail.numbering;
+  if (!next) throw new CliError(reason?.message ?? `document ${detail.document.id} cannot be numbered now`);
+  return `${next.notation} dated ${formatDateVn(next.documentDate)} in the ${next.documentDate.slice(0, 4)} outgoing register`;
+}
+
+function describeIssue(detail: Output<'outgoing.get'>, token: string): string {
+  const d = detail.document;
+  const attachments = detail.attachments.length ? `, its ${detail.attachments.length} attachment(s) signed too` : '';
+  const seal = `the agency's signature from the token “${token}”${attachments}`;
+  if (d.state === 'numbered') return `Phát hành: ${d.notation} ${titled(d)} gets ${seal}, and is queued for ${recipientsOnAxis(detail)}.`;
+  return `Phát hành: ${titled(d)} takes ${numberToGive(detail)}, gets ${seal}, and is queued for ${recipientsOnAxis(detail)}.`;
 }
 
 function describe(detail: Output<'outgoing.get'>): string {
@@ -289,13 +356,19 @@ export async function runOut(core: Core, args: string[], options: OutCommandOpti
         return 0;
       });
     }
-    case 'number':
-      print(await call(core, 'outgoing.number', { id: documentId(rest[0]) }));
+    case 'number': {
+      const id = documentId(rest[0]);
+      const detail = await call(core, 'outgoing.get', { id });
+      await confirm(`Cấp số: ${titled(detail.document)} takes ${numberToGive(detail)}.`, options);
+      print(await call(core, 'outgoing.number', { id }));
       return 0;
+    }
     case 'issue': {
       const id = documentId(rest[0]);
       const agencyName = localAgency(core.db).name.trim();
       if (!agencyName) throw new CliError('set the agency name first: eoffice config set agency.name "…"');
+      if (!options.token) throw new CliError('--token <label> is required: say which token signs');
+      await confirm(describeIssue(await call(core, 'outgoing.get', { id }), options.token), options);
       return withTokenKey(options, async (key) => {
         assertUsable(key);
         const tsaUrl = options.tsa ?? core.settings.read().tsaUrl;
@@ -314,6 +387,13 @@ export async function runOut(core: Core, args: string[], options: OutCommandOpti
     case 'replace': {
       const id = documentId(rest[0]);
       if (!options.reason) throw new CliError(`--reason "…" is required to ${action} a document`);
+      if (action === 'recall') {
+        const detail = await call(core, 'outgoing.get', { id });
+        const d = detail.document;
+        if (['queued', 'sent', 'issued', 'updated'].includes(d.state)) {
+          await confirm(`Thu hồi: ${d.notation ?? ''} ${titled(d)} becomes recalled, for the reason “${options.reason}”; the recall notice goes to ${recipientsOnAxis(detail)}.`, options);
+        }
+      }
       await afterIssue(issuingContext(core), id, action, options.reason, action === 'replace' ? documentId(options.by) : undefined);
       print(await call(core, 'outgoing.get', { id }));
       return 0;

@@ -2,11 +2,10 @@
 // JSON is what the dashboard shows for the same period, field for field.
 import type { Core } from '../core/app/core.js';
 import { invoke } from '../core/api/invoke.js';
-import { CliError } from './tokenCommands.js';
+import { CliError } from './cliError.js';
+import { REPORT_USAGE } from './usage.js';
 import { dateArgument } from './cliDates.js';
 import { assertOutputFolder, writeWhole } from './outCommands.js';
-
-export const REPORT_USAGE = 'report --from dd/MM/yyyy --to dd/MM/yyyy [--format json|xlsx|pdf] [-o <file>]';
 
 export interface ReportOptions {
   from?: string;

@@ -4,14 +4,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../common/errors.js';
+import { assertAgencyCertificate } from '../common/agencyCertificate.js';
+import { CliError } from './cliError.js';
+import { takeEnvironmentPin } from './environmentPin.js';
 import { findModules, loadModule, type LoadedModule } from '../core/token/modules.js';
+import { addUserModule } from '../core/token/userModules.js';
+import type { Core } from '../core/app/core.js';
 import { listTokens } from '../core/token/tokens.js';
 import { openTokenSession, type TokenSigningKey } from '../core/token/session.js';
-import { signBatch } from '../core/pades/batch.js';
+import { signBatch, type BatchItem } from '../core/pades/batch.js';
 import type { AppearanceSpec, Rect } from '../core/pades/appearance.js';
+import type { SignaturePlace } from '../core/pades/signaturePlace.js';
+import { pdfWorker } from '../core/pdfWorker/pdfWorker.js';
+import type { Output } from '../common/contract.js';
 import { formatDateVn } from '../common/dates.js';
-
-export class CliError extends Error {}
 
 export interface TokenCommandOptions {
   module?: string;
@@ -72,8 +78,21 @@ export async function runTokens(options: TokenCommandOptions, out: (line: string
   return 0;
 }
 
+/**
+ * eoffice tokens add-module <library>: the terminal's way to add a token library, typed by the
+ * person at the computer rather than sent by a page (see core/token/userModules.ts). Loaded
+ * first, so that a wrong file is refused with the reason, then saved in the data folder's settings.
+ */
+export function runAddModule(core: Core, args: string[], out: (line: string) => void): number {
+  const [modulePath, ...extra] = args;
+  if (!modulePath || extra.length > 0) throw new CliError('usage: eoffice tokens add-module <library> — the full path of the CA’s PKCS#11 library');
+  addUserModule(core.tokens, core.settings, modulePath);
+  out(`added ${modulePath}`);
+  return 0;
+}
+
 async function readPin(): Promise<string> {
-  const fromEnv = process.env.EOFFICE_PIN;
+  const fromEnv = takeEnvironmentPin();
   if (fromEnv) return fromEnv;
   if (!process.stdin.isTTY) throw new CliError('no PIN: set EOFFICE_PIN or run eoffice sign in a terminal to type it');
   process.stderr.write('PIN: ');
@@ -108,24 +127,87 @@ export function parseRect(text: string | undefined): Rect {
   return parts as Rect;
 }
 
-function appearanceFrom(options: TokenCommandOptions, agencyName: string): AppearanceSpec {
+/**
+ * A visible signature without --rect: placed on each document's own signature block (on the
+ * last page that has one, or on --page) once the signer's name is known, from the token.
+ */
+interface UnplacedAppearance {
+  kind: 'unplaced';
+  role: 'signer' | 'agency';
+  page?: number;
+  at(page: number, rect: Rect): AppearanceSpec;
+}
+
+function appearanceFrom(options: TokenCommandOptions, agencyName: string, dataDir: string): AppearanceSpec | UnplacedAppearance {
   if (options.invisible) return { kind: 'invisible' };
   const role = options.as ?? 'signer';
-  const page = options.page === undefined ? 1 : Number(options.page);
-  if (!Number.isInteger(page) || page < 1) throw new CliError('--page must be a page number from 1');
+  const page = options.page === undefined ? undefined : Number(options.page);
+  if (page !== undefined && (!Number.isInteger(page) || page < 1)) throw new CliError('--page must be a page number from 1');
   const image = options.image ? new Uint8Array(fs.readFileSync(options.image)) : undefined;
+  // With --rect where it says (page 1 unless --page), else on the signature block.
+  const placed = (signsAs: UnplacedAppearance['role'], at: UnplacedAppearance['at']): AppearanceSpec | UnplacedAppearance =>
+    options.rect === undefined ? { kind: 'unplaced', role: signsAs, page, at } : at(page ?? 1, parseRect(options.rect));
+  const noAgencyName = () =>
+    new CliError(`signing as the agency needs its name: pass --agency-name "…", or set it in the data folder (${dataDir}) with eoffice config set agency.name "…"`);
   switch (role) {
     case 'signer':
-      return { kind: 'signer', page, rect: parseRect(options.rect), image };
+      return placed('signer', (at, rect) => ({ kind: 'signer', page: at, rect, image }));
     case 'agency':
-      if (!agencyName) throw new CliError('--agency-name is required to sign as the agency');
-      return { kind: 'agency', page, rect: parseRect(options.rect), sealImage: image, agencyName };
+      if (!agencyName) throw noAgencyName();
+      return placed('agency', (at, rect) => ({ kind: 'agency', page: at, rect, sealImage: image, agencyName }));
     case 'attachment':
-      if (!agencyName || !options.notation) throw new CliError('--agency-name and --notation (the main document’s number) are required for an attachment');
+      if (!agencyName) throw noAgencyName();
+      if (!options.notation) throw new CliError('--notation <number/notation> of the main document is required for an attachment');
       return { kind: 'attachment', agencyName, mainNotation: options.notation };
     default:
       throw new CliError(`--as must be signer, agency or attachment, not "${role}"`);
   }
+}
+
+/**
+ * The data folder's agency.name, read as the other commands read it; '' when it is unset or when
+ * the folder has no registry yet: signing works on files, and never creates a data folder.
+ */
+async function dataFolderAgencyName(dataDir: string): Promise<string> {
+  const { databasePath, openCore } = await import('../core/app/core.js');
+  if (!fs.existsSync(databasePath(dataDir))) return '';
+  const core = openCore({ dataDir, shell: 'cli' });
+  try {
+    const { invoke } = await import('../core/api/invoke.js');
+    const envelope = await invoke(core.handlers, 'agency.get', {}, () => undefined);
+    if (!envelope.ok) throw new CliError(envelope.error.message);
+    return (envelope.result as Output<'agency.get'>).name.trim();
+  } finally {
+    core.close();
+  }
+}
+
+/**
+ * Each document's appearance on its own signature block, all found before any is signed: a
+ * document without one refuses the command, saying how to place the signature, and nothing is
+ * written. pdf.js reads the page in the PDF worker, as it reads every untrusted file.
+ */
+async function placeOnSignatureBlocks(items: BatchItem[], appearance: UnplacedAppearance, signerName: string | null): Promise<BatchItem[]> {
+  const placed: BatchItem[] = [];
+  for (const item of items) {
+    const fileName = path.basename(item.input);
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(fs.readFileSync(item.input));
+    } catch (error) {
+      throw new CliError(`cannot read ${item.input} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
+    const place = await pdfWorker().run('signaturePlace', { bytes, fileName, role: appearance.role, page: appearance.page, signerName: signerName ?? undefined }, fileName);
+    if (!place.found) throw new CliError(noPlaceMessage(item.input, appearance.role, signerName, place, appearance.page === undefined));
+    placed.push({ ...item, appearance: appearance.at(place.page, place.rect) });
+  }
+  return placed;
+}
+
+function noPlaceMessage(input: string, role: UnplacedAppearance['role'], signerName: string | null, place: Extract<SignaturePlace, { found: false }>, everyPage: boolean): string {
+  const where = everyPage ? `any of its ${place.pages} page(s)` : `page ${place.page}`;
+  const what = role === 'signer' ? `no signature block with the name "${signerName ?? '?'}" (the certificate's holder)` : 'no signature of the competent person and no signature block';
+  return `${input}: ${what} on ${where}; place the signature with --page N --rect x,y,w,h (points from the bottom-left corner), or sign with --invisible`;
 }
 
 function outputsFor(inputs: string[], output: string | undefined): Array<{ input: string; output: string }> {
@@ -163,14 +245,21 @@ export async function withTokenKey<T>(options: TokenCommandOptions, use: (key: T
   }
 }
 
-export async function runSign(inputs: string[], options: TokenCommandOptions, out: (line: string) => void): Promise<number> {
+/** `dataDir`: the data folder whose agency.name stands in for --agency-name; never created here. */
+export async function runSign(inputs: string[], options: TokenCommandOptions, out: (line: string) => void, dataDir: string): Promise<number> {
   if (inputs.length === 0) throw new CliError('sign needs at least one PDF file');
   if (!options.token) throw new CliError('--token <label> is required: say which token signs');
   const items = outputsFor(inputs, options.output);
-  const appearance = appearanceFrom(options, options['agency-name'] ?? '');
+  const asAgency = !options.invisible && (options.as === 'agency' || options.as === 'attachment');
+  const agencyName = options['agency-name'] ?? (asAgency ? await dataFolderAgencyName(dataDir) : '');
+  const appearance = appearanceFrom(options, agencyName, dataDir);
   return withTokenKey(options, async (key) => {
+    // The agency's name on the page takes the agency's own certificate, not a person's.
+    if (asAgency) assertAgencyCertificate(key.facts, agencyName);
     const timestamp = options.tsa ? { url: options.tsa } : undefined;
-    const results = await signBatch(items, { key, appearance, reason: options.reason, location: options.location, timestamp });
+    const unplaced = appearance.kind === 'unplaced';
+    const signing = unplaced ? await placeOnSignatureBlocks(items, appearance, key.facts.subjectCommonName) : items;
+    const results = await signBatch(signing, { key, appearance: unplaced ? undefined : appearance, reason: options.reason, location: options.location, timestamp });
     let failed = 0;
     for (const result of results) {
       if (result.status === 'signed') {

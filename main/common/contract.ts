@@ -129,13 +129,28 @@ export const Settings = z.object({
   axisEndpoint: z.union([z.literal(''), z.url({ protocol: /^https?$/ }).max(500)]),
   axisSystemId: z.string().trim().max(128),
   /**
-   * For provincial platforms that differ from the national SDK: how the HMAC is written in hex
-   * (the SDK drops each byte's leading zero) and where each call is mounted.
+   * How requests to the axis are signed: as the national SDK 2.0.1 does, or in the form eOffice
+   * sent before (epoch-millisecond timestamp, prefixed names), for a platform built on that.
    */
-  axisHexStyle: z.enum(['sdk', 'standard']),
+  axisSigning: z.enum(['sdk-2.0.1', 'legacy']),
+  /**
+   * For provincial platforms that differ from the national SDK: how the HMAC is written in hex (an
+   * older SDK dropped each byte's leading zero) and where each call is mounted. The value "sdk" of
+   * earlier versions (dropped zeros, then the default) no longer parses, so it reads as the default.
+   */
+  axisHexStyle: z.enum(['standard', 'dropped-zeros']),
   axisPaths: z.object({ sendEdoc: AxisPath, getReceivedEdocList: AxisPath, getEdoc: AxisPath, updateStatus: AxisPath, getAgenciesList: AxisPath }).partial().strict(),
   /** How often to look for new documents while online, in seconds. */
   syncIntervalSeconds: z.number().int().min(15).max(3600),
+  /**
+   * How long the PIN typed for a signing act (one document, one batch, one issue) may serve the
+   * next ones, in seconds from when it was typed; 0, the default, asks for it at every act. Set by
+   * the administrator (eoffice config), never through settings.update: whoever sits at the PC
+   * must not lengthen it.
+   */
+  signingSessionSeconds: z.number().int().min(0).max(900),
+  /** A token logged in and left without a signing act this many minutes is logged out. Also the administrator's. */
+  signingIdleMinutes: z.number().int().min(1).max(60),
 });
 export type Settings = z.infer<typeof Settings>;
 /** What settings.update may change; token modules go through tokens.addModule, which loads them first. */
@@ -145,6 +160,7 @@ export const SettingsPatch = Settings.pick({
   tsaUrl: true,
   separateConfidentialSeries: true,
   syncIntervalSeconds: true,
+  axisSigning: true,
   axisHexStyle: true,
   axisPaths: true,
 })
@@ -317,7 +333,14 @@ export const OutgoingDetail = z.object({
   places: NumberPlaces,
   steps: z.array(IssuingStep),
   /** Whether "Cấp số" may run now, and if not, why (the tooltip). */
-  numbering: z.object({ allowed: z.boolean(), reason: ApiErrorShape.nullable() }),
+  numbering: z.object({
+    allowed: z.boolean(),
+    reason: ApiErrorShape.nullable(),
+    /** What "Cấp số" would give now, for its confirmation (another window may number first); null when it may not run. */
+    next: z.object({ number: z.number().int(), notation: z.string(), documentDate: IsoDate }).nullable(),
+    /** The SHA-256 fingerprint of the competent person's certificate numbering rests on: the agency's signature takes another. */
+    competentSigner: z.string().nullable(),
+  }),
   attachments: z.array(z.object({ id: Id, fileName: z.string(), signed: z.boolean() })),
   stateReason: z.string().nullable(),
   replacesId: Id.nullable(),
@@ -508,7 +531,8 @@ export type IncomingDetail = z.infer<typeof IncomingDetail>;
 /** A handling due date as the clerk types it: yyyy-MM-dd here (the CLI reads dd/MM/yyyy). */
 const HandlingDue = IsoDate;
 
-const TokenKeyChoice = { label: TokenLabel, serial: TokenSerial.optional(), certificateId: z.string().min(1).max(128), pin: Pin.optional() };
+/** The key a signing act uses, and the PIN for the act (see documents.sign). */
+const TokenKeyChoice = { label: TokenLabel, serial: TokenSerial.optional(), certificateId: z.string().min(1).max(128), pin: Pin.optional(), confirmFinalTry: z.boolean().optional() };
 const BookQuery = { year: Year, confidential: z.boolean().default(false) };
 /** A register exported for a period: only its rows dated from–to (within the register's year). */
 const BookPeriod = { from: IsoDate.optional(), to: IsoDate.optional() };
@@ -548,8 +572,14 @@ export const contract = {
       ...TokenSelector,
       certificateId: z.string().min(1).max(128),
       appearance: SignatureAppearance,
-      /** Only for a key that wants the PIN at every signature (CKA_ALWAYS_AUTHENTICATE). */
+      /**
+       * The token's PIN for this signing act (the batch), unless a login is there to serve it: each
+       * act asks for the PIN, but for the administrator's window. A key that wants the PIN at every
+       * signature (CKA_ALWAYS_AUTHENTICATE) gets it too.
+       */
       pin: Pin.optional(),
+      /** The user was told one more wrong PIN locks the token, and tries anyway. */
+      confirmFinalTry: z.boolean().optional(),
       /** Chosen by the caller so that it can cancel, and tell its progress events, before the answer. */
       batchId: BatchId.optional(),
     }),
@@ -557,7 +587,11 @@ export const contract = {
   ),
   'signing.cancel': method(z.object({ batchId: BatchId }), z.object({ cancelled: z.boolean() })),
   'tokens.list': method(z.object({}), TokenOverview),
-  'tokens.addModule': method(z.object({ path: ModulePath }), Settings),
+  /**
+   * Adds a token library. No path: a library is native code run in eOffice, so the page never
+   * names one; the desktop shell asks with the OS's own dialogs (core/token/userModules.ts).
+   */
+  'tokens.addModule': method(z.object({}).strict(), Settings),
   'tokens.removeModule': method(z.object({ path: ModulePath }), Settings),
   'tokens.login': method(
     z.object({ ...TokenSelector, pin: Pin, confirmFinalTry: z.boolean().optional() }),

@@ -10,18 +10,23 @@ export const ERROR_CODES = [
   'ENCRYPTED_PDF',
   'TRUNCATED_PDF',
   'DAMAGED_PDF',
+  // A PDF beyond what eOffice reads (too many sections or objects, or over the time or memory of a reading).
+  'PDF_TOO_COMPLEX',
   'DUPLICATE_FILE',
   'FILE_UNREADABLE',
   'DATABASE_TOO_NEW',
   'STORAGE_CORRUPT',
   'UNAUTHORIZED',
   'INTERNAL',
+  'SECRET_KEY_DAMAGED',
   // Tokens (PKCS#11): the module, the token, the PIN, the key.
   'MODULE_MISSING',
   'MODULE_WRONG_ARCH',
   'MODULE_WRONG_PLATFORM',
   'MODULE_NOT_PKCS11',
   'MODULE_LOAD_FAILED',
+  'MODULE_NETWORK_PATH',
+  'MODULE_ADD_UNAVAILABLE',
   'TOKEN_NOT_FOUND',
   'TOKEN_AMBIGUOUS',
   'TOKEN_REMOVED',
@@ -53,12 +58,14 @@ export const ERROR_CODES = [
   'SIGNATURE_INVALID',
   'WRONG_STATE',
   'AGENCY_NOT_CONFIGURED',
+  'AGENCY_CERTIFICATE_REQUIRED',
   'NO_NUMBER_PLACE',
   'CONVERTER_MISSING',
   'CONVERSION_FAILED',
   // Document exchange over the axis.
   'PACKAGE_REFUSED',
   'AXIS_NOT_CONFIGURED',
+  'AXIS_ENDPOINT_INSECURE',
   'AXIS_UNREACHABLE',
   'AXIS_REFUSED',
   // The incoming register and the handling of what arrives.
@@ -67,6 +74,9 @@ export const ERROR_CODES = [
   'HANDLER_EXISTS',
   'DUE_BEFORE_ARRIVAL',
   'NO_RECALL_REQUEST',
+  // The trust store: why a file offered for trust is refused.
+  'NOT_CERTIFICATE_FILE',
+  'NOT_CA_CERTIFICATE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -19,5 +19,9 @@ export const REFUSAL_REASONS = [
   'attachment-mismatch',
   // The package names another sender than the one the axis authenticated.
   'sender-mismatch',
+  // Reading it failed in a way no other reason names (a file name the disk would not take, …).
+  'unreadable',
+  // Fetched and failed on our side this many times (exchange/inbox.ts, MAX_RECEIVE_ATTEMPTS).
+  'too-many-attempts',
 ] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];

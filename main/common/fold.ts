@@ -34,3 +34,11 @@ export function foldVietnamese(text: string): string {
   }
   return out;
 }
+
+/**
+ * A person's or an agency's name as names are compared (a certificate's holder against the
+ * declared signer or the agency): accents, đ and case folded, runs of spaces made one.
+ */
+export function comparableName(name: string): string {
+  return foldVietnamese(name).replace(/\s+/g, ' ').trim();
+}

@@ -10,6 +10,17 @@ export type PathProblemCode = 'CERTIFICATE_EXPIRED' | 'CERTIFICATE_NOT_YET_VALID
 
 export type RevocationStatus = 'good' | 'revoked' | 'unknown';
 
+/**
+ * Why no current revocation answer could be had:
+ * - 'offline': the network was not to be used, and the cache holds nothing current;
+ * - 'unreachable': no service answered (name resolution, connection, time limit);
+ * - 'untrusted-path': not asked, since the certificate path does not lead to a trusted certificate
+ *   (the services an untrusted certificate names are the signer's choice);
+ * - 'no-service': the certificate names no service eOffice may ask (none, not http(s), or not on the public internet);
+ * - 'unusable-answer': a service answered, but not with an answer that can be used.
+ */
+export type RevocationGap = 'offline' | 'unreachable' | 'untrusted-path' | 'no-service' | 'unusable-answer';
+
 export interface RevocationResult {
   status: RevocationStatus;
   source: 'ocsp' | 'crl' | null;
@@ -26,6 +37,8 @@ export interface RevocationResult {
   revocationReason: string | null;
   /** English: why the status is unknown, or which services failed before one answered. */
   problems: string[];
+  /** Set when the status is unknown or the answer stale (when it can be said why); null otherwise. */
+  unavailableBecause: RevocationGap | null;
 }
 
 export interface TrustedCertificate {
@@ -45,7 +58,12 @@ export interface TrustedCertificate {
   addedAt: string;
 }
 
-export type ValidationStatus = 'valid' | 'invalid' | 'indeterminate';
+/**
+ * 'valid-revocation-unknown': intact, trusted, nothing wrong — only whether a certificate was
+ * revoked could not be checked (offline, typically). Apart from 'indeterminate', which means a
+ * real doubt (no trusted path, a bad timestamp…).
+ */
+export type ValidationStatus = 'valid' | 'valid-revocation-unknown' | 'invalid' | 'indeterminate';
 
 export type ReasonCode =
   | 'NOT_SIGNED'

@@ -30,7 +30,7 @@ export function registerIpc(
   return channels;
 }
 
-/** The app's page is the one file it ships; anything else (a navigated or injected frame) is refused. */
+/** The app's page (app://eoffice/index.html) is the one caller; anything else (a navigated or injected frame) is refused. */
 export function trustedFrameCheck(rendererIndexUrl: string): (frame: WebFrameMain | null) => boolean {
   const expected = new URL(rendererIndexUrl);
   return (frame) => {

@@ -1,14 +1,17 @@
 // The Electron shell: the only code that imports electron besides the preload. It opens the
 // core, registers the IPC handlers, forwards events and shows the window; everything else is
 // in the core, which also runs without Electron.
-import { app, ipcMain, Menu, powerMonitor } from 'electron';
+import { app, ipcMain, Menu, powerMonitor, protocol } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IPC_EVENT_CHANNEL } from '../common/contract.js';
 import { openCore } from '../core/app/core.js';
 import { resolveDataDir } from '../core/paths/dataDir.js';
 import { registerIpc, trustedFrameCheck } from './ipc.js';
-import { createMainWindow, rendererIndexUrl } from './window.js';
+import { createMainWindow } from './window.js';
+import { APP_SCHEME_PRIVILEGES, RENDERER_INDEX_URL } from './appProtocol.js';
+import { lockDownContents } from './security.js';
+import { createTokenModulePicker } from './tokenModuleDialogs.js';
 import { createElectronSettings } from './settingsStore.js';
 import { buildMenu } from './menu.js';
 import { createShellSecretBox } from './secretBox.js';
@@ -16,18 +19,27 @@ import { createShellSecretBox } from './secretBox.js';
 const distDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 if (!app.requestSingleInstanceLock()) app.quit();
+// The page is served from app://eoffice/ rather than file:// (appProtocol.ts); the scheme's
+// privileges must be declared before the app is ready.
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 
 app.whenReady().then(() => {
   const dataDir = resolveDataDir(process.argv, process.env, app.getPath('userData'));
   const settings = createElectronSettings(dataDir);
-  const core = openCore({ dataDir, shell: 'electron', settings, secrets: createShellSecretBox(dataDir) });
+  // "Add a token library" asks with the OS's dialogs here, in the main process (core/token/userModules.ts).
+  const tokenModulePicker = createTokenModulePicker(() => settings.read().locale);
+  const core = openCore({ dataDir, shell: 'electron', settings, secrets: createShellSecretBox(dataDir), tokenModulePicker });
   // Sends and receives on an interval; the renderer forwards the OS's online/offline events
   // (Chromium's navigator.onLine follows the network interfaces) through exchange.networkChanged.
   core.exchange.start();
   // After sleep the network may have come back while nobody was polling.
   powerMonitor.on('resume', () => core.exchange.networkChanged(true));
-  registerIpc(ipcMain, core.handlers, trustedFrameCheck(rendererIndexUrl(distDir)));
-  const window = createMainWindow(distDir);
+  // A locked or sleeping PC keeps no token logged in: whoever unlocks it types the PIN again.
+  const logoutTokens = () => void core.tokens.logoutAll().catch(() => undefined);
+  powerMonitor.on('lock-screen', logoutTokens);
+  powerMonitor.on('suspend', logoutTokens);
+  registerIpc(ipcMain, core.handlers, trustedFrameCheck(RENDERER_INDEX_URL));
+  const window = createMainWindow(distDir, app.isPackaged);
   Menu.setApplicationMenu(buildMenu(window, settings.read().locale, dataDir));
   const unsubscribe = core.events.subscribe((name, payload) => {
     if (!window.isDestroyed()) window.webContents.send(IPC_EVENT_CHANNEL, name, payload);
@@ -43,6 +55,5 @@ app.whenReady().then(() => {
   });
 });
 
-app.on('web-contents-created', (_event, contents) => {
-  contents.on('will-attach-webview', (event) => event.preventDefault());
-});
+// Every web contents, the main window's and any other, follows the same rules (security.ts).
+app.on('web-contents-created', (_event, contents) => lockDownContents(contents));

@@ -26,6 +26,17 @@ export interface PendingItem {
   from: string;
   to: string[];
   createdTime: string;
+  updatedTime: string;
+  state: DeliveryState;
+}
+
+/** One recipient of a message, as its sender sees it. */
+export interface SentDelivery {
+  id: string;
+  messageType: MessageType;
+  recipient: string;
+  createdTime: string;
+  updatedTime: string;
   state: DeliveryState;
 }
 
@@ -119,14 +130,27 @@ export class AxisStore {
   pendingFor(recipient: string, messageType: MessageType): PendingItem[] {
     const rows = this.db
       .prepare(
-        `SELECT m.id, m.message_type, m.sender, m.created, d.state,
+        `SELECT m.id, m.message_type, m.sender, m.created, d.updated, d.state,
                 (SELECT json_group_array(recipient) FROM (SELECT recipient FROM deliveries WHERE message_id = m.id ORDER BY rowid)) AS recipients
          FROM deliveries d JOIN messages m ON m.id = d.message_id
          WHERE d.recipient = ? AND m.message_type = ? AND d.state IN ('pending', 'processing')
          ORDER BY m.seq`,
       )
-      .all(recipient, messageType) as { id: string; message_type: MessageType; sender: string; created: string; state: DeliveryState; recipients: string }[];
-    return rows.map((row) => ({ docId: row.id, messageType: row.message_type, from: row.sender, to: JSON.parse(row.recipients) as string[], createdTime: row.created, state: row.state }));
+      .all(recipient, messageType) as { id: string; message_type: MessageType; sender: string; created: string; updated: string; state: DeliveryState; recipients: string }[];
+    return rows.map((row) => ({ docId: row.id, messageType: row.message_type, from: row.sender, to: JSON.parse(row.recipients) as string[], createdTime: row.created, updatedTime: row.updated, state: row.state }));
+  }
+
+  /** The deliveries of what `sender` sent: of one message, or of all of one type, oldest first. */
+  sentDeliveries(sender: string, filter: { id: string | null; messageType: MessageType | null }): SentDelivery[] {
+    const rows = this.db
+      .prepare(
+        `SELECT m.id, m.message_type, m.created, d.recipient, d.updated, d.state
+         FROM messages m JOIN deliveries d ON d.message_id = m.id
+         WHERE m.sender = @sender AND (@id IS NULL OR m.id = @id) AND (@type IS NULL OR m.message_type = @type)
+         ORDER BY m.seq, d.rowid`,
+      )
+      .all({ sender, id: filter.id, type: filter.messageType }) as { id: string; message_type: MessageType; created: string; recipient: string; updated: string; state: DeliveryState }[];
+    return rows.map((row) => ({ id: row.id, messageType: row.message_type, recipient: row.recipient, createdTime: row.created, updatedTime: row.updated, state: row.state }));
   }
 
   /** The stored body, for a recipient of the message only. */

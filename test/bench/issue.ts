@@ -8,9 +8,9 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { PDFDocument, PDFName } from 'pdf-lib';
 import { openCore } from '../../main/core/app/core.js';
-import { createConfSettings } from '../../main/core/settings/settings.js';
+import { createFileSettings } from '../../main/core/settings/settings.js';
 import { createDraft, issueDocument, type IssuingContext } from '../../main/core/issuing/outgoing.js';
-import { signDocuments } from '../../main/core/registry/signDocuments.js';
+import { signDocuments } from '../../main/core/signing/signDocuments.js';
 import type { TokenSigningKey } from '../../main/core/token/session.js';
 import { pdfLibFontkit } from '../../main/core/pdf/fonts.js';
 import { createTestToken } from '../support/softhsm.js';
@@ -55,17 +55,13 @@ export async function runIssueBenchmark(args: readonly string[]): Promise<unknow
   try {
     progress('making the tokens');
     const leader = await createTestToken({ label: 'Bench Lãnh đạo' });
-    const agency = await createTestToken({ label: 'Bench Cơ quan' });
-    const settings = createConfSettings(dataDir);
+    const agency = await createTestToken({ label: 'Bench Cơ quan', agencyName: 'Ủy ban nhân dân xã Thử Nghiệm' });
+    const settings = createFileSettings(dataDir);
     settings.update({ tokenModules: [leader.modulePath] });
     const core = openCore({ dataDir, shell: 'cli', actor: 'bench', settings });
     try {
       core.db.prepare("UPDATE agencies SET code = '000.00.32.H41', name = 'Ủy ban nhân dân xã Thử Nghiệm', abbreviation = 'UBND' WHERE is_local = 1").run();
-      await core.tokens.login({ label: leader.label }, leader.userPin);
-      await core.tokens.login({ label: agency.label }, agency.userPin);
       const tokenClock = { ms: 0 };
-      const leaderKey = timedKey(await core.tokens.signingKey({ label: leader.label }, leader.ids.signer), tokenClock);
-      const agencyKey = timedKey(await core.tokens.signingKey({ label: agency.label }, agency.ids.agency), tokenClock);
       const ctx: IssuingContext & { maxBytes: number } = { db: core.db, blobs: core.blobs, actor: 'bench', separateConfidentialSeries: true, maxBytes: 100 * 1048576 };
 
       progress(`drafting ${count} one-megabyte documents (not timed)`);
@@ -87,14 +83,20 @@ export async function runIssueBenchmark(args: readonly string[]): Promise<unknow
       progress('issuing: leader signs, then number + fill + seal + queue');
       await (globalThis as { __startProfile?: () => Promise<void> }).__startProfile?.();
       const started = performance.now();
-      const signed = await signDocuments(
-        { db: core.db, blobs: core.blobs, actor: 'bench', key: leaderKey, role: 'signer', appearance: { kind: 'signer', page: 1, rect: [330, 420, 180, 80], lines: ['Nguyễn Văn An'] }, cancelled: () => false },
-        ids,
+      // The leader's batch is one signing act, the clerk's issuing another: one PIN each.
+      const signed = await core.tokens.signingAct({ label: leader.label }, leader.ids.signer, { pin: leader.userPin }, (key) =>
+        signDocuments(
+          { db: core.db, blobs: core.blobs, actor: 'bench', key: timedKey(key, tokenClock), role: 'signer', appearance: { kind: 'signer', page: 1, rect: [330, 420, 180, 80], lines: ['Nguyễn Văn An'] }, cancelled: () => false },
+          ids,
+        ),
       );
       const failedSigning = signed.filter((r) => r.status !== 'signed');
       if (failedSigning.length) throw new Error(`signing failed: ${JSON.stringify(failedSigning[0])}`);
       const afterSigning = performance.now();
-      for (const id of ids) await issueDocument(ctx, id, { key: agencyKey, agencyName: 'Ủy ban nhân dân xã Thử Nghiệm' });
+      await core.tokens.signingAct({ label: agency.label }, agency.ids.agency, { pin: agency.userPin }, async (key) => {
+        const agencyKey = timedKey(key, tokenClock);
+        for (const id of ids) await issueDocument(ctx, id, { key: agencyKey, agencyName: 'Ủy ban nhân dân xã Thử Nghiệm' });
+      });
       const seconds = (performance.now() - started) / 1000;
       await (globalThis as { __stopProfile?: () => Promise<void> }).__stopProfile?.();
       const numbers = (core.db.prepare("SELECT count(DISTINCT number) AS n FROM documents WHERE state = 'queued'").get() as { n: number }).n;

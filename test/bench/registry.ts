@@ -66,7 +66,7 @@ export function runRegistryBenchmark(args: readonly string[]): RegistryResult {
     db = openDatabase(dbFile);
     const corpus = new Corpus({ count });
 
-    const insertPerSecond = insertAll(db, corpus, count);
+    const insertPerSecond = insertCorpus(db, corpus);
     progress(`peak RSS after insert: ${peakRssMB().toFixed(0)} MB`);
     const search = searchLatency(db, corpus.sampledNotations);
     progress(`peak RSS after search: ${peakRssMB().toFixed(0)} MB`);
@@ -103,7 +103,8 @@ export function runRegistryBenchmark(args: readonly string[]): RegistryResult {
 // 1. Registration
 
 /** Inserts the corpus in transactions of BATCH documents; returns documents per second of transaction time. */
-function insertAll(db: Database, corpus: Corpus, count: number): number {
+export function insertCorpus(db: Database, corpus: Corpus): number {
+  const count = corpus.remaining;
   const insertBatch = db.transaction((docs: ReturnType<Corpus['next']>[]) => {
     for (const doc of docs) insertDocument(db, doc, ACTOR);
   });

@@ -6,6 +6,7 @@ import { runIssueBenchmark } from './issue.js';
 import { runSyncBenchmark } from './sync.js';
 import { runVerifyBenchmark } from './verify.js';
 import { runReportBenchmark } from './report.js';
+import { runCliBenchmark } from './cli.js';
 
 const BENCHMARKS: Record<string, (args: readonly string[]) => unknown> = {
   registry: runRegistryBenchmark,
@@ -14,6 +15,7 @@ const BENCHMARKS: Record<string, (args: readonly string[]) => unknown> = {
   sync: runSyncBenchmark,
   verify: runVerifyBenchmark,
   report: runReportBenchmark,
+  cli: runCliBenchmark,
 };
 
 const [name, ...args] = process.argv.slice(2);

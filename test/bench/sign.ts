@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { build as esbuild } from 'esbuild';
 import { createTestToken } from '../support/softhsm.js';
 import { createNssSigner } from '../support/pdfsigSigner.js';
+import { writePdfWorkerBeside } from '../support/pdfWorkerBundle.js';
 import { tempDir } from '../support/fixtures.js';
 import { percentile, progress, round } from './stats.js';
 import { scannedPdf, timeCommand } from './shared.js';
@@ -26,6 +27,7 @@ export async function runSignBenchmark(): Promise<unknown> {
   try {
     progress('making the token, the peer key and the PDFs');
     await esbuild({ entryPoints: [path.join(REPO, 'test/bench/signChild.ts')], outfile: CHILD, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'warning' });
+    await writePdfWorkerBeside(CHILD);
     const token = await createTestToken({ label: 'Bench' });
     const peer = createNssSigner();
     const env = { ...process.env, EOFFICE_PIN: token.userPin };

@@ -23,7 +23,7 @@ import { openCore, type Core } from '../../main/core/app/core.js';
 import { invoke } from '../../main/core/api/invoke.js';
 import type { AxisAdapter } from '../../main/core/axis/adapter.js';
 import { createAxisAdapter } from '../../main/core/axis/createAdapter.js';
-import { signRequestHeaders } from '../../main/core/axis/xroad.js';
+import { hashFileHeader, signRequestHeaders } from '../../main/core/axis/xroad.js';
 import { axisConfig } from '../../main/core/exchange/axisSettings.js';
 import { receiveWaiting } from '../../main/core/exchange/inbox.js';
 import { sendDueJobs, type ExchangeContext } from '../../main/core/exchange/outbox.js';
@@ -383,7 +383,7 @@ function readJsonAnswer(response: http.IncomingMessage): Promise<BareAnswer> {
 
 function bareRequest<T>(agent: http.Agent, url: string, headers: Record<string, string>, body: { path: string; size: number } | null, read: (response: http.IncomingMessage) => Promise<T>): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const request = http.request(url, { method: 'POST', agent, headers: body ? { ...headers, 'content-type': 'application/octet-stream', 'content-length': String(body.size) } : headers });
+    const request = http.request(url, { method: 'POST', agent, headers: body ? { ...headers, 'content-length': String(body.size) } : headers });
     request.on('error', reject);
     request.on('response', (response) => read(response).then(resolve, reject));
     if (body) {
@@ -412,7 +412,10 @@ async function bareSend(endpoint: string, from: AxisCredentials, packages: reado
   try {
     let done = 0;
     for (const p of packages) {
-      const headers = signRequestHeaders({ from: from.code, to: JSON.stringify(p.to), servicetype: 'eDoc', messagetype: 'edoc', 'hash-file': p.sha256 }, { systemId: from.systemId, secret: from.secret, hexStyle: 'sdk' });
+      const headers = signRequestHeaders(
+        { from: from.code, to: JSON.stringify(p.to), servicetype: 'eDoc', messagetype: 'edoc', 'hash-file': hashFileHeader(p.sha256, 'sdk-2.0.1') },
+        { systemId: from.systemId, secret: from.secret, contentType: 'application/octet-stream' },
+      );
       const json = okAnswer('sendEdoc', await bareRequest(agent, `${endpoint}/sendEdoc`, headers, { path: p.path, size: p.size }, readJsonAnswer));
       if (typeof json['DocId'] !== 'string') throw new Error('bare sendEdoc: no DocId');
       onDone(++done);
@@ -426,7 +429,7 @@ const DATA_PREFIX = Buffer.from('"data":"', 'latin1');
 const QUOTE = 0x22;
 
 /**
- * Decodes the `data` string of a getEdoc answer (`{"data":"<base64>"}`) to `target` as it
+ * Decodes the `data` string of a getEdoc answer (`{"status":"OK", …, "data":"<base64>"}`) to `target` as it
  * arrives, then fsyncs it: the least a client can do to hold the package durably. No hash, no
  * parsing, no store.
  */
@@ -474,7 +477,7 @@ async function decodeToFile(response: http.IncomingMessage, target: string): Pro
 /** Lists the waiting packages, then fetches and decodes each to disk in turn, without acknowledging any. */
 async function bareReceive(endpoint: string, as: AxisCredentials, targetDir: string, onDone: (done: number) => void): Promise<{ items: number; bytes: number }> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  const sign = (headers: Record<string, string>) => signRequestHeaders(headers, { systemId: as.systemId, secret: as.secret, hexStyle: 'sdk' });
+  const sign = (headers: Record<string, string>) => signRequestHeaders(headers, { systemId: as.systemId, secret: as.secret, contentType: 'application/json' });
   try {
     const list = okAnswer('getReceivedEdocList', await bareRequest(agent, `${endpoint}/getReceivedEdocList`, sign({ servicetype: 'eDoc', messagetype: 'edoc' }), null, readJsonAnswer));
     const ids = (list['data'] as { docId: string }[]).map((item) => item.docId);

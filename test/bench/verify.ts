@@ -16,12 +16,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build as esbuild } from 'esbuild';
 import { openCore } from '../../main/core/app/core.js';
-import { createConfSettings } from '../../main/core/settings/settings.js';
+import { createFileSettings } from '../../main/core/settings/settings.js';
 import { createDraft, exportCurrentPdf, issueDocument, type IssuingContext } from '../../main/core/issuing/outgoing.js';
-import { signDocuments } from '../../main/core/registry/signDocuments.js';
+import { signDocuments } from '../../main/core/signing/signDocuments.js';
 import { openTrustStore } from '../../main/core/validation/trustStore.js';
 import { createTestToken, type TestToken } from '../support/softhsm.js';
 import { nssTrusting, pdfsig } from '../support/pdfsig.js';
+import { writePdfWorkerBeside } from '../support/pdfWorkerBundle.js';
 import { tempDir, VIETNAMESE_FONT } from '../support/fixtures.js';
 import { percentile, progress, round } from './stats.js';
 import { scannedPdf, timeCommand } from './shared.js';
@@ -54,26 +55,23 @@ export async function issuedPdf(token: TestToken, work: string, megabytes: numbe
   fs.rmSync(draftFile);
 
   const dataDir = path.join(work, 'issuing');
-  const settings = createConfSettings(dataDir);
+  const settings = createFileSettings(dataDir);
   settings.update({ tokenModules: [token.modulePath] });
   const core = openCore({ dataDir, shell: 'cli', actor: 'bench', settings });
   try {
     core.db.prepare("UPDATE agencies SET code = '000.00.32.H41', name = ?, abbreviation = 'UBND' WHERE is_local = 1").run(AGENCY_NAME);
-    await core.tokens.login({ label: token.label }, token.userPin);
-    const leaderKey = await core.tokens.signingKey({ label: token.label }, token.ids.signer);
-    const agencyKey = await core.tokens.signingKey({ label: token.label }, token.ids.agency);
     const ctx: IssuingContext & { maxBytes: number } = { db: core.db, blobs: core.blobs, actor: 'bench', separateConfidentialSeries: true, maxBytes: 2 * megabytes * 1048576 };
     const id = await createDraft(ctx, {
       fileName: 'qd-kiem-tra.pdf',
       bytes,
       details: { typeCode: 'QD', subject: 'Quyết định thử nghiệm kiểm tra chữ ký số', signerName: 'Nguyễn Văn An', signerPosition: 'CHỦ TỊCH', signerCompetence: 'TM.', recipients: [], recipientCodes: ['000.00.00.H41'], priority: 'normal', dueDate: null, draftingUnit: '', copies: 2, confidential: false, archiveHolder: '', notes: '' },
     });
-    const [signed] = await signDocuments(
-      { db: core.db, blobs: core.blobs, actor: 'bench', key: leaderKey, role: 'signer', appearance: { kind: 'signer', page: 1, rect: [330, 420, 180, 80], lines: ['Nguyễn Văn An'] }, cancelled: () => false },
-      [id],
+    // Two signing acts, one PIN each: the leader's signature, then the agency's.
+    const [signed] = await core.tokens.signingAct({ label: token.label }, token.ids.signer, { pin: token.userPin }, (key) =>
+      signDocuments({ db: core.db, blobs: core.blobs, actor: 'bench', key, role: 'signer', appearance: { kind: 'signer', page: 1, rect: [330, 420, 180, 80], lines: ['Nguyễn Văn An'] }, cancelled: () => false }, [id]),
     );
     if (signed?.status !== 'signed') throw new Error(`the leader's signature failed: ${JSON.stringify(signed)}`);
-    await issueDocument(ctx, id, { key: agencyKey, agencyName: AGENCY_NAME });
+    await core.tokens.signingAct({ label: token.label }, token.ids.agency, { pin: token.userPin }, (key) => issueDocument(ctx, id, { key, agencyName: AGENCY_NAME }));
     exportCurrentPdf(ctx, id, output);
   } finally {
     core.close();
@@ -88,7 +86,8 @@ export async function runVerifyBenchmark(): Promise<unknown> {
   try {
     progress('making the token and the validating process');
     await esbuild({ entryPoints: [path.join(REPO, 'test/bench/verifyChild.ts')], outfile: CHILD, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'warning' });
-    token = await createTestToken({ label: 'Bench Verify' });
+    await writePdfWorkerBeside(CHILD);
+    token = await createTestToken({ label: 'Bench Verify', agencyName: AGENCY_NAME });
 
     progress(`issuing a ${FILE_MB} MB document: the leader signs, the agency seals (not timed)`);
     const file = path.join(work, `issued-${FILE_MB}mb.pdf`);

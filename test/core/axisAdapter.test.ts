@@ -12,10 +12,16 @@ import { promisify } from 'node:util';
 import { AxisError, type AxisConfig, type SendRequest } from '../../main/core/axis/adapter.js';
 import { createAxisAdapter } from '../../main/core/axis/createAdapter.js';
 import { DataStreamError, JsonDataExtractor } from '../../main/core/axis/jsonDataStream.js';
-import { encodeHex, signRequestHeaders, verifySignedHeaders } from '../../main/core/axis/xroad.js';
+import { encodeHex, hashFileHeader, javaHashMapOrder, parseXroadTimestamp, signRequestHeaders, verifySignedHeaders, xroadTimestamp, type SignOptions } from '../../main/core/axis/xroad.js';
 import type { BusinessDocType, EdocHeader } from '../../main/core/edxml/model.js';
 import { documentIdOf, statusMessageXml, writeEdocPackage } from '../../main/core/edxml/write.js';
 import { startAxisServer, type AxisServer, type AxisServerAgency, type AxisServerOptions } from '../axis/server.js';
+import { javaHashMapOrder as sdkHashMapOrder, javaStringHashCode, sdkRequestHeaders, sendEdocCall, toHexStringPerByte } from '../axis/sdkClient.js';
+import { axisEndpointProblem } from '../../main/core/axis/endpoint.js';
+import { axisConfig, writeAxisSecret } from '../../main/core/exchange/axisSettings.js';
+import { createKeyFileSecretBox } from '../../main/core/secrets/secretBox.js';
+import { createFileSettings } from '../../main/core/settings/settings.js';
+import { AppError } from '../../main/common/errors.js';
 import { REPO_ROOT, tempDir } from '../support/fixtures.js';
 
 const agency = (code: string, name: string, systemId: string): AxisServerAgency => ({ code, name, systemId, secret: randomBytes(24).toString('base64url') });
@@ -82,49 +88,115 @@ async function axisError(promise: Promise<unknown>): Promise<AxisError> {
 const sha256Of = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
 describe('XroadVnpt signing', () => {
-  test("the SDK's hex style drops each byte's leading zero; standard hex keeps it", () => {
-    assert.equal(encodeHex(Uint8Array.of(0x0a, 0x00, 0xff, 0x10, 0x01), 'sdk'), 'a0ff101');
+  const lower = (headers: Record<string, string>) => Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+  const lookup = (id: string) => (id === 'sys' ? 'k' : undefined);
+  const sign = (call: Record<string, string>, options: Partial<SignOptions> = {}) => signRequestHeaders(call, { systemId: 'sys', secret: 'k', contentType: 'application/json', ...options });
+
+  test('by default the HMAC is standard hex, as the SDK 2.0.1 writes it; dropped zeros is the older setting', () => {
+    assert.equal(encodeHex(Uint8Array.of(0x0a, 0x00, 0xff, 0x10, 0x01), 'dropped-zeros'), 'a0ff101');
     assert.equal(encodeHex(Uint8Array.of(0x0a, 0x00, 0xff, 0x10, 0x01), 'standard'), '0a00ff1001');
-    // A signature whose HMAC has a byte below 0x10 must come out shorter than 64 characters.
-    let timestamp = 1_767_225_600_000;
+    // A signature whose HMAC has a byte below 0x10 tells the two apart.
+    let now = 1_767_225_600_000;
     let headers: Record<string, string>;
     let digest: Buffer;
     do {
-      headers = signRequestHeaders({ docId: 'abc' }, { systemId: 'sys', secret: 'k', now: timestamp++ });
+      headers = sign({ docId: 'abc' }, { now: now++ });
       digest = createHmac('sha256', 'k').update(headers['XroadVnpt-sign-header']!).digest();
     } while (!digest.some((byte) => byte < 0x10));
-    const expected = digest.toString('hex').match(/../g)!.map((pair) => pair.replace(/^0/, '')).join('');
-    assert.equal(headers['XroadVnpt-hash-header'], expected);
-    assert.ok(expected.length < 64);
-    const standard = signRequestHeaders({ docId: 'abc' }, { systemId: 'sys', secret: 'k', now: timestamp - 1, hexStyle: 'standard' });
-    assert.equal(standard['XroadVnpt-hash-header'], digest.toString('hex'));
+    assert.equal(headers['XroadVnpt-hash-header'], digest.toString('hex'));
+    const older = sign({ docId: 'abc' }, { now: now - 1, hmacHex: 'dropped-zeros' });
+    assert.equal(older['XroadVnpt-hash-header'], toHexStringPerByte(digest));
+    assert.ok(older['XroadVnpt-hash-header']!.length < 64);
   });
 
-  test('headers are signed in order: systemid, timestamp, then the call headers, each also as XroadVnpt-*', () => {
-    const headers = signRequestHeaders({ docId: 'x-1', status: 'done' }, { systemId: 'sys', secret: 'k', now: 42 });
+  test("the SDK's form: Vietnam-time timestamp, plain names in HashMap order, Content-Type signed, SDK User-Agent", () => {
+    // 07/12/2026 18:30:35.694 in Vietnam is 11:30:35.694 UTC.
+    const now = Date.UTC(2026, 11, 7, 11, 30, 35, 694);
+    const headers = sign({ docId: 'x-1', status: 'done' }, { now });
+    assert.equal(headers['timestamp'], '07122026T183035+0694');
+    // timestamp, Content-Type and status share bucket 15 of the 16-slot table, in the order put.
+    assert.equal(headers['XroadVnpt-sign-header-key'], 'systemid;docId;timestamp;Content-Type;status');
+    assert.equal(
+      headers['XroadVnpt-sign-header'],
+      '{"XroadVnpt-systemid":"sys","XroadVnpt-docId":"x-1","XroadVnpt-timestamp":"07122026T183035+0694","XroadVnpt-Content-Type":"application/json","XroadVnpt-status":"done"}',
+    );
+    assert.equal(headers['Content-Type'], 'application/json');
+    assert.equal(headers['User-Agent'], 'JAVASDKAgent/1.0.0 XRoad/VPCP');
+    assert.equal(headers['XroadVnpt-version'], '3.0.201608');
+    assert.equal(headers['docId'], 'x-1');
+    // Exactly what the SDK-style client in test/axis, written separately, signs for the same call.
+    const sdk = Object.fromEntries(sdkRequestHeaders({ systemId: 'sys', secret: 'k' }, { contentType: 'application/json', headers: [['docId', 'x-1'], ['status', 'done']] }, '07122026T183035+0694'));
+    for (const name of ['XroadVnpt-sign-header-key', 'XroadVnpt-sign-header', 'XroadVnpt-hash-header']) assert.equal(headers[name], sdk[name], name);
+  });
+
+  test('the timestamp is Vietnam time whatever the zone of this machine, and reads back as the same instant', () => {
+    const zone = process.env['TZ'];
+    try {
+      for (const tz of ['America/New_York', 'UTC', 'Asia/Tokyo']) {
+        process.env['TZ'] = tz;
+        // 23:59:59.005 UTC on 31/12/2026 is already 1 January 2027 in Vietnam.
+        assert.equal(xroadTimestamp(Date.UTC(2026, 11, 31, 23, 59, 59, 5), 'sdk-2.0.1'), '01012027T065959+0005', tz);
+      }
+    } finally {
+      if (zone === undefined) delete process.env['TZ'];
+      else process.env['TZ'] = zone;
+    }
+    const instant = Date.UTC(2026, 1, 28, 17, 0, 0, 999);
+    assert.equal(parseXroadTimestamp(xroadTimestamp(instant, 'sdk-2.0.1')), instant);
+    assert.equal(parseXroadTimestamp(String(instant)), instant, 'older clients: epoch milliseconds');
+    for (const bad of ['', '29022026T000000+0000', '07122026T243035+0694', '07122026T183035+1000', '07122026T183035+07:00', '1e12', ' 42', '2026-12-07T18:30:35+07:00']) {
+      assert.equal(parseXroadTimestamp(bad), null, bad);
+    }
+  });
+
+  test("the legacy form is what eOffice sent before: epoch milliseconds, prefixed names, insertion order, Content-Type unsigned", () => {
+    const headers = sign({ docId: 'x-1', status: 'done' }, { now: 42, signing: 'legacy' });
     assert.equal(headers['XroadVnpt-sign-header-key'], 'XroadVnpt-systemid;XroadVnpt-timestamp;XroadVnpt-docId;XroadVnpt-status');
     assert.equal(headers['XroadVnpt-sign-header'], '{"XroadVnpt-systemid":"sys","XroadVnpt-timestamp":"42","XroadVnpt-docId":"x-1","XroadVnpt-status":"done"}');
-    assert.equal(headers['docId'], 'x-1');
     assert.equal(headers['timestamp'], '42');
+    assert.equal(hashFileHeader('0a'.repeat(32), 'legacy'), '0a'.repeat(32));
+    assert.equal(hashFileHeader('0a'.repeat(32), 'sdk-2.0.1'), 'a'.repeat(32), "the SDK's hash-file drops each byte's leading zero");
   });
 
-  test('the verifier accepts a fresh signature and refuses a stale one, another secret, or an unknown system', () => {
-    const lower = (headers: Record<string, string>) => Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
-    const lookup = (id: string) => (id === 'sys' ? 'k' : undefined);
+  test('the Java HashMap order: String.hashCode, spread hash, 16 slots doubling past three quarters full', () => {
+    assert.equal(javaStringHashCode('timestamp'), 55126294);
+    assert.equal(javaStringHashCode('servicetype'), -1927416977);
+    // The SDK's own listing of sendEdoc's headers.
+    const put = ['timestamp', 'systemid', 'Content-Type', 'from', 'to', 'servicetype', 'messagetype', 'hash-file'];
+    assert.deepEqual(javaHashMapOrder(put), ['systemid', 'servicetype', 'messagetype', 'hash-file', 'from', 'to', 'timestamp', 'Content-Type']);
+    // The client's and the test's implementations agree, also past a resize (13 keys) and with a key put twice.
+    const many = [...put, 'docId', 'status', 'filePath', 'docId', 'a', 'b', 'c', 'Aa', 'BB'];
+    assert.deepEqual(javaHashMapOrder(many), sdkHashMapOrder(many));
+    // "Aa" and "BB" have the same hashCode: they stay in the order put.
+    assert.deepEqual(javaHashMapOrder(['BB', 'Aa']), ['BB', 'Aa']);
+    assert.deepEqual(javaHashMapOrder(['Aa', 'BB']), ['Aa', 'BB']);
+  });
+
+  test('the verifier accepts the SDK form and the older forms, and refuses a stale, foreign or reordered one', () => {
     const now = Date.now();
-    const fresh = verifySignedHeaders(lower(signRequestHeaders({ docId: 'x' }, { systemId: 'sys', secret: 'k', now })), lookup, { now });
-    assert.deepEqual(fresh, { ok: true, systemId: 'sys', signedHeaders: { systemid: 'sys', timestamp: String(now), docid: 'x' } });
-    const stale = verifySignedHeaders(lower(signRequestHeaders({}, { systemId: 'sys', secret: 'k', now: now - 16 * 60_000 })), lookup, { now });
+    const fresh = verifySignedHeaders(lower(sign({ docId: 'x' }, { now })), lookup, { now });
+    assert.deepEqual(fresh, { ok: true, systemId: 'sys', signedHeaders: { systemid: 'sys', docid: 'x', timestamp: xroadTimestamp(now, 'sdk-2.0.1'), 'content-type': 'application/json' } });
+    for (const options of [{ signing: 'legacy' as const }, { signing: 'legacy' as const, hmacHex: 'dropped-zeros' as const }, { hmacHex: 'dropped-zeros' as const }]) {
+      assert.equal(verifySignedHeaders(lower(sign({ docId: 'x' }, { now, ...options })), lookup, { now }).ok, true, JSON.stringify(options));
+    }
+    const stale = verifySignedHeaders(lower(sign({}, { now: now - 16 * 60_000 })), lookup, { now });
     assert.equal(stale.ok, false);
     // Within a quarter of an hour a commune PC's drifting clock is still accepted.
-    assert.equal(verifySignedHeaders(lower(signRequestHeaders({}, { systemId: 'sys', secret: 'k', now: now + 14 * 60_000 })), lookup, { now }).ok, true);
-    assert.equal(verifySignedHeaders(lower(signRequestHeaders({}, { systemId: 'sys', secret: 'other', now })), lookup, { now }).ok, false);
-    assert.equal(verifySignedHeaders(lower(signRequestHeaders({}, { systemId: 'who', secret: 'k', now })), lookup, { now }).ok, false);
-    assert.equal(verifySignedHeaders(lower(signRequestHeaders({}, { systemId: 'sys', secret: 'k', now, hexStyle: 'standard' })), lookup, { now, hexStyle: 'standard' }).ok, true);
+    assert.equal(verifySignedHeaders(lower(sign({}, { now: now + 14 * 60_000 })), lookup, { now }).ok, true);
+    assert.equal(verifySignedHeaders(lower(sign({}, { now, secret: 'other' })), lookup, { now }).ok, false);
+    assert.equal(verifySignedHeaders(lower(sign({}, { now, systemId: 'who' })), lookup, { now }).ok, false);
+    // The key list must follow the JSON as sent.
+    const signed = lower(sign({ docId: 'x' }, { now }));
+    const reordered = { ...signed, 'xroadvnpt-sign-header-key': signed['xroadvnpt-sign-header-key']!.split(';').reverse().join(';') };
+    assert.deepEqual(verifySignedHeaders(reordered, lookup, { now }), { ok: false, reason: 'XroadVnpt-sign-header-key does not list the signed headers' });
+    // A plain copy is optional, but one that says something else is refused.
+    const { docid: _dropped, ...withoutPlain } = signed;
+    assert.equal(verifySignedHeaders(withoutPlain, lookup, { now }).ok, true);
+    assert.equal(verifySignedHeaders({ ...signed, docid: 'y' }, lookup, { now }).ok, false);
   });
 
   test('a header value that is not ASCII is refused before anything is sent', () => {
-    assert.throws(() => signRequestHeaders({ from: 'UBND xã' }, { systemId: 'sys', secret: 'k' }), /"from" header must be plain ASCII/);
+    assert.throws(() => sign({ from: 'UBND xã' }), /"from" header must be plain ASCII/);
   });
 });
 
@@ -290,13 +362,17 @@ describe('the VXP adapter against the reference axis', () => {
     assert.equal(server.stats().unauthorized, before + 2);
   });
 
-  test('an axis that checks standard hex accepts a client configured for standard hex', async () => {
-    const standard = await startServer({ hexStyle: 'standard' });
-    try {
-      assert.equal((await adapterFor(standard, COMMUNE, { hexStyle: 'standard' }).listAgencies()).length, AGENCIES.length);
-    } finally {
-      await standard.close();
+  test('a client configured for the older forms (legacy signing, dropped-zero HMAC) still sends and receives', async () => {
+    const before = server.stats().unauthorized;
+    for (const overrides of [{ signing: 'legacy' as const }, { signing: 'legacy' as const, hmacHex: 'dropped-zeros' as const }, { hmacHex: 'dropped-zeros' as const }]) {
+      const request = await edocPackage(COMMUNE, [DISTRICT]);
+      const { axisDocId } = await adapterFor(server, COMMUNE, overrides).send(request);
+      const district = adapterFor(server, DISTRICT, overrides);
+      assert.ok((await district.listInbox('edoc')).some((entry) => entry.docId === axisDocId), JSON.stringify(overrides));
+      assert.equal((await district.fetch(axisDocId, path.join(work, 'older-form.xml'))).sha256, request.sha256);
+      await district.acknowledge(axisDocId, 'done');
     }
+    assert.equal(server.stats().unauthorized, before);
   });
 
   test('sending as another agency is refused (403, an auth error)', async () => {
@@ -319,7 +395,7 @@ describe('the VXP adapter against the reference axis', () => {
         request.end();
       });
     const { axisDocId } = await adapterFor(server, COMMUNE).send(await edocPackage(COMMUNE, [DISTRICT]));
-    const sign = (docId: string) => signRequestHeaders({ docId }, { systemId: DISTRICT.systemId, secret: DISTRICT.secret });
+    const sign = (docId: string) => signRequestHeaders({ docId }, { systemId: DISTRICT.systemId, secret: DISTRICT.secret, contentType: 'application/json' });
     assert.equal((await raw(sign(axisDocId))).status, 200, 'the untouched request is accepted');
     const other = sign('some-other-doc');
     const swapped = { ...sign(axisDocId), 'XroadVnpt-sign-header': other['XroadVnpt-sign-header']!, 'XroadVnpt-hash-header': other['XroadVnpt-hash-header']! };
@@ -487,4 +563,183 @@ test('a kept-alive connection the axis closed while idle is retried once on a fr
   } finally {
     await second.close();
   }
+});
+
+describe('the VXP adapter against a server that checks exactly what the SDK 2.0.1 sends', () => {
+  interface StrictServer {
+    url: string;
+    calls: string[];
+    problems: string[];
+    close(): Promise<void>;
+  }
+
+  /**
+   * For each request, rebuilds with the SDK-style client (test/axis/sdkClient.ts) what the SDK
+   * would have sent for the same call at the same timestamp, and answers 401 with every difference:
+   * the timestamp's form and zone, the JSON byte for byte (names, order, values), the key list, the
+   * HMAC's hex, Content-Type, hash-file's hex, User-Agent and version, and the method. Otherwise it answers as the
+   * axis does, keeping one package.
+   */
+  async function startStrictSdkServer(identity: AxisServerAgency): Promise<StrictServer> {
+    const calls: string[] = [];
+    const problems: string[] = [];
+    let stored: { docId: string; body: Buffer; from: string; to: string } | null = null;
+    const ok = (fields: Record<string, unknown> = {}) => ({ status: 'OK', ErrorCode: '0', ErrorDesc: '', ...fields });
+
+    const problemsOf = (request: http.IncomingMessage, call: string, body: Buffer): string[] => {
+      const found: string[] = [];
+      const header = (name: string) => {
+        const value = request.headers[name.toLowerCase()];
+        return Array.isArray(value) ? value.join(', ') : value;
+      };
+      let pairs: Record<string, string>;
+      try {
+        pairs = JSON.parse(header('XroadVnpt-sign-header') ?? '') as Record<string, string>;
+      } catch {
+        return ['XroadVnpt-sign-header is not JSON'];
+      }
+      const value = (name: string) => pairs[`XroadVnpt-${name}`] ?? '';
+      const timestamp = value('timestamp');
+      const parts = /^(\d{2})(\d{2})(\d{4})T(\d{2})(\d{2})(\d{2})\+(\d{4})$/.exec(timestamp)?.slice(1).map(Number);
+      if (!parts) found.push(`timestamp "${timestamp}" is not ddMMyyyy'T'HHmmss+SSSS`);
+      else {
+        const [day, month, year, hour, minute, second, millis] = parts as [number, number, number, number, number, number, number];
+        const instant = Date.UTC(year, month - 1, day, hour - 7, minute, second, millis);
+        if (Math.abs(instant - Date.now()) > 60_000) found.push(`timestamp ${timestamp} is not the time now in Vietnam`);
+      }
+      if (value('systemid') !== identity.systemId) found.push(`systemid is "${value('systemid')}"`);
+      // The SDK posts every one of these calls, getAgenciesList included (AgencyServiceImp).
+      if (request.method !== 'POST') found.push(`method is ${request.method}; the SDK posts ${call}`);
+      const json = { contentType: 'application/json' as const, headers: [] as [string, string][] };
+      const sdkCall =
+        call === 'sendEdoc'
+          ? sendEdocCall(value('from'), JSON.parse(value('to') || '[]') as string[], value('messagetype') as 'edoc', body)
+          : call === 'getReceivedEdocList'
+            ? { ...json, headers: [['servicetype', value('servicetype')], ['messagetype', value('messagetype')]] as [string, string][] }
+            : call === 'getEdoc'
+              ? { ...json, headers: [['docId', value('docId')]] as [string, string][] }
+              : call === 'updateStatus'
+                ? { ...json, headers: [['docId', value('docId')], ['status', value('status')]] as [string, string][] }
+                : json;
+      for (const [name, expected] of sdkRequestHeaders(identity, sdkCall, timestamp)) {
+        if (header(name) !== expected) found.push(`${name} is ${JSON.stringify(header(name))}; the SDK sends ${JSON.stringify(expected)}`);
+      }
+      return found;
+    };
+
+    const server = http.createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const call = new URL(request.url ?? '/', 'http://axis').pathname.split('/').pop() ?? '';
+        const body = Buffer.concat(chunks);
+        calls.push(call);
+        const found = problemsOf(request, call, body);
+        problems.push(...found.map((problem) => `${call}: ${problem}`));
+        let status = 200;
+        let answer: Record<string, unknown>;
+        if (found.length > 0) {
+          status = 401;
+          answer = { status: 'FAIL', ErrorCode: 'AUTH', ErrorDesc: found.join('; ') };
+        } else if (call === 'sendEdoc') {
+          stored = { docId: 'sdk-doc-1', body, from: String(JSON.parse(request.headers['xroadvnpt-sign-header'] as string)['XroadVnpt-from']), to: DISTRICT.code };
+          answer = ok({ DocId: stored.docId });
+        } else if (call === 'getReceivedEdocList') {
+          answer = ok({ data: stored ? [{ docId: stored.docId, messageType: 'edoc', from: stored.from, to: stored.to, created_time: '2026-12-07 18:30:35', status: 'pending' }] : [] });
+        } else if (call === 'getEdoc') {
+          answer = ok({ data: stored?.body.toString('base64') ?? null });
+        } else if (call === 'getAgenciesList') {
+          answer = ok({ data: AGENCIES.map(({ code, name }) => ({ code, name })) });
+        } else answer = ok();
+        const text = JSON.stringify(answer);
+        response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+        response.end(text);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return {
+      url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+      calls,
+      problems,
+      close: () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    };
+  }
+
+  /** A package whose SHA-256 has a byte below 0x10, so that hash-file's dropped zero shows. */
+  async function packageWithSmallByte(): Promise<SendRequest> {
+    for (;;) {
+      const request = await edocPackage(COMMUNE, [DISTRICT]);
+      if (Buffer.from(request.sha256, 'hex').some((byte) => byte < 0x10)) return request;
+    }
+  }
+
+  test('by default every call (send, list, fetch, acknowledge, agencies) is what the SDK 2.0.1 sends', async () => {
+    const strict = await startStrictSdkServer(COMMUNE);
+    try {
+      const adapter = createAxisAdapter({ variant: 'vxp', endpoint: strict.url, systemId: COMMUNE.systemId, secret: COMMUNE.secret });
+      const request = await packageWithSmallByte();
+      const { axisDocId } = await adapter.send(request);
+      assert.deepEqual((await adapter.listInbox('edoc')).map((item) => item.docId), [axisDocId]);
+      assert.deepEqual(await adapter.fetch(axisDocId, path.join(work, 'strict.xml')), { size: request.size, sha256: request.sha256 });
+      await adapter.acknowledge(axisDocId, 'done');
+      assert.equal((await adapter.listAgencies()).length, AGENCIES.length);
+      assert.deepEqual(strict.problems, []);
+      assert.deepEqual(strict.calls, ['sendEdoc', 'getReceivedEdocList', 'getEdoc', 'updateStatus', 'getAgenciesList']);
+    } finally {
+      await strict.close();
+    }
+  });
+
+  test('that server does tell: the legacy form is refused there, with each difference named', async () => {
+    const strict = await startStrictSdkServer(COMMUNE);
+    try {
+      const legacy = createAxisAdapter({ variant: 'vxp', endpoint: strict.url, systemId: COMMUNE.systemId, secret: COMMUNE.secret, signing: 'legacy' });
+      const error = await axisError(legacy.send(await packageWithSmallByte()));
+      assert.equal(error.kind, 'auth');
+      const reported = strict.problems.join('\n');
+      assert.match(reported, /timestamp "\d+" is not ddMMyyyy'T'HHmmss\+SSSS/);
+      assert.match(reported, /XroadVnpt-sign-header-key is "XroadVnpt-systemid;/);
+      assert.match(reported, /XroadVnpt-hash-file is/);
+    } finally {
+      await strict.close();
+    }
+  });
+});
+
+test('an http:// endpoint is refused unless it is this computer, with the same sentence the settings give', () => {
+  const config = (endpoint: string): AxisConfig => ({ variant: 'vxp', endpoint, systemId: COMMUNE.systemId, secret: COMMUNE.secret });
+  for (const endpoint of ['http://lgsp.example.gov.vn/vxp', 'http://10.0.0.5:8080/', 'http://[2001:db8::1]/', 'http://127.0.0.1.example.com/', 'HTTP://LGSP.EXAMPLE.GOV.VN']) {
+    assert.throws(
+      () => createAxisAdapter(config(endpoint)),
+      (error: unknown) => error instanceof AxisError && error.kind === 'permanent' && error.message === axisEndpointProblem(endpoint) && /must use https:\/\//.test(error.message),
+      endpoint,
+    );
+  }
+  for (const endpoint of ['https://lgsp.example.gov.vn/vxp', 'http://127.0.0.1:8080/', 'http://127.8.9.10/', 'http://127.1/', 'http://localhost:1/', 'http://[::1]:1/', 'http://[::ffff:127.0.0.1]/']) {
+    assert.equal(axisEndpointProblem(endpoint), null, endpoint);
+    assert.doesNotThrow(() => createAxisAdapter(config(endpoint)), endpoint);
+  }
+  assert.match(axisEndpointProblem('ftp://lgsp.example.gov.vn')!, /must be an https URL/);
+});
+
+test('settings: an older settings file (hexStyle "sdk") reads as the SDK 2.0.1 defaults; a stored http:// endpoint elsewhere is reported, not used', () => {
+  const dir = tempDir('eoffice-axis-settings-');
+  fs.writeFileSync(path.join(dir, 'settings.json'), JSON.stringify({ axisEndpoint: 'https://lgsp.example.gov.vn/vxp', axisSystemId: 'sys', axisHexStyle: 'sdk', axisPaths: {} }));
+  const settings = createFileSettings(dir);
+  const box = createKeyFileSecretBox(dir);
+  writeAxisSecret(dir, box, 'bí mật');
+  assert.deepEqual(axisConfig(dir, settings, box), { variant: 'vxp', endpoint: 'https://lgsp.example.gov.vn/vxp', systemId: 'sys', secret: 'bí mật', signing: 'sdk-2.0.1', hmacHex: 'standard', paths: {} });
+  settings.update({ axisSigning: 'legacy', axisHexStyle: 'dropped-zeros' });
+  assert.equal(axisConfig(dir, settings, box)?.signing, 'legacy');
+  assert.equal(axisConfig(dir, settings, box)?.hmacHex, 'dropped-zeros');
+  // Saved before plain http was refused (the settings file written by hand or by an older version).
+  fs.writeFileSync(path.join(dir, 'settings.json'), JSON.stringify({ axisEndpoint: 'http://lgsp.example.gov.vn/vxp', axisSystemId: 'sys' }));
+  assert.throws(
+    () => axisConfig(dir, createFileSettings(dir), box),
+    (error: unknown) => error instanceof AppError && error.code === 'AXIS_NOT_CONFIGURED' && error.message === axisEndpointProblem('http://lgsp.example.gov.vn/vxp'),
+  );
 });

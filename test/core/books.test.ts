@@ -341,7 +341,10 @@ test('the XLSX reads back: one sheet for the year, labels, text cells equal to t
   assert.ok(printed.length >= 2, `${printed.length} pages: the header has to repeat at least once`);
   assert.ok(printed[0]?.includes('SỔ ĐĂNG KÝ VĂN BẢN ĐI'));
   printed.forEach((page, i) => {
-    assert.match(page, /\(1\)\s+\(2\)\s+\(3\)/, `page ${i + 1} repeats the numbering row`);
+    // Every column number, wherever the substitute font LibreOffice finds wraps the header cells:
+    // pdftotext's layout of a wrapped header row depends on the fonts installed.
+    const numbers = OUTGOING_COLUMNS.map((_, c) => `(${c + 1})`);
+    assert.deepEqual(numbers.filter((n) => !page.includes(n)), [], `page ${i + 1} repeats the numbering row`);
     assert.ok(collapsed(page).includes('Ghi chú'), `page ${i + 1} repeats the header`);
     assert.ok(page.includes(`Trang ${i + 1}/${printed.length}`), `page ${i + 1} is numbered`);
   });

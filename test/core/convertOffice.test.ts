@@ -145,7 +145,9 @@ test('no LibreOffice: EOFFICE_SOFFICE naming a program that is not there gives C
 
 test('a conversion that takes too long is killed with everything LibreOffice started; cancelling does the same', async () => {
   const input = path.join(work, 'slow.rtf');
-  fs.writeFileSync(input, rtf(['Hà Nội, ngày      tháng      năm 2026']));
+  // Some 150 pages: seconds of work for LibreOffice on any machine, so that the limit below always
+  // falls in the middle of it (a one-line draft converted by a warm LibreOffice can beat it).
+  fs.writeFileSync(input, rtf(Array.from({ length: 3000 }, (_, i) => `Hà Nội, ngày      tháng      năm 2026 — đoạn ${i + 1} của một văn bản dài.`)));
   const tempBefore = conversionTempDirs();
   // Long enough for LibreOffice to have started soffice.bin under its wrapper, far too short to
   // finish. Killing only the wrapper would leave soffice.bin holding our output pipes, and the

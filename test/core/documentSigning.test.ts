@@ -1,7 +1,9 @@
 // Signing documents in the registry with a real PKCS#11 token (SoftHSM2), through the API as the
 // UI calls it: the token listing, a wrong PIN that shows up in no log and no answer, a login, a
 // document signed by the competent person and then by the agency (both signatures verified by
-// pdfsig), a token pulled out mid-batch (injected), a cancel between documents.
+// pdfsig), the agency's role refused to a personal certificate, a token pulled out mid-batch
+// (injected), a cancel between documents. Each call is a signing act and carries the PIN (see
+// signingSessions.test.ts for the login each act ends).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
@@ -11,8 +13,8 @@ import { openCore, type Core } from '../../main/core/app/core.js';
 import { invoke } from '../../main/core/api/invoke.js';
 import type { EventName, MethodName, Output, TokenOverview } from '../../main/common/contract.js';
 import type { Envelope } from '../../main/common/errors.js';
-import { createConfSettings } from '../../main/core/settings/settings.js';
-import { signDocuments } from '../../main/core/registry/signDocuments.js';
+import { createFileSettings } from '../../main/core/settings/settings.js';
+import { signDocuments } from '../../main/core/signing/signDocuments.js';
 import type { Pkcs11Api } from '../../main/core/token/pkcs11.js';
 import { createTestToken, faultyPkcs11, pkcs11Failure, type TestToken } from '../support/softhsm.js';
 import { nssTrusting, pdfsig, qpdfCheck } from '../support/pdfsig.js';
@@ -35,7 +37,7 @@ before(async () => {
   // SoftHSM reads its configuration when first initialised: the token comes before the core.
   token = await createTestToken({ label: LABEL, alwaysAuthenticateKey: true });
   const dataDir = tempDir('eoffice-signing-');
-  const settings = createConfSettings(dataDir);
+  const settings = createFileSettings(dataDir);
   settings.update({ tokenModules: [token.modulePath] });
   core = openCore({
     dataDir,
@@ -107,26 +109,6 @@ test('tokens.list shows the plugged-in token, its PIN state and the certificates
   assert.ok([...byId.values()].every((c) => c.warning === 'ok' && c.canSign));
 });
 
-test('a module path that is not a token library is refused with the reason, and not saved', async () => {
-  const bogus = path.join(tempDir(), 'vnpt-ca_csp11.dll');
-  fs.writeFileSync(bogus, 'not a library');
-  const envelope = await call('tokens.addModule', { path: bogus });
-  assert.equal(envelope.ok, false);
-  if (!envelope.ok) {
-    assert.equal(envelope.error.code, 'MODULE_NOT_PKCS11');
-    assert.equal(envelope.error.details?.module, 'vnpt-ca_csp11.dll');
-  }
-  await fails('tokens.addModule', { path: 'relative/libsofthsm2.so' }, 'INVALID_INPUT');
-  assert.deepEqual(core.settings.read().tokenModules, [token.modulePath]);
-  const again = await ok('tokens.addModule', { path: token.modulePath });
-  assert.deepEqual(again.tokenModules, [token.modulePath], 'adding a module twice keeps one entry');
-  assert.equal((await ok('tokens.list', {})).tokens.filter((t) => t.label === LABEL).length, 1);
-  // SoftHSM sits where eOffice looks by itself: taken off the user's list, it stays loaded.
-  assert.deepEqual((await ok('tokens.removeModule', { path: token.modulePath })).tokenModules, []);
-  assert.equal((await ok('tokens.list', {})).tokens.filter((t) => t.label === LABEL).length, 1);
-  await ok('tokens.addModule', { path: token.modulePath });
-});
-
 test('a wrong PIN is refused plainly and appears in no log line and no answer', async () => {
   await fails('tokens.login', { label: LABEL, pin: WRONG_PIN }, 'PIN_INCORRECT');
   await fails('tokens.login', { label: LABEL, pin: 'Zq9' }, 'INVALID_INPUT');
@@ -177,6 +159,7 @@ test('an outgoing draft signed by the competent person, then by the agency: two 
   const id = await importPdf('out', 'Kế hoạch tổ chức Tết Trồng cây');
   const first = storedFile(id);
   events.length = 0;
+  // Signed on the login of the test before: the act ends it.
   const signer = await ok('documents.sign', {
     ids: [id],
     label: LABEL,
@@ -193,12 +176,13 @@ test('an outgoing draft signed by the competent person, then by the agency: two 
   assert.equal((await ok('documents.get', { id })).state, 'signed');
 
   // The agency's name goes into its signature: without one, signing as the agency is refused.
-  await fails('documents.sign', { ids: [id], label: LABEL, certificateId: token.ids.agency, appearance: { kind: 'agency', page: 1, rect: [290, 110, 200, 90] } }, 'AGENCY_NAME_MISSING');
+  await fails('documents.sign', { ids: [id], label: LABEL, certificateId: token.ids.agency, pin: token.userPin, appearance: { kind: 'agency', page: 1, rect: [290, 110, 200, 90] } }, 'AGENCY_NAME_MISSING');
   await ok('agency.update', { code: '000.00.32.H10', name: 'UBND xã Thử Nghiệm', abbreviation: 'UBND' });
   const agency = await ok('documents.sign', {
     ids: [id],
     label: LABEL,
     certificateId: token.ids.agency,
+    pin: token.userPin,
     appearance: { kind: 'agency', page: 1, rect: [290, 110, 200, 90] },
   });
   assert.deepEqual(agency.results, [{ id, status: 'signed', level: 'B-B' }]);
@@ -227,7 +211,7 @@ test('an outgoing draft signed by the competent person, then by the agency: two 
       {
         role: 'signer',
         certificateSubject: 'CN=Nguyễn Văn An, O=UBND xã Thử Nghiệm, C=VN',
-        certificateSerial: '1001',
+        certificateSerial: new X509Certificate(token.signerCertDer).serialNumber,
         fingerprint256: fingerprint(token.signerCertDer),
         previousSha256: first.sha256,
         sha256: afterSigner.sha256,
@@ -236,7 +220,7 @@ test('an outgoing draft signed by the competent person, then by the agency: two 
       {
         role: 'agency',
         certificateSubject: 'CN=UBND xã Thử Nghiệm, O=UBND xã Thử Nghiệm, C=VN',
-        certificateSerial: '1002',
+        certificateSerial: new X509Certificate(token.agencyCertDer).serialNumber,
         fingerprint256: fingerprint(token.agencyCertDer),
         previousSha256: afterSigner.sha256,
         sha256: final.sha256,
@@ -248,9 +232,22 @@ test('an outgoing draft signed by the competent person, then by the agency: two 
   assert.equal((core.db.prepare('SELECT count(*) AS n FROM pending_files').get() as { n: number }).n, 0, 'the file journal is clear');
 });
 
+test('signing as the agency, or an attachment, takes the agency’s certificate: a personal one is refused and nothing is signed', async () => {
+  const id = await importPdf('in', 'Công văn cần ký số cơ quan');
+  const before = storedFile(id);
+  const appearances = [{ kind: 'agency', page: 1, rect: [290, 110, 200, 90] }, { kind: 'attachment', mainNotation: '12/QĐ-UBND' }];
+  for (const appearance of appearances) {
+    // The personal certificate's O names the agency; its holder is a person.
+    await fails('documents.sign', { ids: [id], label: LABEL, certificateId: token.ids.signer, pin: token.userPin, appearance }, 'AGENCY_CERTIFICATE_REQUIRED');
+  }
+  assert.equal(storedFile(id).sha256, before.sha256);
+  assert.ok(!(await ok('documents.get', { id })).events.some((e) => e.kind === 'signed'));
+  assert.equal((await ok('tokens.list', {})).tokens.find((t) => t.label === LABEL)?.loggedIn, false, 'a refused act logs out too');
+});
+
 test('an incoming document keeps its state when signed; an attachment is signed with the main document’s number', async () => {
   const id = await importPdf('in', 'Phụ lục kèm theo Quyết định');
-  const result = await ok('documents.sign', { ids: [id], label: LABEL, certificateId: token.ids.agency, appearance: { kind: 'attachment', mainNotation: '12/QĐ-UBND' } });
+  const result = await ok('documents.sign', { ids: [id], label: LABEL, certificateId: token.ids.agency, pin: token.userPin, appearance: { kind: 'attachment', mainNotation: '12/QĐ-UBND' } });
   assert.deepEqual(result.results, [{ id, status: 'signed', level: 'B-B' }]);
   assert.equal((await ok('documents.get', { id })).state, 'received');
   const file = path.join(tempDir(), 'attachment.pdf');
@@ -270,7 +267,7 @@ test('a token pulled out mid-batch: the failing document is untouched, the rest 
     return real(session, data, out);
   };
   try {
-    const { results } = await ok('documents.sign', { ids, label: LABEL, certificateId: token.ids.signer, appearance: { kind: 'invisible' } });
+    const { results } = await ok('documents.sign', { ids, label: LABEL, certificateId: token.ids.signer, pin: token.userPin, appearance: { kind: 'invisible' } });
     assert.deepEqual(results.map((r) => r.status), ['signed', 'failed', 'skipped']);
     assert.deepEqual(results.slice(1).map((r) => r.error?.code), ['TOKEN_REMOVED', 'TOKEN_REMOVED']);
   } finally {
@@ -285,7 +282,6 @@ test('a token pulled out mid-batch: the failing document is untouched, the rest 
   }
   assert.equal(blobCount(), blobsBefore + 1, 'only the one signed file was added');
   assert.equal((await ok('tokens.list', {})).tokens.find((t) => t.label === LABEL)?.loggedIn, false, 'the login went with the token');
-  await ok('tokens.login', { label: LABEL, pin: token.userPin });
 });
 
 test('a failure between the signed file and its commit leaves the document and the store as they were', async () => {
@@ -293,14 +289,14 @@ test('a failure between the signed file and its commit leaves the document and t
   const before = storedFile(id);
   const blobs = () => fs.readdirSync(core.blobs.root, { recursive: true }).map(String).filter((f) => /[0-9a-f]{64}$/.test(f)).sort();
   const blobsBefore = blobs();
-  const key = await core.tokens.signingKey({ label: LABEL }, token.ids.signer);
-  const context = { db: core.db, blobs: core.blobs, actor: 'văn thư', key, role: 'invisible' as const, appearance: { kind: 'invisible' as const }, cancelled: () => false };
-
-  const crashed = await signDocuments({ ...context, beforeCommit: () => { throw new Error('disk full'); } }, [id]);
-  assert.deepEqual(crashed.map((r) => [r.status, r.error?.message]), [['failed', 'disk full']]);
-  // Signed elsewhere meanwhile: committing would drop that signature, so this one is refused.
-  const raced = await signDocuments({ ...context, beforeCommit: () => core.db.prepare('UPDATE documents SET file_sha256 = (SELECT file_sha256 FROM documents WHERE id = ?) WHERE id = ?').run(other, id) }, [id]);
-  assert.deepEqual(raced.map((r) => [r.status, r.error?.code]), [['failed', 'DOCUMENT_CHANGED']]);
+  await core.tokens.signingAct({ label: LABEL }, token.ids.signer, { pin: token.userPin }, async (key) => {
+    const context = { db: core.db, blobs: core.blobs, actor: 'văn thư', key, role: 'invisible' as const, appearance: { kind: 'invisible' as const }, cancelled: () => false };
+    const crashed = await signDocuments({ ...context, beforeCommit: () => { throw new Error('disk full'); } }, [id]);
+    assert.deepEqual(crashed.map((r) => [r.status, r.error?.message]), [['failed', 'disk full']]);
+    // Signed elsewhere meanwhile: committing would drop that signature, so this one is refused.
+    const raced = await signDocuments({ ...context, beforeCommit: () => core.db.prepare('UPDATE documents SET file_sha256 = (SELECT file_sha256 FROM documents WHERE id = ?) WHERE id = ?').run(other, id) }, [id]);
+    assert.deepEqual(raced.map((r) => [r.status, r.error?.code]), [['failed', 'DOCUMENT_CHANGED']]);
+  });
   core.db.prepare('UPDATE documents SET file_sha256 = ? WHERE id = ?').run(before.sha256, id);
 
   assert.equal(storedFile(id).sha256, before.sha256);
@@ -316,7 +312,7 @@ test('a cancel takes effect between documents', async () => {
     if (name === 'signing.progress' && (payload as { batchId: string; done: number }).done === 1) void call('signing.cancel', { batchId });
   });
   try {
-    const { results } = await ok('documents.sign', { ids, batchId, label: LABEL, certificateId: token.ids.signer, appearance: { kind: 'invisible' } });
+    const { results } = await ok('documents.sign', { ids, batchId, label: LABEL, certificateId: token.ids.signer, pin: token.userPin, appearance: { kind: 'invisible' } });
     assert.deepEqual(results.map((r) => [r.status, r.error?.code]), [['signed', undefined], ['skipped', 'CANCELLED'], ['skipped', 'CANCELLED']]);
   } finally {
     unsubscribe();
@@ -327,6 +323,8 @@ test('a cancel takes effect between documents', async () => {
 test('a key that wants the PIN at every signature signs only when the call carries it', async () => {
   const ids = [await importPdf('out', 'Giấy mời họp 1'), await importPdf('out', 'Giấy mời họp 2')];
   const request = { ids, label: LABEL, certificateId: token.ids.alwaysAuth!, appearance: { kind: 'invisible' } };
+  // Logged in, but the key asks again at each signature.
+  await ok('tokens.login', { label: LABEL, pin: token.userPin });
   const without = await ok('documents.sign', request);
   assert.deepEqual(without.results.map((r) => [r.status, r.error?.code]), [['failed', 'PIN_REQUIRED'], ['skipped', 'PIN_REQUIRED']]);
   const withPin = await ok('documents.sign', { ...request, pin: token.userPin });
@@ -347,20 +345,21 @@ async function eventually(condition: () => boolean, what: string): Promise<void>
 
 test('a token pulled out is noticed within a poll, pushed to the UI, and its login ends with it', async () => {
   const listed = (payload: unknown) => (payload as TokenOverview).tokens.find((t) => t.label === LABEL);
+  await ok('tokens.login', { label: LABEL, pin: token.userPin });
   events.length = 0;
   faulty!.faults.C_GetSlotList = () => [];
   await eventually(() => events.some((e) => e.name === 'token.changed' && !listed(e.payload)), 'the token to go');
   faulty!.clear();
   await eventually(() => events.some((e) => e.name === 'token.changed' && listed(e.payload)?.loggedIn === false), 'the token to come back, logged out');
-  await fails('documents.sign', { ids: [await importPdf('out', 'Thông báo sau khi rút token')], label: LABEL, certificateId: token.ids.signer, appearance: { kind: 'invisible' } }, 'NOT_LOGGED_IN');
-  await ok('tokens.login', { label: LABEL, pin: token.userPin });
+  await fails('documents.sign', { ids: [await importPdf('out', 'Thông báo sau khi rút token')], label: LABEL, certificateId: token.ids.signer, appearance: { kind: 'invisible' } }, 'PIN_REQUIRED');
 });
 
 test('after logout nothing is signed until the PIN is entered again', async () => {
+  await ok('tokens.login', { label: LABEL, pin: token.userPin });
   await ok('tokens.logout', { label: LABEL });
   assert.equal((await ok('tokens.list', {})).tokens.find((t) => t.label === LABEL)?.loggedIn, false);
   const id = await importPdf('out', 'Công văn sau khi đăng xuất');
-  await fails('documents.sign', { ids: [id], label: LABEL, certificateId: token.ids.signer, appearance: { kind: 'invisible' } }, 'NOT_LOGGED_IN');
+  await fails('documents.sign', { ids: [id], label: LABEL, certificateId: token.ids.signer, appearance: { kind: 'invisible' } }, 'PIN_REQUIRED');
   assert.equal((await ok('documents.get', { id })).state, 'draft');
   for (const text of [...logLines, ...envelopes]) assert.ok(!text.includes(token.userPin));
 });
@@ -373,16 +372,14 @@ test('with a timestamp authority set, documents are signed PAdES B-T; when it ca
   });
   await fails('settings.update', { tsaUrl: 'ftp://tsa.example' }, 'INVALID_INPUT');
   await ok('settings.update', { tsaUrl: tsa.url });
-  // Earlier tests may have ended the login (a token pulled out, a logout): log in for this one.
-  await ok('tokens.login', { label: LABEL, pin: token.userPin });
   const stamped = await importPdf('out', 'Báo cáo có dấu thời gian');
-  const online = await ok('documents.sign', { ids: [stamped], label: LABEL, certificateId: token.ids.signer, appearance: { kind: 'invisible' } });
+  const online = await ok('documents.sign', { ids: [stamped], label: LABEL, certificateId: token.ids.signer, pin: token.userPin, appearance: { kind: 'invisible' } });
   assert.deepEqual(online.results, [{ id: stamped, status: 'signed', level: 'B-T' }]);
   assert.equal(tsa.requests, 1);
 
   await ok('settings.update', { tsaUrl: 'http://127.0.0.1:9/tsa' });
   const offlineId = await importPdf('out', 'Báo cáo khi mất mạng');
-  const offline = await ok('documents.sign', { ids: [offlineId], label: LABEL, certificateId: token.ids.signer, appearance: { kind: 'invisible' } });
+  const offline = await ok('documents.sign', { ids: [offlineId], label: LABEL, certificateId: token.ids.signer, pin: token.userPin, appearance: { kind: 'invisible' } });
   assert.equal(offline.results[0]!.status, 'signed');
   assert.equal(offline.results[0]!.level, 'B-B');
   assert.match(offline.results[0]!.timestampProblem!, /cannot be reached/);

@@ -1,7 +1,8 @@
 // The validation report of a registry document through the API, as the clerk's signature panel
 // asks for it, with the trust store managed through the API too: a real Government Office PDF
 // (VGCA G2) is untrusted in an empty store, trusted once the G2 root and its CA are imported,
-// and untrusted again when they are removed. Offline, revocation is "unknown", never "good".
+// and untrusted again when they are removed. Offline, revocation is "unknown", never "good": the
+// signature is then "valid, revocation unknown", a verdict apart from real problems.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -11,6 +12,7 @@ import { invoke } from '../../main/core/api/invoke.js';
 import type { MethodName, Output } from '../../main/common/contract.js';
 import type { Envelope } from '../../main/common/errors.js';
 import { INTEROP_DIR, interopPdf, tempDir } from '../support/fixtures.js';
+import { signerCertificatePem } from '../support/signerCertificate.js';
 
 let core: Core;
 before(() => {
@@ -49,20 +51,36 @@ test('a received PDF is validated against the trust store the clerk manages: unt
   const trusted = await ok('documents.validate', { id: document.id, online: false });
   assert.equal(trusted.signatures[0]!.trust.status, 'trusted');
   assert.equal(trusted.signatures[0]!.revocation.status, 'unknown', 'offline with nothing cached: unknown, never good');
+  assert.equal(trusted.signatures[0]!.revocation.unavailableBecause, 'offline');
   assert.deepEqual(
     trusted.signatures[0]!.reasons.filter((r) => r.severity !== 'info').map((r) => r.code),
     ['REVOCATION_UNKNOWN'],
   );
-  assert.equal(trusted.status, 'indeterminate');
+  assert.equal(trusted.signatures[0]!.status, 'valid-revocation-unknown');
+  assert.equal(trusted.status, 'valid-revocation-unknown');
 
   for (const certificate of store) await ok('trust.remove', { fingerprint256: certificate.fingerprint256 });
   assert.equal((await ok('documents.validate', { id: document.id, online: false })).signatures[0]!.trust.status, 'no-path');
 });
 
-test('the trust store refuses what is not a CA certificate, and validating a document without a file says so', async () => {
+test('the trust store refuses what is not a CA certificate, saying which file and why; validating a document without a file says so', async () => {
   const refused = await call('trust.import', { fileName: 'rac.pem', bytes: new TextEncoder().encode('-----BEGIN CERTIFICATE-----\nrác\n-----END CERTIFICATE-----\n') });
   assert.equal(refused.ok, false);
-  if (!refused.ok) assert.equal(refused.error.code, 'INVALID_INPUT');
+  if (!refused.ok) {
+    assert.equal(refused.error.code, 'NOT_CERTIFICATE_FILE');
+    assert.equal(refused.error.details?.fileName, 'rac.pem');
+  }
+  // The signer's certificate out of a real document's signature: not a CA, refused by name.
+  const signer = signerCertificatePem(interopPdf('qd-729-ttg-2026.signed.pdf'));
+  const leaf = await call('trust.import', { fileName: 'nguoi-ky.pem', bytes: new TextEncoder().encode(signer) });
+  assert.equal(leaf.ok, false);
+  if (!leaf.ok) {
+    assert.equal(leaf.error.code, 'NOT_CA_CERTIFICATE');
+    assert.equal(leaf.error.details?.fileName, 'nguoi-ky.pem');
+    assert.equal(typeof leaf.error.details?.subject, 'string');
+    assert.ok((leaf.error.details!.subject as string).length > 0);
+  }
+  assert.deepEqual(await ok('trust.list', {}), []);
   const missing = await call('documents.validate', { id: 999_999, online: false });
   assert.equal(missing.ok, false);
   if (!missing.ok) assert.equal(missing.error.code, 'NOT_FOUND');

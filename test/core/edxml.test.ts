@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sax from 'sax';
 import { AppError } from '../../main/common/errors.js';
-import { checkAttachmentName } from '../../main/core/edxml/attachmentNames.js';
+import { checkAttachmentName, MAX_ATTACHMENT_NAME_BYTES } from '../../main/core/edxml/attachmentNames.js';
 import { Base64Decoder } from '../../main/core/edxml/base64.js';
 import { EDXML_NAMESPACE, type ParsedPackage, type ParseLimits, type StatusMessage } from '../../main/core/edxml/model.js';
 import { parsePackage, peekPackage } from '../../main/core/edxml/parse.js';
@@ -540,18 +540,65 @@ test('Base64Decoder: any split, whitespace anywhere, strict padding', () => {
   }
 });
 
-test('checkAttachmentName cleans Vietnamese names and refuses anything that is not one file name', () => {
-  assert.equal(checkAttachmentName('  Quyết định.pdf. . '), 'Quyết định.pdf');
+test('checkAttachmentName makes names NFC and refuses anything that is not one plain file name everywhere', () => {
   assert.equal(checkAttachmentName('Quyết định.pdf'.normalize('NFD')), 'Quyết định.pdf'.normalize('NFC'));
-  assert.equal(checkAttachmentName('CONSOLE.pdf'), 'CONSOLE.pdf');
-  assert.equal(checkAttachmentName('a..b.pdf'), 'a..b.pdf');
-  for (const bad of ['', '   ', '..', '.', 'a/b.pdf', 'a\\b.pdf', '../x', 'C:x.pdf', 'd:\\x', 'a\u0000b', 'a\nb', 'CON', 'con.txt', 'Nul.tar.gz', 'COM1.pdf', 'lpt9', 'aux ', 'x'.repeat(256), 'a?.pdf']) {
+  for (const fine of ['CONSOLE.pdf', 'COM10.pdf', 'LPT.txt', 'a..b.pdf', 'CLOCK.pdf', 'nul-ls.pdf', '.hidden']) assert.equal(checkAttachmentName(fine), fine);
+  const bad = [
+    ['', '   ', '.', '..', 'a/b.pdf', 'a\\b.pdf', '../x', 'C:x.pdf', 'd:\\x', 'a\u0000b', 'a\nb', 'a?.pdf'],
+    // Devices, with or without an extension, in any case.
+    ['CON', 'con.txt', 'Nul.tar.gz', 'COM1.pdf', 'lpt9', 'COM0', 'com0.pdf', 'LPT0', 'lpt0.txt', 'COM¹', 'lpt³.pdf', 'CONIN$', 'conin$.txt', 'CONOUT$', 'conout$.log', 'CLOCK$', 'Clock$.pdf', 'nul .txt'],
+    // Windows drops a trailing dot or space: the name would not be the one sent.
+    ['Quyết định.pdf. . ', 'a.pdf.', 'a.pdf ', 'aux '],
+    // Invisible format characters (\p{Cf}): bidi overrides and isolates, zero-width ones, soft hyphen, BOM.
+    ['hoadon\u202Efdp.exe', 'a\u202Db.pdf', 'a\u2066b\u2069.pdf', 'a\u200Bb.pdf', 'a\u200Cb.pdf', 'quyết\u200Dđịnh.pdf', 'a\u00ADb.pdf', '\uFEFFa.pdf', 'a\u2060b.pdf'],
+    // A lone surrogate has no UTF-8 form.
+    ['a\uD800b.pdf'],
+  ].flat();
+  for (const name of bad) {
     assert.throws(
-      () => checkAttachmentName(bad),
+      () => checkAttachmentName(name),
       (e: unknown) => e instanceof AppError && e.code === 'PACKAGE_REFUSED' && e.details?.reason === 'bad-attachment-name',
-      JSON.stringify(bad),
+      JSON.stringify(name),
     );
   }
+});
+
+test('checkAttachmentName shortens a name to fit in UTF-8 bytes with room for " (999)", keeping its extension and whole characters', () => {
+  const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
+  assert.equal(MAX_ATTACHMENT_NAME_BYTES, 255 - bytes(' (999)'));
+  const exact = `${'a'.repeat(MAX_ATTACHMENT_NAME_BYTES - 4)}.pdf`;
+  assert.equal(checkAttachmentName(exact), exact, 'a name that fits is left alone');
+  const long = `${'Quyết định phê duyệt '.repeat(20)}.docx`;
+  const short = checkAttachmentName(long);
+  assert.ok(bytes(short) <= MAX_ATTACHMENT_NAME_BYTES, `${bytes(short)} bytes`);
+  assert.ok(bytes(`${short.slice(0, -5)} (999).docx`) <= 255);
+  assert.ok(short.endsWith('.docx'));
+  assert.ok(long.startsWith(short.slice(0, -5).trimEnd()));
+  assert.ok(!/[. ]$/.test(short.slice(0, -5)), 'the cut does not leave a space before the extension');
+  // Decomposed input: every ệ (3 bytes once composed) is kept whole.
+  assert.equal(checkAttachmentName(`${'ệ'.repeat(200)}.pdf`.normalize('NFD')), `${'ệ'.repeat(81)}.pdf`);
+  // A letter with two marks that do not compose: the cut never separates them.
+  const q = 'q\u0323\u0307';
+  assert.equal(checkAttachmentName(`${q.repeat(100)}.pdf`), `${q.repeat(49)}.pdf`);
+  // After the last dot, 300 characters are no extension: the whole name is cut.
+  assert.equal(checkAttachmentName(`a.${'b'.repeat(300)}`), `a.${'b'.repeat(MAX_ATTACHMENT_NAME_BYTES - 2)}`);
+});
+
+test('a package whose files the file system will not take is refused (unreadable), not left to fail again', async () => {
+  // A work folder so deep that a name of 244 bytes takes the path past PATH_MAX (4096 bytes): the
+  // file system answers ENAMETOOLONG, as it did for names that were too long themselves.
+  let deep = newWorkDir();
+  while (deep.length < 3900) deep = path.join(deep, 'd'.repeat(Math.min(200, 3900 - deep.length + 1)));
+  fs.mkdirSync(deep, { recursive: true });
+  const file = hostile('deep', { attachments: [{ name: `${'x'.repeat(240)}.pdf`, base64: 'QUFB' }] });
+  await assert.rejects(parsePackage(file, { workDir: deep }), (e: unknown) => {
+    assert.ok(e instanceof AppError, String(e));
+    assert.equal(e.code, 'PACKAGE_REFUSED');
+    assert.equal(e.details?.reason, 'unreadable');
+    assert.match(e.message, /ENAMETOOLONG/);
+    return true;
+  });
+  assert.deepEqual(fs.readdirSync(deep), [], 'nothing left behind');
 });
 
 // ---- attachment content read past sax ----------------------------------------------------

@@ -3,19 +3,22 @@
 // issued PDF is checked by pdfsig (both signatures valid and trusted), qpdf --check and
 // pdftotext; numbering is refused before the signature, for a signature by someone else and for
 // a signature that no longer matches the file; numbers run per register and per year in
-// Vietnam time; recall, update and replace take a new state with their reason.
+// Vietnam time; recall, update and replace take a new state with their reason. The agency's
+// signature takes the agency's own certificate (not a person's, not the competent person's),
+// checked before any number is taken; each signing and each issue is an act with its own PIN.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { openCore, type Core } from '../../main/core/app/core.js';
 import { invoke } from '../../main/core/api/invoke.js';
 import type { MethodName, Output } from '../../main/common/contract.js';
 import type { Envelope } from '../../main/common/errors.js';
-import { createConfSettings } from '../../main/core/settings/settings.js';
+import { createFileSettings } from '../../main/core/settings/settings.js';
 import { verifyAudit } from '../../main/core/registry/audit.js';
-import { signDocuments } from '../../main/core/registry/signDocuments.js';
+import { signDocuments } from '../../main/core/signing/signDocuments.js';
 import { numberDocument, type IssuingContext } from '../../main/core/issuing/outgoing.js';
 import { vietnameseDate } from '../../main/core/issuing/notation.js';
 import { verifyPdfSignatures } from '../../main/core/pades/verify.js';
@@ -29,6 +32,7 @@ import { sealImage, signatureImage } from '../support/png.js';
 const LEADER = 'Token Lãnh đạo';
 const AGENCY = 'Token Cơ quan';
 const SIGNER_NAME = 'Nguyễn Văn An'; // the CN of createTestToken's RSA certificate
+const AGENCY_NAME = 'UBND xã Thử Nghiệm'; // the CN of its ECDSA certificate, the agency's
 
 let leader: TestToken;
 let agency: TestToken;
@@ -41,13 +45,12 @@ before(async () => {
   agency = await createTestToken({ label: AGENCY });
   const dataDir = tempDir('eoffice-issuing-');
   work = tempDir('eoffice-issuing-out-');
-  const settings = createConfSettings(dataDir);
+  const settings = createFileSettings(dataDir);
   settings.update({ tokenModules: [leader.modulePath] });
   core = openCore({ dataDir, shell: 'web', actor: 'văn thư', settings, tokens: { pollIntervalMs: 200 } });
   nss = nssTrusting([leader.caCertPem, agency.caCertPem]);
-  await ok('agency.update', { code: '000.00.32.H41', name: 'Ủy ban nhân dân xã Thử Nghiệm', abbreviation: 'UBND' });
-  await ok('tokens.login', { label: LEADER, pin: leader.userPin });
-  await ok('tokens.login', { label: AGENCY, pin: agency.userPin });
+  // Named as the agency's certificate names it: only that certificate may sign as the agency.
+  await ok('agency.update', { code: '000.00.32.H41', name: AGENCY_NAME, abbreviation: 'UBND' });
   // The leader's handwritten signature and the agency's seal, as the clerk sets them once per certificate.
   const leaderCert = (await ok('tokens.list', {})).tokens.find((t) => t.label === LEADER)!.certificates.find((c) => c.id === leader.ids.signer)!;
   const agencyCert = (await ok('tokens.list', {})).tokens.find((t) => t.label === AGENCY)!.certificates.find((c) => c.id === agency.ids.agency)!;
@@ -107,8 +110,15 @@ async function newDraft(subject: string, overrides: Record<string, unknown> = {}
   return ok('outgoing.create', { fileName: `${subject}.pdf`, bytes: await draftPdf(subject), details: { ...DETAILS, subject, ...overrides } });
 }
 
+/** Each signature is a signing act of its own, and asks for the token's PIN. */
 function signAsLeader(id: number, certificateId = leader.ids.signer, label = LEADER) {
-  return ok('documents.sign', { ids: [id], label, certificateId, appearance: { kind: 'signer', page: 1, rect: [330, 420, 180, 80] } });
+  const pin = label === LEADER ? leader.userPin : agency.userPin;
+  return ok('documents.sign', { ids: [id], label, certificateId, pin, appearance: { kind: 'signer', page: 1, rect: [330, 420, 180, 80] } });
+}
+
+function issueWith(id: number, certificateId = agency.ids.agency, label = AGENCY) {
+  const pin = label === LEADER ? leader.userPin : agency.userPin;
+  return { id, label, certificateId, pin };
 }
 
 function exportPdf(id: number, name: string): string {
@@ -135,6 +145,11 @@ test('the whole flow: draft with places found, leader signs, number, agency seal
   const afterSigning = await ok('outgoing.get', { id });
   assert.equal(afterSigning.document.state, 'signed');
   assert.equal(afterSigning.numbering.allowed, true, JSON.stringify(afterSigning.numbering.reason));
+  // What the confirmation of "Cấp số" says, and the certificate the agency's signature must not be.
+  assert.deepEqual(afterSigning.numbering.next, { number: 1, notation: '01/QĐ-UBND', documentDate: vnDate() });
+  const leaderPrint = new X509Certificate(leader.signerCertDer).fingerprint256;
+  assert.equal(afterSigning.numbering.competentSigner, leaderPrint);
+  assert.equal(draft.numbering.next, null, 'no number is promised before the signature');
   assert.equal(afterSigning.steps.find((s) => s.step === 'signed')?.certificate?.includes(SIGNER_NAME), true);
 
   const numbered = await ok('outgoing.number', { id });
@@ -145,8 +160,9 @@ test('the whole flow: draft with places found, leader signs, number, agency seal
   assert.equal(numbered.document.documentDate, vnDate());
   assert.equal(numbered.document.year, year);
   await fails('outgoing.number', { id }, 'WRONG_STATE');
+  assert.deepEqual([numbered.numbering.next, numbered.numbering.competentSigner], [null, leaderPrint]);
 
-  const issued = await ok('outgoing.issue', { id, label: AGENCY, certificateId: agency.ids.agency });
+  const issued = await ok('outgoing.issue', issueWith(id));
   assert.equal(issued.document.state, 'queued');
   assert.deepEqual(
     issued.steps.map((s) => [s.step, s.done]),
@@ -191,6 +207,75 @@ test('the whole flow: draft with places found, leader signs, number, agency seal
   assert.equal(qpdfCheck(path.join(work, 'book.pdf')).status, 0);
   assert.match(execFileSync('pdftotext', [path.join(work, 'book.pdf'), '-']).toString('utf8').normalize('NFC'), /SỔ ĐĂNG KÝ VĂN BẢN ĐI/);
   assert.equal(verifyAudit(core.db).ok, true);
+});
+
+/** What numbering and issuing would have changed: the register, the document, the queue, the trail. */
+function issuingTrace(id: number) {
+  return {
+    lastNumbers: core.db.prepare("SELECT year, confidential, last_number FROM registers WHERE direction = 'out' ORDER BY id").all(),
+    document: core.db.prepare('SELECT state, number, notation, file_sha256, numbered_at, sealed_at, queued_at FROM documents WHERE id = ?').get(id),
+    jobs: (core.db.prepare('SELECT count(*) AS n FROM outbox_jobs WHERE document_id = ?').get(id) as { n: number }).n,
+    audit: (core.db.prepare("SELECT count(*) AS n FROM audit_events WHERE document_id = ? AND kind IN ('numbered', 'agency-signed', 'queued')").get(id) as { n: number }).n,
+  };
+}
+
+test('the agency’s signature refuses a personal certificate with AGENCY_CERTIFICATE_REQUIRED before any number is taken', async () => {
+  const draft = await newDraft('ký thay dấu bằng chứng thư cá nhân');
+  const id = draft.document.id;
+  await signAsLeader(id);
+  const before = issuingTrace(id);
+  // The leader's own certificate: its O names the agency, its holder (CN) is a person.
+  const message = await fails('outgoing.issue', issueWith(id, leader.ids.signer, LEADER), 'AGENCY_CERTIFICATE_REQUIRED');
+  assert.match(message, new RegExp(AGENCY_NAME));
+  assert.deepEqual(issuingTrace(id), before, 'no number taken, no file, no seal, nothing queued or audited');
+  const detail = await ok('outgoing.get', { id });
+  assert.equal(detail.document.state, 'signed');
+  assert.equal(detail.steps.find((s) => s.step === 'sealed')?.done, false);
+
+  // Numbered first, then issued with the personal certificate: refused the same, the number kept as it was.
+  await ok('outgoing.number', { id });
+  const numbered = issuingTrace(id);
+  await fails('outgoing.issue', issueWith(id, leader.ids.signer, LEADER), 'AGENCY_CERTIFICATE_REQUIRED');
+  assert.deepEqual(issuingTrace(id), numbered);
+  // The agency's own certificate issues it.
+  assert.equal((await ok('outgoing.issue', issueWith(id))).document.state, 'queued');
+});
+
+test('the certificate that signed as the competent person cannot sign as the agency; the name is compared without accents or case', async (t) => {
+  t.after(() => ok('agency.update', { code: '000.00.32.H41', name: AGENCY_NAME, abbreviation: 'UBND' }));
+  // Typed without accents, in capitals and with doubled spaces: still the agency's name.
+  await ok('agency.update', { code: '000.00.32.H41', name: 'UBND  XA THU NGHIEM', abbreviation: 'UBND' });
+  // A document the agency itself signs as the competent person (its declared signer is the agency).
+  const draft = await newDraft('cơ quan ký thay người có thẩm quyền', { signerName: AGENCY_NAME });
+  const id = draft.document.id;
+  assert.equal((await signAsLeader(id, agency.ids.agency, AGENCY)).results[0]!.status, 'signed');
+  const before = issuingTrace(id);
+  await fails('outgoing.issue', issueWith(id), 'AGENCY_CERTIFICATE_REQUIRED');
+  assert.deepEqual(issuingTrace(id), before);
+  // Another certificate of the agency (on the leader's token here) may seal it.
+  const issued = await ok('outgoing.issue', issueWith(id, leader.ids.agency, LEADER));
+  assert.equal(issued.document.state, 'queued');
+  const file = exportPdf(id, 'agency-twice.pdf');
+  const signatures = pdfsig(file, nss);
+  assert.deepEqual(signatures.map((s) => [s.commonName, s.validation, s.certificate]), [
+    [AGENCY_NAME, 'Signature is Valid.', 'Certificate is Trusted.'],
+    [AGENCY_NAME, 'Signature is Valid.', 'Certificate is Trusted.'],
+  ]);
+  const checks = verifyPdfSignatures(bytesSource(new Uint8Array(fs.readFileSync(file))), 'agency-twice.pdf');
+  assert.notEqual(checks[0]!.signer?.fingerprint256, checks[1]!.signer?.fingerprint256, 'two different certificates');
+});
+
+test('issuing is a signing act of its own: after the leader’s signature and an earlier issue, it asks for the agency token’s PIN again', async () => {
+  const first = await newDraft('phát hành lần một');
+  await signAsLeader(first.document.id);
+  assert.equal((await ok('outgoing.issue', issueWith(first.document.id))).document.state, 'queued');
+  const second = await newDraft('phát hành lần hai');
+  await signAsLeader(second.document.id);
+  const before = issuingTrace(second.document.id);
+  await fails('outgoing.issue', { id: second.document.id, label: AGENCY, certificateId: agency.ids.agency }, 'PIN_REQUIRED');
+  assert.deepEqual(issuingTrace(second.document.id), before, 'no number taken without the PIN');
+  const overview = await ok('tokens.list', {});
+  assert.deepEqual(overview.tokens.filter((t) => t.label === LEADER || t.label === AGENCY).map((t) => t.loggedIn), [false, false], 'both tokens logged out after their acts');
 });
 
 test('numbering is refused when the signature is by someone other than the declared signer', async () => {
@@ -245,13 +330,14 @@ test('a draft without places for its number cannot be signed, and marked places 
 
 test('numbers run per year in Vietnam time: 31/12 23:59:59 and 01/01 00:00:00 (+07:00) fall in different series', async () => {
   const ctx = (iso: string): IssuingContext => ({ db: core.db, blobs: core.blobs, actor: 'văn thư', separateConfidentialSeries: true, now: () => new Date(iso) });
-  const key = await core.tokens.signingKey({ label: LEADER }, leader.ids.signer);
-  const sign = (id: number) =>
-    signDocuments({ db: core.db, blobs: core.blobs, actor: 'lãnh đạo', key, role: 'signer', appearance: { kind: 'signer', page: 1, rect: [330, 420, 180, 80], image: signatureImage() }, cancelled: () => false }, [id]);
   const late = (await newDraft('cuối năm')).document.id;
   const early = (await newDraft('đầu năm')).document.id;
   const early2 = (await newDraft('đầu năm thứ hai')).document.id;
-  for (const id of [late, early, early2]) assert.equal((await sign(id))[0]!.status, 'signed');
+  // One signing act, one PIN, for the three.
+  await core.tokens.signingAct({ label: LEADER }, leader.ids.signer, { pin: leader.userPin }, async (key) => {
+    const signed = await signDocuments({ db: core.db, blobs: core.blobs, actor: 'lãnh đạo', key, role: 'signer', appearance: { kind: 'signer', page: 1, rect: [330, 420, 180, 80], image: signatureImage() }, cancelled: () => false }, [late, early, early2]);
+    assert.deepEqual(signed.map((r) => r.status), ['signed', 'signed', 'signed']);
+  });
 
   const lastOf2030 = await numberDocument(ctx('2030-12-31T23:59:59+07:00'), late);
   const firstOf2031 = await numberDocument(ctx('2031-01-01T00:00:00+07:00'), early);
@@ -267,12 +353,11 @@ test('numbers run per year in Vietnam time: 31/12 23:59:59 and 01/01 00:00:00 (+
 
 test('confidential documents take numbers from their own series', async () => {
   const ctx: IssuingContext = { db: core.db, blobs: core.blobs, actor: 'văn thư', separateConfidentialSeries: true, now: () => new Date('2032-03-05T09:00:00+07:00') };
-  const key = await core.tokens.signingKey({ label: LEADER }, leader.ids.signer);
   const open = (await newDraft('văn bản thường 2032')).document.id;
   const secret = (await newDraft('văn bản mật 2032', { confidential: true })).document.id;
-  for (const id of [open, secret]) {
-    await signDocuments({ db: core.db, blobs: core.blobs, actor: 'lãnh đạo', key, role: 'signer', appearance: { kind: 'signer', page: 1, rect: [330, 420, 180, 80] }, cancelled: () => false }, [id]);
-  }
+  await core.tokens.signingAct({ label: LEADER }, leader.ids.signer, { pin: leader.userPin }, (key) =>
+    signDocuments({ db: core.db, blobs: core.blobs, actor: 'lãnh đạo', key, role: 'signer', appearance: { kind: 'signer', page: 1, rect: [330, 420, 180, 80] }, cancelled: () => false }, [open, secret]),
+  );
   assert.equal((await numberDocument(ctx, open)).number, 1);
   assert.equal((await numberDocument(ctx, secret)).number, 1, 'the confidential series has its own 01');
   const registers = core.db.prepare('SELECT confidential, last_number FROM registers WHERE year = 2032 ORDER BY confidential').all();
@@ -283,7 +368,7 @@ test('recall, update and replace give an issued document a new state with its re
   const issue = async (subject: string) => {
     const draft = await newDraft(subject);
     await signAsLeader(draft.document.id);
-    return (await ok('outgoing.issue', { id: draft.document.id, label: AGENCY, certificateId: agency.ids.agency })).document;
+    return (await ok('outgoing.issue', issueWith(draft.document.id))).document;
   };
   const first = await issue('thu hồi');
   await fails('outgoing.afterIssue', { id: first.id, action: 'recall', reason: '   ' }, 'INVALID_INPUT');

@@ -168,6 +168,22 @@ test('migration 0007 gives issued documents the day they count on, and keeps it 
   db.close();
 });
 
+test('migration 0008 adds the per-item receive attempts, one row per axis id, on a database that holds 0007 data', () => {
+  const file = path.join(tempDir(), 'r.sqlite');
+  const v7 = openDatabase(file, { targetVersion: 7 });
+  v7.prepare("INSERT INTO registers (id, agency_id, direction, year, name) VALUES (1, 1, 'in', 2026, 'Sổ đến 2026')").run();
+  v7.close();
+  const db = openDatabase(file, { targetVersion: 8 });
+  assert.equal(schemaVersion(db), 8);
+  assert.ok(tables(db).includes('receive_attempts'));
+  const insert = db.prepare("INSERT INTO receive_attempts (axis_doc_id, attempts, last_error, last_attempt_at) VALUES (?, ?, 'ENOSPC', '2026-12-07T18:30:35+07:00')");
+  insert.run('doc-1', 1);
+  assert.throws(() => insert.run('doc-1', 2), /UNIQUE|PRIMARY/, 'one count per axis item');
+  assert.throws(() => insert.run('doc-2', 0), /CHECK/, 'a row is an attempt made');
+  assert.equal((db.prepare('SELECT count(*) AS n FROM registers').get() as { n: number }).n, 1, 'existing rows survive');
+  db.close();
+});
+
 test('opening runs every pending migration and is idempotent', () => {
   const file = path.join(tempDir(), 'r.sqlite');
   openDatabase(file).close();

@@ -96,8 +96,9 @@ test('lists the token by label, with the signer’s and the agency’s certifica
   assert.equal(signer.subjectCommonName, 'Nguyễn Văn An');
   assert.equal(agency.subjectCommonName, 'UBND xã Thử Nghiệm');
   assert.equal(signer.issuerCommonName, 'eOffice Test CA');
-  assert.equal(signer.serialNumber, '1001');
-  assert.equal(agency.serialNumber, '1002');
+  // As the CA gave them: random, in upper-case hex.
+  assert.equal(signer.serialNumber, new X509Certificate(token.signerCertDer).serialNumber);
+  assert.equal(agency.serialNumber, new X509Certificate(token.agencyCertDer).serialNumber);
   assert.equal(signer.keyType, 'rsa');
   assert.equal(agency.keyType, 'ec');
   assert.deepEqual(signer.keyUsage, { digitalSignature: true, nonRepudiation: true });
@@ -179,7 +180,7 @@ test('signs with the RSA key and the ECDSA key, and both signatures verify again
     assert.ok(verifySignature('sha256', DATA, new X509Certificate(token.agencyCertDer).publicKey, ecSignature), 'ECDSA-Sig-Value');
 
     // Chosen by serial number too, whatever the case and leading zeros.
-    const bySerial = await session.signingKey('001001');
+    const bySerial = await session.signingKey(`00${new X509Certificate(token.signerCertDer).serialNumber.toLowerCase()}`);
     assert.equal(bySerial.id, token.ids.signer);
     await failure(session.signingKey('deadbeef'), 'CERTIFICATE_NOT_FOUND');
   });
@@ -456,6 +457,27 @@ test('module loading says which module failed and why', () => {
   assert.ok(knownModulePaths('linux', {}, 'x64').includes('/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so'));
   assert.ok(knownModulePaths('linux', {}, 'x64').includes('/usr/lib/softhsm/libsofthsm2.so'));
   fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('a library on a network share is refused before it is loaded, whatever the form of its path', () => {
+  // Loading runs the library's code in eOffice: one swapped on a share would run for every clerk.
+  // Bad inputs tried: UNC paths with either slash, the Win32 long-path form of a share, URLs.
+  for (const networkPath of [
+    '\\\\server\\share\\vnptca_p11_v8.dll',
+    '//server/share/vnptca_p11_v8.dll',
+    '\\\\?\\UNC\\server\\share\\vnptca_p11_v8.dll',
+    '\\\\192.168.1.10\\ca$\\viettel-ca_v6.dll',
+    '/\\server\\share\\BkavCA.dll',
+    'smb://server/share/libsofthsm2.so',
+    'file://server/share/libsofthsm2.so',
+  ]) {
+    const refused = assertThrowsAppError(() => loadModule(networkPath), 'MODULE_NETWORK_PATH');
+    assert.match(refused.message, /network/, networkPath);
+  }
+  // A library on this machine still loads.
+  const local = loadModule(token.modulePath);
+  assert.equal(local, module);
+  local.release();
 });
 
 test('the token watcher reports tokens plugged in and pulled out, and stops', async () => {

@@ -17,12 +17,12 @@ import { signPdfSource, type SignPdfOptions } from '../../main/core/pades/signPd
 import { appendedSource, bytesSource, fileSource, type PdfSource } from '../../main/core/pdf/source.js';
 import type { SigningKey } from '../../main/core/token/signingKey.js';
 import { validatePdf, type ValidationReport } from '../../main/core/validation/report.js';
-import { openRevocationChecker, type RevocationOptions } from '../../main/core/validation/revocation.js';
+import { isPublicAddress, openRevocationChecker, type RevocationOptions } from '../../main/core/validation/revocation.js';
 import { openTrustStore, type TrustAnchors } from '../../main/core/validation/trustStore.js';
 import { fileSigningKey } from '../support/fileKey.js';
 import { INTEROP_DIR, interopPdf, makeVietnamesePdf, tempDir } from '../support/fixtures.js';
 import { createNssSigner } from '../support/pdfsigSigner.js';
-import { startRevocationServer, type RevocationServer } from '../support/revocationServer.js';
+import { allowTestServer, startRevocationServer, type RevocationServer } from '../support/revocationServer.js';
 import { createTestCa, issueOcspResponder, issueSigner, makeCrl, type TestCa } from '../support/testCa.js';
 import { bytesOf } from '../support/pdfBytes.js';
 
@@ -88,7 +88,7 @@ function setup(options: { trustRoot?: boolean; online?: boolean; dataDir?: strin
   const dataDir = options.dataDir ?? tempDir('eoffice-validation-data-');
   const store = openTrustStore(dataDir);
   if (options.trustRoot ?? true) store.import(new TextEncoder().encode(ca.root.certPem), 'root.pem');
-  return { dataDir, trust: store, revocation: { dataDir, online: options.online ?? true, timeoutMs: options.timeoutMs ?? 3000 } };
+  return { dataDir, trust: store, revocation: { dataDir, online: options.online ?? true, timeoutMs: options.timeoutMs ?? 3000, addressAllowed: allowTestServer } };
 }
 
 function validate(source: PdfSource, { trust, revocation }: Setup, now?: Date): Promise<ValidationReport> {
@@ -214,13 +214,17 @@ test('the trust store: PEM, DER and PKCS#7 (DER and PEM) imports, one file per c
   assert.equal(store.intermediates().length, 1);
   assert.deepEqual(fs.readdirSync(store.dir).sort(), store.list().map((c) => `${c.fingerprint256.replace(/:/g, '').toLowerCase()}.der`).sort());
 
-  const refused = (bytes: Uint8Array, fileName: string, pattern: RegExp) =>
-    assert.throws(() => store.import(bytes, fileName), (error: unknown) => error instanceof AppError && error.code === 'INVALID_INPUT' && pattern.test(error.message));
-  refused(ca.rsa.certDer, 'leaf.cer', /not a CA certificate/);
-  refused(new TextEncoder().encode(ca.rsa.certPem + ca.intermediate.certPem), 'bundle.pem', /not a CA certificate/);
-  refused(new Uint8Array(randomBytes(300)), 'garbage.bin', /garbage\.bin/);
-  refused(new TextEncoder().encode('-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n'), 'key.pem', /not a certificate file/);
-  refused(new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x01]), 'tiny.der', /not a readable X\.509 certificate/);
+  // Each refusal names the file and why, with a code of its own that the UI says in Vietnamese.
+  const refused = (bytes: Uint8Array, fileName: string, code: string, pattern: RegExp, details: Record<string, unknown>) =>
+    assert.throws(
+      () => store.import(bytes, fileName),
+      (error: unknown) => error instanceof AppError && error.code === code && pattern.test(error.message) && Object.entries(details).every(([k, v]) => error.details?.[k] === v),
+    );
+  refused(ca.rsa.certDer, 'leaf.cer', 'NOT_CA_CERTIFICATE', /not a CA certificate/, { fileName: 'leaf.cer', subject: 'Nguyễn Văn An' });
+  refused(new TextEncoder().encode(ca.rsa.certPem + ca.intermediate.certPem), 'bundle.pem', 'NOT_CA_CERTIFICATE', /not a CA certificate/, { fileName: 'bundle.pem', subject: 'Nguyễn Văn An' });
+  refused(new Uint8Array(randomBytes(300)), 'garbage.bin', 'NOT_CERTIFICATE_FILE', /garbage\.bin/, { fileName: 'garbage.bin' });
+  refused(new TextEncoder().encode('-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n'), 'key.pem', 'NOT_CERTIFICATE_FILE', /not a certificate file/, { fileName: 'key.pem' });
+  refused(new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x01]), 'tiny.der', 'NOT_CERTIFICATE_FILE', /not a readable X\.509 certificate/, { fileName: 'tiny.der' });
   assert.equal(store.list().length, 2, 'nothing was added by the refused files');
 
   // Lower case without colons works too; removing twice is harmless.
@@ -270,7 +274,7 @@ test('CRL: a revoked signer is invalid; the same check offline comes from the ca
     publishCrls(local, revokedServer, ['0A0B0C01']);
     const dataDir = tempDir('eoffice-crl-');
     openTrustStore(dataDir).import(new TextEncoder().encode(local.root.certPem), 'root.pem');
-    const env: Setup = { dataDir, trust: openTrustStore(dataDir), revocation: { dataDir, online: true, timeoutMs: 3000 } };
+    const env: Setup = { dataDir, trust: openTrustStore(dataDir), revocation: { dataDir, online: true, timeoutMs: 3000, addressAllowed: allowTestServer } };
     const revokedDocument = await signed(await draft(), { key: fileSigningKey(victim.keyPem, victim.certDer, local.chain) });
     const goodDocument = await signed(await draft(), { key: fileSigningKey(local.rsa.keyPem, local.rsa.certDer, local.chain) });
 
@@ -295,11 +299,12 @@ test('CRL: a revoked signer is invalid; the same check offline comes from the ca
     report = await validate(goodDocument, { ...env, revocation: { ...env.revocation, online: false } });
     assert.equal(report.status, 'valid', JSON.stringify(report.reasons));
     assert.equal(report.signatures[0]!.revocation.cached, true);
-    // …and past its nextUpdate only a stale answer: not valid any more.
+    // …and past its nextUpdate only a stale answer: not plainly valid any more, but nothing wrong either.
     report = await validate(goodDocument, { ...env, revocation: { ...env.revocation, online: false } }, new Date(Date.now() + 2 * DAY));
     assert.equal(report.signatures[0]!.revocation.status, 'good');
     assert.equal(report.signatures[0]!.revocation.stale, true);
-    assert.equal(report.status, 'indeterminate');
+    assert.equal(report.signatures[0]!.revocation.unavailableBecause, 'offline');
+    assert.equal(report.status, 'valid-revocation-unknown');
     assert.ok(codes(report).includes('REVOCATION_STALE'));
 
     // A cache file altered on disk is no answer at all.
@@ -327,19 +332,29 @@ test('a CRL server that never answers, or no network, and nothing cached: revoca
     store.import(new TextEncoder().encode(local.root.certPem), 'root.pem');
     const document = await signed(await draft(), { key: fileSigningKey(local.rsa.keyPem, local.rsa.certDer, local.chain) });
     const started = Date.now();
-    let report = await validate(document, { dataDir, trust: store, revocation: { dataDir, online: true, timeoutMs: 300 } });
+    let report = await validate(document, { dataDir, trust: store, revocation: { dataDir, online: true, timeoutMs: 300, addressAllowed: allowTestServer } });
     assert.ok(Date.now() - started < 5000, 'the timeout holds');
     const [signature] = report.signatures;
     assert.equal(signature!.trust.status, 'trusted');
     assert.equal(signature!.revocation.status, 'unknown');
+    assert.equal(signature!.revocation.unavailableBecause, 'unreachable');
     assert.match(signature!.revocation.problems.join(' '), /no answer within 300 ms/);
-    assert.equal(signature!.status, 'indeterminate');
-    assert.ok(codes(report).includes('REVOCATION_UNKNOWN'));
+    // Intact and trusted, only the revocation is missing: a verdict of its own, not "indeterminate".
+    assert.equal(signature!.status, 'valid-revocation-unknown');
+    assert.deepEqual(codes(report), ['REVOCATION_UNKNOWN']);
+    assert.equal(report.status, 'valid-revocation-unknown');
 
     report = await validate(document, { dataDir, trust: store, revocation: { dataDir, online: false } });
     assert.equal(report.signatures[0]!.revocation.status, 'unknown');
+    assert.equal(report.signatures[0]!.revocation.unavailableBecause, 'offline');
     assert.match(report.signatures[0]!.revocation.problems.join(' '), /offline/);
-    assert.equal(report.status, 'indeterminate');
+    assert.equal(report.status, 'valid-revocation-unknown');
+    // One signature with a real problem outweighs it: the report is what its worst signature is.
+    const expired = issueSigner(local, 'silent-expired', { C: 'VN', O: 'Sở Tài chính', CN: 'Lê Văn Cũ' }, { serialHex: '0E0002', notBefore: new Date('2020-01-01T00:00:00Z'), notAfter: new Date('2021-01-01T00:00:00Z') });
+    const both = await signed(document, { key: fileSigningKey(expired.keyPem, expired.certDer, local.chain), signingTime: new Date() });
+    report = await validate(both, { dataDir, trust: store, revocation: { dataDir, online: false } });
+    assert.deepEqual(report.signatures.map((s) => s.status), ['valid-revocation-unknown', 'invalid']);
+    assert.equal(report.status, 'invalid');
   } finally {
     await silent.close();
   }
@@ -358,7 +373,7 @@ test('OCSP through a delegated responder (openssl ocsp): good, revoked, and offl
     const dataDir = tempDir('eoffice-ocsp-');
     const store = openTrustStore(dataDir);
     store.import(new TextEncoder().encode(local.root.certPem), 'root.pem');
-    const env = (online: boolean): Setup => ({ dataDir, trust: store, revocation: { dataDir, online, timeoutMs: 5000 } });
+    const env = (online: boolean): Setup => ({ dataDir, trust: store, revocation: { dataDir, online, timeoutMs: 5000, addressAllowed: allowTestServer } });
     const goodDocument = await signed(await draft(), { key: fileSigningKey(local.rsa.keyPem, local.rsa.certDer, local.chain) });
     const revokedDocument = await signed(await draft(), { key: fileSigningKey(revokedSigner.keyPem, revokedSigner.certDer, local.chain) });
 
@@ -366,9 +381,10 @@ test('OCSP through a delegated responder (openssl ocsp): good, revoked, and offl
     let signature = report.signatures[0]!;
     assert.deepEqual([signature.revocation.status, signature.revocation.source, signature.revocation.cached], ['good', 'ocsp', false]);
     assert.equal(signature.revocation.url, responderServer.ocspUrl);
-    // The intermediate names neither CRL nor OCSP: its status stays unknown, so the whole is not valid.
+    // The intermediate names neither CRL nor OCSP: its status stays unknown, so the whole is not plainly valid.
     assert.equal(signature.issuerRevocation[0]!.status, 'unknown');
-    assert.equal(report.status, 'indeterminate');
+    assert.equal(signature.issuerRevocation[0]!.unavailableBecause, 'no-service');
+    assert.equal(report.status, 'valid-revocation-unknown');
 
     report = await validate(revokedDocument, env(true));
     signature = report.signatures[0]!;
@@ -384,6 +400,158 @@ test('OCSP through a delegated responder (openssl ocsp): good, revoked, and offl
     assert.equal(responderServer.requests.ocsp, asked);
   } finally {
     await responderServer.close();
+  }
+});
+
+// ---- Revocation: which services are asked, where, and for how long ------------------------
+
+test('revocation is asked only on a trusted path: an untrusted chain makes no request to the services its certificates name', async () => {
+  const beacon = await startRevocationServer();
+  try {
+    // A hierarchy nobody trusts, naming its own CRLs and OCSP: what a forger or a tracker would send.
+    const stranger = createTestCa(undefined, { crlBaseUrl: beacon.baseUrl, ocspUrl: beacon.ocspUrl });
+    publishCrls(stranger, beacon, []);
+    const document = await signed(await draft(), { key: fileSigningKey(stranger.rsa.keyPem, stranger.rsa.certDer, [stranger.intermediate.certDer, stranger.root.certDer]) });
+    const report = await validate(document, setup());
+    const [signature] = report.signatures;
+    assert.equal(signature!.trust.status, 'untrusted-root');
+    assert.deepEqual(beacon.requests, { crl: 0, ocsp: 0 }, 'not one request for an untrusted chain');
+    assert.equal(signature!.revocation.status, 'unknown');
+    assert.equal(signature!.revocation.unavailableBecause, 'untrusted-path');
+    assert.match(signature!.revocation.problems.join(' '), /not checked.*not lead to a trusted certificate/);
+    assert.deepEqual(signature!.issuerRevocation, []);
+    assert.deepEqual(codes(report).filter((c) => c !== 'NO_SIGNING_TIME'), ['UNTRUSTED_ROOT'], 'the untrusted path is the reason; no revocation reason beside it');
+    assert.equal(report.status, 'indeterminate');
+  } finally {
+    await beacon.close();
+  }
+});
+
+test('isPublicAddress: loopback, private, link-local, unspecified and other special ranges are not the public internet', () => {
+  const notPublic = [
+    '127.0.0.1', '127.8.9.10', '10.0.0.1', '10.255.255.255', '172.16.0.1', '172.31.255.254', '192.168.1.10', '169.254.169.254', '0.0.0.0', '100.64.0.1',
+    '192.0.2.1', '198.18.0.1', '198.51.100.7', '203.0.113.9', '224.0.0.251', '239.255.255.250', '240.0.0.1', '255.255.255.255',
+    '::', '::1', 'fe80::1', 'fc00::1', 'fd12:3456::1', 'ff02::1', '2001:db8::1', '::ffff:127.0.0.1', '::ffff:10.1.2.3', '::ffff:a9fe:a9fe', 'fec0::1',
+  ];
+  for (const address of notPublic) assert.equal(isPublicAddress(address), false, address);
+  for (const address of ['8.8.8.8', '203.162.4.190', '172.32.0.1', '172.15.255.255', '100.128.0.1', '2001:4860:4860::8888', '2405:4800::1', '::ffff:8.8.8.8']) {
+    assert.equal(isPublicAddress(address), true, address);
+  }
+  for (const notAnAddress of ['', 'localhost', 'ca.gov.vn', '999.1.1.1']) assert.equal(isPublicAddress(notAnAddress), false, notAnAddress);
+});
+
+test('by default a revocation service on the office network is not asked: loopback by address and by name, no request made', async () => {
+  const inside = await startRevocationServer();
+  try {
+    const port = new URL(inside.baseUrl).port;
+    for (const base of [inside.baseUrl, `http://localhost:${port}`]) {
+      const local = createTestCa(undefined, { crlBaseUrl: base });
+      publishCrls(local, inside, []);
+      const dataDir = tempDir('eoffice-crl-inside-');
+      const store = openTrustStore(dataDir);
+      store.import(new TextEncoder().encode(local.root.certPem), 'root.pem');
+      const document = await signed(await draft(), { key: fileSigningKey(local.rsa.keyPem, local.rsa.certDer, local.chain) });
+      // The checker as shipped code opens it: no address policy given.
+      const report = await validatePdf(document, { trustStore: store, revocation: openRevocationChecker({ dataDir, online: true, timeoutMs: 3000 }) });
+      const [signature] = report.signatures;
+      assert.equal(signature!.trust.status, 'trusted', base);
+      assert.equal(signature!.revocation.status, 'unknown', base);
+      assert.equal(signature!.revocation.unavailableBecause, 'no-service', base);
+      assert.match(signature!.revocation.problems.join(' '), /127\.0\.0\.1.*not a public internet address/, base);
+      assert.equal(inside.requests.crl, 0, `${base}: nothing was asked`);
+    }
+  } finally {
+    await inside.close();
+  }
+});
+
+test('the address checked is the address connected to: one lookup per host and validation, a later different answer (DNS rebinding) never asked for', async () => {
+  const service = await startRevocationServer();
+  try {
+    const local = createTestCa(undefined, { crlBaseUrl: `http://crl.eoffice.test:${new URL(service.baseUrl).port}` });
+    publishCrls(local, service, []);
+    const dataDir = tempDir('eoffice-crl-pinned-');
+    const store = openTrustStore(dataDir);
+    store.import(new TextEncoder().encode(local.root.certPem), 'root.pem');
+    const document = await signed(await draft(), { key: fileSigningKey(local.rsa.keyPem, local.rsa.certDer, local.chain) });
+    // The name exists only in this lookup, so a connection that resolved it again would fail; and
+    // a second lookup would answer an address nothing listens on.
+    const asked: string[] = [];
+    const lookup = async (hostname: string) => {
+      asked.push(hostname);
+      return [{ address: asked.length === 1 ? '127.0.0.1' : '127.0.0.2', family: 4 }];
+    };
+    const report = await validatePdf(document, { trustStore: store, revocation: openRevocationChecker({ dataDir, online: true, timeoutMs: 3000, addressAllowed: (a) => a.startsWith('127.'), lookup }) });
+    const [signature] = report.signatures;
+    assert.deepEqual(asked, ['crl.eoffice.test'], 'one lookup for the host, however many requests');
+    assert.equal(service.requests.crl, 2, 'the signer’s and the intermediate’s CRLs, both from the address looked up');
+    assert.deepEqual([signature!.revocation.status, ...signature!.issuerRevocation.map((r) => r.status)], ['good', 'good']);
+    assert.equal(report.status, 'valid', JSON.stringify(report.reasons));
+  } finally {
+    await service.close();
+  }
+});
+
+test('a real Hà Nội PDF: offline, not one lookup; online without a network, each host looked up once; intact and trusted, only revocation unknown', async () => {
+  const dataDir = tempDir('eoffice-hanoi-');
+  const store = openTrustStore(dataDir);
+  for (const file of ['rootcag2.pem', 'cpcag2.pem']) store.import(new Uint8Array(fs.readFileSync(path.join(INTEROP_DIR, 'trust/vgca/g2', file))), file);
+  const asked: string[] = [];
+  // A machine without a network: the resolver gives up after a moment, as getaddrinfo does.
+  const lookup = async (hostname: string): Promise<{ address: string; family: number }[]> => {
+    asked.push(hostname);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    throw Object.assign(new Error(`getaddrinfo EAI_AGAIN ${hostname}`), { code: 'EAI_AGAIN' });
+  };
+  const run = async (online: boolean) => {
+    const fd = fs.openSync(interopPdf('hanoi-qd-2280-ubnd-2026.pdf'), 'r');
+    try {
+      return await validatePdf(fileSource(fd), { trustStore: store, revocation: openRevocationChecker({ dataDir, online, lookup }), fileName: 'hanoi-qd-2280-ubnd-2026.pdf' });
+    } finally {
+      fs.closeSync(fd);
+    }
+  };
+
+  const offline = await run(false);
+  assert.deepEqual(asked, [], 'offline: no name is even looked up');
+  assert.ok(offline.signatures.length >= 2);
+  for (const signature of offline.signatures) {
+    assert.equal(signature.trust.status, 'trusted', signature.fieldName);
+    assert.equal(signature.status, 'valid-revocation-unknown', `${signature.fieldName}: ${JSON.stringify(signature.reasons)}`);
+    assert.equal(signature.revocation.unavailableBecause, 'offline');
+  }
+  assert.equal(offline.status, 'valid-revocation-unknown');
+
+  const unreachable = await run(true);
+  assert.deepEqual([...asked].sort(), ['ca.gov.vn', 'ocsp.ca.gov.vn'], `each host once for ${unreachable.signatures.length} signatures: ${asked.join(', ')}`);
+  for (const signature of unreachable.signatures) {
+    assert.equal(signature.status, 'valid-revocation-unknown', signature.fieldName);
+    assert.equal(signature.revocation.unavailableBecause, 'unreachable', signature.fieldName);
+  }
+  assert.match(unreachable.signatures[0]!.revocation.problems.join(' '), /ocsp\.ca\.gov\.vn.*EAI_AGAIN/);
+  assert.equal(unreachable.status, 'valid-revocation-unknown');
+});
+
+test('one time budget per validation, name resolution included: a resolver that never answers does not keep the clerk waiting', async () => {
+  const dataDir = tempDir('eoffice-hanoi-budget-');
+  const store = openTrustStore(dataDir);
+  for (const file of ['rootcag2.pem', 'cpcag2.pem']) store.import(new Uint8Array(fs.readFileSync(path.join(INTEROP_DIR, 'trust/vgca/g2', file))), file);
+  let lookups = 0;
+  const never = () => {
+    lookups++;
+    return new Promise<{ address: string; family: number }[]>(() => undefined);
+  };
+  const fd = fs.openSync(interopPdf('hanoi-qd-2280-ubnd-2026.pdf'), 'r');
+  const started = Date.now();
+  try {
+    const report = await validatePdf(fileSource(fd), { trustStore: store, revocation: openRevocationChecker({ dataDir, online: true, timeoutMs: 60_000, budgetMs: 1000, lookup: never }) });
+    assert.ok(Date.now() - started < 20_000, `ended after ${Date.now() - started} ms`);
+    assert.ok(lookups <= 2, `${lookups} lookups`);
+    const problems = report.signatures.flatMap((s) => [s.revocation, ...s.issuerRevocation]).flatMap((r) => r.problems).join(' ');
+    assert.match(problems, /no answer within \d+ ms/);
+    assert.equal(report.status, 'valid-revocation-unknown');
+  } finally {
+    fs.closeSync(fd);
   }
 });
 
@@ -409,8 +577,9 @@ test("a PDF signed by poppler's pdfsig -add-signature verifies, its CA trusted (
     assert.equal(signature!.changes.verdict, 'none');
     assert.equal(signature!.coverage.coversWholeDocument, true);
     assert.equal(signature!.revocation.status, 'unknown');
+    assert.equal(signature!.revocation.unavailableBecause, 'no-service');
     assert.deepEqual(signature!.reasons.map((r) => r.code), ['REVOCATION_UNKNOWN']);
-    assert.equal(signature!.status, 'indeterminate');
+    assert.equal(signature!.status, 'valid-revocation-unknown');
   } finally {
     fs.closeSync(fd);
   }
@@ -436,21 +605,28 @@ test('the real government PDFs: with the VGCA certificates imported, every chain
         assert.equal(signature.integrity, 'valid', where);
         assert.ok(signature.changes.verdict !== 'modified-after-signing', where);
         assert.equal(signature.revocation.status, 'unknown', where);
-        assert.equal(signature.status, 'indeterminate', where);
-        assert.deepEqual(signature.reasons.filter((r) => r.severity !== 'info').map((r) => r.code), signature.trust.status === 'trusted' ? ['REVOCATION_UNKNOWN'] : ['NO_TRUST_PATH', 'REVOCATION_UNKNOWN'], `${where}: ${JSON.stringify(signature.reasons)}`);
         if (signature.trust.status !== 'trusted') {
           // PROVENANCE.md: the Đảng G2 sub-CA of hanoi-kh-173's second signer was not found.
           assert.equal(name, 'hanoi-kh-173-ubnd-2026.pdf', where);
           assert.match(signature.trust.path[0]!.issuer, /Đảng G2/, where);
+          // An untrusted path is the problem; its revocation was not even looked for.
+          assert.equal(signature.status, 'indeterminate', where);
+          assert.deepEqual(signature.reasons.filter((r) => r.severity !== 'info').map((r) => r.code), ['NO_TRUST_PATH'], `${where}: ${JSON.stringify(signature.reasons)}`);
+          assert.equal(signature.revocation.unavailableBecause, 'untrusted-path', where);
+          assert.deepEqual(signature.issuerRevocation, [], where);
           continue;
         }
+        // Intact and trusted; offline, only the revocation is unknown.
+        assert.equal(signature.status, 'valid-revocation-unknown', where);
+        assert.deepEqual(signature.reasons.filter((r) => r.severity !== 'info').map((r) => r.code), ['REVOCATION_UNKNOWN'], `${where}: ${JSON.stringify(signature.reasons)}`);
+        assert.equal(signature.revocation.unavailableBecause, 'offline', where);
         trusted++;
         assert.match(signature.trust.path.at(-1)!.subject, /RootCA|Co quan chung thuc so chuyen dung Chinh phu/, where);
         // Every signature carries a VGCA timestamp, whose authority chains to a root in the store.
         assert.equal(signature.timestamp?.trust, 'trusted', where);
         assert.equal(signature.signingTimeSource, 'timestamp', where);
       }
-      assert.equal(report.status, 'indeterminate');
+      assert.equal(report.status, name === 'hanoi-kh-173-ubnd-2026.pdf' ? 'indeterminate' : 'valid-revocation-unknown', name);
     } finally {
       fs.closeSync(fd);
     }

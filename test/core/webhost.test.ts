@@ -8,6 +8,7 @@ import { openCore, type Core } from '../../main/core/app/core.js';
 import { startWebHost, type WebHost } from '../../main/core/web/host.js';
 import { decodeWire, encodeWire } from '../../main/common/wire.js';
 import { makeVietnamesePdf, tempDir } from '../support/fixtures.js';
+import { launchChromium } from '../support/browser.js';
 
 async function setup(t: TestContext): Promise<{ core: Core; host: WebHost; staticDir: string }> {
   const staticDir = tempDir();
@@ -124,4 +125,68 @@ test('an import over HTTP carries the bytes intact and is announced to event lis
   const content = decodeWire((await api(host, 'documents.content', { id: result.result.document.id })).body) as { result: { bytes: Uint8Array } };
   assert.deepEqual(Buffer.from(content.result.bytes), Buffer.from(bytes));
   sse.destroy();
+});
+
+test('two hosts on the loopback keep their own cookies: the cookie name carries the port', async (t) => {
+  // Browsers do not keep cookies apart by port: with one fixed name, opening a second eOffice
+  // (another data folder) would overwrite the first one's cookie and lock its tab out.
+  const a = await setup(t);
+  const b = await setup(t);
+  const browser = await launchChromium();
+  t.after(() => browser.close());
+  const context = await browser.newContext();
+  const pageA = await context.newPage();
+  await pageA.goto(a.host.url);
+  const pageB = await context.newPage();
+  await pageB.goto(b.host.url);
+  // The app's own call, as the renderer makes it (Chromium adds Origin and Sec-Fetch-Site itself).
+  const callFrom = (page: typeof pageA) =>
+    page.evaluate(async () => {
+      const res = await fetch('/api/app.info', { method: 'POST', headers: { 'X-Requested-With': 'eoffice', 'Content-Type': 'application/json' }, body: '{}' });
+      return { status: res.status, body: await res.text() };
+    });
+  for (const page of [pageA, pageB]) {
+    const answer = await callFrom(page);
+    assert.equal(answer.status, 200, answer.body);
+    assert.equal((decodeWire(answer.body) as { ok: boolean }).ok, true);
+  }
+  const launch = await request(a.host.port, { path: `/?token=${a.host.token}` });
+  assert.match(String(launch.headers['set-cookie']), new RegExp(`^eoffice_token_${a.host.port}=`));
+});
+
+test('API calls from another origin are refused, whatever cookie or token they carry', async (t) => {
+  const { host } = await setup(t);
+  // Bad inputs tried: a foreign site, another port of the loopback (same site, other origin),
+  // the opaque "null" origin of a sandboxed frame or a file, and Fetch Metadata saying so.
+  const refused: Array<Record<string, string>> = [
+    { Origin: 'http://evil.example' },
+    { Origin: `http://127.0.0.1:${host.port + 1}` },
+    { Origin: `https://127.0.0.1:${host.port}` },
+    { Origin: 'null' },
+    { 'Sec-Fetch-Site': 'cross-site' },
+    { 'Sec-Fetch-Site': 'same-site' },
+    { Origin: host.origin, 'Sec-Fetch-Site': 'same-site' },
+  ];
+  for (const headers of refused) {
+    const answer = await api(host, 'app.info', {}, headers);
+    assert.equal(answer.status, 403, JSON.stringify(headers));
+    const events = await request(host.port, { path: '/api/events', headers: { Authorization: `Bearer ${host.token}`, ...headers } });
+    assert.equal(events.status, 403, `events ${JSON.stringify(headers)}`);
+  }
+  // The app's own page, and a client that is no browser (no Origin at all), are served.
+  assert.equal((await api(host, 'app.info', {}, { Origin: host.origin, 'Sec-Fetch-Site': 'same-origin' })).status, 200);
+  assert.equal((await api(host, 'app.info', {}, { Origin: `http://localhost:${host.port}`, Host: `localhost:${host.port}` })).status, 200);
+  assert.equal((await api(host, 'app.info', {})).status, 200);
+});
+
+test('the launch redirect stays on the host: leading slashes collapse, so it cannot lead to another site', async (t) => {
+  const { host } = await setup(t);
+  // Bad inputs tried: paths that normalise to "//evil.example/…", which a browser reads as another host.
+  for (const p of ['/.//evil.example/', '/a/..//evil.example/x', '/.///evil.example', '/./\\evil.example/']) {
+    const res = await request(host.port, { path: `${p}?token=${host.token}` });
+    assert.equal(res.status, 302, p);
+    const location = String(res.headers.location);
+    assert.match(location, /^\/(?![/\\])/, `${p} → ${location}`);
+    assert.equal(new URL(location, host.origin).origin, host.origin, `${p} → ${location}`);
+  }
 });

@@ -16,7 +16,7 @@ import type { Page } from 'playwright-core';
 import { CHROMIUM, RENDERER, serveApp } from '../support/browser.js';
 import { openCore, type Core } from '../../main/core/app/core.js';
 import { invoke } from '../../main/core/api/invoke.js';
-import { createConfSettings } from '../../main/core/settings/settings.js';
+import { createFileSettings } from '../../main/core/settings/settings.js';
 import type { MethodName, Output } from '../../main/common/contract.js';
 import type { Envelope } from '../../main/common/errors.js';
 import { makeVietnamesePdf, tempDir } from '../support/fixtures.js';
@@ -61,7 +61,7 @@ test('an issued document waits while the axis is offline, says why, and is sent 
   const token = await createTestToken({ label: LABEL });
   const dataDir = tempDir('eoffice-e2e-exchange-');
   const work = tempDir('eoffice-e2e-exchange-out-');
-  const settings = createConfSettings(dataDir);
+  const settings = createFileSettings(dataDir);
   settings.update({ tokenModules: [token.modulePath] });
   const core = openCore({ dataDir, shell: 'web', actor: 'vanthu', settings, tokens: { pollIntervalMs: 300 } });
   let axis: AxisServer | undefined;
@@ -105,7 +105,8 @@ test('an issued document waits while the axis is offline, says why, and is sent 
   });
   assert.equal(signed.results[0]!.status, 'signed', JSON.stringify(signed.results[0]));
   await api(core, 'outgoing.number', { id: documentId });
-  const issued = await api(core, 'outgoing.issue', { id: documentId, label: LABEL, certificateId: token.ids.agency });
+  // Another signing act: the login above served the leader's signature, so the PIN comes again.
+  const issued = await api(core, 'outgoing.issue', { id: documentId, label: LABEL, certificateId: token.ids.agency, pin: token.userPin });
   assert.equal(issued.document.state, 'queued');
   assert.equal(issued.document.notation, NOTATION);
 

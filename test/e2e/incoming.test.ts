@@ -2,9 +2,11 @@
 // End to end: a clerk receives a real signed document of the Prime Minister (QĐ 729/QĐ-TTg,
 // signed by the Government Office's G2 CA), sees in Debian's Chromium that its signature cannot
 // be trusted yet because the trust store ships empty, imports the G2 root and CA through the
-// trust dialog, checks again (trusted; revocation unknown, since the machine has no network and
-// nothing is cached), accepts it (số đến 01), adds a handler from the assign dialog and assigns
-// it with a due date; the "Đã giao xử lý" tab then lists it.
+// trust dialog in one batch with a signer's certificate picked by mistake (refused, saying why;
+// the rest imported), checks again (intact and trusted; revocation not checked, since the machine
+// has no network and nothing is cached, said in a plain sentence apart from failures), accepts it
+// (số đến 01), adds a handler from the assign dialog and assigns it with a due date; the
+// "Đã giao xử lý" tab then lists it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -16,6 +18,7 @@ import type { MethodName, Output } from '../../main/common/contract.js';
 import type { Envelope } from '../../main/common/errors.js';
 import { formatDateVn, vnDate } from '../../main/common/dates.js';
 import { INTEROP_DIR, interopPdf, tempDir } from '../support/fixtures.js';
+import { signerCertificatePem } from '../support/signerCertificate.js';
 
 const WAIT = { timeout: 90_000 };
 const G2 = ['rootcag2.pem', 'cpcag2.pem'].map((name) => path.join(INTEROP_DIR, 'trust/vgca/g2', name));
@@ -73,6 +76,9 @@ test('a received government PDF: untrusted until the G2 root is imported, then a
   assert.ok(untrustedTrust === 'no-path' || untrustedTrust === 'untrusted-root', `trust ${untrustedTrust}`);
   const reasons = await card.getByTestId('signature-reasons').innerText();
   assert.match(reasons, /Không tìm thấy đường dẫn|Chứng thư gốc chưa có trong danh sách/);
+  assert.doesNotMatch(reasons, /thu hồi/, 'an untrusted chain: revocation is not looked for, so it is no reason of its own');
+  assert.equal(await card.getByTestId('signature-summary').count(), 0);
+  assert.match(await card.getByTestId('signature-revocation').innerText(), /^Chưa kiểm tra: chứng thư chưa được tin cậy/);
   assert.match(await card.getByTestId('signature-changes').innerText(), /Không có|Được phép/);
   assert.match(await card.getByTestId('signature-time').innerText(), /^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2} \(\+07:00\)/);
   assert.ok((await card.getByTestId('signature-signer').innerText()).trim().length > 0);
@@ -84,24 +90,41 @@ test('a received government PDF: untrusted until the G2 root is imported, then a
   await trust.waitFor(WAIT);
   await trust.getByTestId('trust-empty').waitFor(WAIT);
   assert.match(await trust.getByTestId('trust-empty').innerText(), /không kèm sẵn chứng thư tin cậy nào[\s\S]*rootca\.gov\.vn[\s\S]*ca\.gov\.vn/);
-  await trust.getByTestId('trust-file').setInputFiles(G2);
+  // One batch: a signer's certificate picked by mistake first, then the G2 root and CA.
+  const leaf = path.join(work, 'nguoi-ky.pem');
+  fs.writeFileSync(leaf, signerCertificatePem(pdf));
+  await trust.getByTestId('trust-file').setInputFiles([leaf, ...G2]);
   await trust.locator('[data-testid="trust-count"]:text-is("2 chứng thư")').waitFor(WAIT);
-  assert.match(await trust.getByTestId('trust-notice').innerText(), /Đã nhập 1 chứng thư từ rootcag2\.pem/);
+  const results = trust.getByTestId('trust-result');
+  assert.equal(await results.count(), 3);
+  const refused = trust.locator('[data-testid="trust-result"][data-file="nguoi-ky.pem"]');
+  assert.equal(await refused.getAttribute('data-imported'), 'false');
+  assert.match(await refused.innerText(), /^Không nhập nguoi-ky\.pem: Chứng thư của ".+" không phải chứng thư của tổ chức chứng thực \(CA\)/);
+  assert.doesNotMatch(await refused.innerText(), /Dữ liệu nhập vào không hợp lệ/);
+  for (const name of ['rootcag2.pem', 'cpcag2.pem']) {
+    const result = trust.locator(`[data-testid="trust-result"][data-file="${name}"]`);
+    assert.equal(await result.getAttribute('data-imported'), 'true', name);
+    assert.equal(await result.innerText(), `Đã nhập 1 chứng thư từ ${name}.`);
+  }
   const kinds = await trust.getByTestId('trust-row').allInnerTexts();
   assert.equal(kinds.filter((text) => /\bGốc\b/.test(text)).length, 1, kinds.join('\n'));
   assert.equal(kinds.filter((text) => /Trung gian/.test(text)).length, 1, kinds.join('\n'));
   await trust.getByTestId('trust-close').click();
   await trust.waitFor({ state: 'detached', ...WAIT });
 
-  // "Kiểm tra lại": the path reaches the imported root; revocation is unknown with no network and no cache.
+  // "Kiểm tra lại": the path reaches the imported root; revocation is unknown with no network and no
+  // cache. Intact and trusted: the plain sentence in the colours of valid, no list of failures.
   await signatures.getByTestId('signature-recheck').click();
   const trusted = signatures.locator('[data-testid="signature-trust"][data-trust="trusted"]');
   await trusted.waitFor(WAIT);
   assert.match(await trusted.innerText(), /^Tin cậy/);
   assert.equal(await card.getByTestId('signature-revocation').getAttribute('data-revocation'), 'unknown');
-  assert.match(await card.getByTestId('signature-revocation').innerText(), /Không xác định được/);
-  assert.equal(await card.getAttribute('data-status'), 'indeterminate');
-  assert.match(await card.getByTestId('signature-reasons').innerText(), /tình trạng thu hồi/);
+  assert.match(await card.getByTestId('signature-revocation').innerText(), /^Chưa kiểm tra được: không (có mạng|kết nối được nơi tra cứu)/);
+  assert.equal(await card.getAttribute('data-status'), 'valid-revocation-unknown');
+  assert.equal(await card.getByTestId('signature-status').innerText(), 'Hợp lệ, chưa kiểm tra thu hồi');
+  assert.equal(await signatures.getByTestId('signature-overall').getAttribute('data-status'), 'valid-revocation-unknown');
+  assert.match(await card.getByTestId('signature-summary').innerText(), /^Nguyên vẹn; chứng thư số tin cậy; chưa kiểm tra được tình trạng thu hồi vì không (có mạng|kết nối được nơi tra cứu)/);
+  assert.equal(await card.getByTestId('signature-reasons').count(), 0, 'nothing is listed as a failure');
 
   // Tiếp nhận: số đến 01 in the stamp.
   await panel.getByTestId('incoming-accept').click();

@@ -5,7 +5,9 @@
 // and the agency's. The clerk sets up the agency, drafts a decision from a PDF whose "Số:" and
 // date lines are found by themselves, cannot number it before the leader signs, has the leader
 // sign, numbers it, issues it with the agency's certificate (PIN asked on the way), finds it in
-// the register book, exports the book as CSV, and finally recalls it with a reason.
+// the register book, exports the book as CSV, and finally recalls it with a reason. Numbering,
+// issuing and recalling each say first what they will do; the seal's choice offers only the
+// agency's certificate; every signing asks for the PIN.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
@@ -14,7 +16,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { CHROMIUM, RENDERER, serveApp } from '../support/browser.js';
 import { openCore } from '../../main/core/app/core.js';
-import { createConfSettings } from '../../main/core/settings/settings.js';
+import { createFileSettings } from '../../main/core/settings/settings.js';
 import { makeVietnamesePdf, REPO_ROOT, tempDir } from '../support/fixtures.js';
 import { createTestToken } from '../support/softhsm.js';
 import { nssTrusting, pdfsig } from '../support/pdfsig.js';
@@ -43,7 +45,7 @@ test('a clerk drafts, the leader signs, the clerk numbers only then, issues with
   // The token first: SoftHSM reads its configuration when the core first loads it.
   const token = await createTestToken({ label: LABEL });
   const dataDir = tempDir('eoffice-e2e-issuing-');
-  const settings = createConfSettings(dataDir);
+  const settings = createFileSettings(dataDir);
   settings.update({ tokenModules: [token.modulePath] });
   const core = openCore({ dataDir, shell: 'web', actor: 'vanthu', settings, tokens: { pollIntervalMs: 300 } });
   const signerPrint = new X509Certificate(token.signerCertDer).fingerprint256;
@@ -171,24 +173,45 @@ test('a clerk drafts, the leader signs, the clerk numbers only then, issues with
   await signResult.waitFor({ timeout: 60_000 });
   assert.equal(await signResult.getAttribute('data-status'), 'signed', await signResult.innerText());
 
-  // Signed by the declared signer: Cấp số opens.
+  // Signed by the declared signer: Cấp số opens. The signing was one act: the token is logged out.
   await panelInState(page, 'signed');
+  await tokenItem.getByTestId('token-login').waitFor();
   await page.waitForSelector('[data-testid="number-button"]:not([disabled])', { timeout: 30_000 });
   const signedStep = pane.locator('[data-testid="issuing-step"][data-step="signed"]');
   assert.equal(await signedStep.getAttribute('data-done'), 'true');
   assert.match(await signedStep.getByTestId('step-certificate').innerText(), new RegExp(SIGNER));
+  // Cấp số cannot be undone: it says which number and date it gives, and waits for a yes.
   await numberButton.click();
+  const confirmDialog = page.getByTestId('confirm-dialog');
+  await confirmDialog.waitFor();
+  assert.equal(await confirmDialog.locator('.modal-title').innerText(), `Cấp số ${NOTATION}?`);
+  const today = await page.evaluate(() => new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date()));
+  assert.match(await confirmDialog.locator('.modal-lead').innerText(), new RegExp(`cấp số ${NOTATION}, ngày ${today}, trong sổ văn bản đi năm \\d{4}.*Không thể hoàn tác\\.`));
+  await screenshot(page, 'e2e-issuing-confirm-number.png');
+  await confirmDialog.getByRole('button', { name: 'Hủy' }).click();
+  await confirmDialog.waitFor({ state: 'detached' });
+  assert.equal(await pane.getByTestId('issuing-panel').getAttribute('data-state'), 'signed', 'declined: nothing numbered');
+  await numberButton.click();
+  await confirmDialog.getByTestId('confirm-submit').click();
   await panelInState(page, 'numbered');
   const numberedStep = pane.locator('[data-testid="issuing-step"][data-step="numbered"]');
   assert.equal(await numberedStep.getAttribute('data-done'), 'true');
   assert.equal(await numberedStep.getByTestId('step-detail').innerText(), NOTATION);
   assert.equal(await pane.getByTestId('issuing-notation').innerText(), NOTATION);
 
-  // Phát hành with the agency's certificate. The token was logged out meanwhile: the PIN is asked first.
-  await tokenItem.getByRole('button', { name: 'Đăng xuất' }).click();
-  await tokenItem.getByTestId('token-login').waitFor();
-  await pane.getByTestId('issue-certificate').selectOption(agencyPrint);
+  // Phát hành with the agency's certificate: the leader's, a person's, is not offered, and the note says why.
+  const sealChoice = pane.getByTestId('issue-certificate');
+  assert.deepEqual(await sealChoice.locator('option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value)), [agencyPrint]);
+  await pane.getByTestId('agency-certificate-note').filter({ hasText: 'chứng thư số của cá nhân không dùng để ký thay dấu cơ quan' }).waitFor();
+  await sealChoice.selectOption(agencyPrint);
+  // Issuing says what it does and cannot be undone; then, the token logged out since the leader signed, the PIN.
   await pane.getByTestId('issue-button').click();
+  await confirmDialog.waitFor();
+  const issueLead = await confirmDialog.locator('.modal-lead').innerText();
+  assert.match(issueLead, new RegExp(`Văn bản ${NOTATION} sẽ được ký số cơ quan \\(thay con dấu\\) bằng chứng thư “${AGENCY}”`));
+  assert.match(issueLead, /2 nơi nhận qua trục liên thông \(000\.00\.00\.H41, H37\.DN\.001\)\. Không thể hoàn tác\./);
+  await screenshot(page, 'e2e-issuing-confirm-issue.png');
+  await confirmDialog.getByTestId('confirm-submit').click();
   await page.getByTestId('pin-input').fill(token.userPin);
   await page.getByTestId('pin-submit').click();
   await panelInState(page, 'queued');
@@ -236,6 +259,7 @@ test('a clerk drafts, the leader signs, the clerk numbers only then, issues with
   await panelInState(page, 'queued');
   await pane.getByTestId('after-issue-recall').click();
   const recall = page.getByTestId('after-issue-dialog');
+  assert.match(await recall.locator('.modal-lead').innerText(), new RegExp(`Văn bản ${NOTATION} sẽ bị thu hồi.*000\\.00\\.00\\.H41, H37\\.DN\\.001\\. Không thể hoàn tác\\.`));
   await recall.getByTestId('after-issue-submit').click();
   await recall.getByText('Nhập lý do.').waitFor();
   await recall.getByTestId('after-issue-reason').fill('Sai sót ở Điều 2; sẽ ban hành văn bản thay thế.');

@@ -3,7 +3,8 @@
 // End to end: a clerk signs an outgoing draft with a real PKCS#11 token (SoftHSM2) in Debian's
 // Chromium against the loopback web host: the token shows in the panel, a wrong PIN is refused
 // in the dialog, the right one logs in, the signature is placed by a click on the preview, and
-// the stored file verifies with pdfsig.
+// the stored file verifies with pdfsig. The token is logged out after each signing; signing as
+// the agency offers only the agency's certificate and says why the personal one is missing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
@@ -11,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CHROMIUM, RENDERER, serveApp } from '../support/browser.js';
 import { openCore } from '../../main/core/app/core.js';
-import { createConfSettings } from '../../main/core/settings/settings.js';
+import { createFileSettings } from '../../main/core/settings/settings.js';
 import { makeVietnamesePdf, REPO_ROOT, tempDir } from '../support/fixtures.js';
 import { CKF_USER_PIN_FINAL_TRY, type Pkcs11Api } from '../../main/core/token/pkcs11.js';
 import { createTestToken, faultyPkcs11 } from '../support/softhsm.js';
@@ -30,7 +31,7 @@ test('a clerk logs in to the token, places the signature on the preview and sign
   // The token first: SoftHSM reads its configuration when the core first loads it.
   const token = await createTestToken({ label: LABEL });
   const dataDir = tempDir('eoffice-e2e-signing-');
-  const settings = createConfSettings(dataDir);
+  const settings = createFileSettings(dataDir);
   settings.update({ tokenModules: [token.modulePath] });
   let faulty: ReturnType<typeof faultyPkcs11> | undefined;
   const core = openCore({
@@ -96,7 +97,8 @@ test('a clerk logs in to the token, places the signature on the preview and sign
   const result = page.locator(`[data-testid="sign-result"][data-doc-id="${documentId}"]`);
   await result.waitFor({ timeout: 60_000 });
   assert.equal(await result.getAttribute('data-status'), 'signed', await result.innerText());
-  await page.locator('[data-testid="token-item"] .token-state.is-in').waitFor();
+  // One signing, one PIN: the token is logged out once it is done.
+  await tokenItem.getByTestId('token-login').waitFor();
 
   // The rectangle sent is where the clerk clicked: the default box centred on that point, in PDF
   // points from the page's bottom-left corner.
@@ -129,14 +131,13 @@ test('a clerk logs in to the token, places the signature on the preview and sign
   await page.locator('.images-dialog img').first().waitFor();
   await page.locator('.images-dialog').getByRole('button', { name: 'Đóng' }).click();
 
-  // Log out, then in again from the token panel with one PIN try left: the dialog will not try
-  // before the clerk ticks that they understand.
+  // In again from the token panel with one PIN try left: the dialog will not try before the
+  // clerk ticks that they understand.
   const realTokenInfo = faulty!.api.C_GetTokenInfo.bind(faulty!.api);
   faulty!.faults.C_GetTokenInfo = (slot) => {
     const info = realTokenInfo(slot);
     return { ...info, flags: info.flags | CKF_USER_PIN_FINAL_TRY };
   };
-  await tokenItem.getByRole('button', { name: 'Đăng xuất' }).click();
   await tokenItem.getByTestId('token-login').click();
   await page.locator('.pin-dialog').filter({ hasText: 'Chỉ còn MỘT lần thử' }).waitFor();
   await page.getByTestId('pin-input').fill(token.userPin);
@@ -162,13 +163,21 @@ test('a clerk logs in to the token, places the signature on the preview and sign
   const batchIds = (await drafts.evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-doc-id'))))).sort();
   await page.waitForSelector('[data-testid="pdf-preview"][data-rendered="true"]', { timeout: 60_000 });
   await page.getByTestId('sign-role-agency').check();
-  await page.getByTestId('sign-certificate').selectOption(new X509Certificate(token.agencyCertDer).fingerprint256);
+  // Only the agency's own certificate signs as the agency: with no agency name yet, none is offered, and the note says why.
+  await page.getByTestId('sign-panel').getByTestId('agency-certificate-note').filter({ hasText: 'Chưa đặt tên cơ quan' }).waitFor();
+  assert.equal(await page.getByTestId('sign-certificate').count(), 0);
   await page.getByLabel('Tên cơ quan', { exact: true }).fill('UBND xã Thử Nghiệm');
+  const agencyPrint = new X509Certificate(token.agencyCertDer).fingerprint256;
+  assert.deepEqual(await page.getByTestId('sign-certificate').locator('option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value)), [agencyPrint], 'the leader’s certificate is not offered');
+  await page.getByTestId('sign-panel').getByTestId('agency-certificate-note').filter({ hasText: 'Không hiện 1 chứng thư: chứng thư số của cá nhân không dùng để ký thay dấu cơ quan' }).waitFor();
+  await page.getByTestId('sign-certificate').selectOption(agencyPrint);
   await page.getByTestId('place-signature').click();
   await page.getByTestId('placement-layer').click({ position: { x: box.width * 0.55, y: box.height * 0.8 } });
   assert.equal(await page.getByTestId('sign-button').innerText(), 'Ký 2 văn bản đã chọn');
   await page.getByTestId('sign-button').click();
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="sign-result"][data-status="signed"]').length === 2, undefined, { timeout: 60_000 });
+  // The batch was one signing act on the PIN typed in the panel: logged out after it.
+  await tokenItem.getByTestId('token-login').waitFor();
   // The list follows: every document now signed.
   await page.waitForFunction(() => Array.from(document.querySelectorAll('[data-testid="doc-row"]')).every((row) => row.textContent?.includes('Đã ký số')), undefined, { timeout: 30_000 });
   await page.locator('.pane-badges .state-badge').filter({ hasText: 'Đã ký số' }).waitFor();

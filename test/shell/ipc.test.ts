@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import vm from 'node:vm';
 import { registerIpc, trustedFrameCheck } from '../../main/electron/ipc.js';
+import { RENDERER_INDEX_URL } from '../../main/electron/appProtocol.js';
 import { IPC_CHANNEL_PREFIX, METHOD_NAMES, contract } from '../../main/common/contract.js';
 import { openCore } from '../../main/core/app/core.js';
 import type { Handlers } from '../../main/core/api/invoke.js';
@@ -18,7 +19,7 @@ function recordingIpcMain() {
   return { handlers, ipcMain: { handle: (channel: string, listener: Listener) => void handlers.set(channel, listener) } };
 }
 
-const APP_URL = 'file:///opt/eOffice/resources/app.asar/dist/renderer/index.html';
+const APP_URL = RENDERER_INDEX_URL;
 const trusted = { senderFrame: { url: APP_URL } };
 
 /** Handlers that only record that the core was reached. */
@@ -54,7 +55,8 @@ test('an invalid input is refused before it reaches the core, for every method t
     'documents.import': { direction: 'sideways', fileName: 'a.pdf', bytes: 'not bytes' },
     'documents.sign': { ids: [1], label: 'T', certificateId: 'ab', appearance: { kind: 'signer', page: 1, rect: [0, 0, -5, 10] } },
     'signing.cancel': { batchId: '../../etc' },
-    'tokens.addModule': { path: '' },
+    // The page never names a token library: the main process asks with the OS's dialogs.
+    'tokens.addModule': { path: '/tmp/evil.so' },
     'tokens.login': { label: 'T', pin: '12' },
     'tokens.setImage': { fingerprint256: 'not a fingerprint', kind: 'seal', png: new Uint8Array(8) },
   };

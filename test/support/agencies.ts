@@ -6,7 +6,7 @@ import net from 'node:net';
 import { openCore, type Core } from '../../main/core/app/core.js';
 import { invoke } from '../../main/core/api/invoke.js';
 import type { MethodName, Output } from '../../main/common/contract.js';
-import { createConfSettings } from '../../main/core/settings/settings.js';
+import { createFileSettings } from '../../main/core/settings/settings.js';
 import { createTestToken, type TestToken } from './softhsm.js';
 import { makeVietnamesePdf, tempDir } from './fixtures.js';
 import { randomBytes } from 'node:crypto';
@@ -40,10 +40,11 @@ export async function freePort(): Promise<number> {
 
 export async function openAgency(identity: typeof COMMUNE, endpoint: string, options: { tokens: 'issuer' | 'one' } = { tokens: 'one' }): Promise<TestAgency> {
   // Token labels are unique in a process: the agency's code tells them apart.
-  const agencyToken = () => createTestToken({ label: `Cơ quan ${identity.code}` });
+  // The agency's certificate bears the agency's name: only such a certificate signs as the agency.
+  const agencyToken = () => createTestToken({ label: `Cơ quan ${identity.code}`, agencyName: identity.name });
   const tokens = options.tokens === 'issuer' ? [await createTestToken({ label: `Lãnh đạo ${identity.code}` }), await agencyToken()] : [await agencyToken()];
   const dataDir = tempDir('eoffice-agency-');
-  const settings = createConfSettings(dataDir);
+  const settings = createFileSettings(dataDir);
   settings.update({ tokenModules: [tokens[0]!.modulePath] });
   const core = openCore({ dataDir, shell: 'web', actor: `văn thư ${identity.code}`, settings, tokens: { pollIntervalMs: 200 } });
   const ok = async <M extends MethodName>(method: M, input: unknown): Promise<Output<M>> => {
@@ -79,10 +80,6 @@ export function axisAgency(agency: TestAgency): { code: string; name: string; sy
 export async function issueTo(commune: TestAgency, to: string[], subject: string): Promise<Output<'outgoing.get'>> {
   const [leader, agency] = commune.tokens;
   assert.ok(leader && agency, 'an issuing agency has two tokens');
-  const tokens = await commune.ok('tokens.list', {});
-  for (const token of [leader, agency]) {
-    if (!tokens.tokens.find((t) => t.label === token.label)?.loggedIn) await commune.ok('tokens.login', { label: token.label, pin: token.userPin });
-  }
   const bytes = await makeVietnamesePdf(['ỦY BAN NHÂN DÂN XÃ THỬ NGHIỆM', 'Số:          /QĐ-UBND', 'Thử Nghiệm, ngày        tháng        năm 2026', 'QUYẾT ĐỊNH', `Về việc ${subject}`]);
   const draft = await commune.ok('outgoing.create', {
     fileName: `${subject}.pdf`,
@@ -90,7 +87,8 @@ export async function issueTo(commune: TestAgency, to: string[], subject: string
     details: { typeCode: 'QD', subject, signerName: 'Nguyễn Văn An', signerPosition: 'CHỦ TỊCH', signerCompetence: 'TM.', recipients: ['UBND huyện Thử Nghiệm', 'Lưu: VT'], recipientCodes: to, priority: 'urgent' },
   });
   const id = draft.document.id;
-  const signed = await commune.ok('documents.sign', { ids: [id], label: leader.label, certificateId: leader.ids.signer, appearance: { kind: 'signer', page: 1, rect: [330, 420, 180, 80] } });
+  // Each a signing act of its own, with its token's PIN.
+  const signed = await commune.ok('documents.sign', { ids: [id], label: leader.label, certificateId: leader.ids.signer, pin: leader.userPin, appearance: { kind: 'signer', page: 1, rect: [330, 420, 180, 80] } });
   assert.equal(signed.results[0]!.status, 'signed', JSON.stringify(signed.results[0]));
-  return commune.ok('outgoing.issue', { id, label: agency.label, certificateId: agency.ids.agency });
+  return commune.ok('outgoing.issue', { id, label: agency.label, certificateId: agency.ids.agency, pin: agency.userPin });
 }

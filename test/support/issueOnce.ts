@@ -7,12 +7,12 @@ import { issueDocument } from '../../main/core/issuing/outgoing.js';
 
 const [dataDir, id, label, certificateId] = process.argv.slice(2) as [string, string, string, string];
 const core = openCore({ dataDir, shell: 'cli', actor: 'crash-trial' });
-await core.tokens.login({ label }, process.env.EOFFICE_PIN ?? '');
-const key = await core.tokens.signingKey({ label }, certificateId);
-await issueDocument(
-  { db: core.db, blobs: core.blobs, actor: 'crash-trial', separateConfidentialSeries: true, beforeCommit: () => process.kill(process.pid, 'SIGKILL') },
-  Number(id),
-  { key, agencyName: 'Ủy ban nhân dân xã Thử Nghiệm' },
+await core.tokens.signingAct({ label }, certificateId, { pin: process.env.EOFFICE_PIN ?? '' }, (key) =>
+  issueDocument(
+    { db: core.db, blobs: core.blobs, actor: 'crash-trial', separateConfidentialSeries: true, beforeCommit: () => process.kill(process.pid, 'SIGKILL') },
+    Number(id),
+    { key, agencyName: 'Ủy ban nhân dân xã Thử Nghiệm' },
+  ),
 );
 // Reaching here means the hook did not run: the parent sees a normal exit and fails the trial.
 core.close();

@@ -25,6 +25,8 @@ export interface TestTokenOptions {
   label: string;
   /** Also make a third key (RSA) marked CKA_ALWAYS_AUTHENTICATE: it wants the PIN at every signature. */
   alwaysAuthenticateKey?: boolean;
+  /** The agency the ECDSA certificate belongs to (its CN and O); "UBND xã Thử Nghiệm" by default. */
+  agencyName?: string;
 }
 
 export interface TestToken {
@@ -39,7 +41,7 @@ export interface TestToken {
   dir: string;
   /** "Nguyễn Văn An", O=UBND xã Thử Nghiệm: RSA-2048. */
   signerCertDer: Uint8Array;
-  /** "UBND xã Thử Nghiệm": ECDSA P-256. */
+  /** The agency's ("UBND xã Thử Nghiệm" unless agencyName said otherwise): ECDSA P-256. */
   agencyCertDer: Uint8Array;
   /** "Trần Thị Bình", RSA-2048, key with CKA_ALWAYS_AUTHENTICATE (only with the option). */
   alwaysAuthCertDer: Uint8Array | null;
@@ -113,18 +115,19 @@ export async function createTestToken(options: TestTokenOptions): Promise<TestTo
         alwaysAuth: options.alwaysAuthenticateKey ? randomBytes(20).toString('hex') : null,
       };
       const signerKey = generateRsa(pkcs11, session, ids.signer, 'Nguyễn Văn An', false);
-      const agencyKey = generateEcP256(pkcs11, session, ids.agency, 'UBND xã Thử Nghiệm');
+      const agencyName = options.agencyName ?? 'UBND xã Thử Nghiệm';
+      const agencyKey = generateEcP256(pkcs11, session, ids.agency, agencyName);
       const alwaysAuthKey = ids.alwaysAuth ? generateRsa(pkcs11, session, ids.alwaysAuth, 'Trần Thị Bình', true) : null;
 
-      const ca = await makeCa(dir);
-      const signerCertDer = await issueCertificate(dir, ca, 'signer', signerKey, '/CN=Nguyễn Văn An/O=UBND xã Thử Nghiệm/C=VN', 0x1001);
-      const agencyCertDer = await issueCertificate(dir, ca, 'agency', agencyKey, '/CN=UBND xã Thử Nghiệm/O=UBND xã Thử Nghiệm/C=VN', 0x1002);
+      const ca = await makeCa(dir, options.label);
+      const signerCertDer = await issueCertificate(dir, ca, 'signer', signerKey, '/CN=Nguyễn Văn An/O=UBND xã Thử Nghiệm/C=VN');
+      const agencyCertDer = await issueCertificate(dir, ca, 'agency', agencyKey, `/CN=${agencyName}/O=${agencyName}/C=VN`);
       const alwaysAuthCertDer = alwaysAuthKey
-        ? await issueCertificate(dir, ca, 'always-auth', alwaysAuthKey, '/CN=Trần Thị Bình/O=UBND xã Thử Nghiệm/C=VN', 0x1003)
+        ? await issueCertificate(dir, ca, 'always-auth', alwaysAuthKey, '/CN=Trần Thị Bình/O=UBND xã Thử Nghiệm/C=VN')
         : null;
 
       importCertificate(pkcs11, session, signerCertDer, ids.signer, 'Nguyễn Văn An');
-      importCertificate(pkcs11, session, agencyCertDer, ids.agency, 'UBND xã Thử Nghiệm');
+      importCertificate(pkcs11, session, agencyCertDer, ids.agency, agencyName);
       if (alwaysAuthCertDer && ids.alwaysAuth) importCertificate(pkcs11, session, alwaysAuthCertDer, ids.alwaysAuth, 'Trần Thị Bình');
       importCertificate(pkcs11, session, ca.der, null, 'eOffice Test CA');
       pkcs11.C_Logout(session);
@@ -233,12 +236,17 @@ interface TestCa {
   keyPath: string;
 }
 
-async function makeCa(dir: string): Promise<TestCa> {
+/**
+ * Each token has a CA of its own, named after the token: two tokens' CAs with one name and
+ * certificates with the same serials would be one issuer to NSS (pdfsig), which then checks one
+ * token's certificate against the other's CA key.
+ */
+async function makeCa(dir: string, tokenLabel: string): Promise<TestCa> {
   const certPath = path.join(dir, 'ca.pem');
   const keyPath = path.join(dir, 'ca.key');
   await run('openssl', [
     'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyPath, '-out', certPath, '-days', '3650', '-utf8',
-    '-subj', '/CN=eOffice Test CA/O=Bộ Thử Nghiệm/C=VN',
+    '-subj', `/CN=eOffice Test CA/OU=${tokenLabel}/O=Bộ Thử Nghiệm/C=VN`,
     '-addext', 'basicConstraints=critical,CA:TRUE',
     '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
   ]);
@@ -252,7 +260,9 @@ async function makeCa(dir: string): Promise<TestCa> {
  * (it carries only the UTF-8 subject: `x509 -new -subj` would mangle it) and -force_pubkey puts
  * the token's public key into the certificate.
  */
-async function issueCertificate(dir: string, ca: TestCa, name: string, publicKey: PublicKeyJwk, subject: string, serial: number): Promise<Uint8Array> {
+async function issueCertificate(dir: string, ca: TestCa, name: string, publicKey: PublicKeyJwk, subject: string): Promise<Uint8Array> {
+  // Random serials, as a CA gives them: no two test certificates share issuer and serial.
+  const serial = randomBytes(8).toString('hex').replace(/^./, '1');
   const publicKeyPath = path.join(dir, `${name}.pub.pem`);
   fs.writeFileSync(publicKeyPath, createPublicKey({ key: publicKey, format: 'jwk' }).export({ type: 'spki', format: 'pem' }));
   const extensionsPath = path.join(dir, `${name}.ext`);
@@ -265,7 +275,7 @@ async function issueCertificate(dir: string, ca: TestCa, name: string, publicKey
   const certificatePath = path.join(dir, `${name}.der`);
   await run('openssl', [
     'x509', '-req', '-in', requestPath, '-force_pubkey', publicKeyPath, '-CA', ca.certPath, '-CAkey', ca.keyPath,
-    '-days', '365', '-sha256', '-set_serial', `0x${serial.toString(16)}`, '-extfile', extensionsPath, '-outform', 'DER', '-out', certificatePath,
+    '-days', '365', '-sha256', '-set_serial', `0x${serial}`, '-extfile', extensionsPath, '-outform', 'DER', '-out', certificatePath,
   ]);
   return new Uint8Array(fs.readFileSync(certificatePath));
 }

@@ -1,23 +1,14 @@
 // The exchange over the axis as the UI and the CLI call it (answering a received document is in
 // incomingHandlers.ts).
 import type { CoreServices } from '../app/core.js';
-import type { Handlers } from './invoke.js';
+import type { GroupHandlers } from './methodGroups.js';
 import type { ExchangeService } from '../exchange/service.js';
 import { hasAxisSecret, writeAxisSecret } from '../exchange/axisSettings.js';
+import { axisEndpointProblem } from '../axis/endpoint.js';
+import { AppError } from '../../common/errors.js';
 import { listDeliveries, listReceived } from '../exchange/views.js';
 
-type ExchangeHandlers = Pick<
-  Handlers,
-  | 'exchange.status'
-  | 'exchange.queue'
-  | 'exchange.syncNow'
-  | 'exchange.retry'
-  | 'exchange.networkChanged'
-  | 'exchange.received'
-  | 'exchange.deliveries'
-  | 'exchange.getAxis'
-  | 'exchange.setAxis'
->;
+type ExchangeHandlers = GroupHandlers<'exchange'>;
 
 export function createExchangeHandlers(core: CoreServices, exchange: ExchangeService): ExchangeHandlers {
   const axisSettings = () => {
@@ -34,6 +25,8 @@ export function createExchangeHandlers(core: CoreServices, exchange: ExchangeSer
     'exchange.deliveries': ({ documentId }) => listDeliveries(core.db, documentId),
     'exchange.getAxis': () => axisSettings(),
     'exchange.setAxis': ({ endpoint, systemId, secret }) => {
+      const problem = endpoint ? axisEndpointProblem(endpoint) : null;
+      if (problem) throw new AppError('AXIS_ENDPOINT_INSECURE', problem, { field: 'endpoint' });
       core.settings.update({ axisEndpoint: endpoint, axisSystemId: systemId });
       if (secret) writeAxisSecret(core.dataDir, core.secrets, secret);
       exchange.configurationChanged();

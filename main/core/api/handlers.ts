@@ -8,14 +8,9 @@ import { localAgency, updateLocalAgency } from '../registry/agency.js';
 import { listRegisters } from '../registry/registers.js';
 import { getDocument, getDocumentRow, listDocuments, toSummary, updateDocument } from '../registry/documents.js';
 import { searchDocuments } from '../registry/search.js';
-import { importDocument } from '../registry/importDocument.js';
 import { AppError } from '../../common/errors.js';
-import { createSigningHandlers } from './signingHandlers.js';
-import { createOutgoingHandlers } from './outgoingHandlers.js';
 import { createExchangeHandlers } from './exchangeHandlers.js';
-import { createValidationHandlers } from './validationHandlers.js';
-import { createIncomingHandlers } from './incomingHandlers.js';
-import { createReportHandlers } from './reportHandlers.js';
+import { lazyGroup } from './methodGroups.js';
 import type { ExchangeService } from '../exchange/service.js';
 
 export function createHandlers(core: CoreServices, exchange: ExchangeService, info: { shell: 'electron' | 'web'; schemaVersion: number }): Handlers {
@@ -63,15 +58,17 @@ export function createHandlers(core: CoreServices, exchange: ExchangeService, in
     },
     'documents.import': (input) =>
       writeQueue(async () => {
+        // pdf.js comes with the import: listing and searching never need it.
+        const { importDocument } = await import('../registry/importDocument.js');
         const id = await importDocument({ db: core.db, blobs: core.blobs, maxBytes: maxImportBytes(), actor: core.actor }, input);
         core.events.emit('documents.changed', { ids: [id] });
         return { document: toSummary(getDocumentRow(core.db, id)) };
       }),
-    ...createSigningHandlers(core, writeQueue),
-    ...createOutgoingHandlers(core, writeQueue),
     ...createExchangeHandlers(core, exchange),
-    ...createValidationHandlers(core),
-    ...createIncomingHandlers(core, exchange, writeQueue),
-    ...createReportHandlers(core),
+    ...lazyGroup('signing', async () => (await import('./signingHandlers.js')).createSigningHandlers(core, writeQueue)),
+    ...lazyGroup('outgoing', async () => (await import('./outgoingHandlers.js')).createOutgoingHandlers(core, writeQueue)),
+    ...lazyGroup('validation', async () => (await import('./validationHandlers.js')).createValidationHandlers(core)),
+    ...lazyGroup('incoming', async () => (await import('./incomingHandlers.js')).createIncomingHandlers(core, exchange, writeQueue)),
+    ...lazyGroup('report', async () => (await import('./reportHandlers.js')).createReportHandlers(core)),
   };
 }

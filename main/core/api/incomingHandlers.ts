@@ -2,7 +2,7 @@
 // and trả lại, chuyển xử lý / đang xử lý / xong, the answer to a recall, the register book, and
 // the directory of handlers.
 import type { CoreServices } from '../app/core.js';
-import type { Handlers } from './invoke.js';
+import type { GroupHandlers } from './methodGroups.js';
 import type { ExchangeService } from '../exchange/service.js';
 import { bookColumns, bookPeriod } from '../books/book.js';
 import { exportBook } from '../books/exportBook.js';
@@ -13,25 +13,7 @@ import { incomingCounts, incomingDetail, listIncoming } from '../incoming/views.
 import { incomingBook, incomingBookRows } from '../incoming/incomingBook.js';
 import { addHandler, listHandlers, updateHandler } from '../incoming/handlersDirectory.js';
 
-type IncomingHandlers = Pick<
-  Handlers,
-  | 'incoming.list'
-  | 'incoming.counts'
-  | 'incoming.get'
-  | 'incoming.accept'
-  | 'incoming.return'
-  | 'incoming.register'
-  | 'incoming.assign'
-  | 'incoming.start'
-  | 'incoming.done'
-  | 'incoming.answerRecall'
-  | 'incoming.book'
-  | 'incoming.exportBook'
-  | 'handlers.list'
-  | 'handlers.add'
-  | 'handlers.update'
-  | 'handlers.deactivate'
->;
+type IncomingHandlers = GroupHandlers<'incoming'>;
 
 export function createIncomingHandlers(core: CoreServices, exchange: ExchangeService, writeQueue: <T>(task: () => Promise<T>) => Promise<T>): IncomingHandlers {
   const ctx = (): IncomingContext => ({ db: core.db, blobs: core.blobs, actor: core.actor, separateConfidentialSeries: core.settings.read().separateConfidentialSeries });

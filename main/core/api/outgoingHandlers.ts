@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { CoreServices } from '../app/core.js';
-import type { Handlers } from './invoke.js';
+import type { GroupHandlers } from './methodGroups.js';
 import { AppError } from '../../common/errors.js';
 import { cleanFileName } from '../registry/importDocument.js';
 import { localAgency } from '../registry/agency.js';
@@ -17,19 +17,7 @@ import { bookColumns, bookPeriod } from '../books/book.js';
 import { exportBook } from '../books/exportBook.js';
 import { assertUsable } from './signingHandlers.js';
 
-type OutgoingHandlers = Pick<
-  Handlers,
-  | 'outgoing.create'
-  | 'outgoing.get'
-  | 'outgoing.updateDraft'
-  | 'outgoing.markPlaces'
-  | 'outgoing.findPlaces'
-  | 'outgoing.number'
-  | 'outgoing.issue'
-  | 'outgoing.afterIssue'
-  | 'outgoing.book'
-  | 'outgoing.exportBook'
->;
+type OutgoingHandlers = GroupHandlers<'outgoing'>;
 
 const OFFICE_EXTENSIONS = /\.(docx|doc|odt|rtf)$/i;
 
@@ -52,7 +40,7 @@ export function issuingContext(core: CoreServices): IssuingContext {
 }
 
 export function createOutgoingHandlers(core: CoreServices, writeQueue: <T>(task: () => Promise<T>) => Promise<T>): OutgoingHandlers {
-  const detail = (id: number) => outgoingDetail(core.db, core.blobs, id);
+  const detail = (id: number) => outgoingDetail(core.db, core.blobs, id, core.settings.read().separateConfidentialSeries);
   const changed = (id: number) => {
     core.events.emit('documents.changed', { ids: [id] });
     return detail(id);
@@ -83,18 +71,20 @@ export function createOutgoingHandlers(core: CoreServices, writeQueue: <T>(task:
         await numberDocument(issuingContext(core), id);
         return changed(id);
       }),
-    'outgoing.issue': ({ id, label, serial, certificateId, pin }) =>
+    'outgoing.issue': ({ id, label, serial, certificateId, pin, confirmFinalTry }) =>
       writeQueue(async () => {
         const agencyName = localAgency(core.db).name.trim();
         if (!agencyName) throw new AppError('AGENCY_NOT_CONFIGURED', "Set the agency's name before issuing: it is written in the agency's signature.");
-        const key = await core.tokens.signingKey({ label, serial }, certificateId, pin);
-        assertUsable(key);
-        const tsaUrl = core.settings.read().tsaUrl;
-        await issueDocument(issuingContext(core), id, {
-          key,
-          agencyName,
-          sealImage: certificateImage(core, key.facts.fingerprint256, 'seal') ?? undefined,
-          timestamp: tsaUrl ? { url: tsaUrl } : undefined,
+        // Issuing is a signing act of its own: it asks for the agency token's PIN.
+        await core.tokens.signingAct({ label, serial }, certificateId, { pin, confirmFinalTry }, async (key) => {
+          assertUsable(key);
+          const tsaUrl = core.settings.read().tsaUrl;
+          await issueDocument(issuingContext(core), id, {
+            key,
+            agencyName,
+            sealImage: certificateImage(core, key.facts.fingerprint256, 'seal') ?? undefined,
+            timestamp: tsaUrl ? { url: tsaUrl } : undefined,
+          });
         });
         return changed(id);
       }),

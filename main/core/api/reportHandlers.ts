@@ -1,12 +1,12 @@
 // The periodic report as the dashboard and the CLI ask for it: the figures of a period, the
 // documents behind one figure, and the report as a file.
 import type { CoreServices } from '../app/core.js';
-import type { Handlers } from './invoke.js';
+import type { GroupHandlers } from './methodGroups.js';
 import { reportFigures, reportList } from '../reports/figures.js';
 import { renderReportXlsx } from '../reports/reportXlsx.js';
 import { renderReportPdf } from '../reports/reportPdf.js';
 
-type ReportHandlers = Pick<Handlers, 'report.figures' | 'report.list' | 'report.export'>;
+type ReportHandlers = GroupHandlers<'report'>;
 
 export function createReportHandlers(core: CoreServices): ReportHandlers {
   return {

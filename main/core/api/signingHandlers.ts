@@ -2,29 +2,19 @@
 // and seal images, and signing documents in batches with progress and cancel.
 import { randomUUID } from 'node:crypto';
 import type { CoreServices } from '../app/core.js';
-import type { Handlers } from './invoke.js';
+import type { GroupHandlers } from './methodGroups.js';
 import type { ParsedInput } from '../../common/contract.js';
 import { AppError } from '../../common/errors.js';
 import { formatDateVn, vnDate } from '../../common/dates.js';
 import type { AppearanceSpec } from '../pades/appearance.js';
 import type { TokenSigningKey } from '../token/session.js';
+import { assertAgencyCertificate } from '../../common/agencyCertificate.js';
 import { localAgency } from '../registry/agency.js';
 import { certificateImage, certificateImages, clearCertificateImage, setCertificateImage } from '../registry/certificateImages.js';
-import { signDocuments } from '../registry/signDocuments.js';
+import { signDocuments } from '../signing/signDocuments.js';
+import { pickUserModule } from '../token/userModules.js';
 
-type SigningHandlers = Pick<
-  Handlers,
-  | 'documents.sign'
-  | 'signing.cancel'
-  | 'tokens.list'
-  | 'tokens.addModule'
-  | 'tokens.removeModule'
-  | 'tokens.login'
-  | 'tokens.logout'
-  | 'tokens.images'
-  | 'tokens.setImage'
-  | 'tokens.clearImage'
->;
+type SigningHandlers = GroupHandlers<'signing'>;
 
 
 /** A certificate that cannot make a valid signature now is refused before any document is touched. */
@@ -61,20 +51,23 @@ export function createSigningHandlers(core: CoreServices, signingQueue: <T>(task
         // Without a signature image the holder's name stands in, so the mark is never an empty box.
         return { ...requested, image, lines: image ? undefined : [key.facts.subjectCommonName ?? key.facts.subject] };
       }
-      case 'agency':
-        return { ...requested, sealImage: certificateImage(core, fingerprint, 'seal') ?? undefined, agencyName: agencyName() };
-      case 'attachment':
-        return { ...requested, agencyName: agencyName() };
+      // Both print the agency's name: they take the agency's own certificate, never a person's.
+      case 'agency': {
+        const name = agencyName();
+        assertAgencyCertificate(key.facts, name);
+        return { ...requested, sealImage: certificateImage(core, fingerprint, 'seal') ?? undefined, agencyName: name };
+      }
+      case 'attachment': {
+        const name = agencyName();
+        assertAgencyCertificate(key.facts, name);
+        return { ...requested, agencyName: name };
+      }
     }
   }
 
   return {
     'tokens.list': () => core.tokens.list(),
-    'tokens.addModule': ({ path }) => {
-      core.tokens.addModule(path);
-      const saved = core.settings.read().tokenModules;
-      return saved.includes(path) ? core.settings.read() : core.settings.update({ tokenModules: [...saved, path] });
-    },
+    'tokens.addModule': () => pickUserModule(core.tokens, core.settings, core.tokenModulePicker),
     'tokens.removeModule': async ({ path }) => {
       const settings = core.settings.update({ tokenModules: core.settings.read().tokenModules.filter((p) => p !== path) });
       await core.tokens.removeModule(path);
@@ -105,8 +98,9 @@ export function createSigningHandlers(core: CoreServices, signingQueue: <T>(task
       const batch = { cancelled: false };
       batches.set(batchId, batch);
       try {
-        return await signingQueue(async () => {
-          const key = await core.tokens.signingKey({ label: input.label, serial: input.serial }, input.certificateId, input.pin);
+        // The batch is one signing act: one PIN, then the token is logged out (see TokenService).
+        const act = { pin: input.pin, confirmFinalTry: input.confirmFinalTry };
+        return await signingQueue(() => core.tokens.signingAct({ label: input.label, serial: input.serial }, input.certificateId, act, async (key) => {
           assertUsable(key);
           const appearance = appearanceFor(input.appearance, key);
           const ids = [...new Set(input.ids)];
@@ -128,7 +122,7 @@ export function createSigningHandlers(core: CoreServices, signingQueue: <T>(task
             ids,
           );
           return { batchId, results };
-        });
+        }));
       } finally {
         batches.delete(batchId);
       }

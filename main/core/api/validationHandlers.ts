@@ -1,10 +1,10 @@
 // Signature validation and the trust store, as the UI and the CLI call them.
 import type { CoreServices } from '../app/core.js';
-import type { Handlers } from './invoke.js';
+import type { GroupHandlers } from './methodGroups.js';
 import { validateDocument } from '../validation/documentValidation.js';
 import { openTrustStore } from '../validation/trustStore.js';
 
-type ValidationHandlers = Pick<Handlers, 'documents.validate' | 'trust.list' | 'trust.import' | 'trust.remove'>;
+type ValidationHandlers = GroupHandlers<'validation'>;
 
 export function createValidationHandlers(core: CoreServices): ValidationHandlers {
   const store = () => openTrustStore(core.dataDir);

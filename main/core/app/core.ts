@@ -1,18 +1,19 @@
 // The app core: the registry database, the file store, settings and the API handlers, in plain
 // Node. The Electron shell, the web host and the CLI each open one and talk to it.
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openDatabase, schemaVersion, type Database } from '../storage/database.js';
 import { BlobStore } from '../storage/blobStore.js';
 import { sweepPendingFiles } from '../registry/fileJournal.js';
-import { createConfSettings, type SettingsStore } from '../settings/settings.js';
+import { createFileSettings, type SettingsStore } from '../settings/settings.js';
 import { createHandlers } from '../api/handlers.js';
 import type { Handlers } from '../api/invoke.js';
 import { AppEvents } from './events.js';
 import { TokenService, type TokenServiceOptions } from '../token/service.js';
 import { createKeyFileSecretBox, type SecretBox } from '../secrets/secretBox.js';
 import { ExchangeService } from '../exchange/service.js';
+import type { TokenModulePicker } from '../token/userModules.js';
+import { ensurePrivateDataDir } from '../paths/dataDir.js';
 
 export interface CoreOptions {
   dataDir: string;
@@ -21,9 +22,11 @@ export interface CoreOptions {
   /** Who is acting, for the audit trail: the OS account until clerks sign in. */
   actor?: string;
   /** Token service options for tests: a fault-injecting wrapper, where to look for modules, the poll rate. */
-  tokens?: Pick<TokenServiceOptions, 'wrapModule' | 'knownModules' | 'pollIntervalMs'>;
+  tokens?: Pick<TokenServiceOptions, 'wrapModule' | 'knownModules' | 'pollIntervalMs' | 'clock'>;
   /** Seals the axis secret: safeStorage in the Electron shell, the key-file box elsewhere. */
   secrets?: SecretBox;
+  /** The desktop shell's native dialogs for adding a token library; absent elsewhere (see token/userModules.ts). */
+  tokenModulePicker?: TokenModulePicker;
 }
 
 /** What the handlers work with: everything of the core but the handlers themselves. */
@@ -36,6 +39,7 @@ export interface CoreServices {
   readonly tokens: TokenService;
   readonly actor: string;
   readonly secrets: SecretBox;
+  readonly tokenModulePicker: TokenModulePicker | undefined;
   close(): void;
 }
 
@@ -50,16 +54,17 @@ export function databasePath(dataDir: string): string {
 }
 
 export function openCore(options: CoreOptions): Core {
-  fs.mkdirSync(options.dataDir, { recursive: true });
+  ensurePrivateDataDir(options.dataDir);
   const db = openDatabase(databasePath(options.dataDir));
   const blobs = new BlobStore(path.join(options.dataDir, 'files'));
   sweepPendingFiles(db, blobs);
-  const settings = options.settings ?? createConfSettings(options.dataDir);
+  const settings = options.settings ?? createFileSettings(options.dataDir);
   const events = new AppEvents();
   const actor = options.actor ?? safeUserName();
   const tokens = new TokenService({
     ...options.tokens,
     userModules: () => settings.read().tokenModules,
+    signingPolicy: () => ({ sessionSeconds: settings.read().signingSessionSeconds, idleMinutes: settings.read().signingIdleMinutes }),
     onChange: (overview) => events.emit('token.changed', overview),
   });
   const services: CoreServices = {
@@ -71,6 +76,7 @@ export function openCore(options: CoreOptions): Core {
     tokens,
     actor,
     secrets: options.secrets ?? createKeyFileSecretBox(options.dataDir),
+    tokenModulePicker: options.tokenModulePicker,
     close: () => {
       exchange.stop();
       tokens.close();

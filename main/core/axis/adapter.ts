@@ -1,6 +1,7 @@
 // The client talks to the document axis only through this interface. The national axis SDK's API
 // ("VXP") is the first adapter; provincial platforms that differ in paths or authentication fit
 // behind the same interface by configuration (../../../README.md, "Document exchange").
+import type { HexStyle, SigningStyle } from './xroad.js';
 
 export type MessageType = 'edoc' | 'status';
 
@@ -82,10 +83,12 @@ export interface AxisConfig {
   systemId: string;
   secret: string;
   /**
-   * The national SDK's hex encoder drops each byte's leading zero ("sdk"); a platform that checks
-   * standard hex needs "standard".
+   * How requests are signed: as the SDK 2.0.1 does (the default), or in the form eOffice sent
+   * before, for a platform built on it (xroad.ts, SigningStyle).
    */
-  hexStyle?: 'sdk' | 'standard';
+  signing?: SigningStyle;
+  /** How the HMAC is written: standard hex (the SDK 2.0.1, the default) or an older SDK's dropped zeros. */
+  hmacHex?: HexStyle;
   /** Per-call path overrides for platforms that mount the same calls elsewhere. */
   paths?: Partial<Record<'sendEdoc' | 'getReceivedEdocList' | 'getEdoc' | 'updateStatus' | 'getAgenciesList', string>>;
   /** Milliseconds before a request with no progress is abandoned as transient. */

@@ -1,5 +1,5 @@
-// Picks the adapter for an axis's API dialect. Provincial platforms that differ only in paths or
-// hex style are configured within 'vxp'; a different protocol gets its own variant here.
+// Picks the adapter for an axis's API dialect. Provincial platforms that differ only in paths or in
+// the signing style are configured within 'vxp'; a different protocol gets its own variant here.
 import type { AxisAdapter, AxisConfig } from './adapter.js';
 import { AxisError } from './adapter.js';
 import { VxpAdapter } from './vxpAdapter.js';

@@ -8,7 +8,8 @@ import https from 'node:https';
 import type { Acknowledgement, Agency, AxisAdapter, AxisConfig, InboxItem, MessageType, SendRequest } from './adapter.js';
 import { AxisError, PackageTooLarge } from './adapter.js';
 import { DataStreamError, JsonDataExtractor } from './jsonDataStream.js';
-import { signRequestHeaders } from './xroad.js';
+import { axisEndpointProblem } from './endpoint.js';
+import { hashFileHeader, signRequestHeaders, type SigningStyle } from './xroad.js';
 
 type CallName = keyof NonNullable<AxisConfig['paths']>;
 
@@ -26,6 +27,9 @@ const MAX_SOCKETS = 4;
 const MAX_ERROR_BODY = 64 * 1024;
 const MAX_JSON_BODY = 64 * 1024 * 1024;
 const SERVICE_TYPE = 'eDoc';
+/** The SDK labels every call but sendEdoc as JSON, bodiless as they are, and signs that label. */
+const JSON_CONTENT_TYPE = 'application/json';
+const PACKAGE_CONTENT_TYPE = 'application/octet-stream';
 
 interface CallOptions {
   method: 'GET' | 'POST';
@@ -47,13 +51,14 @@ export class VxpAdapter implements AxisAdapter {
   private readonly config: AxisConfig;
   private readonly base: URL;
   private readonly agent: http.Agent;
+  private readonly signing: SigningStyle;
 
   constructor(config: AxisConfig) {
     this.config = config;
-    const base = URL.canParse(config.endpoint) ? new URL(config.endpoint) : null;
-    if (!base) throw new AxisError('permanent', `The axis endpoint "${config.endpoint}" is not a URL.`);
-    this.base = base;
-    if (this.base.protocol !== 'http:' && this.base.protocol !== 'https:') throw new AxisError('permanent', `The axis endpoint must be an http or https URL, not "${config.endpoint}".`);
+    this.signing = config.signing ?? 'sdk-2.0.1';
+    const problem = axisEndpointProblem(config.endpoint);
+    if (problem) throw new AxisError('permanent', problem);
+    this.base = new URL(config.endpoint);
     this.agent = this.base.protocol === 'https:' ? new https.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS }) : new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS });
   }
 
@@ -63,7 +68,7 @@ export class VxpAdapter implements AxisAdapter {
     if (size !== request.size) throw new AxisError('permanent', `The package ${request.path} is ${size} bytes, not the ${request.size} it had when it was queued.`);
     const answer = await this.exchange('sendEdoc', {
       method: 'POST',
-      headers: { from: request.from, to: JSON.stringify(request.to), servicetype: SERVICE_TYPE, messagetype: request.messageType, 'hash-file': request.sha256 },
+      headers: { from: request.from, to: JSON.stringify(request.to), servicetype: SERVICE_TYPE, messagetype: request.messageType, 'hash-file': hashFileHeader(request.sha256, this.signing) },
       body: { path: request.path, size: request.size },
       signal,
     }, readJson);
@@ -101,7 +106,8 @@ export class VxpAdapter implements AxisAdapter {
   }
 
   async listAgencies(signal?: AbortSignal): Promise<Agency[]> {
-    const answer = checkOk('getAgenciesList', await this.exchange('getAgenciesList', { method: 'GET', headers: {}, signal }, readJson));
+    // POST, as the SDK 2.0.1 (AgencyServiceImp) makes it: an axis built for that SDK need not answer a GET.
+    const answer = checkOk('getAgenciesList', await this.exchange('getAgenciesList', { method: 'POST', headers: {}, signal }, readJson));
     const agencies: Agency[] = [];
     for (const entry of listOf('getAgenciesList', answer)) {
       const code = text(entry, 'code', 'Code', 'id', 'Id', 'organId', 'OrganId');
@@ -143,11 +149,17 @@ export class VxpAdapter implements AxisAdapter {
     if (signal?.aborted) return Promise.reject(signal.reason);
     let headers: Record<string, string>;
     try {
-      headers = signRequestHeaders(options.headers, { systemId: this.config.systemId, secret: this.config.secret, hexStyle: this.config.hexStyle ?? 'sdk' });
+      headers = signRequestHeaders(options.headers, {
+        systemId: this.config.systemId,
+        secret: this.config.secret,
+        contentType: options.body ? PACKAGE_CONTENT_TYPE : JSON_CONTENT_TYPE,
+        signing: this.signing,
+        hmacHex: this.config.hmacHex ?? 'standard',
+      });
     } catch (error) {
       return Promise.reject(new AxisError('permanent', (error as Error).message, { cause: error }));
     }
-    if (options.body) headers = { ...headers, 'content-type': 'application/octet-stream', 'content-length': String(options.body.size) };
+    if (options.body) headers = { ...headers, 'Content-Length': String(options.body.size) };
     const url = this.url(call);
     const timeoutMs = this.config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 

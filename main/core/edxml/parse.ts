@@ -12,7 +12,7 @@ import { pipeline } from 'node:stream/promises';
 import sax from 'sax';
 import yauzl from 'yauzl';
 import { AppError } from '../../common/errors.js';
-import { checkAttachmentName } from './attachmentNames.js';
+import { checkAttachmentName, MAX_SAME_NAMES } from './attachmentNames.js';
 import { Base64Decoder, Base64Error } from './base64.js';
 import {
   DEFAULT_PARSE_LIMITS,
@@ -691,20 +691,24 @@ class OutputFiles {
     private readonly limits: ParseLimits,
   ) {}
 
-  /** Creates an empty file named as close to `name` as the folder allows ("a.pdf", "a (2).pdf", …). */
+  /**
+   * Creates an empty file named as close to `name` as the folder allows ("a.pdf", "a (2).pdf", …);
+   * checkAttachmentName left room in the name for the suffix.
+   */
   async reserve(name: string): Promise<string> {
     const extension = path.extname(name);
     const base = name.slice(0, name.length - extension.length);
-    for (let n = 1; ; n++) {
+    for (let n = 1; n <= MAX_SAME_NAMES; n++) {
       const candidate = path.join(this.workDir, n === 1 ? name : `${base} (${n})${extension}`);
       try {
         await (await fs.promises.open(candidate, 'wx')).close();
         this.created.push(candidate);
         return candidate;
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || n >= 1000) throw error;
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
     }
+    throw refusal('too-many', `More than ${MAX_SAME_NAMES} attachments are named alike`, name);
   }
 
   count(bytes: number): void {
@@ -881,11 +885,32 @@ async function receiveAttachments(fields: AttachmentFields[], files: OutputFiles
 
 // ---- the two entry points ------------------------------------------------------------------
 
+/**
+ * Failures of this machine rather than of the package (a full or read-only disk, too many open
+ * files, a folder removed or locked under us): passed on as they are, so that the inbox tries the
+ * package again later, up to its limit.
+ */
+const LOCAL_FAILURE_CODES = new Set(['ENOSPC', 'EDQUOT', 'EIO', 'EROFS', 'EACCES', 'EPERM', 'EBUSY', 'EAGAIN', 'EMFILE', 'ENFILE', 'ENOMEM', 'ENOENT']);
+
+/**
+ * Any other failure while reading a package is the package's doing — a file name the file system
+ * will not take (ENAMETOOLONG, EILSEQ, EINVAL), content that trips something unforeseen — and would
+ * fail the same way every time: it becomes a refusal, so that the package is answered and leaves
+ * the inbox instead of being fetched again on every pass.
+ */
+function asRefusal(error: unknown): unknown {
+  if (error instanceof AppError) return error;
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (typeof code === 'string' && LOCAL_FAILURE_CODES.has(code)) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return refusal('unreadable', `The package could not be read: ${message}`, message.slice(0, 500));
+}
+
 async function removeAll(paths: string[]): Promise<void> {
   for (const file of paths) await fs.promises.rm(file, { force: true }).catch(() => undefined);
 }
 
-/** Parses a received package file. Attachments are base64-decoded (streamed) into new files inside options.workDir; zip-wrapped ones are unwrapped. On refusal throws AppError('PACKAGE_REFUSED', englishMessage, { reason: RefusalReason, detail?: string }) and removes every file it created. */
+/** Parses a received package file. Attachments are base64-decoded (streamed) into new files inside options.workDir; zip-wrapped ones are unwrapped. On refusal throws AppError('PACKAGE_REFUSED', englishMessage, { reason: RefusalReason, detail?: string }) and removes every file it created; only a failure of this machine (asRefusal) is thrown as it is. */
 export async function parsePackage(file: string, options: { workDir: string; limits?: Partial<ParseLimits> }): Promise<ParsedPackage> {
   const limits: ParseLimits = { ...DEFAULT_PARSE_LIMITS, ...options.limits };
   const { size } = await fs.promises.stat(file);
@@ -907,7 +932,7 @@ export async function parsePackage(file: string, options: { workDir: string; lim
   } catch (error) {
     await reader.closeFiles();
     await removeAll(created);
-    throw error;
+    throw asRefusal(error);
   }
 }
 
@@ -920,9 +945,7 @@ export async function peekPackage(file: string): Promise<{
   statusCode: StatusCode | null;
   responseForDocumentId: string | null;
 }> {
-  const reader = new PackageReader(DEFAULT_PARSE_LIMITS, { kind: 'peek' });
-  await reader.readFile(file);
-  const parts = partsOf(reader.root);
+  const parts = await peekParts(file);
   const fieldOf = (name: string): XmlElement | undefined => childOf(parts.status, name) ?? childOf(parts.messageHeader, name);
   const from = textOf(fieldOf('From'), 'OrganId') ?? null;
   const responseForDocumentId = textOf(fieldOf('ResponseFor'), 'DocumentId') ?? null;
@@ -938,4 +961,25 @@ export async function peekPackage(file: string): Promise<{
     statusCode: null,
     responseForDocumentId,
   };
+}
+
+/**
+ * Whom a package is addressed to, by agency code: the To organisations of a document; for a
+ * status, the organisation of the document it answers (ResponseFor), which is where a status goes.
+ * Read as peekPackage reads; used by the reference axis to route a package sent without a `to`
+ * header, as the national SDK's own sample sends it.
+ */
+export async function peekAddressees(file: string): Promise<string[]> {
+  const parts = await peekParts(file);
+  const organs =
+    statusCodeText(parts) !== undefined
+      ? [childOf(parts.status, 'ResponseFor') ?? childOf(parts.messageHeader, 'ResponseFor')]
+      : childrenOf(parts.messageHeader, 'To');
+  return [...new Set(organs.map((organ) => textOf(organ, 'OrganId')).filter((code): code is string => code !== undefined))];
+}
+
+async function peekParts(file: string): Promise<PackageParts> {
+  const reader = new PackageReader(DEFAULT_PARSE_LIMITS, { kind: 'peek' });
+  await reader.readFile(file);
+  return partsOf(reader.root);
 }

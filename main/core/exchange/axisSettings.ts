@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { SecretBox } from '../secrets/secretBox.js';
 import type { SettingsStore } from '../settings/settings.js';
 import type { AxisConfig } from '../axis/adapter.js';
+import { axisEndpointProblem } from '../axis/endpoint.js';
 import { AppError } from '../../common/errors.js';
 
 const SECRET_FILE = 'axis-secret.sealed';
@@ -50,11 +51,16 @@ function readAxisSecret(dataDir: string, box: SecretBox): string | null {
   }
 }
 
-/** The adapter's configuration, or null while the endpoint, system id or secret is missing. */
+/**
+ * The adapter's configuration, or null while the endpoint, system id or secret is missing. An
+ * endpoint saved before plain http was refused is reported here, as a setting to fix.
+ */
 export function axisConfig(dataDir: string, settings: SettingsStore, box: SecretBox): AxisConfig | null {
-  const { axisEndpoint, axisSystemId, axisHexStyle, axisPaths } = settings.read();
+  const { axisEndpoint, axisSystemId, axisSigning, axisHexStyle, axisPaths } = settings.read();
   if (!axisEndpoint || !axisSystemId) return null;
+  const problem = axisEndpointProblem(axisEndpoint);
+  if (problem) throw new AppError('AXIS_NOT_CONFIGURED', problem);
   const secret = readAxisSecret(dataDir, box);
   if (!secret) return null;
-  return { variant: 'vxp', endpoint: axisEndpoint, systemId: axisSystemId, secret, hexStyle: axisHexStyle, paths: axisPaths };
+  return { variant: 'vxp', endpoint: axisEndpoint, systemId: axisSystemId, secret, signing: axisSigning, hmacHex: axisHexStyle, paths: axisPaths };
 }

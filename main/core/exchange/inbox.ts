@@ -2,14 +2,15 @@
 // bounds), and stored with its attachments and its database rows in one commit; only then is it
 // acknowledged. A crash before the commit means the axis lists it again; a crash after it means
 // it is listed again and recognised by its axis id. A package that cannot be accepted is kept
-// with the reason, acknowledged "fail", and answered with status 02 so the sender knows.
+// with the reason, acknowledged "fail", and answered with status 02 so the sender knows; so is one
+// that was fetched whole MAX_RECEIVE_ATTEMPTS times and could not be stored each time.
 import fs from 'node:fs';
 import { prepared } from '../storage/database.js';
 import { appendAudit } from '../registry/audit.js';
 import { insertDocument } from '../registry/documents.js';
 import { storeFileThenCommit, type NewFile } from '../registry/fileJournal.js';
 import { AppError } from '../../common/errors.js';
-import { vnYear } from '../../common/dates.js';
+import { toVnIso, vnYear } from '../../common/dates.js';
 import { foldVietnamese } from '../../common/fold.js';
 import { DOCUMENT_TYPES, documentType } from '../../common/doctypes.js';
 import { AxisError, PackageTooLarge, type AxisAdapter, type InboxItem, type MessageType } from '../axis/adapter.js';
@@ -23,6 +24,13 @@ import type { RefusalReason } from '../../common/exchangeCodes.js';
 
 /** A refused package is kept for the clerk up to this size; beyond it only its description is. */
 const KEEP_REFUSED_BYTES = 64 * 1024 * 1024;
+/**
+ * How many times an item is fetched whole and fails on our side (a full disk, a crash while it is
+ * read) before it is refused. A failure that is the package's own is refused at once; one of the
+ * network or the axis is not counted (the item is not ours yet). Each attempt may download up to
+ * maxPackageBytes, so the count is small; the sender is told (02) and can send again.
+ */
+export const MAX_RECEIVE_ATTEMPTS = 5;
 
 const PRIORITY_FROM_CODE: Record<string, string> = { '0': 'normal', '1': 'urgent', '2': 'very_urgent', '3': 'flash', '4': 'flash_timed' };
 
@@ -77,8 +85,9 @@ export async function receiveWaiting(
           if (!result.reachable || result.authFailed) return result;
         } else {
           // Our side failed on this one item (a full disk, say): it stays on the axis, unacknowledged,
-          // and is fetched again next pass; the items behind it still come in.
+          // and is fetched again next pass, up to MAX_RECEIVE_ATTEMPTS; the items behind it still come in.
           result.lastError = error instanceof Error ? error.message : String(error);
+          noteAttemptFailure(ctx, item, result.lastError);
         }
       }
       options.onProgress?.({ docId: item.docId, done: ++done, total: unique.length });
@@ -99,8 +108,15 @@ function noteAxisError(result: ReceiveResult, error: unknown): boolean {
 async function receiveItem(ctx: ExchangeContext, adapter: AxisAdapter, localCode: string, item: InboxItem, limits: Partial<ParseLimits>, signal?: AbortSignal): Promise<Outcome> {
   if (alreadyRecorded(ctx, item)) {
     // Stored before, but the acknowledgement was lost (a crash, a cut connection).
+    forgetAttempts(ctx, item);
     await adapter.acknowledge(item.docId, acknowledgementFor(ctx, item), signal);
     return 'known';
+  }
+  const earlier = attemptsOf(ctx, item);
+  if (earlier && earlier.attempts >= MAX_RECEIVE_ATTEMPTS) {
+    // Not fetched again: nothing of it is kept, and the 02 names it by its axis id.
+    const why = earlier.last_error ?? 'the program stopped while reading it';
+    return await refuse(ctx, adapter, item, null, { size: 0, sha256: '' }, refusal('too-many-attempts', `Receiving this package failed ${earlier.attempts} times on this computer; the last time: ${why}`), localCode, signal);
   }
   const staged = ctx.blobs.stagingPath('received');
   const workDir = ctx.blobs.stagingPath('parse');
@@ -114,6 +130,8 @@ async function receiveItem(ctx: ExchangeContext, adapter: AxisAdapter, localCode
       // `return await` throughout: the finally below removes the staged file, which refuse still reads.
       return await refuse(ctx, adapter, item, null, { size: maxBytes, sha256: '' }, refusal('too-large', error.message), localCode, signal);
     }
+    // Counted before it is read, so that a package that takes the process down is counted too.
+    countAttempt(ctx, item);
     fs.mkdirSync(workDir);
     let parsed: ParsedPackage;
     try {
@@ -162,6 +180,31 @@ function alreadyRecorded(ctx: ExchangeContext, item: InboxItem): boolean {
   return prepared(ctx.db, 'SELECT 1 FROM received_packages WHERE axis_doc_id = ?').get(item.docId) !== undefined;
 }
 
+interface AttemptRow {
+  attempts: number;
+  last_error: string | null;
+}
+
+function attemptsOf(ctx: ExchangeContext, item: InboxItem): AttemptRow | undefined {
+  return prepared(ctx.db, 'SELECT attempts, last_error FROM receive_attempts WHERE axis_doc_id = ?').get(item.docId) as AttemptRow | undefined;
+}
+
+function countAttempt(ctx: ExchangeContext, item: InboxItem): void {
+  prepared(
+    ctx.db,
+    `INSERT INTO receive_attempts (axis_doc_id, attempts, last_attempt_at) VALUES (@docId, 1, @now)
+     ON CONFLICT (axis_doc_id) DO UPDATE SET attempts = attempts + 1, last_attempt_at = @now`,
+  ).run({ docId: item.docId, now: toVnIso(ctx.now?.() ?? new Date()) });
+}
+
+function noteAttemptFailure(ctx: ExchangeContext, item: InboxItem, message: string): void {
+  prepared(ctx.db, 'UPDATE receive_attempts SET last_error = ? WHERE axis_doc_id = ?').run(message.slice(0, 1000), item.docId);
+}
+
+function forgetAttempts(ctx: ExchangeContext, item: InboxItem): void {
+  prepared(ctx.db, 'DELETE FROM receive_attempts WHERE axis_doc_id = ?').run(item.docId);
+}
+
 function acknowledgementFor(ctx: ExchangeContext, item: InboxItem): 'done' | 'fail' {
   const row = prepared(ctx.db, 'SELECT outcome FROM received_packages WHERE axis_doc_id = ?').get(item.docId) as { outcome: string } | undefined;
   return row?.outcome === 'refused' ? 'fail' : 'done';
@@ -173,6 +216,8 @@ function insertReceived(
   fields: { exchangeId: string | null; businessType: number | null; statusCode: string | null; packageSha256: string | null; packageSize: number; outcome: 'accepted' | 'duplicate' | 'refused'; reason?: string; detail?: string; documentId: number | null },
   now: string,
 ): number {
+  // Recorded, whatever the outcome: the item's failed attempts no longer matter.
+  forgetAttempts(ctx, item);
   return Number(
     prepared(
       ctx.db,
@@ -330,6 +375,19 @@ function recordStatus(ctx: ExchangeContext, item: InboxItem, status: StatusMessa
   });
 }
 
+/**
+ * The 02's description, in Vietnamese for the sender's clerk. A package refused after failing
+ * MAX_RECEIVE_ATTEMPTS times on our side (a full disk, a crash while reading it) is not called
+ * invalid: the cause may well be here, and sending it again may work.
+ */
+function refusalDescription(reason: string, detail: string): string {
+  const lead =
+    reason === 'too-many-attempts'
+      ? `Chưa tiếp nhận được văn bản: đơn vị nhận đã thử nhận ${MAX_RECEIVE_ATTEMPTS} lần không thành công; lỗi có thể ở phía đơn vị nhận, không nhất thiết do gói tin. Đề nghị gửi lại hoặc liên hệ đơn vị nhận`
+      : 'Từ chối tiếp nhận: gói tin không hợp lệ';
+  return `${lead} (${reason}). ${detail}`.slice(0, 500);
+}
+
 async function recordRefused(ctx: ExchangeContext, item: InboxItem, staged: string | null, fetched: { size: number; sha256: string }, error: AppError, localCode: string): Promise<void> {
   const reason = String(error.details?.reason ?? 'malformed-xml');
   const detail = error.message;
@@ -340,7 +398,7 @@ async function recordRefused(ctx: ExchangeContext, item: InboxItem, staged: stri
   const canAnswer = Boolean(item.from) && item.from !== localCode && item.messageType === 'edoc';
   const documentId = peek?.documentId ?? item.docId;
   const answer = canAnswer
-    ? statusPackage(ctx.db, { responseFor: { organId: item.from, code: '', documentId }, statusCode: '02', description: `Từ chối tiếp nhận: gói tin không hợp lệ (${reason}). ${detail}`.slice(0, 500), actor: ctx.actor, at: ctx.now?.() ?? new Date() })
+    ? statusPackage(ctx.db, { responseFor: { organId: item.from, code: '', documentId }, statusCode: '02', description: refusalDescription(reason, detail), actor: ctx.actor, at: ctx.now?.() ?? new Date() })
     : null;
   if (answer) files.push(answer);
   storeFileThenCommit(ctx, files, (now) => {

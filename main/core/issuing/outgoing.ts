@@ -11,14 +11,15 @@ import { prepared } from '../storage/database.js';
 import { sha256Hex, type FilePart } from '../storage/blobStore.js';
 import { AppError } from '../../common/errors.js';
 import { vnDate, vnYear } from '../../common/dates.js';
-import { foldVietnamese } from '../../common/fold.js';
+import { comparableName } from '../../common/fold.js';
+import { assertAgencyCertificate } from '../../common/agencyCertificate.js';
 import { appendedSource, bytesSource, fileSource, type PdfSource } from '../pdf/source.js';
 import { inspectPdf } from '../pdf/inspect.js';
 import { findNumberDatePlaces } from '../pdf/numberDatePlaces.js';
 import { addTextFields, fillTextFields, type TextFieldSpec } from '../pades/formFields.js';
 import { signPdfSource, type SignedUpdate, type SignPdfOptions } from '../pades/signPdf.js';
 import type { TimestampOptions } from '../pades/timestamp.js';
-import type { Rect } from '../pades/appearance.js';
+import { sealRect, type Rect } from '../pades/appearance.js';
 import { verifyPdfSignatures, type SignatureCheck } from '../pades/verify.js';
 import type { TokenSigningKey } from '../token/session.js';
 import { appendAudit } from '../registry/audit.js';
@@ -289,13 +290,6 @@ export async function findPlacesAgain(ctx: IssuingContext, id: number): Promise<
   return foundPlaces(new Uint8Array(fs.readFileSync(ctx.blobs.pathFor(base))));
 }
 
-/** The seal covers about one third of the signer's image, on its left (Decree 30, Appendix I). */
-export function sealRect(signerRect: Rect): Rect {
-  const [x, y, w, h] = signerRect;
-  const size = Math.min(113, Math.max(85, h * 1.15)); // a seal of 30–40 mm, as printed
-  return [x + w / 3 - size, y + h / 2 - size / 2, size, size];
-}
-
 /**
  * How the competent person's signature is made on an outgoing document: it certifies the
  * document (when it is the first signature) so that later form filling and signing stay
@@ -324,7 +318,7 @@ export function leaderSigningOptions(ctx: FileStoreContext, id: number, appearan
 /** The competent person's signature that numbering rests on, or the reason there is none. */
 export function competentSignature(checks: SignatureCheck[], declaredSigner: string, id: number): SignatureCheck {
   if (checks.length === 0) throw new AppError('NOT_SIGNED', `Không cấp số trước khi ký: document ${id} carries no signature.`, { id });
-  const declared = foldVietnamese(declaredSigner.normalize('NFC')).replace(/\s+/g, ' ').trim();
+  const declared = comparableName(declaredSigner);
   const valid = checks.filter((c) => c.integrity === 'valid' && c.laterChanges.verdict !== 'not-permitted');
   if (valid.length === 0) {
     const bad = checks[0]!;
@@ -332,8 +326,7 @@ export function competentSignature(checks: SignatureCheck[], declaredSigner: str
     throw new AppError('SIGNATURE_INVALID', `Document ${id}: its signature is not valid (${reason}).`, { id, reason });
   }
   if (!declared) throw new AppError('INVALID_INPUT', `Document ${id} has no declared signer: fill in who signs it.`, { id, field: 'signerName' });
-  const name = (c: SignatureCheck) => foldVietnamese((c.signer?.commonName ?? '').normalize('NFC')).replace(/\s+/g, ' ').trim();
-  const match = valid.find((c) => name(c) === declared);
+  const match = valid.find((c) => comparableName(c.signer?.commonName ?? '') === declared);
   if (!match) {
     const signer = valid[0]!.signer?.commonName ?? valid[0]!.signer?.subject ?? '?';
     throw new AppError('SIGNER_MISMATCH', `Document ${id} is signed by ${signer}, not by the declared signer ${declaredSigner}.`, { id, signer, declared: declaredSigner });
@@ -366,6 +359,54 @@ function ensureAgency(db: Database): { name: string; abbreviation: string; code:
   return agency;
 }
 
+interface NextNumber {
+  year: number;
+  documentDate: string;
+  confidential: boolean;
+  /** The register's last number as read: numbering commits only if it is still the last. */
+  lastNumber: number;
+  number: number;
+  notation: string;
+}
+
+/** The number, notation and date "Cấp số" gives at `at`: the next of the register of that year (Vietnam time). */
+function nextNumber(db: Database, row: IssuingRow, agencyAbbreviation: string, separateConfidentialSeries: boolean, at: Date): NextNumber {
+  const year = vnYear(at);
+  const confidential = separateConfidentialSeries && row.confidential === 1;
+  const register = prepared(db, "SELECT r.id, r.last_number FROM registers r JOIN agencies a ON a.id = r.agency_id AND a.is_local = 1 WHERE r.direction = 'out' AND r.year = ? AND r.confidential = ?").get(
+    year,
+    confidential ? 1 : 0,
+  ) as { id: number; last_number: number } | undefined;
+  const lastNumber = register?.last_number ?? 0;
+  const number = lastNumber + 1;
+  const notation = outgoingNotation({ number, typeCode: row.type_code, agencyAbbreviation, unit: row.drafting_unit });
+  return { year, documentDate: vnDate(at), confidential, lastNumber, number, notation };
+}
+
+/**
+ * What the confirmation of "Cấp số" shows: the number and date numbering would give now. Another
+ * window may number first; the number given is then the next one, never this one twice.
+ */
+export function previewNumber(db: Database, id: number, separateConfidentialSeries: boolean, at = new Date()): { number: number; notation: string; documentDate: string } | null {
+  const agency = localAgency(db);
+  if (!agency.abbreviation.trim()) return null;
+  const { number, notation, documentDate } = nextNumber(db, issuingRow(db, id), agency.abbreviation, separateConfidentialSeries, at);
+  return { number, notation, documentDate };
+}
+
+/** The competent person's signature on the stored file, checked again (see competentSignature). */
+function verifiedCompetentSignature(ctx: FileStoreContext, row: IssuingRow): SignatureCheck {
+  return withStoredFile(ctx, row.file_sha256!, row.id, (source) => competentSignature(verifyPdfSignatures(source, row.file_name ?? `${row.id}.pdf`), row.signer_name, row.id));
+}
+
+/**
+ * The agency's signature takes the agency's own certificate, not the one the competent person
+ * signed with: checked before numbering, so a refused seal takes no number.
+ */
+function assertSealCertificate(seal: AgencySeal, agencyName: string, competent: SignatureCheck): void {
+  assertAgencyCertificate(seal.key.facts, agencyName, competent.signer?.fingerprint256 ?? null);
+}
+
 /**
  * Cấp số: gives the next number of the register of the current year (Vietnam time), writes it
  * and the date into the fields, and commits file, number and register together. With `seal`,
@@ -382,20 +423,12 @@ async function numberAndMaybeSeal(ctx: IssuingContext, id: number, seal: AgencyS
   if (!places.number || !places.date) throw new AppError('NO_NUMBER_PLACE', `Document ${id} has no place for its number and date.`, { id });
   const fileName = row.file_name ?? `${id}.pdf`;
   const base = row.file_sha256!;
-  const signature = withStoredFile(ctx, base, id, (source) => competentSignature(verifyPdfSignatures(source, fileName), row.signer_name, id));
+  const signature = verifiedCompetentSignature(ctx, row);
+  if (seal) assertSealCertificate(seal, agency.name, signature);
 
   for (let attempt = 0; ; attempt++) {
     const at = ctx.now?.() ?? new Date();
-    const year = vnYear(at);
-    const documentDate = vnDate(at);
-    const confidential = ctx.separateConfidentialSeries && row.confidential === 1;
-    const register = prepared(ctx.db, "SELECT r.id, r.last_number FROM registers r JOIN agencies a ON a.id = r.agency_id AND a.is_local = 1 WHERE r.direction = 'out' AND r.year = ? AND r.confidential = ?").get(
-      year,
-      confidential ? 1 : 0,
-    ) as { id: number; last_number: number } | undefined;
-    const lastNumber = register?.last_number ?? 0;
-    const number = lastNumber + 1;
-    const notation = outgoingNotation({ number, typeCode: row.type_code, agencyAbbreviation: agency.abbreviation, unit: row.drafting_unit });
+    const { year, documentDate, confidential, lastNumber, number, notation } = nextNumber(ctx.db, row, agency.abbreviation, ctx.separateConfidentialSeries, at);
     const facts = { number, notation, date: documentDate, prefix: '' };
     const values = {
       [FIELD_NAMES.number]: { text: fieldText('number', places.number.origin, { ...facts, prefix: places.number.prefix }), fontSize: places.number.fontSize, italic: places.number.italic, opaque: true },
@@ -555,6 +588,7 @@ export async function issueDocument(ctx: IssuingContext, id: number, seal: Agenc
   const row = issuingRow(ctx.db, id);
   if (row.direction === 'out' && (row.state === 'draft' || row.state === 'signed')) return numberAndMaybeSeal(ctx, id, seal);
   requireOutgoing(row, ['numbered'], 'issued');
+  assertSealCertificate(seal, localAgency(ctx.db).name, verifiedCompetentSignature(ctx, row));
   const base = row.file_sha256!;
   const fileName = row.file_name ?? `${id}.pdf`;
   const at = ctx.now?.() ?? new Date();

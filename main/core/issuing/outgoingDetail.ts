@@ -9,7 +9,7 @@ import { AppError, type ApiErrorShape } from '../../common/errors.js';
 import { fileSource } from '../pdf/source.js';
 import { verifyPdfSignatures } from '../pades/verify.js';
 import { getDocument, getDocumentRow } from '../registry/documents.js';
-import { competentSignature, numberPlaces, recipientCodes } from './outgoing.js';
+import { competentSignature, numberPlaces, previewNumber, recipientCodes } from './outgoing.js';
 
 type Step = OutgoingDetail['steps'][number];
 
@@ -22,27 +22,32 @@ const STEP_EVENTS: [Step['step'], string][] = [
   ['sent', 'sent'],
 ];
 
-function numberingCheck(db: Database, blobs: BlobStore, id: number): { allowed: boolean; reason: ApiErrorShape | null } {
+type Numbering = OutgoingDetail['numbering'];
+
+function numberingCheck(db: Database, blobs: BlobStore, id: number, separateConfidentialSeries: boolean, numberedWith: string | null): Numbering {
+  const refused = (reason: ApiErrorShape, competentSigner: string | null = null): Numbering => ({ allowed: false, reason, next: null, competentSigner });
   const row = getDocumentRow(db, id);
-  if (row.state === 'draft') {
-    return { allowed: false, reason: new AppError('NOT_SIGNED', `Không cấp số trước khi ký: document ${id} has not been signed.`, { id }).toShape() };
+  if (row.state === 'draft') return refused(new AppError('NOT_SIGNED', `Không cấp số trước khi ký: document ${id} has not been signed.`, { id }).toShape());
+  if (row.state !== 'signed') {
+    // Numbered already: the certificate numbering checked is in its audit entry (issuing checks the file again).
+    return refused(new AppError('WRONG_STATE', `Document ${id} is ${row.state}.`, { id, state: row.state }).toShape(), numberedWith);
   }
-  if (row.state !== 'signed') return { allowed: false, reason: new AppError('WRONG_STATE', `Document ${id} is ${row.state}.`, { id, state: row.state }).toShape() };
   try {
     const fd = fs.openSync(blobs.pathFor(row.file_sha256!), 'r');
+    let signature;
     try {
-      competentSignature(verifyPdfSignatures(fileSource(fd), row.file_name ?? undefined), row.signer_name, id);
+      signature = competentSignature(verifyPdfSignatures(fileSource(fd), row.file_name ?? undefined), row.signer_name, id);
     } finally {
       fs.closeSync(fd);
     }
-    return { allowed: true, reason: null };
+    return { allowed: true, reason: null, next: previewNumber(db, id, separateConfidentialSeries), competentSigner: signature.signer?.fingerprint256 ?? null };
   } catch (error) {
-    if (error instanceof AppError) return { allowed: false, reason: error.toShape() };
+    if (error instanceof AppError) return refused(error.toShape());
     throw error;
   }
 }
 
-export function outgoingDetail(db: Database, blobs: BlobStore, id: number): OutgoingDetail {
+export function outgoingDetail(db: Database, blobs: BlobStore, id: number, separateConfidentialSeries: boolean): OutgoingDetail {
   const document = getDocument(db, id);
   const row = prepared(db, 'SELECT drafting_unit, copies, confidential, archive_holder, notes, state_reason, replaces_id FROM documents WHERE id = ?').get(id) as {
     drafting_unit: string;
@@ -65,6 +70,8 @@ export function outgoingDetail(db: Database, blobs: BlobStore, id: number): Outg
     (a) => ({ id: a.id, fileName: a.file_name, signed: a.signed_sha256 !== null }),
   );
   const places = numberPlaces(db, id);
+  const numbered = [...document.events].reverse().find((e) => e.kind === 'numbered')?.details.signerCertificate;
+  const numberedWith = typeof numbered === 'string' ? numbered : null;
   return {
     document,
     draft: {
@@ -77,7 +84,7 @@ export function outgoingDetail(db: Database, blobs: BlobStore, id: number): Outg
     },
     places,
     steps,
-    numbering: document.direction === 'out' ? numberingCheck(db, blobs, id) : { allowed: false, reason: null },
+    numbering: document.direction === 'out' ? numberingCheck(db, blobs, id, separateConfidentialSeries, numberedWith) : { allowed: false, reason: null, next: null, competentSigner: null },
     attachments,
     stateReason: row.state_reason,
     replacesId: row.replaces_id,

@@ -31,6 +31,13 @@ export type AppearanceSpec =
   /** An attachment issued as its own file: top right of page 1, no image, the main document's notation and the time. */
   | { kind: 'attachment'; agencyName: string; mainNotation: string };
 
+/** The seal covers about one third of the signer's image, on its left (Decree 30, Appendix I). */
+export function sealRect(signerRect: Rect): Rect {
+  const [x, y, w, h] = signerRect;
+  const size = Math.min(113, Math.max(85, h * 1.15)); // a seal of 30–40 mm, as printed
+  return [x + w / 3 - size, y + h / 2 - size / 2, size, size];
+}
+
 /** What the PDF signer needs: where the widget goes and how to draw its form XObject. */
 export interface PlacedAppearance {
   page: number;

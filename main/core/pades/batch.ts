@@ -11,6 +11,8 @@ import type { TimestampOptions } from './timestamp.js';
 export interface BatchItem {
   input: string;
   output: string;
+  /** This document's own appearance (placed on its own signature block), instead of the batch's. */
+  appearance?: AppearanceSpec;
 }
 
 export type BatchResult =
@@ -46,7 +48,7 @@ export async function signBatch(items: BatchItem[], options: BatchOptions): Prom
       result = { input: item.input, status: 'skipped', error: stop };
     } else {
       try {
-        const outcome = await signPdfFile(item.input, item.output, { key: options.key, appearance: options.appearance, reason: options.reason, location: options.location, timestamp: options.timestamp });
+        const outcome = await signPdfFile(item.input, item.output, { key: options.key, appearance: item.appearance ?? options.appearance, reason: options.reason, location: options.location, timestamp: options.timestamp });
         result = { input: item.input, status: 'signed', output: item.output, ...outcome };
       } catch (error) {
         const failure = shape(error);

@@ -38,10 +38,13 @@ export class PdfRevision {
       const size = structure.trailer.lookup(PDFName.of('Size'));
       const info = structure.trailer.get(PDFName.of('Info'));
       const id = structure.trailer.get(PDFName.of('ID'));
+      // A /Size past every object the sections list (a hostile file's 2,000,000,000) is a claim
+      // about numbers no object has: new objects follow the last one listed.
+      const listed = structure.largestObjectNumber + 1;
       this.trailer = {
         startxref,
-        xrefStream: new TextDecoder('latin1').decode(source.read(startxref, 4)) !== 'xref',
-        size: size instanceof PDFNumber ? size.asNumber() : structure.largestObjectNumber + 1,
+        xrefStream: !new TextDecoder('latin1').decode(source.read(startxref, 64)).trimStart().startsWith('xref'),
+        size: size instanceof PDFNumber ? Math.min(size.asNumber(), listed) : listed,
         root: String(this.doc.context.trailerInfo.Root),
         info: info ? String(info) : null,
         id: id ? String(id) : null,

@@ -10,6 +10,7 @@ import { PDFDict, PDFHexString, PDFName, PDFNumber } from 'pdf-lib';
 import { AppError } from '../../common/errors.js';
 import { fileSource, type PdfSource } from '../pdf/source.js';
 import { PdfRevision } from './revision.js';
+import { pdfWorker } from '../pdfWorker/pdfWorker.js';
 import type { SigningKey } from '../token/signingKey.js';
 import { addTimestampToken, buildSignedData, signatureValue } from './cms.js';
 import { requestTimestamp, type TimestampOptions } from './timestamp.js';
@@ -96,6 +97,14 @@ export type SignedUpdate = SigningOutcome & { appended: Uint8Array; sha256: stri
 
 export async function signPdfSource(source: PdfSource, options: SignPdfOptions): Promise<SignedUpdate> {
   const fileName = options.fileName ?? 'document.pdf';
+  // The document may be untrusted (a received one counter-signed): its structure is read first
+  // in the PDF worker, where a file made to stall its reader is stopped within the budget. This
+  // thread hashes the document's bytes meanwhile: the hash does not depend on their structure,
+  // and for a large scan it takes longer than the worker.
+  const structureChecked = pdfWorker().run('signingStructure', { origin: source.origin, fileName }, fileName);
+  const prefix = createHash('sha256');
+  source.forEachChunk((chunk) => prefix.update(chunk));
+  await structureChecked;
   const revision = new PdfRevision(source, fileName);
   const { doc } = revision;
   const signingTime = options.signingTime ?? new Date();
@@ -192,8 +201,6 @@ export async function signPdfSource(source: PdfSource, options: SignPdfOptions):
   // The signed bytes and the whole signed file begin alike (all of the original, then the update
   // up to /Contents): that prefix is hashed once and serves both the signature's digest and the
   // new file's SHA-256, its name in the store.
-  const prefix = createHash('sha256');
-  source.forEachChunk((chunk) => prefix.update(chunk));
   prefix.update(appended.subarray(0, contentsStart - originalSize));
   const digest = prefix.copy().update(appended.subarray(contentsEnd - originalSize)).digest();
   let cms = await buildSignedData(options.key, new Uint8Array(digest));

@@ -70,6 +70,12 @@ class MalformedSignature extends Error {}
 
 /** No real CMS comes near this; a ByteRange claiming more is not a signature's gap. */
 const MAX_CONTENTS_BYTES = 4 << 20;
+/**
+ * The gaps of all the signatures of one file together (hexadecimal, twice the CMS): each
+ * signature's CMS is kept until the one pass over the file, so many large gaps would add up to
+ * more memory than any real document needs (seven signatures with their chains take some 100 kB).
+ */
+const MAX_GAPS_BYTES = 64 << 20;
 
 const DIGEST_NAMES: Record<string, string> = {
   '1.3.14.3.2.26': 'sha1',
@@ -130,11 +136,17 @@ export function verifyPdfSignatures(source: PdfSource, fileName = 'document.pdf'
     found = signatureFields(newest);
   } catch (error) {
     if (error instanceof AppError && error.code === 'ENCRYPTED_PDF') throw error;
+    if (error instanceof AppError && error.code === 'PDF_TOO_COMPLEX') throw new AppError('PDF_TOO_COMPLEX', `${fileName}: ${error.message}`, { fileName });
     const reason = error instanceof AppError ? error.code : 'DAMAGED_PDF';
     throw new AppError('DAMAGED_PDF', `${fileName} cannot be read as a PDF: ${(error as Error).message}`, { fileName, reason });
   }
 
-  const checked = found.map((field) => prepareSignature(source, field, analysis));
+  let gapsLeft = MAX_GAPS_BYTES;
+  const spendGap = (bytes: number) => {
+    gapsLeft -= bytes;
+    if (gapsLeft < 0) throw new AppError('PDF_TOO_COMPLEX', `${fileName}: its signatures hold more than ${MAX_GAPS_BYTES >> 20} MB of signature data together.`, { fileName });
+  };
+  const checked = found.map((field) => prepareSignature(source, field, analysis, spendGap));
   hashInOnePass(source, checked.flatMap(({ pending }) => (pending ? [pending] : [])));
   for (const signature of checked) completeSignature(signature);
   const policies: SignaturePolicy[] = checked.flatMap(({ check, revision }) => (revision === null ? [] : [{ revision, certification: check.certification, lock: check.lock }]));
@@ -221,7 +233,7 @@ function malformed(check: SignatureCheck, error: unknown): void {
   check.problem = error instanceof MalformedSignature || error instanceof AppError ? error.message : `the signature cannot be read (${(error as Error).message})`;
 }
 
-function prepareSignature(source: PdfSource, found: SignatureField, analysis: ChangeAnalysis): SignatureInProgress {
+function prepareSignature(source: PdfSource, found: SignatureField, analysis: ChangeAnalysis, spendGap: (bytes: number) => void): SignatureInProgress {
   const { signature } = found;
   const view = analysis.view(analysis.revisions.length);
   const subFilter = nameOf(view.get(signature, 'SubFilter')) ?? '';
@@ -250,10 +262,12 @@ function prepareSignature(source: PdfSource, found: SignatureField, analysis: Ch
     const signed = analysis.revisions.find((r) => range.end >= r.eofEnd && range.end <= r.end);
     if (!signed) throw new MalformedSignature(`the signed range ends at byte ${range.end}, which is not the end of a revision (%%EOF)`);
     revision = signed.number;
+    spendGap(range.gapEnd - range.gapStart);
     const cms = readContents(source, view, signature, range);
     const pending = subFilter === 'ETSI.RFC3161' ? prepareDocumentTimestamp(range, cms) : prepareCmsSignature(range, cms, subFilter);
     return { check, revision, pending };
   } catch (error) {
+    if (error instanceof AppError && error.code === 'PDF_TOO_COMPLEX') throw error;
     malformed(check, error);
     return { check, revision, pending: null };
   }

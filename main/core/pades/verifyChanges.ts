@@ -14,16 +14,13 @@ import {
   PDFHexString,
   PDFName,
   PDFNumber,
-  PDFObjectParser,
-  PDFRawStream,
   PDFRef,
   PDFStream,
   PDFString,
   type PDFObject,
 } from 'pdf-lib';
-import { AppError } from '../../common/errors.js';
-import type { PdfSource } from '../pdf/source.js';
-import { findStartxref, PdfStructure, xrefStreamBytes } from './pdfStructure.js';
+import { sourceUpTo, type PdfSource } from '../pdf/source.js';
+import { damaged, findStartxref, PdfStructure, readXrefSection, XrefBudget } from './pdfStructure.js';
 
 import type { ChangeKind } from '../../common/validation.js';
 
@@ -53,7 +50,6 @@ export interface SignaturePolicy {
 }
 
 const latin1 = new TextDecoder('latin1');
-const damaged = (why: string) => new AppError('DAMAGED_PDF', `The PDF structure cannot be read: ${why}.`);
 
 // ---- Revisions ----------------------------------------------------------------------------
 
@@ -72,7 +68,8 @@ export interface Revision {
   freed: Set<number>;
 }
 
-interface XrefSection {
+/** One cross-reference section, as the revisions need it. */
+interface SectionFacts {
   offset: number;
   inUse: Map<number, number>;
   freed: Set<number>;
@@ -85,32 +82,41 @@ interface XrefSection {
 
 /** The revisions of the file, oldest first, from its chain of cross-reference sections. */
 export function readRevisions(source: PdfSource): Revision[] {
-  const chain: XrefSection[] = [];
+  const context = PDFContext.create();
+  const budget = new XrefBudget();
+  const chain: SectionFacts[] = [];
   const seen = new Set<number>();
   for (let offset: number | null = findStartxref(source); offset !== null; offset = chain.at(-1)!.prev) {
     if (seen.has(offset) || offset < 0 || offset >= source.size) throw damaged('the cross-reference chain loops or points outside the file');
     seen.add(offset);
-    chain.push(readXrefSection(source, offset));
+    budget.section();
+    chain.push(sectionFacts(source, offset, context, budget));
   }
   // The chain runs newest first and each /Prev points back — except in a linearized file, whose
-  // first-page section points forward to the main one: both belong to the same revision.
-  const groups: XrefSection[][] = [];
+  // first-page section points forward to the main one: both belong to the same revision. The
+  // lowest and highest offsets of a group are kept as it grows (a hostile chain may be long).
+  const groups: { sections: SectionFacts[]; lowest: number; highest: number }[] = [];
   for (const section of chain) {
     const group = groups.at(-1);
-    if (group && section.offset > Math.min(...group.map((s) => s.offset))) group.push(section);
-    else groups.push([section]);
+    if (group && section.offset > group.lowest) {
+      group.sections.push(section);
+      group.highest = Math.max(group.highest, section.offset);
+    } else groups.push({ sections: [section], lowest: section.offset, highest: section.offset });
   }
   groups.reverse();
 
   const revisions: Revision[] = [];
   let previousEnd = 0;
   for (const [index, group] of groups.entries()) {
-    const eofEnd = findEofAfter(source, Math.max(...group.map((s) => s.offset)));
+    const eofEnd = findEofAfter(source, group.highest);
     const end = eofEnd + endOfLineLength(source, eofEnd);
     if (eofEnd <= previousEnd) throw damaged('two revisions overlap');
-    const sections = [...group];
-    for (const section of group) {
-      if (section.hybridStream !== null && section.hybridStream >= previousEnd && section.hybridStream < end) sections.push(readXrefSection(source, section.hybridStream));
+    const sections = [...group.sections];
+    for (const section of group.sections) {
+      if (section.hybridStream !== null && section.hybridStream >= previousEnd && section.hybridStream < end) {
+        budget.section();
+        sections.push(sectionFacts(source, section.hybridStream, context, budget));
+      }
     }
     const written = new Map<number, number>();
     const freed = new Set<number>();
@@ -119,7 +125,7 @@ export function readRevisions(source: PdfSource): Revision[] {
       for (const num of section.freed) if (num !== 0) freed.add(num);
     }
     for (const num of written.keys()) freed.delete(num);
-    revisions.push({ number: index + 1, startxref: group[0]!.offset, eofEnd, end, written, freed });
+    revisions.push({ number: index + 1, startxref: group.sections[0]!.offset, eofEnd, end, written, freed });
     previousEnd = end;
   }
   return revisions;
@@ -141,107 +147,19 @@ function endOfLineLength(source: PdfSource, at: number): number {
   return next[0] === 0x0a ? 1 : 0;
 }
 
-function readXrefSection(source: PdfSource, offset: number): XrefSection {
-  const head = latin1.decode(source.read(offset, 64));
-  const leading = head.length - head.trimStart().length;
-  return head.trimStart().startsWith('xref') ? readXrefTable(source, offset, offset + leading) : readXrefStream(source, offset);
-}
-
-function readXrefTable(source: PdfSource, offset: number, tableStart: number): XrefSection {
-  for (let window = 64 * 1024; ; window *= 4) {
-    const text = latin1.decode(source.read(tableStart, window));
-    const trailerAt = text.indexOf('trailer');
-    if (trailerAt < 0 || text.indexOf('>>', trailerAt) < 0) {
-      if (tableStart + window >= source.size) throw damaged(`the cross-reference table at ${offset} has no trailer`);
-      continue;
-    }
-    const inUse = new Map<number, number>();
-    const freed = new Set<number>();
-    let num = 0;
-    for (const line of text.slice(4, trailerAt).split(/\r\n|\r|\n/)) {
-      const parts = line.trim().split(/\s+/);
-      if (parts.length === 2) num = Number(parts[0]);
-      else if (parts.length === 3) {
-        if (parts[2] === 'n') inUse.set(num, Number(parts[1]));
-        else freed.add(num);
-        num++;
-      }
-    }
-    const trailer = PDFObjectParser.forBytes(source.read(tableStart + trailerAt + 'trailer'.length, window), PDFContext.create()).parseObject();
-    if (!(trailer instanceof PDFDict)) throw damaged(`the trailer at ${offset} is not a dictionary`);
-    return { offset, inUse, freed, prev: numberIn(trailer, 'Prev'), hybridStream: numberIn(trailer, 'XRefStm'), selfObject: null };
-  }
+function sectionFacts(source: PdfSource, offset: number, context: PDFContext, budget: XrefBudget): SectionFacts {
+  const inUse = new Map<number, number>();
+  const freed = new Set<number>();
+  const { trailer, streamObject } = readXrefSection(source, offset, context, budget, (num, entry) => {
+    if (entry.kind === 'free') freed.add(num);
+    else inUse.set(num, entry.kind === 'offset' ? entry.gen : 0);
+  });
+  return { offset, inUse, freed, prev: numberIn(trailer, 'Prev'), hybridStream: streamObject === null ? numberIn(trailer, 'XRefStm') : null, selfObject: streamObject };
 }
 
 function numberIn(dict: PDFDict, key: string): number | null {
   const value = dict.get(PDFName.of(key));
   return value instanceof PDFNumber ? value.asNumber() : null;
-}
-
-function readXrefStream(source: PdfSource, offset: number): XrefSection {
-  for (let window = 64 * 1024; ; window *= 4) {
-    const bytes = source.read(offset, window);
-    const header = /^\s*(\d+)\s+\d+\s+obj/.exec(latin1.decode(bytes.subarray(0, 64)));
-    if (!header) throw damaged(`no cross-reference section at ${offset}`);
-    let stream: PDFObject;
-    try {
-      stream = PDFObjectParser.forBytes(bytes.subarray(header[0].length), PDFContext.create()).parseObject();
-    } catch (error) {
-      if (offset + window >= source.size) throw damaged(`the cross-reference stream at ${offset} is incomplete (${(error as Error).message})`);
-      continue;
-    }
-    if (!(stream instanceof PDFRawStream)) throw damaged(`the cross-reference section at ${offset} is neither a table nor a stream`);
-    return { ...xrefStreamEntries(stream, offset), offset, prev: numberIn(stream.dict, 'Prev'), hybridStream: null, selfObject: Number(header[1]) };
-  }
-}
-
-function xrefStreamEntries(stream: PDFRawStream, offset: number): { inUse: Map<number, number>; freed: Set<number> } {
-  const numbers = (key: string) => {
-    const value = stream.dict.get(PDFName.of(key));
-    return value instanceof PDFArray ? value.asArray().map((n) => (n instanceof PDFNumber ? n.asNumber() : 0)) : null;
-  };
-  const widths = numbers('W');
-  const size = numberIn(stream.dict, 'Size');
-  if (!widths || widths.length < 3 || size === null) throw damaged(`the cross-reference stream at ${offset} lacks /W or /Size`);
-  const ranges = numbers('Index') ?? [0, size];
-  const rowLength = widths.reduce((a, b) => a + b, 0);
-  const rows = xrefStreamBytes(stream, rowLength);
-  const field = (row: number, column: number, fallback: number) => {
-    if (widths[column] === 0) return fallback;
-    let at = row * rowLength + widths.slice(0, column).reduce((a, b) => a + b, 0);
-    let value = 0;
-    for (let i = 0; i < widths[column]!; i++) value = value * 256 + (rows[at++] ?? 0);
-    return value;
-  };
-  const inUse = new Map<number, number>();
-  const freed = new Set<number>();
-  let row = 0;
-  for (let r = 0; r + 1 < ranges.length; r += 2) {
-    for (let i = 0; i < ranges[r + 1]! && (row + 1) * rowLength <= rows.length; i++, row++) {
-      const type = field(row, 0, 1);
-      if (type === 1) inUse.set(ranges[r]! + i, field(row, 2, 0));
-      else if (type === 2) inUse.set(ranges[r]! + i, 0);
-      else if (type === 0) freed.add(ranges[r]! + i);
-    }
-  }
-  return { inUse, freed };
-}
-
-
-/** The file as it was when `end` was its last byte: an earlier revision, read in place. */
-export function sourceUpTo(source: PdfSource, end: number): PdfSource {
-  return {
-    size: end,
-    read: (offset, length) => (offset >= end ? new Uint8Array(0) : source.read(offset, Math.min(length, end - offset))),
-    forEachChunk(consume) {
-      for (let offset = 0; offset < end; ) {
-        const chunk = source.read(offset, Math.min(1 << 20, end - offset));
-        if (chunk.length === 0) break;
-        consume(chunk);
-        offset += chunk.length;
-      }
-    },
-  };
 }
 
 // ---- One revision's document --------------------------------------------------------------
@@ -296,8 +214,9 @@ export class RevisionView {
   private fieldList: FormField[] | undefined;
   private roleMap: Roles | undefined;
 
-  constructor(source: PdfSource, readonly revision: Revision) {
-    this.structure = new PdfStructure(sourceUpTo(source, revision.end), revision.startxref);
+  /** `earlier` is the view of the revision before, whose cross-reference sections this one need not read again. */
+  constructor(source: PdfSource, readonly revision: Revision, earlier?: RevisionView) {
+    this.structure = new PdfStructure(sourceUpTo(source, revision.end), revision.startxref, earlier?.structure);
   }
 
   resolve(value: PDFObject | undefined): PDFObject | undefined {
@@ -740,17 +659,25 @@ function describePageSet(before: Roles, after: Roles, facts: FactList): void {
 
 /** Revisions read on demand, with the facts about each computed once for every signature. */
 export class ChangeAnalysis {
-  private readonly views = new Map<number, RevisionView>();
+  /** Each revision's view, or why it cannot be read. */
+  private readonly views = new Map<number, RevisionView | Error>();
   private readonly factsByRevision = new Map<number, ChangeFact[]>();
 
   constructor(private readonly source: PdfSource, readonly revisions: readonly Revision[]) {}
 
+  /** Revisions are read oldest first, each on the one before it; an unreadable one leaves the next to read all its sections itself. */
   view(number: number): RevisionView {
-    let view = this.views.get(number);
-    if (!view) {
-      view = new RevisionView(this.source, this.revisions[number - 1]!);
-      this.views.set(number, view);
+    for (let n = 1; n <= number; n++) {
+      if (this.views.has(n)) continue;
+      const earlier = this.views.get(n - 1);
+      try {
+        this.views.set(n, new RevisionView(this.source, this.revisions[n - 1]!, earlier instanceof RevisionView ? earlier : undefined));
+      } catch (error) {
+        this.views.set(n, error as Error);
+      }
     }
+    const view = this.views.get(number);
+    if (!(view instanceof RevisionView)) throw view ?? damaged(`there is no revision ${number}`);
     return view;
   }
 

@@ -1,6 +1,7 @@
 // Where the registry lives. Electron's userData for the product "eOffice" is used by default,
 // computed here the way Electron computes it, so that the app, the web host and the CLI open
 // the same registry without the core importing electron.
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -21,4 +22,23 @@ export function resolveDataDir(argv: readonly string[], env: NodeJS.ProcessEnv =
   }
   if (env.EOFFICE_DATA_DIR) return path.resolve(env.EOFFICE_DATA_DIR);
   return fallback;
+}
+
+/**
+ * Creates the data folder, or tightens one an earlier version left readable by others, to 0700:
+ * it holds the registry, the documents and the sealed secrets, and a commune's PC is often shared
+ * by several accounts. POSIX only: on Windows the folder is under %APPDATA%, whose ACL admits only
+ * its owner already, and chmod there only toggles the read-only flag.
+ */
+export function ensurePrivateDataDir(dir: string): void {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (process.platform === 'win32') return;
+  // mkdir's mode passes through the umask and leaves an existing folder as it is.
+  if ((fs.statSync(dir).mode & 0o777) === 0o700) return;
+  try {
+    fs.chmodSync(dir, 0o700);
+  } catch (error) {
+    // A folder another account owns (one an administrator set up to share) stays as they made it.
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') throw error;
+  }
 }

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AppError } from '../../common/errors.js';
+import { childEnvironment } from '../secrets/childEnvironment.js';
 
 const CONVERTIBLE_EXTENSIONS = new Set(['.docx', '.doc', '.odt', '.rtf']);
 const DEFAULT_TIMEOUT_MS = 120_000;
@@ -56,7 +57,7 @@ export function officeConverter(): string | null {
 function killTree(child: ChildProcess): void {
   if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
   if (process.platform === 'win32') {
-    execFile('taskkill', ['/pid', String(child.pid), '/T', '/F'], { windowsHide: true }, () => undefined);
+    execFile('taskkill', ['/pid', String(child.pid), '/T', '/F'], { windowsHide: true, env: childEnvironment() }, () => undefined);
     return;
   }
   try {
@@ -92,6 +93,7 @@ function runConverter(converter: string, args: string[], timeoutMs: number, sign
     const keepTail = (sofar: string, chunk: Buffer) => (sofar + chunk.toString('utf8')).slice(-4 * STDERR_TAIL_CHARS);
     const child = spawn(converter, args, {
       shell: false,
+      env: childEnvironment(),
       windowsHide: true,
       stdio: ['ignore', 'pipe', 'pipe'],
       // Its own process group (POSIX), so that killing it reaches oosplash and soffice.bin.

@@ -1,28 +1,11 @@
 // Finds where an outgoing draft prints its blank number line ("Số:      /QĐ-UBND") and its blank
 // date line ("Hà Nội, ngày      tháng      năm 2026"), so that form fields can be put there before
 // the leader signs and filled in afterwards (Decree 30: the number is assigned after signing).
-//
-// pdf.js hands out text in items that follow the producer's whims: one item per run, per word, per
-// glyph, with or without separate space items. The items are therefore regrouped into printed
-// lines, matched as text, and the match is traced back to the items' geometry for the rectangle.
-import fs from 'node:fs/promises';
-import path from 'node:path';
-import * as pdfjs from 'pdfjs-dist/legacy/build/pdf.mjs';
-import type { PDFPageProxy, TextItem, TextStyle } from 'pdfjs-dist/types/src/display/api.js';
-import { AppError } from '../../common/errors.js';
+// The page's text is read as printed lines (printedLines.ts), matched as text, and a match is
+// traced back to the lines' geometry for the rectangle.
+import { COLUMN_BREAK, withPdfjsDocument, withPrintedPage, type PdfjsDocument, type TextPlace } from './printedLines.js';
 
-export interface TextPlace {
-  /** 1-based. */
-  page: number;
-  /** PDF user space points (origin bottom-left, unrotated page), covering the whole phrase with a little padding. */
-  rect: [x: number, y: number, width: number, height: number];
-  /** Of the found text. */
-  fontSize: number;
-  /** Best guess from the font name (or a slanted text matrix). */
-  italic: boolean;
-  /** The phrase as printed, NFC, runs of blanks shown as one space. */
-  text: string;
-}
+export type { TextPlace };
 
 export interface NumberDatePlaces {
   /** suffix: what follows the slash as printed, e.g. "QĐ-UBND" ('' if none). */
@@ -33,18 +16,9 @@ export interface NumberDatePlaces {
 
 /** The header of a Decree 30 document sits high on the page; below this share of the height lies the body. */
 const HEADER_SHARE = 0.4;
-/** Two items on baselines closer than this (in font sizes) print as one line. */
-const SAME_LINE_TOLERANCE = 0.5;
-/** A gap wider than this (in font sizes) between two items is a word space… */
-const WORD_GAP = 0.1;
-/** …and wider than this, the gap between the two columns of the header table. */
-const COLUMN_GAP = 2.5;
-/** Padding around the phrase, in font sizes: accents on capitals rise above the font's ascent. */
-const PADDING = 0.15;
 
-// Matching happens on a folded copy of the line (no accents, đ → d, lower case) that has exactly
-// one character per character of the NFC line, so a match's offsets are offsets in the printed
-// text. Folding makes "Số", "SỐ", "Sô" and a "So" from a font with a poor ToUnicode map all match.
+// The patterns run on a line's folded text (no accents, đ → d, lower case; see printedLines.ts),
+// so "Số", "SỐ", "Sô" and a "So" from a font with a poor ToUnicode map all match.
 /** What a clerk leaves where a figure will go: spaces (or a column gap), dots, an ellipsis, underscores. */
 const BLANK = String.raw`[\s._…‥·]*`;
 const NOT_AFTER_WORD = String.raw`(?<![\p{L}\p{N}])`;
@@ -53,120 +27,31 @@ const NUMBER_PATTERN = new RegExp(
   String.raw`${NOT_AFTER_WORD}so\s*[:：]${BLANK}\/\s*([\p{L}\p{N}]+(?:[-–/][\p{L}\p{N}]+)*)`,
   'u',
 );
+
 /** "ngày … tháng … năm …" with blanks for day and month; the year may be printed, partly printed ("20..") or blank. */
 const DATE_PATTERN = new RegExp(
   String.raw`${NOT_AFTER_WORD}ngay${BLANK}thang${BLANK}nam(?![\p{L}])(?:[ \t]*\d{2,4}[._…‥]*|[ \t]*[._…‥]+)?`,
   'u',
 );
-const COLUMN_BREAK = '\t';
-
-/** One pdf.js text item laid out in display space (y grows downwards, page rotation applied). */
-interface PlacedItem {
-  str: string;
-  fontName: string;
-  /** Start and end of the advance along the baseline. */
-  x0: number;
-  x1: number;
-  baseline: number;
-  fontSize: number;
-  ascent: number;
-  descent: number;
-  /** The text matrix leans: italic simulated by a shear, as word processors do when a font has no italic. */
-  slanted: boolean;
-}
-
-/** Where each character of a line came from: its item and its share of that item's advance. */
-interface CharOrigin {
-  item: PlacedItem;
-  from: number;
-  to: number;
-}
-
-interface PrintedLine {
-  /** NFC, runs of whitespace collapsed to one space, or to a tab where the columns part. */
-  text: string;
-  folded: string;
-  /** One entry per character of `text`; null for spaces put in for gaps. */
-  origins: (CharOrigin | null)[];
-}
-
-type Matrix = [number, number, number, number, number, number];
-
-function multiply(m1: readonly number[], m2: readonly number[]): Matrix {
-  const [a1 = 0, b1 = 0, c1 = 0, d1 = 0, e1 = 0, f1 = 0] = m1;
-  const [a2 = 0, b2 = 0, c2 = 0, d2 = 0, e2 = 0, f2 = 0] = m2;
-  return [a1 * a2 + c1 * b2, b1 * a2 + d1 * b2, a1 * c2 + c1 * d2, b1 * c2 + d1 * d2, a1 * e2 + c1 * f2 + e1, b1 * e2 + d1 * f2 + f1];
-}
-
-function invert(m: Matrix): Matrix {
-  const [a, b, c, d, e, f] = m;
-  const det = a * d - b * c;
-  return [d / det, -b / det, -c / det, a / det, (c * f - d * e) / det, (b * e - a * f) / det];
-}
-
-function apply(m: Matrix, x: number, y: number): [number, number] {
-  return [m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]];
-}
 
 /**
  * Finds the blank number line and the blank date line of an outgoing draft on page 1 (page 2 only
  * when page 1 has neither, e.g. behind a cover page). A scan without text gives two nulls.
  */
 export async function findNumberDatePlaces(pdf: Uint8Array | string): Promise<NumberDatePlaces> {
-  const fileName = typeof pdf === 'string' ? path.basename(pdf) : 'document.pdf';
-  const details = { fileName };
-  let bytes: Uint8Array;
-  if (typeof pdf === 'string') {
-    try {
-      bytes = await fs.readFile(pdf);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') throw new AppError('NOT_FOUND', `${fileName} does not exist.`, details);
-      throw new AppError('FILE_UNREADABLE', `${fileName} cannot be read (${(error as Error).message}).`, details);
-    }
-  } else {
-    bytes = pdf;
-  }
-
-  let doc: Awaited<ReturnType<typeof pdfjs.getDocument>['promise']>;
-  try {
-    // pdf.js may detach the buffer it is given and refuses Node Buffers: give it a plain copy.
-    doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), isEvalSupported: false, useSystemFonts: false, stopAtErrors: false, verbosity: 0 }).promise;
-  } catch (error) {
-    if ((error as { name?: string }).name === 'PasswordException') throw new AppError('ENCRYPTED_PDF', `${fileName} is protected by a password.`, details);
-    throw new AppError('DAMAGED_PDF', `${fileName} cannot be read as a PDF (${(error as Error).message}).`, details);
-  }
-  try {
+  return withPdfjsDocument(pdf, async (doc) => {
     const first = await findOnPage(doc, 1);
     if (first.number || first.date || doc.numPages < 2) return first;
-    return await findOnPage(doc, 2);
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    throw new AppError('DAMAGED_PDF', `${fileName} is damaged (${(error as Error).message}).`, details);
-  } finally {
-    await doc.destroy();
-  }
+    return findOnPage(doc, 2);
+  });
 }
 
-async function findOnPage(doc: { getPage(n: number): Promise<PDFPageProxy> }, pageNumber: number): Promise<NumberDatePlaces> {
-  const page = await doc.getPage(pageNumber);
-  try {
-    // The viewport carries /Rotate and the crop box offset: lines, "top of the page" and the
-    // rectangle are worked out as the page is seen, then mapped back to unrotated user space.
-    const viewport = page.getViewport({ scale: 1 });
-    const toDisplay = viewport.transform as Matrix;
-    const content = await page.getTextContent();
-    const items = placeItems(content.items, content.styles, toDisplay);
-    const headerBottom = viewport.height * HEADER_SHARE;
-    const lines = groupIntoLines(items.filter((item) => item.baseline <= headerBottom));
-
+function findOnPage(doc: PdfjsDocument, pageNumber: number): Promise<NumberDatePlaces> {
+  const inHeader = (item: { baseline: number }, page: { height: number }) => item.baseline <= page.height * HEADER_SHARE;
+  return withPrintedPage(doc, pageNumber, inHeader, async (page) => {
     let number: NumberDatePlaces['number'] = null;
     let date: NumberDatePlaces['date'] = null;
-    const fontNames = new FontNames(page);
-    const fontNameOf = (id: string) => fontNames.nameOf(id);
-    const toUser = invert(toDisplay);
-
-    for (const line of lines) {
+    for (const line of page.lines) {
       if (number && date) break;
       let numberEnd = -1;
       const numberMatch = NUMBER_PATTERN.exec(line.folded);
@@ -174,7 +59,7 @@ async function findOnPage(doc: { getPage(n: number): Promise<PDFPageProxy> }, pa
       if (!number && numberMatch) {
         const suffixStart = numberEnd - (numberMatch[1] ?? '').length;
         number = {
-          ...(await describePlace(line, numberMatch.index, numberEnd, pageNumber, toUser, fontNameOf)),
+          ...(await page.placeOf(line, numberMatch.index, numberEnd)),
           suffix: line.text.slice(suffixStart, numberEnd),
         };
       }
@@ -188,240 +73,9 @@ async function findOnPage(doc: { getPage(n: number): Promise<PDFPageProxy> }, pa
         const place = line.text.slice(placeStart, dateMatch.index).replace(/[\s,，]+$/u, '').trim();
         const phraseStart = place ? line.text.indexOf(place, placeStart) : dateMatch.index;
         const phraseEnd = dateMatch.index + dateMatch[0].trimEnd().length;
-        date = { ...(await describePlace(line, phraseStart, phraseEnd, pageNumber, toUser, fontNameOf)), place };
+        date = { ...(await page.placeOf(line, phraseStart, phraseEnd)), place };
       }
     }
     return { number, date };
-  } finally {
-    page.cleanup();
-  }
-}
-
-function placeItems(rawItems: readonly unknown[], styles: Record<string, TextStyle>, toDisplay: Matrix): PlacedItem[] {
-  const placed: PlacedItem[] = [];
-  for (const raw of rawItems) {
-    if (!raw || typeof raw !== 'object' || !('str' in raw)) continue; // marked-content markers
-    const item = raw as TextItem;
-    // Space items carry no ink; the gaps between inked items say where the spaces are. Items of
-    // zero width stay: a combining accent drawn on its own has no advance.
-    if (!item.str.trim()) continue;
-    const [a, b, c, d, e, f] = multiply(toDisplay, item.transform);
-    const advance = Math.hypot(a, b);
-    const fontSize = Math.hypot(c, d);
-    // Only text running left to right as the page is seen can hold the header lines; stamps and
-    // vertical margin notes are skipped rather than guessed at.
-    if (!(advance > 0) || !(fontSize > 0) || a <= 0 || Math.abs(b) > 0.05 * advance) continue;
-    const style = styles[item.fontName];
-    // Clamped because some fonts declare nonsense (zero, or the whole font bbox).
-    const ascent = Math.min(Math.max(style?.ascent ?? 0.8, 0.7), 1.1);
-    const descent = Math.min(Math.max(Math.abs(style?.descent ?? 0.2), 0.15), 0.4);
-    // In display space the "up" vector of upright text is (0, -size); a sideways lean means a slant.
-    const slanted = Math.abs(c) / fontSize > 0.1;
-    placed.push({ str: item.str, fontName: item.fontName, x0: e, x1: e + item.width, baseline: f, fontSize, ascent, descent, slanted });
-  }
-  return placed;
-}
-
-function groupIntoLines(items: PlacedItem[]): PrintedLine[] {
-  const sorted = [...items].sort((p, q) => p.baseline - q.baseline || p.x0 - q.x0);
-  const groups: PlacedItem[][] = [];
-  let current: PlacedItem[] = [];
-  let reference: PlacedItem | undefined;
-  for (const item of sorted) {
-    // Compared with the line's first item, not the previous one, so that small baseline steps
-    // (a 13 pt and a 14 pt cell in one row) join but a line never creeps into the next.
-    if (reference && Math.abs(item.baseline - reference.baseline) <= SAME_LINE_TOLERANCE * Math.min(item.fontSize, reference.fontSize)) {
-      current.push(item);
-      continue;
-    }
-    if (current.length) groups.push(current);
-    current = [item];
-    reference = item;
-  }
-  if (current.length) groups.push(current);
-  return groups.map(buildLine);
-}
-
-function buildLine(group: PlacedItem[]): PrintedLine {
-  const inOrder = [...group].sort((p, q) => p.x0 - q.x0);
-  // Raw text with one origin per UTF-16 unit, before composing and collapsing.
-  let raw = '';
-  const rawOrigins: (CharOrigin | null)[] = [];
-  let previous: PlacedItem | undefined;
-  let rightEdge = -Infinity;
-  for (const item of inOrder) {
-    // Some producers fake bold by printing the same text twice, a hair apart (far less than a
-    // dot's width, so dotted blanks drawn dot by dot survive).
-    if (previous && item.str === previous.str && Math.abs(item.x0 - previous.x0) < 0.1 * item.fontSize) continue;
-    if (previous) {
-      const gap = item.x0 - rightEdge;
-      const size = Math.min(item.fontSize, previous.fontSize);
-      if (gap > COLUMN_GAP * size) {
-        raw += COLUMN_BREAK;
-        rawOrigins.push(null);
-      } else if (gap > WORD_GAP * size) {
-        raw += ' ';
-        rawOrigins.push(null);
-      }
-    }
-    const shares = advanceShares(item.str);
-    for (let i = 0; i < item.str.length; i++) rawOrigins.push({ item, from: shares[i] ?? 0, to: shares[i + 1] ?? 1 });
-    raw += item.str;
-    previous = item;
-    rightEdge = Math.max(rightEdge, item.x1);
-  }
-
-  // Compose to NFC one cluster (base + combining marks) at a time: a mark drawn as its own item
-  // joins the letter before it, and every composed character keeps the origin of its base letter.
-  let text = '';
-  const origins: (CharOrigin | null)[] = [];
-  for (const cluster of raw.matchAll(/\P{M}\p{M}*|\p{M}+/gu)) {
-    const start = cluster.index;
-    const composed = cluster[0].normalize('NFC');
-    const base = rawOrigins[start] ?? null;
-    // The cluster spans the base letter's share of its item and any marks in the same item.
-    let end = base;
-    for (let k = start + 1; k < start + cluster[0].length; k++) {
-      const origin = rawOrigins[k];
-      if (origin && base && origin.item === base.item) end = origin;
-    }
-    const span = base && end ? { item: base.item, from: base.from, to: end.to } : null;
-    for (const unit of composed) {
-      text += unit;
-      for (let u = 0; u < unit.length; u++) origins.push(span);
-    }
-  }
-
-  // Collapse whitespace: a clerk's blank may be six spaces, a tab or a positioned gap.
-  let collapsed = '';
-  const collapsedOrigins: (CharOrigin | null)[] = [];
-  for (const run of text.matchAll(/\s+|\S/gu)) {
-    const isBlank = /^\s/u.test(run[0]);
-    collapsed += isBlank ? (run[0].includes(COLUMN_BREAK) ? COLUMN_BREAK : ' ') : run[0];
-    collapsedOrigins.push(origins[run.index] ?? null);
-  }
-  // Surrogate pairs stay two units in both strings, so offsets agree.
-  let folded = '';
-  for (let i = 0; i < collapsed.length; i++) folded += foldChar(collapsed[i] ?? '');
-  return { text: collapsed, folded, origins: collapsedOrigins };
-}
-
-/** Accents off, đ → d, lower case; always exactly one UTF-16 unit for one. */
-function foldChar(char: string): string {
-  if (char === COLUMN_BREAK) return char;
-  const bare = char.normalize('NFD').replace(/\p{M}/gu, '').replace(/[đĐ]/u, 'd').toLowerCase();
-  return bare.length === 1 ? bare : char.length === 1 ? char : '?';
-}
-
-/**
- * For each UTF-16 unit of an item's text, the share of the item's advance before it. pdf.js gives
- * one width per item, so the advance is shared evenly between printed characters; combining marks
- * take none, as they print over the letter before them.
- */
-function advanceShares(str: string): number[] {
-  const weights: number[] = [];
-  for (let i = 0; i < str.length; i++) {
-    const code = str.charCodeAt(i);
-    const isLowSurrogate = code >= 0xdc00 && code <= 0xdfff;
-    weights.push(isLowSurrogate || /\p{M}/u.test(str[i] ?? '') ? 0 : 1);
-  }
-  const total = weights.reduce((sum, w) => sum + w, 0) || 1;
-  const shares = [0];
-  let sum = 0;
-  for (const w of weights) {
-    sum += w;
-    shares.push(sum / total);
-  }
-  return shares;
-}
-
-async function describePlace(
-  line: PrintedLine,
-  start: number,
-  end: number,
-  pageNumber: number,
-  toUser: Matrix,
-  fontNameOf: (id: string) => Promise<string>,
-): Promise<TextPlace> {
-  let left = Infinity;
-  let right = -Infinity;
-  let top = Infinity;
-  let bottom = -Infinity;
-  // Font size and italics are those of most of the phrase's characters.
-  const charsPerItem = new Map<PlacedItem, number>();
-  for (let i = start; i < end; i++) {
-    const origin = line.origins[i];
-    if (!origin) continue;
-    const { item } = origin;
-    const width = item.x1 - item.x0;
-    left = Math.min(left, item.x0 + width * origin.from);
-    right = Math.max(right, item.x0 + width * origin.to);
-    top = Math.min(top, item.baseline - item.ascent * item.fontSize);
-    bottom = Math.max(bottom, item.baseline + item.descent * item.fontSize);
-    if (/\S/u.test(line.text[i] ?? '')) charsPerItem.set(item, (charsPerItem.get(item) ?? 0) + 1);
-  }
-  let fontSize = 0;
-  let italicChars = 0;
-  let allChars = 0;
-  const sizeVotes = new Map<number, number>();
-  for (const [item, count] of charsPerItem) {
-    const size = Math.round(item.fontSize * 100) / 100;
-    sizeVotes.set(size, (sizeVotes.get(size) ?? 0) + count);
-    allChars += count;
-    if (item.slanted || looksItalic(await fontNameOf(item.fontName))) italicChars += count;
-  }
-  let bestVotes = 0;
-  for (const [size, votes] of sizeVotes) {
-    if (votes > bestVotes) {
-      bestVotes = votes;
-      fontSize = size;
-    }
-  }
-  const pad = PADDING * fontSize;
-  const corners = [
-    apply(toUser, left - pad, top - pad),
-    apply(toUser, right + pad, top - pad),
-    apply(toUser, left - pad, bottom + pad),
-    apply(toUser, right + pad, bottom + pad),
-  ];
-  const xs = corners.map(([x]) => x);
-  const ys = corners.map(([, y]) => y);
-  const round = (n: number) => Math.round(n * 100) / 100;
-  const x = Math.min(...xs);
-  const y = Math.min(...ys);
-  return {
-    page: pageNumber,
-    rect: [round(x), round(y), round(Math.max(...xs) - x), round(Math.max(...ys) - y)],
-    fontSize,
-    italic: allChars > 0 && italicChars * 2 > allChars,
-    text: line.text.slice(start, end).replace(/\s+/gu, ' ').trim(),
-  };
-}
-
-/** "TimesNewRomanPS-ItalicMT", "Times-BoldItalic", "Arial,Italic", "MinionPro-It", "…-Oblique". */
-function looksItalic(fontName: string): boolean {
-  return /italic|oblique|[-,](?:bold|semibold)?it(?:$|[^a-z])/iu.test(fontName);
-}
-
-/**
- * The real font names ("ABCDEF+LiberationSerif-Italic") are only known to pdf.js once the page's
- * drawing operators have been read; the text content alone names fonts by internal ids. Read
- * only when a phrase was found, as it costs a parse of the page.
- */
-class FontNames {
-  private loaded: Promise<boolean> | null = null;
-
-  constructor(private readonly page: PDFPageProxy) {}
-
-  async nameOf(id: string): Promise<string> {
-    this.loaded ??= this.page.getOperatorList().then(
-      () => true,
-      () => false, // italics then rest on the text matrix alone
-    );
-    if (!(await this.loaded)) return '';
-    const fonts = this.page.commonObjs as unknown as { has(id: string): boolean; get(id: string): unknown };
-    if (!fonts.has(id)) return '';
-    const font = fonts.get(id) as { name?: unknown } | null;
-    return font && typeof font.name === 'string' ? font.name : '';
-  }
+  });
 }

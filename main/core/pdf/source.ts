@@ -8,10 +8,37 @@ export interface PdfSource {
   read(offset: number, length: number): Uint8Array;
   /** Feeds every byte, in order and in chunks, to `consume` (for hashing). */
   forEachChunk(consume: (chunk: Uint8Array) => void): void;
+  /** Where the bytes come from, for the PDF worker to open the same source (openOrigin). */
+  readonly origin: PdfSourceOrigin;
+}
+
+/**
+ * A source described in plain data that can be posted to a worker thread: an open file (threads
+ * share the process's file descriptors), bytes (copied), or one of these extended or cut short.
+ */
+export type PdfSourceOrigin =
+  | { kind: 'file'; fd: number }
+  | { kind: 'bytes'; bytes: Uint8Array }
+  | { kind: 'appended'; base: PdfSourceOrigin; tail: Uint8Array }
+  | { kind: 'prefix'; base: PdfSourceOrigin; end: number };
+
+/** The source an origin describes. */
+export function openOrigin(origin: PdfSourceOrigin): PdfSource {
+  switch (origin.kind) {
+    case 'file':
+      return fileSource(origin.fd);
+    case 'bytes':
+      return bytesSource(origin.bytes);
+    case 'appended':
+      return appendedSource(openOrigin(origin.base), origin.tail);
+    case 'prefix':
+      return sourceUpTo(openOrigin(origin.base), origin.end);
+  }
 }
 
 export function bytesSource(bytes: Uint8Array): PdfSource {
   return {
+    origin: { kind: 'bytes', bytes },
     size: bytes.length,
     read: (offset, length) => bytes.subarray(offset, Math.min(bytes.length, offset + length)),
     forEachChunk: (consume) => consume(bytes),
@@ -25,6 +52,7 @@ export function fileSource(fd: number): PdfSource {
   const size = fs.fstatSync(fd).size;
   const buffer = Buffer.allocUnsafe(CHUNK);
   return {
+    origin: { kind: 'file', fd },
     size,
     read(offset, length) {
       const out = Buffer.allocUnsafe(Math.max(0, Math.min(length, size - offset)));
@@ -55,6 +83,7 @@ export function fileSource(fd: number): PdfSource {
 export function appendedSource(base: PdfSource, tail: Uint8Array): PdfSource {
   const size = base.size + tail.length;
   return {
+    origin: { kind: 'appended', base: base.origin, tail },
     size,
     read(offset, length) {
       const end = Math.min(size, offset + length);
@@ -68,6 +97,23 @@ export function appendedSource(base: PdfSource, tail: Uint8Array): PdfSource {
     forEachChunk(consume) {
       base.forEachChunk(consume);
       consume(tail);
+    },
+  };
+}
+
+/** The file as it was when `end` was its last byte: an earlier revision, read in place. */
+export function sourceUpTo(source: PdfSource, end: number): PdfSource {
+  return {
+    origin: { kind: 'prefix', base: source.origin, end },
+    size: end,
+    read: (offset, length) => (offset >= end ? new Uint8Array(0) : source.read(offset, Math.min(length, end - offset))),
+    forEachChunk(consume) {
+      for (let offset = 0; offset < end; ) {
+        const chunk = source.read(offset, Math.min(1 << 20, end - offset));
+        if (chunk.length === 0) break;
+        consume(chunk);
+        offset += chunk.length;
+      }
     },
   };
 }

@@ -1,7 +1,11 @@
 // Settings live behind one interface. The Electron shell backs it with electron-store; the web
-// host and the CLI with conf, the library electron-store is built on, writing the same
-// settings.json in the data directory, so both see the same values.
-import Conf from 'conf';
+// host and the CLI read and write the same settings.json in the data directory themselves (a JSON
+// object, written whole or not at all), so both see the same values. Not conf, which
+// electron-store is built on: loading it and its schema validator took longer than the rest of a
+// command, and these values are checked by the contract's schema anyway.
+import fs from 'node:fs';
+import path from 'node:path';
+import { writeFileDurably } from '../storage/durableFile.js';
 import { Settings } from '../../common/contract.js';
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -14,10 +18,15 @@ export const DEFAULT_SETTINGS: Settings = {
   separateConfidentialSeries: true,
   axisEndpoint: '',
   axisSystemId: '',
-  axisHexStyle: 'sdk',
+  axisSigning: 'sdk-2.0.1',
+  axisHexStyle: 'standard',
   axisPaths: {},
   // A minute keeps a commune's documents current without loading a slow uplink.
   syncIntervalSeconds: 60,
+  // Each signing act asks for the PIN; the administrator may allow a short window.
+  signingSessionSeconds: 0,
+  // Long enough to read a document before signing it, short enough for a clerk who walks away.
+  signingIdleMinutes: 5,
 };
 
 export interface SettingsStore {
@@ -53,6 +62,32 @@ export function settingsOver(file: KeyValueFile): SettingsStore {
   };
 }
 
-export function createConfSettings(dataDir: string): SettingsStore {
-  return settingsOver(new Conf<Record<string, unknown>>({ cwd: dataDir, configName: 'settings', projectName: 'eoffice' }));
+/** settings.json as electron-store keeps it: one JSON object, tab-indented. */
+export function settingsJsonFile(dataDir: string): KeyValueFile {
+  const file = path.join(dataDir, 'settings.json');
+  return {
+    get store() {
+      let text: string;
+      try {
+        text = fs.readFileSync(file, 'utf8');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+        throw error;
+      }
+      try {
+        const parsed: unknown = JSON.parse(text);
+        return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+      } catch {
+        // A file damaged by hand falls back to the defaults (sanitizeSettings), as electron-store does.
+        return {};
+      }
+    },
+    set(values) {
+      writeFileDurably(file, JSON.stringify({ ...this.store, ...values }, undefined, '\t'));
+    },
+  };
+}
+
+export function createFileSettings(dataDir: string): SettingsStore {
+  return settingsOver(settingsJsonFile(dataDir));
 }

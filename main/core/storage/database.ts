@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { AppError } from '../../common/errors.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations/index.js';
@@ -16,6 +17,7 @@ export interface OpenOptions {
  * process (the CLI beside the app) waits instead of failing.
  */
 export function openDatabase(file: string, options: OpenOptions = {}): Database {
+  if (!options.readonly) restrictToOwner(file);
   const db = new BetterSqlite3(file, { readonly: options.readonly ?? false });
   try {
     db.pragma('busy_timeout = 5000');
@@ -29,6 +31,25 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database 
   } catch (error) {
     db.close();
     throw error;
+  }
+}
+
+/**
+ * The registry and its -wal and -shm files, readable by their owner only (0600), whatever the
+ * umask. SQLite creates the -wal and -shm files later, with the database file's own permission
+ * bits (set by fchmod, so the umask does not matter): a database file made 0600 before SQLite
+ * opens it is enough for new ones; those an earlier version left (0644) are tightened here.
+ * POSIX only, as for the data folder (paths/dataDir.ts).
+ */
+function restrictToOwner(file: string): void {
+  if (process.platform === 'win32' || file === ':memory:') return;
+  fs.closeSync(fs.openSync(file, 'a', 0o600));
+  for (const part of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      if ((fs.statSync(part).mode & 0o777) !== 0o600) fs.chmodSync(part, 0o600);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
   }
 }
 

@@ -153,6 +153,46 @@ function readAt(file: string, position: number, length: number): Buffer {
 const BITS_OF_ARCH: Record<string, 32 | 64> = { ia32: 32, arm: 32, x64: 64, arm64: 64 };
 
 /**
+ * Linux's statfs f_type of the file systems that live on another machine: NFS, SMB/CIFS (three
+ * generations), AFS, Ceph, 9p. A library there can be replaced by whoever controls the share.
+ */
+const NETWORK_FILE_SYSTEMS = new Set([0x6969, 0x517b, 0xff534d42, 0xfe534d42, 0x5346414f, 0x00c36400, 0x01021997]);
+
+/**
+ * Why a library at this path must not be loaded because it is on another machine, or null. A
+ * module's code runs inside eOffice with the clerk's rights; one on a share runs whatever the
+ * share holds at that moment. Refused: UNC paths (\\server\share, //server/share, and Win32's
+ * \\?\UNC\ form — any path that starts with two separators), URLs (smb://, file://), a mapped
+ * drive letter (where Windows' own realpath resolves it to its UNC target) and, on Linux, a file
+ * on an NFS or SMB mount (the file system's type says so; macOS numbers its types differently).
+ */
+function networkLocation(modulePath: string): string | null {
+  // Two leading separators, except Win32's long form of a local drive (\\?\C:\…, \\.\C:\…).
+  const isNetworkForm = (p: string) => /^[\\/]{2}(?![?.][\\/][a-z]:)/i.test(p) || /^[a-z][a-z0-9+.-]+:/i.test(p);
+  if (isNetworkForm(modulePath)) return modulePath;
+  try {
+    const real = fs.realpathSync.native(modulePath);
+    if (isNetworkForm(real)) return real;
+    if (process.platform === 'linux' && NETWORK_FILE_SYSTEMS.has(fs.statfsSync(real).type)) return real;
+  } catch {
+    // Missing or unreadable: loading says so in its own words.
+  }
+  return null;
+}
+
+/** Refuses a module on a network share (see networkLocation) with MODULE_NETWORK_PATH. */
+export function assertLocalModule(modulePath: string): void {
+  const location = networkLocation(modulePath);
+  if (location === null) return;
+  const name = path.basename(modulePath.replaceAll('\\', '/'));
+  throw new AppError(
+    'MODULE_NETWORK_PATH',
+    `${name} is on a network share (${location}); a token library runs inside eOffice, so only one installed on this computer is loaded — install the CA's middleware here.`,
+    { module: name, path: modulePath },
+  );
+}
+
+/**
  * Why this process cannot load the file, judged from its header alone, or null when the header
  * does not rule it out. The common case is a VNPT/Viettel token whose 32-bit middleware is all
  * that got installed.
@@ -219,10 +259,11 @@ const loaded = new Map<string, ModuleEntry>();
 /**
  * Loads a PKCS#11 module and initialises it. Loading the same file again returns the same module
  * (counted; each use calls release()). Failures are AppErrors naming the file and the reason:
- * the code is MODULE_MISSING, MODULE_WRONG_ARCH, MODULE_WRONG_PLATFORM,
+ * the code is MODULE_NETWORK_PATH, MODULE_MISSING, MODULE_WRONG_ARCH, MODULE_WRONG_PLATFORM,
  * MODULE_NOT_PKCS11 or MODULE_LOAD_FAILED.
  */
 export function loadModule(modulePath: string): LoadedModule {
+  assertLocalModule(modulePath);
   const name = path.basename(modulePath);
   let realPath: string;
   try {

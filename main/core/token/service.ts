@@ -1,11 +1,17 @@
 // The app's tokens: the PKCS#11 modules it has loaded, the tokens plugged in, and the sessions it
-// holds after a login, so that a clerk enters the PIN once and then signs many documents.
+// holds after a login.
 //
 // Nothing starts until the first call: the CLI and the tests that never touch a token load no
 // module and poll nothing. Once started, the modules stay loaded and a watcher per module notices
 // tokens coming and going; each change is reported through onChange with the whole overview.
 //
-// The PIN is an argument of login() and signingKey() and nothing more: it is never stored here.
+// A login serves one signing act — one document, one batch, one issue — and the token is logged
+// out when the act ends: a login kept open would let anyone at the PC sign as the token's holder
+// with one click. The administrator may let the PIN serve further acts for a short window after
+// it was typed (signingSessionSeconds); a login left without a signing act for signingIdleMinutes
+// lapses; logoutAll() ends every login at once (the shell calls it on screen lock and suspend).
+//
+// The PIN is an argument of login() and signingAct() and nothing more: it is never stored here.
 import path from 'node:path';
 import type { TokenOverview } from '../../common/contract.js';
 import { AppError } from '../../common/errors.js';
@@ -25,6 +31,42 @@ export interface TokenServiceOptions {
   knownModules?: readonly string[];
   /** How often each module is asked for its tokens. */
   pollIntervalMs?: number;
+  /** How long a PIN serves, read at each login and act (the administrator's settings); PIN_PER_ACT by default. */
+  signingPolicy?: () => SigningPolicy;
+  /** The time and the timers the logouts run on; tests move them by hand. */
+  clock?: SessionClock;
+}
+
+export interface SigningPolicy {
+  /** Seconds after the PIN was typed during which further acts need none; 0: every act asks. */
+  sessionSeconds: number;
+  /** Minutes without a signing act after which a login lapses. */
+  idleMinutes: number;
+}
+
+// Without settings (a service made by hand), every act asks for the PIN.
+const PIN_PER_ACT: SigningPolicy = { sessionSeconds: 0, idleMinutes: 5 };
+
+export interface SessionClock {
+  now(): number;
+  /** Runs `run` after `ms`; the answer cancels it. */
+  setTimer(run: () => void, ms: number): () => void;
+}
+
+const systemClock: SessionClock = {
+  now: () => Date.now(),
+  setTimer(run, ms) {
+    // A pending logout must not keep the CLI or a test process alive.
+    const timer = setTimeout(run, ms);
+    timer.unref();
+    return () => clearTimeout(timer);
+  },
+};
+
+/** What a signing act may bring: the PIN (to log in, or for a key that wants it at every signature). */
+export interface SigningActOptions {
+  pin?: string;
+  confirmFinalTry?: boolean;
 }
 
 interface ModuleState {
@@ -39,6 +81,13 @@ interface HeldSession {
   module: ModuleState;
   token: PresentToken;
   session: TokenSession;
+  /** When the PIN was typed. */
+  loggedInAt: number;
+  /** Until when an act may start on this login without a PIN; the login ends then. */
+  usableUntil: number;
+  /** A signing act is running on it: the logout waits for its end. */
+  acting: boolean;
+  cancelTimer: (() => void) | null;
 }
 
 /** A token is one PKCS#11 token on one module: its label and serial. */
@@ -63,10 +112,14 @@ export class TokenService {
   private readonly sessions = new Map<string, HeldSession>();
   /** Logins and logouts one at a time: two at once on one token would open two sessions. */
   private queue: Promise<unknown> = Promise.resolve();
+  /** Signing acts one at a time per token, so that each finds the login as the one before left it. */
+  private readonly acts = new Map<string, Promise<unknown>>();
+  private readonly clock: SessionClock;
   private closed = false;
 
   constructor(options: TokenServiceOptions) {
     this.options = options;
+    this.clock = options.clock ?? systemClock;
   }
 
   /** The modules, the tokens plugged in and the certificates on them. Starts the service. */
@@ -101,25 +154,36 @@ export class TokenService {
     state.watcher?.stop();
     // Sessions end before the module goes: once it is finalised, nothing may call into it.
     const held = [...this.sessions].filter(([, h]) => h.module === state);
-    for (const [key] of held) this.sessions.delete(key);
+    for (const [key, h] of held) {
+      this.sessions.delete(key);
+      h.cancelTimer?.();
+    }
     await Promise.all(held.map(([, h]) => h.session.close()));
     this.unload(state);
     this.changed();
   }
 
   /**
-   * Logs in to the token and keeps the session for signing. An existing login is reused. The
-   * overview is reported afterwards either way: a wrong PIN moves the token's PIN counters.
+   * Logs in to the token for the next signing act (which logs it out again). A login still usable
+   * is reused. The overview is reported afterwards either way: a wrong PIN moves the token's PIN
+   * counters.
    */
   login(selector: TokenSelector, pin: string, options: LoginOptions = {}): Promise<{ warning: 'PIN_COUNT_LOW' | null }> {
     return this.serialized(async () => {
       const { module, token } = this.findPresent(selector);
       const key = tokenKey(module.path, token);
-      if (this.sessions.get(key)?.session.open) return { warning: null };
+      const current = this.sessions.get(key);
+      if (current && this.usable(current)) return { warning: null };
+      // A login past its time is ended before the new one: the new PIN must be checked by the
+      // token, which would take a second login on a logged-in token as already done.
+      if (current) await this.end(current);
       const session = openTokenSession(module.api!, { label: token.label, serial: token.serial });
       try {
         const result = await session.login(pin, options);
-        this.sessions.set(key, { module, token, session });
+        const now = this.clock.now();
+        const held: HeldSession = { module, token, session, loggedInAt: now, usableUntil: now + this.policy().idleMinutes * 60_000, acting: false, cancelTimer: null };
+        this.sessions.set(key, held);
+        this.schedule(held);
         return { warning: result.warning };
       } catch (error) {
         await session.close();
@@ -133,47 +197,76 @@ export class TokenService {
   /** Logs out and ends the session; logging out of a token not logged in does nothing. */
   logout(selector: TokenSelector): Promise<void> {
     return this.serialized(async () => {
-      const held = [...this.sessions].filter(([, h]) => matches(h.token, selector));
-      for (const [key, { session }] of held) {
-        this.sessions.delete(key);
-        try {
-          await session.logout();
-        } finally {
-          await session.close();
-        }
-      }
+      const held = [...this.sessions.values()].filter((h) => matches(h.token, selector));
+      for (const h of held) await this.end(h, false);
+      if (held.length > 0) this.changed();
+    });
+  }
+
+  /** Logs every token out now: the screen was locked, the PC goes to sleep. */
+  logoutAll(): Promise<void> {
+    return this.serialized(async () => {
+      const held = [...this.sessions.values()];
+      for (const h of held) await this.end(h, false);
       if (held.length > 0) this.changed();
     });
   }
 
   /**
-   * The key of a certificate on a token logged in to. `pin` serves only keys that want the PIN
-   * at every signature (CKA_ALWAYS_AUTHENTICATE); without it they fail with PIN_REQUIRED.
+   * One signing act — a document, a batch, an issue — with the key of a certificate on the
+   * token. The act runs on the login that is there (typed for this act, or within the
+   * administrator's window) or logs in with `pin`; without either it is refused with
+   * PIN_REQUIRED. When it ends, the token is logged out unless the window still runs. `pin` also
+   * serves keys that want it at every signature (CKA_ALWAYS_AUTHENTICATE).
    */
-  async signingKey(selector: TokenSelector, certificateId: string, pin?: string): Promise<TokenSigningKey> {
+  async signingAct<T>(selector: TokenSelector, certificateId: string, options: SigningActOptions, act: (key: TokenSigningKey) => Promise<T>): Promise<T> {
     this.start();
-    const held = [...this.sessions.values()].filter((h) => matches(h.token, selector) && h.session.open);
-    if (held.length > 1) {
-      throw new AppError('TOKEN_AMBIGUOUS', `${held.length} tokens labelled “${selector.label}” are logged in; choose one by its serial number.`, { label: selector.label });
-    }
-    const [chosen] = held;
-    if (!chosen) {
-      this.findPresent(selector); // TOKEN_NOT_FOUND or TOKEN_AMBIGUOUS first, when that is the trouble
-      throw new AppError('NOT_LOGGED_IN', `Log in to the token “${selector.label}” (enter its PIN) before signing.`, { label: selector.label });
-    }
-    const key = await chosen.session.signingKey(certificateId, { pinProvider: pin === undefined ? undefined : async () => pin });
-    return {
-      ...key,
-      sign: async (data) => {
-        try {
-          return await key.sign(data);
-        } catch (error) {
-          // The token went away under the signature: its session, and the login, are gone with it.
-          if (error instanceof AppError && SESSION_LOST.has(error.code)) this.forget(chosen);
-          throw error;
+    const { module, token } = this.findPresent(selector);
+    const key = tokenKey(module.path, token);
+    const run = async (): Promise<T> => {
+      let held = this.sessions.get(key);
+      if (!held || !this.usable(held)) {
+        if (options.pin === undefined) {
+          if (held) await this.serialized(() => this.end(held!));
+          throw new AppError('PIN_REQUIRED', `Enter the PIN of the token “${token.label}”: every signing asks for it.`, { label: token.label });
         }
-      },
+        await this.login(selector, options.pin, { confirmFinalTry: options.confirmFinalTry });
+        held = this.sessions.get(key);
+        if (!held) throw new AppError('NOT_LOGGED_IN', `Log in to the token “${token.label}” (enter its PIN) before signing.`, { label: token.label });
+      }
+      const chosen = held;
+      // No logout under a running act: its end decides.
+      chosen.acting = true;
+      chosen.cancelTimer?.();
+      chosen.cancelTimer = null;
+      try {
+        const pin = options.pin;
+        const signingKey = await chosen.session.signingKey(certificateId, { pinProvider: pin === undefined ? undefined : async () => pin });
+        return await act({
+          ...signingKey,
+          sign: async (data) => {
+            try {
+              return await signingKey.sign(data);
+            } catch (error) {
+              // The token went away under the signature: its session, and the login, are gone with it.
+              if (error instanceof AppError && SESSION_LOST.has(error.code)) this.forget(chosen);
+              throw error;
+            }
+          },
+        });
+      } finally {
+        chosen.acting = false;
+        await this.actEnded(chosen);
+      }
     };
+    const previous = this.acts.get(key) ?? Promise.resolve();
+    const result = previous.then(run, run);
+    const settled = result.catch(() => undefined);
+    this.acts.set(key, settled);
+    void settled.then(() => {
+      if (this.acts.get(key) === settled) this.acts.delete(key);
+    });
+    return result;
   }
 
   /**
@@ -182,9 +275,61 @@ export class TokenService {
    */
   close(): void {
     this.closed = true;
+    for (const held of this.sessions.values()) held.cancelTimer?.();
     this.sessions.clear();
     for (const state of this.modules ?? []) this.unload(state);
     this.modules = null;
+  }
+
+  private policy(): SigningPolicy {
+    return this.options.signingPolicy?.() ?? PIN_PER_ACT;
+  }
+
+  private usable(held: HeldSession): boolean {
+    return held.session.open && this.clock.now() < held.usableUntil;
+  }
+
+  /**
+   * After an act the login ends, unless the administrator's window (from when the PIN was typed)
+   * still runs; then it serves until the window closes or the idle minutes pass, whichever is first.
+   */
+  private async actEnded(held: HeldSession): Promise<void> {
+    if (this.sessions.get(tokenKey(held.module.path, held.token)) !== held) return;
+    const { sessionSeconds, idleMinutes } = this.policy();
+    const now = this.clock.now();
+    const windowEnd = held.loggedInAt + sessionSeconds * 1000;
+    if (sessionSeconds <= 0 || now >= windowEnd) {
+      await this.serialized(() => this.end(held));
+      return;
+    }
+    held.usableUntil = Math.min(windowEnd, now + idleMinutes * 60_000);
+    this.schedule(held);
+  }
+
+  /** Ends the login when it stops being usable, unless an act is running (its end decides). */
+  private schedule(held: HeldSession): void {
+    held.cancelTimer?.();
+    held.cancelTimer = this.clock.setTimer(() => {
+      held.cancelTimer = null;
+      if (!held.acting) void this.serialized(() => this.end(held)).catch(() => undefined);
+    }, Math.max(0, held.usableUntil - this.clock.now()));
+  }
+
+  /** Logs out and closes the session; a token already gone is logged out by that. */
+  private async end(held: HeldSession, report = true): Promise<void> {
+    const key = tokenKey(held.module.path, held.token);
+    if (this.sessions.get(key) !== held) return;
+    this.sessions.delete(key);
+    held.cancelTimer?.();
+    held.cancelTimer = null;
+    try {
+      await held.session.logout();
+    } catch {
+      // The token was pulled out or the session lost: closing it is all that is left to do.
+    } finally {
+      await held.session.close();
+    }
+    if (report) this.changed();
   }
 
   private start(): ModuleState[] {
@@ -238,7 +383,11 @@ export class TokenService {
   /** Stops watching and releases the module; finalising it ends any session still open on it. */
   private unload(state: ModuleState): void {
     state.watcher?.stop();
-    for (const [key, held] of this.sessions) if (held.module === state) this.sessions.delete(key);
+    for (const [key, held] of this.sessions) {
+      if (held.module !== state) continue;
+      held.cancelTimer?.();
+      this.sessions.delete(key);
+    }
     state.module?.release();
   }
 
@@ -256,6 +405,7 @@ export class TokenService {
     const key = tokenKey(held.module.path, held.token);
     if (this.sessions.get(key) !== held) return;
     this.sessions.delete(key);
+    held.cancelTimer?.();
     void held.session.close();
     if (report) this.changed();
   }
@@ -286,7 +436,7 @@ export class TokenService {
           manufacturer: listing.manufacturer,
           model: listing.model,
           pin: { countLow: listing.pin.countLow, finalTry: listing.pin.finalTry, locked: listing.pin.locked },
-          loggedIn: held?.session.open ?? false,
+          loggedIn: held ? this.usable(held) : false,
           certificates: listing.certificates.map((c) => ({
             id: c.id,
             subject: c.subject,

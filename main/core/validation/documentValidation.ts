@@ -18,8 +18,9 @@ export interface ValidationContext {
   dataDir: string;
 }
 
-/** Revocation services get this long per request: a clerk is waiting for the panel. */
-const REVOCATION_TIMEOUT_MS = 8000;
+/** A clerk is waiting for the panel: revocation services get this long per request, and all together. */
+const REVOCATION_TIMEOUT_MS = 5000;
+const REVOCATION_BUDGET_MS = 8000;
 
 export async function validateDocument(ctx: ValidationContext, id: number, options: { online: boolean; now?: Date }): Promise<ValidationReport> {
   const row = getDocumentRow(ctx.db, id);
@@ -33,7 +34,7 @@ export async function validateDocument(ctx: ValidationContext, id: number, optio
   try {
     return await validatePdf(fileSource(fd), {
       trustStore: openTrustStore(ctx.dataDir),
-      revocation: openRevocationChecker({ dataDir: ctx.dataDir, online: options.online, timeoutMs: REVOCATION_TIMEOUT_MS }),
+      revocation: openRevocationChecker({ dataDir: ctx.dataDir, online: options.online, timeoutMs: REVOCATION_TIMEOUT_MS, budgetMs: REVOCATION_BUDGET_MS }),
       fileName: row.file_name ?? `${id}.pdf`,
       now: options.now,
     });

@@ -5,12 +5,18 @@
 // the signing time, revocation, and trust in the timestamp authority, and turns it all into a
 // status with reasons. Reasons carry stable codes (the UI translates them) and English text.
 //
+// Revocation is looked for only along a trusted path: the services an untrusted certificate names
+// are its sender's choice, and asking them would tell the sender who opened the document, when.
+// A signature whose only shortfall is an unknown revocation status (offline, typically) is
+// 'valid-revocation-unknown', a verdict apart from the real doubts of 'indeterminate'.
+//
 // The report is plain JSON data (strings, numbers, booleans), so that it can cross the IPC
 // boundary, be stored with an incoming document and be printed by the CLI as it is.
 import { toVnIso } from '../../common/dates.js';
 import type { PdfSource } from '../pdf/source.js';
 import { verifyPdfSignatures, type SignatureCheck } from '../pades/verify.js';
 import { readRevisions } from '../pades/verifyChanges.js';
+import { pdfWorker } from '../pdfWorker/pdfWorker.js';
 import { readCertificate, type CertificateView } from './certificates.js';
 import { certificatePath, type CertificatePath } from './chain.js';
 import type { RevocationChecker } from './revocation.js';
@@ -22,6 +28,7 @@ import type {
   PathProblemCode,
   Reason,
   ReasonCode,
+  RevocationGap,
   RevocationReport,
   SignatureReport,
   ValidationReport,
@@ -39,16 +46,18 @@ export interface ValidateOptions {
   now?: Date;
 }
 
-/** Throws DAMAGED_PDF or ENCRYPTED_PDF as verifyPdfSignatures does; everything else is in the report. */
+/**
+ * Throws DAMAGED_PDF or ENCRYPTED_PDF as verifyPdfSignatures does, and PDF_TOO_COMPLEX; everything
+ * else is in the report. The file is untrusted: its bytes are read in the PDF worker, within a
+ * time and memory budget (readSignatureFacts); what the installation knows is judged here.
+ */
 export async function validatePdf(source: PdfSource, options: ValidateOptions): Promise<ValidationReport> {
   const fileName = options.fileName ?? 'document.pdf';
   const now = options.now ?? new Date();
-  const checks = verifyPdfSignatures(source, fileName);
-  const revisions = checks.length > 0 ? readRevisions(source) : [];
+  const { checks, signedRevisions, revisions } = await pdfWorker().run('signatureFacts', { origin: source.origin, fileName }, fileName);
   const signatures: SignatureReport[] = [];
-  for (const check of checks) {
-    const revision = revisions.find((r) => check.revisionEnd >= r.eofEnd && check.revisionEnd <= r.end)?.number ?? null;
-    signatures.push(await validateSignature(check, { revision, revisions: revisions.length }, options, now));
+  for (const [index, check] of checks.entries()) {
+    signatures.push(await validateSignature(check, { revision: signedRevisions[index] ?? null, revisions }, options, now));
   }
   const reasons: Reason[] =
     signatures.length === 0
@@ -57,10 +66,30 @@ export async function validatePdf(source: PdfSource, options: ValidateOptions): 
   return { fileName, size: source.size, validatedAt: toVnIso(now), status: statusOf(reasons), reasons, signatures };
 }
 
+/** What the bytes say about a PDF's signatures: each one checked, and the revision it signs. */
+export interface SignatureFacts {
+  checks: SignatureCheck[];
+  /** The revision each check signs (same order), null when its range ends at no revision. */
+  signedRevisions: (number | null)[];
+  revisions: number;
+}
+
+/** The part of validation that parses the file; run in the PDF worker (validatePdf). */
+export function readSignatureFacts(source: PdfSource, fileName: string): SignatureFacts {
+  const checks = verifyPdfSignatures(source, fileName);
+  const revisions = checks.length > 0 ? readRevisions(source) : [];
+  const signedRevisions = checks.map((check) => revisions.find((r) => check.revisionEnd >= r.eofEnd && check.revisionEnd <= r.end)?.number ?? null);
+  return { checks, signedRevisions, revisions: revisions.length };
+}
+
+/** The reasons that say only that the revocation status is not known now. */
+const REVOCATION_NOT_KNOWN: readonly ReasonCode[] = ['REVOCATION_UNKNOWN', 'REVOCATION_STALE'];
+
 function statusOf(reasons: readonly Reason[]): ValidationStatus {
   if (reasons.some((r) => r.severity === 'invalid')) return 'invalid';
-  if (reasons.some((r) => r.severity === 'indeterminate')) return 'indeterminate';
-  return 'valid';
+  const doubts = reasons.filter((r) => r.severity === 'indeterminate');
+  if (doubts.length === 0) return 'valid';
+  return doubts.every((r) => REVOCATION_NOT_KNOWN.includes(r.code)) ? 'valid-revocation-unknown' : 'indeterminate';
 }
 
 const PATH_PROBLEM_SEVERITY: Record<PathProblemCode, Reason['severity']> = {
@@ -116,7 +145,8 @@ async function validateSignature(check: SignatureCheck, coverage: { revision: nu
   const { revocation, issuerRevocation } = await revocationReports(path, options.revocation, now);
   const everyRevocation = [revocation, ...issuerRevocation];
   const revoked = everyRevocation.find((r) => r.status === 'revoked');
-  const unknownRevocation = everyRevocation.find((r) => r.status === 'unknown');
+  // Not looked for along an untrusted path: the path is the reason (UNTRUSTED_ROOT, NO_TRUST_PATH).
+  const unknownRevocation = everyRevocation.find((r) => r.status === 'unknown' && r.unavailableBecause !== 'untrusted-path');
   const stale = everyRevocation.find((r) => r.status === 'good' && r.stale);
   if (revoked) {
     add('REVOKED', 'invalid', `"${revoked.subject}" was revoked${revoked.revokedAt ? ` on ${revoked.revokedAt}` : ''}${revoked.revocationReason ? ` (${revoked.revocationReason})` : ''}, according to ${revoked.source === 'ocsp' ? 'OCSP' : 'the CRL'} ${revoked.url}${revoked.cached ? ' (cached answer)' : ''}`);
@@ -199,7 +229,7 @@ function timestampReport(check: SignatureCheck, trust: TrustAnchors, reasons: Re
 }
 
 async function revocationReports(path: CertificatePath | null, checker: RevocationChecker, now: Date): Promise<{ revocation: RevocationReport; issuerRevocation: RevocationReport[] }> {
-  const missing = (subject: string, why: string): RevocationReport => ({
+  const missing = (subject: string, why: string, unavailableBecause: RevocationGap): RevocationReport => ({
     subject,
     status: 'unknown',
     source: null,
@@ -211,18 +241,22 @@ async function revocationReports(path: CertificatePath | null, checker: Revocati
     revokedAt: null,
     revocationReason: null,
     problems: [why],
+    unavailableBecause,
   });
-  if (!path) return { revocation: missing('', "the signer's certificate cannot be read"), issuerRevocation: [] };
+  if (!path) return { revocation: missing('', "the signer's certificate cannot be read", 'no-service'), issuerRevocation: [] };
+  if (path.trust !== 'trusted') {
+    return { revocation: missing(path.certificates[0]!.subject, 'not checked: the certificate path does not lead to a trusted certificate, so the services it names are not asked', 'untrusted-path'), issuerRevocation: [] };
+  }
   const reports: RevocationReport[] = [];
   // Every certificate but a self-signed root: the CA's own key vouches for a root, nothing revokes it.
   for (const [index, view] of path.certificates.entries()) {
     const issuer = path.certificates[index + 1];
     if (!issuer) {
-      if (!view.selfSigned) reports.push(missing(view.subject, "the issuer's certificate is not available, so no CRL or OCSP answer can be checked"));
+      if (!view.selfSigned) reports.push(missing(view.subject, "the issuer's certificate is not available, so no CRL or OCSP answer can be checked", 'no-service'));
       break;
     }
     reports.push({ subject: view.subject, ...(await checker.check(view, issuer, now)) });
   }
   const [revocation, ...issuerRevocation] = reports;
-  return { revocation: revocation ?? missing(path.certificates[0]!.subject, 'the certificate is self-signed'), issuerRevocation };
+  return { revocation: revocation ?? missing(path.certificates[0]!.subject, 'the certificate is self-signed', 'no-service'), issuerRevocation };
 }

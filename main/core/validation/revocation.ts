@@ -1,11 +1,20 @@
 // Whether a certificate has been revoked, from the services its certificate names: OCSP (RFC
 // 6960, from the authority information access) and CRLs (RFC 5280, from the CRL distribution
-// points), over plain http as those services are published. Offline-first: every answer is kept
+// points), over http(s) as those services are published. Offline-first: every answer is kept
 // in <dataDir>/revocation-cache/ as the signed bytes the CA published, and read back through the
 // same checks, so a cache file that was altered is simply not an answer. A fresh cached answer is
 // used without asking the network; a cached answer past its nextUpdate is used when nothing newer
 // can be had, and said to be stale. With no answer at all the status is 'unknown', never 'good'.
+//
+// The URLs come from certificates, so asking them is a request the document's sender chose: only
+// certificates on a trusted path are checked at all (report.ts), and a service is asked only at a
+// public internet address (isPublicAddress), the one connected to being the one checked. The
+// network gets one time budget per checker (one validation: a clerk is waiting), name resolution
+// included, and a host that could not be reached is not asked again within it.
 import http from 'node:http';
+import https from 'node:https';
+import dns from 'node:dns';
+import net from 'node:net';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
@@ -15,16 +24,30 @@ import { AlgorithmIdentifier, CertificateList, CRLReason, CRLReasons, IssuingDis
 import { BasicOCSPResponse, CertID, OCSPRequest, OCSPResponse, OCSPResponseStatus, Request, TBSRequest, id_kp_OCSPSigning, id_pkix_ocsp_basic } from '@peculiar/asn1-ocsp';
 import { OctetString } from '@peculiar/asn1-schema';
 import { toVnIso } from '../../common/dates.js';
-import type { RevocationResult } from '../../common/validation.js';
+import type { RevocationGap, RevocationResult } from '../../common/validation.js';
 import { canSignCrls, childrenOf, derNode, readCertificate, sameSerial, sha256Hex, signedBy, type CertificateView } from './certificates.js';
+
+export interface ResolvedAddress {
+  address: string;
+  family: number;
+}
 
 export interface RevocationOptions {
   /** The data directory; answers are cached in its revocation-cache folder. */
   dataDir: string;
-  /** Whether the network may be asked. Offline, only cached answers count. */
+  /** Whether the network may be asked. Offline, only cached answers count and nothing is even looked up. */
   online: boolean;
-  /** Per request, connection and answer together. */
+  /** Per request: name resolution, connection and answer together. */
   timeoutMs?: number;
+  /** All the requests of this checker together, counted from the first; what is left when it runs out is not asked. */
+  budgetMs?: number;
+  /**
+   * Which resolved addresses a service may be reached at: isPublicAddress unless given. Tests
+   * allow their 127.0.0.1 server through it; shipped code keeps the default.
+   */
+  addressAllowed?: (address: string) => boolean;
+  /** Name resolution, every address of a host: dns.lookup unless given (tests count the calls). */
+  lookup?: (hostname: string) => Promise<readonly ResolvedAddress[]>;
 }
 
 export interface RevocationChecker {
@@ -43,6 +66,7 @@ interface Answer {
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_BUDGET_MS = 30_000;
 /** How far a CA's clock may run ahead of ours before its thisUpdate is refused as future. */
 const CLOCK_SKEW_MS = 5 * 60_000;
 const MAX_CRL_BYTES = 64 << 20;
@@ -52,17 +76,30 @@ const HASH_NAMES: Record<string, string> = { [SHA1]: 'sha1', '2.16.840.1.101.3.4
 
 /** The reason an answer cannot be used; the message says which and why. */
 class Unusable extends Error {}
+/** No answer: the name did not resolve, the connection failed, or time ran out. */
+class Unreachable extends Error {}
+/** The service was not asked: not http(s), or not at a public internet address. */
+class NotAsked extends Error {}
+
+/** When several services failed differently, the gap said is the first of these that happened. */
+const GAP_ORDER: RevocationGap[] = ['unusable-answer', 'unreachable', 'no-service'];
+
+function gapOf(error: unknown): RevocationGap {
+  if (error instanceof NotAsked) return 'no-service';
+  if (error instanceof Unreachable) return 'unreachable';
+  return 'unusable-answer';
+}
 
 export function openRevocationChecker(options: RevocationOptions): RevocationChecker {
   const cacheDir = path.join(options.dataDir, 'revocation-cache');
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const network = openNetwork(options);
 
   return {
     async check(certificate, issuer, now) {
       const problems: string[] = [];
       const ocspUrls = certificate.ocspUrls;
       const crlUrls = certificate.crlUrls;
-      if (ocspUrls.length === 0 && crlUrls.length === 0) return unknown(['the certificate names no OCSP service and no CRL']);
+      if (ocspUrls.length === 0 && crlUrls.length === 0) return unknown(['the certificate names no OCSP service and no CRL'], 'no-service');
 
       const ocspFile = (url: string) => path.join(cacheDir, `ocsp-${sha256Hex(`${url} ${Buffer.from(issuer.publicKeyBits).toString('hex')} ${certificate.serialNumber}`)}.der`);
       const crlFile = (url: string) => path.join(cacheDir, `crl-${sha256Hex(url)}.der`);
@@ -85,40 +122,42 @@ export function openRevocationChecker(options: RevocationOptions): RevocationChe
 
       // A revocation outweighs a 'good' from another service.
       const fresh = cachedAnswers.filter((answer) => !isStale(answer, now)).sort((a, b) => Number(b.status === 'revoked') - Number(a.status === 'revoked'))[0];
-      if (fresh) return result(fresh, { cached: true, stale: false, problems });
+      if (fresh) return result(fresh, { cached: true, stale: false, problems, unavailableBecause: null });
 
+      const gaps = new Set<RevocationGap>();
       if (options.online) {
         for (const url of ocspUrls) {
-          if (!isHttp(url, problems)) continue;
           try {
-            const request = ocspRequest(certificate, issuer);
-            const der = await exchange(url, request, 'application/ocsp-request', timeoutMs, MAX_OCSP_BYTES);
+            const der = await network.ask(url, ocspRequest(certificate, issuer), 'application/ocsp-request', MAX_OCSP_BYTES);
             const answer = readOcspResponse(der, url, certificate, issuer, now);
             keep(cacheDir, ocspFile(url), der);
-            return result(answer, { cached: false, stale: false, problems });
+            return result(answer, { cached: false, stale: false, problems, unavailableBecause: null });
           } catch (error) {
             problems.push(`OCSP ${url}: ${(error as Error).message}`);
+            gaps.add(gapOf(error));
           }
         }
         for (const url of crlUrls) {
-          if (!isHttp(url, problems)) continue;
           try {
-            const der = await exchange(url, null, null, timeoutMs, MAX_CRL_BYTES);
+            const der = await network.ask(url, null, null, MAX_CRL_BYTES);
             const answer = readCrl(der, url, certificate, issuer, now);
             keep(cacheDir, crlFile(url), der);
-            return result(answer, { cached: false, stale: isStale(answer, now), problems });
+            // A CRL past its nextUpdate as the CA publishes it: the newest there is, so no gap to name.
+            return result(answer, { cached: false, stale: isStale(answer, now), problems, unavailableBecause: null });
           } catch (error) {
             problems.push(`CRL ${url}: ${(error as Error).message}`);
+            gaps.add(gapOf(error));
           }
         }
       } else {
         problems.push('offline: no OCSP service or CRL was asked');
       }
+      const unavailableBecause: RevocationGap = options.online ? (GAP_ORDER.find((gap) => gaps.has(gap)) ?? 'unreachable') : 'offline';
 
       // Nothing fresh: the newest stale answer, said to be stale.
       const newest = cachedAnswers.sort((a, b) => b.thisUpdate.getTime() - a.thisUpdate.getTime())[0];
-      if (newest) return result(newest, { cached: true, stale: true, problems });
-      return unknown(problems.length > 0 ? problems : ['no revocation answer is available']);
+      if (newest) return result(newest, { cached: true, stale: true, problems, unavailableBecause });
+      return unknown(problems.length > 0 ? problems : ['no revocation answer is available'], unavailableBecause);
     },
   };
 }
@@ -129,17 +168,11 @@ function isStale(answer: Answer, now: Date): boolean {
   return answer.nextUpdate === null || now.getTime() > answer.nextUpdate.getTime();
 }
 
-function isHttp(url: string, problems: string[]): boolean {
-  if (/^http:\/\//i.test(url)) return true;
-  problems.push(`${url}: only http revocation services are asked`);
-  return false;
+function unknown(problems: string[], unavailableBecause: RevocationGap): RevocationResult {
+  return { status: 'unknown', source: null, url: null, cached: false, stale: false, thisUpdate: null, nextUpdate: null, revokedAt: null, revocationReason: null, problems, unavailableBecause };
 }
 
-function unknown(problems: string[]): RevocationResult {
-  return { status: 'unknown', source: null, url: null, cached: false, stale: false, thisUpdate: null, nextUpdate: null, revokedAt: null, revocationReason: null, problems };
-}
-
-function result(answer: Answer, how: { cached: boolean; stale: boolean; problems: string[] }): RevocationResult {
+function result(answer: Answer, how: { cached: boolean; stale: boolean; problems: string[]; unavailableBecause: RevocationGap | null }): RevocationResult {
   return {
     status: answer.status,
     source: answer.source,
@@ -151,6 +184,7 @@ function result(answer: Answer, how: { cached: boolean; stale: boolean; problems
     revokedAt: answer.revokedAt ? toVnIso(answer.revokedAt) : null,
     revocationReason: answer.revocationReason,
     problems: how.problems,
+    unavailableBecause: how.unavailableBecause,
   };
 }
 
@@ -288,30 +322,144 @@ function responseCertificates(basicDer: Uint8Array): CertificateView[] {
   });
 }
 
-// ---- HTTP and the cache -------------------------------------------------------------------
+// ---- The network and the cache ----------------------------------------------------------
 
-/** A GET (no body) or a POST, answered 200 within the timeout and the size limit. */
-function exchange(url: string, body: Uint8Array | null, contentType: string | null, timeoutMs: number, maxBytes: number): Promise<Uint8Array> {
+/**
+ * Addresses that are not the public internet (IANA special-purpose registries): loopback,
+ * private, shared (CGNAT), link-local, unspecified, documentation, benchmarking, multicast,
+ * reserved, unique-local and deprecated site-local. IPv4-mapped IPv6 addresses are judged as
+ * the IPv4 address they carry.
+ */
+const NOT_PUBLIC = new net.BlockList();
+for (const [prefix, bits] of [
+  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.0.0.0', 24], ['192.0.2.0', 24],
+  ['192.88.99.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24], ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
+] as const) {
+  NOT_PUBLIC.addSubnet(prefix, bits, 'ipv4');
+}
+for (const [prefix, bits] of [
+  ['::', 96], ['64:ff9b:1::', 48], ['100::', 64], ['2001::', 23], ['2001:db8::', 32], ['2002::', 16], ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8],
+] as const) {
+  NOT_PUBLIC.addSubnet(prefix, bits, 'ipv6');
+}
+
+/** Whether `address` (an IP address, not a name) is on the public internet. */
+export function isPublicAddress(address: string): boolean {
+  const family = net.isIP(address);
+  if (family === 0) return false;
+  return !NOT_PUBLIC.check(address, family === 4 ? 'ipv4' : 'ipv6');
+}
+
+const systemLookup = (hostname: string): Promise<readonly ResolvedAddress[]> => dns.promises.lookup(hostname, { all: true, verbatim: true });
+
+/** Requests for one checker: its time budget, its address policy, the hosts already found unreachable. */
+function openNetwork(options: RevocationOptions) {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const budgetMs = options.budgetMs ?? DEFAULT_BUDGET_MS;
+  const addressAllowed = options.addressAllowed ?? isPublicAddress;
+  const lookup = options.lookup ?? systemLookup;
+  let deadline: number | null = null;
+  // Every signature of a document names the same few hosts: each is looked up once, and one that
+  // failed is not waited on again.
+  const addresses = new Map<string, Promise<ResolvedAddress>>();
+  const failedHosts = new Map<string, Error>();
+
+  async function addressOf(host: string): Promise<ResolvedAddress> {
+    const family = net.isIP(host);
+    let found: readonly ResolvedAddress[];
+    if (family !== 0) {
+      found = [{ address: host, family }];
+    } else {
+      try {
+        found = await lookup(host);
+      } catch (error) {
+        throw new Unreachable(`${host} cannot be resolved (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+      }
+      if (found.length === 0) throw new Unreachable(`${host} has no address`);
+    }
+    const allowed = found.find((candidate) => addressAllowed(candidate.address));
+    if (!allowed) throw new NotAsked(`${family !== 0 ? host : `${host} is at ${found.map((a) => a.address).join(', ')}`}: not a public internet address, so it is not asked`);
+    return allowed;
+  }
+
+  return {
+    /** A GET (no body) or a POST to `url`, answered 200 within the time left and the size limit. */
+    async ask(url: string, body: Uint8Array | null, contentType: string | null, maxBytes: number): Promise<Uint8Array> {
+      let target: URL;
+      try {
+        target = new URL(url);
+      } catch {
+        throw new NotAsked('not a URL');
+      }
+      if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new NotAsked('only http and https services are asked');
+      const host = target.hostname.replace(/^\[(.*)\]$/, '$1');
+      const earlier = failedHosts.get(host);
+      if (earlier) throw earlier;
+      deadline ??= Date.now() + budgetMs;
+      const limit = Math.min(timeoutMs, deadline - Date.now());
+      if (limit <= 0) throw new Unreachable(`not asked: the ${budgetMs} ms allowed for revocation checks are used up`);
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), limit);
+      const late = () => new Unreachable(`no answer within ${limit} ms`);
+      try {
+        let address = addresses.get(host);
+        if (!address) addresses.set(host, (address = addressOf(host)));
+        address.catch(() => undefined);
+        const connectTo = await Promise.race([
+          address,
+          new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(late()), { once: true })),
+        ]);
+        return await exchange(target, connectTo, body, contentType, maxBytes, controller.signal, late);
+      } catch (error) {
+        if (error instanceof Unreachable || error instanceof NotAsked) failedHosts.set(host, error);
+        throw error;
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}
+
+/** One request, connected to `address` whatever the host name would resolve to by now. */
+function exchange(target: URL, address: ResolvedAddress, body: Uint8Array | null, contentType: string | null, maxBytes: number, signal: AbortSignal, late: () => Error): Promise<Uint8Array> {
+  const pinned: net.LookupFunction = (_hostname, lookupOptions, callback) => {
+    if (lookupOptions.all) callback(null, [{ address: address.address, family: address.family }]);
+    else callback(null, address.address, address.family);
+  };
+  const client = target.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
-    const request = http.request(url, { method: body ? 'POST' : 'GET', headers: body ? { 'Content-Type': contentType!, 'Content-Length': body.length } : {} }, (response) => {
+    let settled = false;
+    const fail = (error: Error) => {
+      if (settled) return;
+      settled = true;
+      // What a service said (status, size) makes its answer unusable; anything else means no answer.
+      reject(signal.aborted ? late() : error instanceof Unusable ? error : new Unreachable(error.message));
+    };
+    const request = client.request(target, { method: body ? 'POST' : 'GET', headers: body ? { 'Content-Type': contentType!, 'Content-Length': body.length } : {}, lookup: pinned, signal }, (response) => {
       if (response.statusCode !== 200) {
         response.resume();
-        reject(new Error(`HTTP ${response.statusCode}`));
+        fail(new Unusable(`HTTP ${response.statusCode}`));
+        return;
+      }
+      if (Number(response.headers['content-length']) > maxBytes) {
+        request.destroy(new Unusable(`the answer is larger than ${maxBytes} bytes`));
         return;
       }
       const parts: Buffer[] = [];
       let size = 0;
       response.on('data', (part: Buffer) => {
         size += part.length;
-        if (size > maxBytes) request.destroy(new Error(`the answer is larger than ${maxBytes} bytes`));
+        if (size > maxBytes) request.destroy(new Unusable(`the answer is larger than ${maxBytes} bytes`));
         else parts.push(part);
       });
-      response.on('end', () => resolve(new Uint8Array(Buffer.concat(parts))));
-      response.on('error', reject);
+      response.on('end', () => {
+        if (settled) return;
+        settled = true;
+        resolve(new Uint8Array(Buffer.concat(parts)));
+      });
+      response.on('error', fail);
     });
-    const timer = setTimeout(() => request.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-    request.on('error', reject);
-    request.on('close', () => clearTimeout(timer));
+    request.on('error', fail);
     request.end(body ?? undefined);
   });
 }

@@ -113,17 +113,26 @@ export function openTrustStore(dataDir: string): TrustStore {
  * a signer's certificate (or a bundle carrying one) is never made a trust anchor by mistake.
  */
 export function readTrustFile(bytes: Uint8Array, fileName = 'certificate'): CertificateView[] {
-  const ders = certificatesIn(bytes, fileName);
-  const views = ders.map((der) => {
+  const views = readCertificateFile(bytes, fileName);
+  const notCa = views.find((view) => !view.isCa);
+  if (notCa) throw notCaError(notCa, fileName);
+  return views;
+}
+
+/** Every certificate in a certificate file (PEM, DER or PKCS#7), CA or not; NOT_CERTIFICATE_FILE when something in it is not one. */
+export function readCertificateFile(bytes: Uint8Array, fileName = 'certificate'): CertificateView[] {
+  return certificatesIn(bytes, fileName).map((der) => {
     try {
       return readCertificate(der);
     } catch (error) {
-      throw new AppError('INVALID_INPUT', `${fileName} holds something that is not a readable X.509 certificate (${(error as Error).message}).`, { fileName });
+      throw new AppError('NOT_CERTIFICATE_FILE', `${fileName} holds something that is not a readable X.509 certificate (${(error as Error).message}).`, { fileName });
     }
   });
-  const notCa = views.find((view) => !view.isCa);
-  if (notCa) throw new AppError('INVALID_INPUT', `${fileName}: "${notCa.subject}" is not a CA certificate; only root and intermediate CA certificates can be trusted.`, { fileName });
-  return views;
+}
+
+/** The refusal of a certificate that is not a CA's; `subject` in its details is the name a person reads (CN). */
+export function notCaError(view: CertificateView, fileName: string): AppError {
+  return new AppError('NOT_CA_CERTIFICATE', `${fileName}: "${view.subject}" is not a CA certificate; only root and intermediate CA certificates can be trusted.`, { fileName, subject: view.commonName ?? view.subject });
 }
 
 /** Trust anchors for one run, on top of (or instead of) a store: nothing is written. */
@@ -135,7 +144,7 @@ export function withExtraCertificates(base: TrustAnchors | null, extra: readonly
 }
 
 function certificatesIn(bytes: Uint8Array, fileName: string): Uint8Array[] {
-  const refuse = () => new AppError('INVALID_INPUT', `${fileName} is not a certificate file (PEM, DER or PKCS#7 .p7b/.p7c).`, { fileName });
+  const refuse = () => new AppError('NOT_CERTIFICATE_FILE', `${fileName} is not a certificate file (PEM, DER or PKCS#7 .p7b/.p7c).`, { fileName });
   const text = Buffer.from(bytes).toString('latin1');
   if (text.includes('-----BEGIN ')) {
     const found: Uint8Array[] = [];
@@ -149,7 +158,7 @@ function certificatesIn(bytes: Uint8Array, fileName: string): Uint8Array[] {
   }
   const bundled = pkcs7Certificates(bytes);
   if (bundled) {
-    if (bundled.length === 0) throw new AppError('INVALID_INPUT', `${fileName} is a PKCS#7 file without certificates.`, { fileName });
+    if (bundled.length === 0) throw new AppError('NOT_CERTIFICATE_FILE', `${fileName} is a PKCS#7 file without certificates.`, { fileName });
     return bundled;
   }
   if (bytes[0] !== 0x30) throw refuse();

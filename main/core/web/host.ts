@@ -1,8 +1,10 @@
 // The loopback web host: the built renderer and the same API as the Electron IPC, on 127.0.0.1.
 // Like Jupyter, it is guarded by a secret token made at each launch: the printed URL carries it
 // once, the server trades it for an HttpOnly SameSite=Strict cookie and drops it from the address.
-// API calls must also carry X-Requested-With, which a cross-site form cannot set, and the Host
-// header must name the loopback, which a DNS-rebinding page cannot fake.
+// API calls must also carry X-Requested-With, which a cross-site form cannot set, and come from
+// the app's own origin when a browser says where they come from (Origin, Sec-Fetch-Site): another
+// port of the loopback is the same *site*, so SameSite alone lets its pages send the cookie. The
+// Host header must name the loopback, which a DNS-rebinding page cannot fake.
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { invoke, type Handlers } from '../api/invoke.js';
 import type { AppEvents } from '../app/events.js';
 import { decodeWire, encodeWire } from '../../common/wire.js';
+import { contentTypeOf, CSP, rendererFile } from './rendererFiles.js';
 
 export interface WebHostOptions {
   handlers: Handlers;
@@ -33,25 +36,14 @@ export interface WebHost {
   close(): Promise<void>;
 }
 
-const COOKIE = 'eoffice_token';
-export const CSP =
-  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; worker-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.wasm': 'application/wasm',
-  '.bcmap': 'application/octet-stream',
-  '.pfb': 'application/octet-stream',
-  '.ttf': 'font/ttf',
-};
+/**
+ * Browsers keep cookies per host, not per port: with one fixed name, a second eOffice on the
+ * loopback (another data folder) would overwrite the first one's cookie and lock its tab out.
+ * Each host therefore names its cookie after its port and reads only that one.
+ */
+function cookieName(port: number): string {
+  return `eoffice_token_${port}`;
+}
 
 function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -59,12 +51,24 @@ function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-function cookieToken(req: http.IncomingMessage): string | undefined {
+function cookieToken(req: http.IncomingMessage, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
-    const [name, ...value] = part.trim().split('=');
-    if (name === COOKIE) return value.join('=');
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return value.join('=');
   }
   return undefined;
+}
+
+/**
+ * Whether a browser says the request comes from another origin. A client that is no browser (a
+ * script with the bearer token) sends neither header and is judged by its token alone; a browser
+ * sends Origin on every POST and Sec-Fetch-Site on every request, and neither can be forged by a page.
+ */
+function crossOrigin(req: http.IncomingMessage, ownOrigin: string): boolean {
+  const origin = req.headers.origin;
+  if (origin !== undefined && origin !== ownOrigin) return true;
+  const site = req.headers['sec-fetch-site'];
+  return site !== undefined && site !== 'same-origin';
 }
 
 function bearerToken(req: http.IncomingMessage): string | undefined {
@@ -130,13 +134,18 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       if (req.method === 'GET' && offered !== null) {
         if (!sameSecret(offered, token)) return sendText(res, 401, 'Mã truy cập không đúng. Hãy mở lại đường dẫn in ra khi khởi động eOffice.\nWrong token: open the URL printed when eOffice started.');
         url.searchParams.delete('token');
-        res.writeHead(302, baseHeaders({ 'Set-Cookie': `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`, Location: url.pathname + url.search, 'Cache-Control': 'no-store' }));
+        // "/.//evil.example/" normalises to "//evil.example/", which a browser reads as another
+        // host: the redirect keeps a single leading slash so that it stays on this one.
+        const location = '/' + url.pathname.replace(/^[/\\]+/, '') + url.search;
+        res.writeHead(302, baseHeaders({ 'Set-Cookie': `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`, Location: location, 'Cache-Control': 'no-store' }));
         return res.end();
       }
-      const presented = cookieToken(req) ?? bearerToken(req);
+      const presented = cookieToken(req, cookieName(port)) ?? bearerToken(req);
       if (!presented || !sameSecret(presented, token)) {
         return sendText(res, 401, 'Cần mã truy cập. Hãy mở đường dẫn (có ?token=…) in ra khi khởi động eOffice.\nA token is required: open the URL (with ?token=…) printed when eOffice started.');
       }
+
+      if (url.pathname.startsWith('/api/') && crossOrigin(req, `http://${host}`)) return sendText(res, 403, 'Cross-origin requests are refused');
 
       if (url.pathname === '/api/events' && req.method === 'GET') {
         res.writeHead(200, baseHeaders({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive' }));
@@ -203,24 +212,16 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 }
 
 function serveStatic(root: string, pathname: string, req: http.IncomingMessage, res: http.ServerResponse): void {
-  let relative: string;
-  try {
-    relative = decodeURIComponent(pathname);
-  } catch {
-    return sendText(res, 400, 'Bad path');
-  }
-  if (relative === '/' || relative === '') relative = '/index.html';
-  const file = path.resolve(root, '.' + path.posix.normalize(relative));
-  if (file !== root && !file.startsWith(root + path.sep)) return sendText(res, 404, 'Not found');
+  const file = rendererFile(root, pathname);
+  if (!file) return sendText(res, 404, 'Not found');
   let stat: fs.Stats;
   try {
     stat = fs.statSync(file);
   } catch {
-    return sendText(res, 404, relative === '/index.html' ? 'The renderer is not built: run "npm run build".' : 'Not found');
+    return sendText(res, 404, file === path.join(root, 'index.html') ? 'The renderer is not built: run "npm run build".' : 'Not found');
   }
   if (!stat.isFile()) return sendText(res, 404, 'Not found');
-  const type = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
-  res.writeHead(200, baseHeaders({ 'Content-Type': type, 'Content-Length': stat.size, 'Cache-Control': file.endsWith('.html') ? 'no-store' : 'max-age=3600' }));
+  res.writeHead(200, baseHeaders({ 'Content-Type': contentTypeOf(file), 'Content-Length': stat.size, 'Cache-Control': file.endsWith('.html') ? 'no-store' : 'max-age=3600' }));
   if (req.method === 'HEAD') return void res.end();
   fs.createReadStream(file).pipe(res);
 }

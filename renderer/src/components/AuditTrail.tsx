@@ -1,5 +1,6 @@
 import type { DocumentDetail } from '../../../main/common/contract.js';
 import { formatDateTimeVn, formatDateVn } from '../../../main/common/dates.js';
+import { commonName } from '../../../main/common/distinguishedName.js';
 import { useI18n, type MessageKey } from '../i18n/i18n.js';
 
 type AuditEvent = DocumentDetail['events'][number];
@@ -33,12 +34,12 @@ function useEventText() {
     if (event.kind === 'signed') {
       const role = event.details.role;
       const subject = typeof event.details.certificateSubject === 'string' ? event.details.certificateSubject : '';
-      const signer = /(?:^|, )CN=([^,]+)/.exec(subject)?.[1] ?? subject;
+      const signer = commonName(subject);
       if (role === 'signer' || role === 'agency' || role === 'attachment') return t('event.signed', { role: t(`sign.role.${role}`), signer });
       return t('event.signedInvisible', { signer });
     }
     const text = (key: string) => (typeof event.details[key] === 'string' ? (event.details[key] as string) : '');
-    const signer = /(?:^|, )CN=([^,]+)/.exec(text('certificateSubject'))?.[1] ?? text('certificateSubject');
+    const signer = commonName(text('certificateSubject'));
     switch (event.kind) {
       case 'draft-details':
         return t('event.draftDetails');

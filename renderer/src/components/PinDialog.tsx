@@ -5,6 +5,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { TokenInfo } from '../../../main/common/contract.js';
 import { useI18n } from '../i18n/i18n.js';
+import { useTokens } from '../tokens/TokensProvider.js';
 
 const PIN_MIN_LENGTH = 4;
 
@@ -24,6 +25,10 @@ export function PinDialog({ token, purpose, onSubmit, onClose }: PinDialogProps)
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<{ error: unknown } | { tooShort: true } | null>(null);
   const { locked, finalTry, countLow } = token.pin;
+  const { refresh } = useTokens();
+
+  // The PIN counters as the token has them now: another program may have used it since the last news.
+  useEffect(refresh, [refresh]);
 
   useEffect(() => {
     const element = dialog.current;

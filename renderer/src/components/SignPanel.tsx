@@ -1,15 +1,17 @@
 // Ký số: choose the role (competent person, agency, attachment), the certificate, where the
 // signature goes, then sign the document shown — or every document ticked in the list — with a
-// progress bar, a cancel between documents and a result for each. A token not logged in asks for
-// its PIN first.
+// progress bar, a cancel between documents and a result for each. Each signing asks for the
+// token's PIN (the host logs the token out after it). The agency's roles offer only the agency's
+// own certificates, and say why the others are not there.
 import { useEffect, useId, useMemo, useState } from 'react';
 import type { SignatureAppearance, TokenInfo } from '../../../main/common/contract.js';
-import { ApiError, call } from '../api/client.js';
+import { ApiError, call, isApiError } from '../api/client.js';
 import { useI18n, type MessageKey } from '../i18n/i18n.js';
 import type { SignaturePlacement, SigningRole } from '../signing/placement.js';
 import type { Signing, SigningRequest, SigningTarget } from '../signing/useSigning.js';
 import { allCertificates, canSignWith, sameToken, useTokens, type TokenCertificate } from '../tokens/TokensProvider.js';
 import { CertificateSelect } from '../tokens/CertificateSelect.js';
+import { AgencyCertificateNote, agencyCertificates } from '../tokens/agencyCertificates.js';
 import { PinDialog } from './PinDialog.js';
 import { certificateDay } from './TokenPanel.js';
 
@@ -30,11 +32,10 @@ interface SignPanelProps {
   onAgencyNamed(name: string): void;
 }
 
-/** The certificate a role most likely wants: the agency's own for the agency, a person's otherwise. */
-function suggest(role: SigningRole, certificates: readonly TokenCertificate[], agencyName: string): TokenCertificate | undefined {
-  const usable = certificates.filter((c) => canSignWith(c.certificate));
-  const isAgency = (c: TokenCertificate) => agencyName !== '' && c.certificate.subjectCommonName === agencyName;
-  return (role === 'signer' ? usable.find((c) => !isAgency(c)) : usable.find(isAgency)) ?? usable[0];
+/** The certificate a role most likely wants among those offered: a person's for the competent person. */
+function suggest(role: SigningRole, offered: readonly TokenCertificate[], agencyOwn: readonly TokenCertificate[]): TokenCertificate | undefined {
+  const usable = offered.filter((c) => canSignWith(c.certificate));
+  return (role === 'signer' ? usable.find((c) => !agencyOwn.includes(c)) : undefined) ?? usable[0] ?? offered[0];
 }
 
 type PinRequest = { purpose: 'login' | 'signature'; request: SigningRequest };
@@ -42,7 +43,7 @@ type PinRequest = { purpose: 'login' | 'signature'; request: SigningRequest };
 export function SignPanel({ targets, fromSelection, signing, role, onRoleChange, placement, placing, onPlacingChange, agencyName, onAgencyNamed }: SignPanelProps) {
   const { t, count, errorMessage } = useI18n();
   const { overview } = useTokens();
-  const certificates = useMemo(() => allCertificates(overview), [overview]);
+  const allOnTokens = useMemo(() => allCertificates(overview), [overview]);
   const [chosenPrint, setChosenPrint] = useState<string | null>(null);
   const [mainNotation, setMainNotation] = useState('');
   const [agencyDraft, setAgencyDraft] = useState('');
@@ -50,8 +51,11 @@ export function SignPanel({ targets, fromSelection, signing, role, onRoleChange,
   const [setupError, setSetupError] = useState<unknown>(null);
   const formId = useId();
 
-  const chosen = certificates.find((c) => c.certificate.fingerprint256 === chosenPrint) ?? suggest(role, certificates, agencyName);
   const needsAgency = role !== 'signer' && !agencyName;
+  // The agency's roles print its name: only its own certificates (named as typed here when unset).
+  const agencyChoice = useMemo(() => agencyCertificates(allOnTokens, agencyName || agencyDraft), [allOnTokens, agencyName, agencyDraft]);
+  const certificates = role === 'signer' ? allOnTokens : agencyChoice.offered;
+  const chosen = certificates.find((c) => c.certificate.fingerprint256 === chosenPrint) ?? suggest(role, certificates, agencyChoice.offered);
   const { state } = signing;
   const running = state.phase === 'running';
 
@@ -95,13 +99,15 @@ export function SignPanel({ targets, fromSelection, signing, role, onRoleChange,
   const unsigned = state.phase === 'finished' ? state.results.filter((r) => r.status !== 'signed') : [];
   const labelOf = (id: number) => (state.phase === 'finished' ? state.request.targets.find((d) => d.id === id)?.label : undefined) ?? `#${id}`;
   const wantsPin = unsigned.some((r) => r.error?.code === 'PIN_REQUIRED');
+  // The login was gone by the time the batch started (it lapsed, the screen was locked): ask again.
+  const loginLapsed = state.phase === 'failed' && isApiError(state.error) && (state.error.code === 'PIN_REQUIRED' || state.error.code === 'NOT_LOGGED_IN');
 
   return (
     <section className="pane-section sign-section" aria-labelledby={`${formId}-title`} data-testid="sign-panel">
       <h3 id={`${formId}-title`} className="section-title">
         {t('sign.title')}
       </h3>
-      {certificates.length === 0 ? (
+      {allOnTokens.length === 0 ? (
         <p className="muted">{t('sign.noToken')}</p>
       ) : (
         <>
@@ -121,7 +127,10 @@ export function SignPanel({ targets, fromSelection, signing, role, onRoleChange,
           </fieldset>
           <div className="field">
             <label htmlFor={`${formId}-certificate`}>{t('sign.certificate')}</label>
-            <CertificateSelect id={`${formId}-certificate`} testId="sign-certificate" certificates={certificates} chosen={chosen} disabled={running} onChoose={setChosenPrint} />
+            {certificates.length > 0 && (
+              <CertificateSelect id={`${formId}-certificate`} testId="sign-certificate" certificates={certificates} chosen={chosen} disabled={running} onChoose={setChosenPrint} />
+            )}
+            {role !== 'signer' && <AgencyCertificateNote choice={agencyChoice} agencyName={agencyName || agencyDraft} />}
             {chosen && (
               <span className={chosen.certificate.warning === 'ok' ? 'field-hint' : chosen.certificate.warning === 'expiring' ? 'field-hint is-warning' : 'field-error'}>
                 {chosen.certificate.warning === 'ok'
@@ -209,6 +218,11 @@ export function SignPanel({ targets, fromSelection, signing, role, onRoleChange,
           <p>
             {t('sign.notStarted')} {errorMessage(state.error)}
           </p>
+          {loginLapsed && (
+            <button type="button" className="button button-small button-primary" onClick={() => setPinRequest({ purpose: 'login', request: state.request })}>
+              {t('sign.enterPinToSign')}
+            </button>
+          )}
           <button type="button" className="button button-quiet button-small" onClick={signing.dismiss}>
             {t('common.dismiss')}
           </button>

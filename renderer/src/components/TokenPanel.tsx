@@ -1,7 +1,7 @@
 // Chữ ký số: the tokens plugged in, their certificates (with how long each is still valid), the
 // login state, and the token libraries eOffice uses. It follows the host's token.changed events,
 // so a token plugged in or pulled out shows within a couple of seconds.
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type { TokenCertificateInfo, TokenInfo } from '../../../main/common/contract.js';
 import { formatDateVn, vnDate } from '../../../main/common/dates.js';
 import { call } from '../api/client.js';
@@ -120,7 +120,7 @@ export function TokenPanel() {
           ))}
         </ul>
       )}
-      <AddModuleForm />
+      <AddModuleButton />
       {loginToken && (
         <PinDialog
           token={loginToken}
@@ -170,22 +170,21 @@ function CertificateItem({ certificate, onImages }: { certificate: TokenCertific
   );
 }
 
-function AddModuleForm() {
+/**
+ * "Add a token library": the page names no file (a library is native code run inside eOffice).
+ * The desktop app opens the OS's file dialog and asks for confirmation itself; the browser
+ * answers with a sentence saying to add it in the desktop app or at the terminal.
+ */
+function AddModuleButton() {
   const { t, errorMessage } = useI18n();
-  const [open, setOpen] = useState(false);
-  const [path, setPath] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    if (!path.trim()) return;
+  async function add() {
     setBusy(true);
     setError(null);
     try {
-      await call('tokens.addModule', { path: path.trim() });
-      setPath('');
-      setOpen(false);
+      await call('tokens.addModule', {});
     } catch (failure) {
       setError(failure);
     } finally {
@@ -193,52 +192,20 @@ function AddModuleForm() {
     }
   }
 
-  if (!open) {
-    return (
-      <button type="button" className="button button-quiet button-small add-module-button" onClick={() => setOpen(true)}>
+  return (
+    <div className="add-module">
+      <button type="button" className="button button-quiet button-small add-module-button" onClick={add} disabled={busy} aria-describedby="add-module-hint">
         <span className="icon-plus" aria-hidden="true" />
         {t('tokens.addModule')}
       </button>
-    );
-  }
-  return (
-    <form className="add-module-form" onSubmit={submit}>
-      <div className="field">
-        <label htmlFor="module-path">{t('tokens.modulePath')}</label>
-        <input
-          id="module-path"
-          value={path}
-          onChange={(e) => setPath(e.target.value)}
-          placeholder={t('tokens.modulePathPlaceholder')}
-          spellCheck={false}
-          autoFocus
-          aria-invalid={error !== null}
-          aria-describedby="module-path-hint"
-        />
-        <span id="module-path-hint" className="field-hint">
-          {t('tokens.modulePathHint')}
-        </span>
-      </div>
+      <span id="add-module-hint" className="field-hint">
+        {t('tokens.modulePathHint')}
+      </span>
       {error !== null && (
         <p className="form-error" role="alert">
           {errorMessage(error)}
         </p>
       )}
-      <div className="form-actions">
-        <button type="submit" className="button button-small button-primary" disabled={busy || !path.trim()}>
-          {t('tokens.addModuleSubmit')}
-        </button>
-        <button
-          type="button"
-          className="button button-small"
-          onClick={() => {
-            setOpen(false);
-            setError(null);
-          }}
-        >
-          {t('common.cancel')}
-        </button>
-      </div>
-    </form>
+    </div>
   );
 }

@@ -108,7 +108,8 @@ function AfterIssueDialog({ action, outgoing, onClose, onDone }: AfterIssueDialo
       className="after-issue-dialog"
       testId="after-issue-dialog"
       title={t(`afterIssue.title.${action}`, { notation: outgoing.document.notation ?? '' })}
-      lead={t(`afterIssue.lead.${action}`)}
+      // Thu hồi cannot be undone: its lead says so, and who is told.
+      lead={t(`afterIssue.lead.${action}`, { notation: outgoing.document.notation ?? '', recipients: outgoing.draft.recipientCodes.join(', ') || t('afterIssue.noRecipients') })}
       describedByLead
       request={request}
       onSubmit={submit}

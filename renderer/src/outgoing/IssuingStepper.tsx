@@ -5,7 +5,7 @@
 import type { OutgoingDetail } from '../../../main/common/contract.js';
 import { formatDateTimeVn } from '../../../main/common/dates.js';
 import { useI18n } from '../i18n/i18n.js';
-import { commonName } from './notation.js';
+import { commonName } from '../../../main/common/distinguishedName.js';
 
 const AFTER_ISSUE_KINDS = { recalled: 'recalled', updated: 'updated', replaced: 'replaced' } as const;
 type AfterIssueState = keyof typeof AFTER_ISSUE_KINDS;

@@ -1,17 +1,21 @@
 // Cấp số and Phát hành. "Cấp số" stays disabled until the host has verified a valid signature of
 // the declared signer: the reason is shown under the button and in its tooltip, since clerks
 // taking numbers before the leader signed ("lấy số trước") is exactly what Decree 30 ends.
-// "Phát hành" signs as the agency with its own token (the seal), numbering first when needed,
-// and queues the document for the axis; a token not logged in asks for its PIN first.
-import { useId, useMemo, useState } from 'react';
+// "Phát hành" signs as the agency with its own certificate (the seal) — the choice offers only
+// the agency's certificates, and says why the others are not there —, numbering first when
+// needed, and queues the document for the axis; a token not logged in asks for its PIN first.
+// Neither can be undone: each first says what it will do and waits for the clerk's yes.
+import { useId, useMemo, useState, type FormEvent } from 'react';
 import type { OutgoingDetail, TokenInfo } from '../../../main/common/contract.js';
-import { vnYear } from '../../../main/common/dates.js';
+import { formatDateVn, vnYear } from '../../../main/common/dates.js';
 import { call, isApiError } from '../api/client.js';
 import { useI18n } from '../i18n/i18n.js';
+import { ModalDialog, useModalRequest } from '../components/ModalDialog.js';
 import { PinDialog } from '../components/PinDialog.js';
 import { certificateDay } from '../components/TokenPanel.js';
-import { allCertificates, canSignWith, sameToken, useTokens, type TokenCertificate } from '../tokens/TokensProvider.js';
+import { allCertificates, canSignWith, sameToken, useTokens } from '../tokens/TokensProvider.js';
 import { CertificateSelect } from '../tokens/CertificateSelect.js';
+import { AgencyCertificateNote, agencyCertificates } from '../tokens/agencyCertificates.js';
 import { AgencyDialog } from './AgencyDialog.js';
 import { fromShape, useIssuingErrorMessage } from './issuingErrors.js';
 
@@ -22,34 +26,29 @@ interface NumberAndIssueProps {
   onDone: (next: OutgoingDetail) => void;
 }
 
-/** The agency's own certificate: named like the agency, else one that is not the signer's, else any usable. */
-function suggestAgencyCertificate(certificates: readonly TokenCertificate[], agencyName: string, signerName: string): TokenCertificate | undefined {
-  const usable = certificates.filter((c) => canSignWith(c.certificate));
-  const name = (c: TokenCertificate) => (c.certificate.subjectCommonName ?? '').normalize('NFC').trim().toLowerCase();
-  const agency = agencyName.normalize('NFC').trim().toLowerCase();
-  const signer = signerName.normalize('NFC').trim().toLowerCase();
-  return (agency ? usable.find((c) => name(c) === agency) : undefined) ?? usable.find((c) => name(c) !== signer) ?? usable[0];
-}
-
 type Busy = 'number' | 'issue' | null;
 type PinRequest = { purpose: 'login' | 'signature'; token: TokenInfo };
+type Confirming = 'number' | 'issue' | null;
 
 export function NumberAndIssue({ outgoing, agencyName, onAgencyNamed, onDone }: NumberAndIssueProps) {
-  const { t } = useI18n();
+  const { t, count } = useI18n();
   const describeError = useIssuingErrorMessage();
   const id = useId();
   const { overview } = useTokens();
-  const certificates = useMemo(() => allCertificates(overview), [overview]);
+  const { document, numbering } = outgoing;
+  // Only the agency's own certificates may seal, and not the one the competent person signed with.
+  const choice = useMemo(() => agencyCertificates(allCertificates(overview), agencyName, numbering.competentSigner), [overview, agencyName, numbering.competentSigner]);
+  const certificates = choice.offered;
   const [chosenPrint, setChosenPrint] = useState<string | null>(null);
   const [busy, setBusy] = useState<Busy>(null);
   const [failure, setFailure] = useState<unknown>(null);
   const [pinRequest, setPinRequest] = useState<PinRequest | null>(null);
   const [agencyDialog, setAgencyDialog] = useState(false);
+  const [confirming, setConfirming] = useState<Confirming>(null);
 
-  const { document, numbering } = outgoing;
   const documentId = document.id;
   const state = document.state;
-  const chosen = certificates.find((c) => c.certificate.fingerprint256 === chosenPrint) ?? suggestAgencyCertificate(certificates, agencyName, document.signerName);
+  const chosen = certificates.find((c) => c.certificate.fingerprint256 === chosenPrint) ?? certificates.find((c) => canSignWith(c.certificate)) ?? certificates[0];
   const canNumber = state === 'signed' && numbering.allowed;
   const numberReason = numbering.reason ? describeError(fromShape(numbering.reason)) : null;
   const canIssue = state === 'numbered' || canNumber;
@@ -61,14 +60,12 @@ export function NumberAndIssue({ outgoing, agencyName, onAgencyNamed, onDone }: 
         ? t('sign.missingUsableCertificate')
         : null;
 
+  /** Runs from the confirmation, which shows the refusal if there is one. */
   async function number() {
-    if (!canNumber || busy) return;
     setBusy('number');
     setFailure(null);
     try {
       onDone(await call('outgoing.number', { id: documentId }));
-    } catch (error) {
-      setFailure(error);
     } finally {
       setBusy(null);
     }
@@ -92,11 +89,44 @@ export function NumberAndIssue({ outgoing, agencyName, onAgencyNamed, onDone }: 
     }
   }
 
+  /** After the clerk confirmed: the PIN when the token asks for it, then the agency's signature. */
   function startIssue() {
     if (!chosen || issueBlocked || busy) return;
     if (!chosen.token.loggedIn) setPinRequest({ purpose: 'login', token: chosen.token });
     else void issue();
   }
+
+  const next = numbering.next;
+  const nextNotation = next?.notation ?? '…';
+  const confirmation = (() => {
+    if (confirming === 'number') {
+      return {
+        title: t('issuing.confirmNumber.title', { notation: nextNotation }),
+        lead: t('issuing.confirmNumber.lead', { subject: document.subject, notation: nextNotation, date: next ? formatDateVn(next.documentDate) : '…', year: next?.documentDate.slice(0, 4) ?? vnYear() }),
+        submit: t('issuing.confirmNumber.submit', { notation: nextNotation }),
+        run: number,
+      };
+    }
+    if (confirming === 'issue' && chosen) {
+      const codes = outgoing.draft.recipientCodes;
+      const params = {
+        subject: document.subject,
+        notation: state === 'numbered' ? (document.notation ?? '') : nextNotation,
+        date: next ? formatDateVn(next.documentDate) : '…',
+        certificate: chosen.certificate.subjectCommonName ?? chosen.certificate.subject,
+        attachments: outgoing.attachments.length ? t('issuing.confirmIssue.attachments', { count: count(outgoing.attachments.length) }) : '',
+        delivery: codes.length ? t('issuing.confirmIssue.delivery', { count: count(codes.length), codes: codes.join(', ') }) : t('issuing.confirmIssue.paperOnly'),
+      };
+      return {
+        title: t('issuing.confirmIssue.title', { notation: params.notation }),
+        lead: t(state === 'numbered' ? 'issuing.confirmIssue.leadNumbered' : 'issuing.confirmIssue.leadUnnumbered', params),
+        submit: t('issuing.confirmIssue.submit'),
+        // The dialog closes at once: the PIN, the progress and any refusal show in the section.
+        run: async () => startIssue(),
+      };
+    }
+    return null;
+  })();
 
   const liveToken = (token: TokenInfo) => overview?.tokens.find((tk) => sameToken(tk, token)) ?? token;
   const agencyMissing = isApiError(failure) && failure.code === 'AGENCY_NOT_CONFIGURED';
@@ -118,7 +148,7 @@ export function NumberAndIssue({ outgoing, agencyName, onAgencyNamed, onDone }: 
               disabled={!canNumber || busy !== null}
               title={canNumber ? t('issuing.numberHint', { year: vnYear() }) : (numberReason ?? undefined)}
               aria-describedby={`${id}-number-note`}
-              onClick={number}
+              onClick={() => setConfirming('number')}
             >
               {busy === 'number' && <span className="spinner spinner-on-primary" aria-hidden="true" />}
               <span className="icon-number" aria-hidden="true" />
@@ -134,11 +164,13 @@ export function NumberAndIssue({ outgoing, agencyName, onAgencyNamed, onDone }: 
       <div className="issue-form">
         <div className="field">
           <label htmlFor={`${id}-certificate`}>{t('issuing.agencyCertificate')}</label>
-          {certificates.length === 0 ? (
+          {(overview?.tokens.length ?? 0) === 0 ? (
             <span className="field-hint">{t('issuing.noToken')}</span>
           ) : (
             <>
-              <CertificateSelect id={`${id}-certificate`} testId="issue-certificate" certificates={certificates} chosen={chosen} disabled={busy !== null} onChoose={setChosenPrint} />
+              {certificates.length > 0 && (
+                <CertificateSelect id={`${id}-certificate`} testId="issue-certificate" certificates={certificates} chosen={chosen} disabled={busy !== null} onChoose={setChosenPrint} />
+              )}
               {chosen && (
                 <span className="field-hint">
                   {t('issuing.certificateFacts', {
@@ -147,6 +179,12 @@ export function NumberAndIssue({ outgoing, agencyName, onAgencyNamed, onDone }: 
                     date: certificateDay(chosen.certificate.validTo),
                   })}
                 </span>
+              )}
+              <AgencyCertificateNote choice={choice} agencyName={agencyName} />
+              {choice.nameUnset && (
+                <button type="button" className="button button-small" onClick={() => setAgencyDialog(true)}>
+                  {t('agency.open')}
+                </button>
               )}
             </>
           )}
@@ -160,7 +198,7 @@ export function NumberAndIssue({ outgoing, agencyName, onAgencyNamed, onDone }: 
               disabled={issueBlocked !== null || busy !== null}
               title={issueBlocked ?? t('issuing.issueHint')}
               aria-describedby={`${id}-issue-note`}
-              onClick={startIssue}
+              onClick={() => setConfirming('issue')}
             >
               {busy === 'issue' && <span className="spinner spinner-on-primary" aria-hidden="true" />}
               <span className="icon-send" aria-hidden="true" />
@@ -200,6 +238,7 @@ export function NumberAndIssue({ outgoing, agencyName, onAgencyNamed, onDone }: 
           }}
         />
       )}
+      {confirmation && <ConfirmStep key={confirming} {...confirmation} onClose={() => setConfirming(null)} />}
       {agencyDialog && (
         <AgencyDialog
           onClose={() => setAgencyDialog(false)}
@@ -210,5 +249,30 @@ export function NumberAndIssue({ outgoing, agencyName, onAgencyNamed, onDone }: 
         />
       )}
     </section>
+  );
+}
+
+/** Says what an irreversible step will do; it runs only on the clerk's yes. */
+function ConfirmStep({ title, lead, submit, run, onClose }: { title: string; lead: string; submit: string; run: () => Promise<unknown>; onClose: () => void }) {
+  const describeError = useIssuingErrorMessage();
+  const request = useModalRequest(onClose);
+  return (
+    <ModalDialog
+      className="confirm-dialog"
+      testId="confirm-dialog"
+      title={title}
+      lead={lead}
+      describedByLead
+      request={request}
+      onSubmit={(event: FormEvent) => {
+        event.preventDefault();
+        if (!request.busy) void request.run(run);
+      }}
+      describeError={describeError}
+      errorTestId="confirm-error"
+      submit={{ label: submit, testId: 'confirm-submit' }}
+    >
+      {null}
+    </ModalDialog>
   );
 }

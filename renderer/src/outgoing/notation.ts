@@ -15,7 +15,3 @@ export function notationPreview(typeCode: string, agencyAbbreviation: string, un
   return `…/${tail}`;
 }
 
-/** The common name in an X.509 subject as the audit trail stores it ("CN=…, O=…"), or the subject. */
-export function commonName(subject: string): string {
-  return /(?:^|,\s*)CN=([^,]+)/.exec(subject)?.[1]?.trim() ?? subject;
-}

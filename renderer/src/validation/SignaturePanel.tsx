@@ -4,9 +4,14 @@
 // runs when the document opens; "Kiểm tra lại" runs it again (after a trust store change, or once
 // the network is back). Revocation is asked online only when the OS says there is a network:
 // offline, the core answers from its cache (or "unknown"), without waiting on timeouts.
+//
+// A signature that is intact and trusted but whose revocation could not be checked (a commune
+// offline, most days) gets a plain sentence saying so, in the colours of a valid one: it is not a
+// problem, and it is kept apart from the reasons a signature fails.
 import { useCallback, useEffect, useId, useState } from 'react';
-import type { ChangeArea, SignatureReport, ValidationReport, ValidationStatus } from '../../../main/common/validation.js';
+import type { ChangeArea, RevocationReport, SignatureReport, ValidationReport, ValidationStatus } from '../../../main/common/validation.js';
 import { formatDateTimeVn } from '../../../main/common/dates.js';
+import { commonName } from '../../../main/common/distinguishedName.js';
 import { call } from '../api/client.js';
 import { useI18n } from '../i18n/i18n.js';
 import { TrustDialog } from './TrustDialog.js';
@@ -145,7 +150,9 @@ function SignatureCard({ signature, folded }: { signature: SignatureReport; fold
   const none = t('common.none');
   const areas = (list: readonly ChangeArea[]) => list.map((a) => t(`sig.area.${a}`)).join(locale === 'vi' ? ', ' : ', ');
   const { coverage, changes, trust, revocation } = signature;
-  const reasons = signature.reasons.filter((r) => r.severity !== 'info' || signature.status !== 'valid' || r.code === 'REVOCATION_STALE');
+  // A valid signature (revocation unknown or not) is told in one sentence; the reasons are for the others.
+  const summary = summaryKey(signature);
+  const reasons = summary ? [] : signature.reasons;
 
   const changeText =
     changes.verdict === 'none'
@@ -158,7 +165,11 @@ function SignatureCard({ signature, folded }: { signature: SignatureReport; fold
       ? t('sig.coverage.unknown')
       : [t('sig.coverage.revision', { revision: coverage.revision, revisions: coverage.revisions }), coverage.coversWholeDocument ? t('sig.coverage.whole') : null].filter(Boolean).join(' — ');
   const revocationText = [
-    revocation.status === 'revoked' && revocation.revokedAt ? t('sig.revocation.revokedAt', { time: formatDateTimeVn(revocation.revokedAt) }) : t(`sig.revocation.${revocation.status}`),
+    revocation.status === 'revoked' && revocation.revokedAt
+      ? t('sig.revocation.revokedAt', { time: formatDateTimeVn(revocation.revokedAt) })
+      : revocation.status === 'unknown' && revocation.unavailableBecause
+        ? t(`sig.revocation.because.${revocation.unavailableBecause}`)
+        : t(`sig.revocation.${revocation.status}`),
     revocation.source ? t('sig.revocation.source', { source: revocation.source.toUpperCase() }) : null,
     revocation.cached ? t('sig.revocation.cached') : null,
     revocation.stale ? t('sig.revocation.stale') : null,
@@ -169,6 +180,11 @@ function SignatureCard({ signature, folded }: { signature: SignatureReport; fold
 
   const body = (
     <>
+      {summary && (
+        <p className={`sig-summary is-${signature.status}`} data-testid="signature-summary">
+          {t(summary)}
+        </p>
+      )}
       {reasons.length > 0 && (
         <ul className="sig-reasons" data-testid="signature-reasons">
           {reasons.map((reason, i) => (
@@ -278,7 +294,14 @@ function SignatureCard({ signature, folded }: { signature: SignatureReport; fold
   );
 }
 
-/** CN=… of a distinguished name, or the whole name. */
-export function commonName(dn: string): string {
-  return /(?:^|[,/]\s*)CN=([^,/]+)/.exec(dn)?.[1]?.trim() ?? dn;
+/** The plain sentence for a valid signature, saying why revocation is not known when it is not; null for the others. */
+function summaryKey(signature: SignatureReport): 'sig.summary.valid' | 'sig.summary.offline' | 'sig.summary.unreachable' | 'sig.summary.revocationUnknown' | null {
+  if (signature.status === 'valid') return 'sig.summary.valid';
+  if (signature.status !== 'valid-revocation-unknown') return null;
+  const gaps = [signature.revocation, ...signature.issuerRevocation].filter((r: RevocationReport) => r.status === 'unknown' || r.stale).map((r) => r.unavailableBecause);
+  if (gaps.length > 0 && gaps.every((gap) => gap === 'offline')) return 'sig.summary.offline';
+  if (gaps.length > 0 && gaps.every((gap) => gap === 'offline' || gap === 'unreachable')) return 'sig.summary.unreachable';
+  return 'sig.summary.revocationUnknown';
 }
+
+/** CN=… of a distinguished name, or the whole name. */

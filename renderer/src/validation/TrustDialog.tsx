@@ -1,17 +1,19 @@
 // Chứng thư tin cậy: the trusted root and intermediate certificates that signatures are judged
 // against. The store ships empty — the app carries no certificate of its own — so the dialog
-// says so plainly and who must fill it, and from where.
+// says so plainly and who must fill it, and from where. Several files may be imported at once:
+// each is its own call and gets its own line, a refused one saying why, and the rest go on.
 import { useEffect, useId, useRef, useState, type ChangeEvent } from 'react';
 import type { TrustedCertificate } from '../../../main/common/validation.js';
 import { formatDateVn } from '../../../main/common/dates.js';
 import { call } from '../api/client.js';
 import { useI18n } from '../i18n/i18n.js';
-import { commonName } from './SignaturePanel.js';
+import { commonName } from '../../../main/common/distinguishedName.js';
 import './validation.css';
 
 const ACCEPT = '.pem,.cer,.crt,.der,.p7b,.p7c';
 
 type Notice = { ok: true; text: string } | { ok: false; error: unknown };
+type ImportResult = { fileName: string; imported: number } | { fileName: string; error: unknown };
 
 /** `changed`: something was imported or removed, so what was checked before may read differently now. */
 export function TrustDialog({ onClose }: { onClose: (changed: boolean) => void }) {
@@ -23,6 +25,7 @@ export function TrustDialog({ onClose }: { onClose: (changed: boolean) => void }
   const [failure, setFailure] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<Notice | null>(null);
+  const [results, setResults] = useState<ImportResult[] | null>(null);
   const [confirming, setConfirming] = useState<TrustedCertificate | null>(null);
   const changed = useRef(false);
 
@@ -42,18 +45,22 @@ export function TrustDialog({ onClose }: { onClose: (changed: boolean) => void }
     if (files.length === 0) return;
     setBusy(true);
     setNotice(null);
-    try {
-      const texts: string[] = [];
-      for (const file of files) {
+    setResults(null);
+    const outcomes: ImportResult[] = [];
+    for (const file of files) {
+      try {
         const imported = await call('trust.import', { fileName: file.name, bytes: new Uint8Array(await file.arrayBuffer()) });
         changed.current = true;
-        texts.push(t('trust.imported', { count: count(imported.length), fileName: file.name }));
+        outcomes.push({ fileName: file.name, imported: imported.length });
+      } catch (error) {
+        outcomes.push({ fileName: file.name, error });
       }
+    }
+    setResults(outcomes);
+    try {
       setList(await call('trust.list', {}));
-      setNotice({ ok: true, text: texts.join(' ') });
     } catch (error) {
-      setNotice({ ok: false, error });
-      call('trust.list', {}).then(setList, () => undefined);
+      setFailure(error);
     } finally {
       setBusy(false);
     }
@@ -62,6 +69,7 @@ export function TrustDialog({ onClose }: { onClose: (changed: boolean) => void }
   async function remove(certificate: TrustedCertificate) {
     setBusy(true);
     setNotice(null);
+    setResults(null);
     try {
       setList(await call('trust.remove', { fingerprint256: certificate.fingerprint256 }));
       changed.current = true;
@@ -101,6 +109,21 @@ export function TrustDialog({ onClose }: { onClose: (changed: boolean) => void }
           <span className="toolbar-gap" />
           {list && <span className="muted" data-testid="trust-count">{t('trust.count', { count: count(list.length) })}</span>}
         </div>
+        {results && (
+          <ul className="trust-results" role="status" data-testid="trust-results">
+            {results.map((result, index) =>
+              'error' in result ? (
+                <li key={index} className="trust-result is-refused" data-testid="trust-result" data-file={result.fileName} data-imported="false">
+                  {t('trust.refused', { fileName: result.fileName, reason: errorMessage(result.error, { fileName: result.fileName }) })}
+                </li>
+              ) : (
+                <li key={index} className="trust-result is-imported" data-testid="trust-result" data-file={result.fileName} data-imported="true">
+                  {t('trust.imported', { count: count(result.imported), fileName: result.fileName })}
+                </li>
+              ),
+            )}
+          </ul>
+        )}
         {notice && (
           <p className={notice.ok ? 'trust-notice' : 'form-error'} role={notice.ok ? 'status' : 'alert'} data-testid="trust-notice">
             {notice.ok ? notice.text : errorMessage(notice.error)}

@@ -19,9 +19,9 @@ import { fileSource } from '../pdf/source.js';
 import type { TimestampOptions } from '../pades/timestamp.js';
 import type { AppearanceSpec } from '../pades/appearance.js';
 import type { TokenSigningKey } from '../token/session.js';
-import { appendAudit } from './audit.js';
-import { getDocumentRow, type DocumentRow } from './documents.js';
-import { storeFileThenCommit } from './fileJournal.js';
+import { appendAudit } from '../registry/audit.js';
+import { getDocumentRow, type DocumentRow } from '../registry/documents.js';
+import { storeFileThenCommit } from '../registry/fileJournal.js';
 
 export interface SigningContext {
   db: Database;
