@@ -121,6 +121,8 @@ export async function run(argv: string[], out: (line: string) => void = console.
   if (command === 'tokens' && rest[0] !== 'add-module') return (await import('./tokenCommands.js')).runTokens(values, out);
   const dataDir = resolveDataDir(values['data-dir'] ? ['--data-dir', values['data-dir']] : [], process.env);
   if (command === 'sign') return (await import('./tokenCommands.js')).runSign(rest, values, out, dataDir);
+  // Imported files are read in the PDF worker: its start overlaps the opening of the registry.
+  if (command === 'import') (await import('../core/pdfWorker/pdfWorker.js')).pdfWorker().prepare('inspect');
   const { openCore } = await import('../core/app/core.js');
   const core = openCore({ dataDir, shell: 'cli' });
   try {

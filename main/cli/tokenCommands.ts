@@ -250,6 +250,8 @@ export async function runSign(inputs: string[], options: TokenCommandOptions, ou
   if (inputs.length === 0) throw new CliError('sign needs at least one PDF file');
   if (!options.token) throw new CliError('--token <label> is required: say which token signs');
   const items = outputsFor(inputs, options.output);
+  // The files are read in the PDF worker before they are signed: its start overlaps the token's login.
+  pdfWorker().prepare('signingStructure');
   const asAgency = !options.invisible && (options.as === 'agency' || options.as === 'attachment');
   const agencyName = options['agency-name'] ?? (asAgency ? await dataFolderAgencyName(dataDir) : '');
   const appearance = appearanceFrom(options, agencyName, dataDir);

@@ -13,6 +13,7 @@ import { openRevocationChecker, type RevocationOptions } from '../core/validatio
 import { notCaError, openTrustStore, readCertificateFile, withExtraCertificates, type TrustAnchors } from '../core/validation/trustStore.js';
 import type { CertificateView } from '../core/validation/certificates.js';
 import { VERIFY_USAGE } from './usage.js';
+import { pdfWorker } from '../core/pdfWorker/pdfWorker.js';
 
 const EXIT_VALID = 0;
 const EXIT_PROBLEM = 1;
@@ -42,6 +43,8 @@ export async function runVerify(argv: string[], out: (line: string) => void, dat
   }
   const { values, positionals: files } = parsed;
   if (files.length === 0) return usageError(out, 'no PDF file given');
+  // The files are read in the PDF worker: its start overlaps the trust store's loading.
+  pdfWorker().prepare('signatureFacts');
 
   const extra: CertificateView[] = [];
   for (const file of values.trust ?? []) {

@@ -60,6 +60,20 @@ export class PdfWorker {
     });
   }
 
+  /**
+   * Starts the thread and loads the code of `names` without waiting: a command that will need the
+   * worker (verify, sign, import) calls this first, so that the thread's start-up overlaps its own.
+   * A failure here shows again, with its reason, at the job itself.
+   */
+  prepare(...names: JobName[]): void {
+    for (const name of names) {
+      new Promise((resolve, reject) => {
+        this.waiting.push({ request: { name, input: null, loadOnly: true }, fileName: name, resolve, reject });
+        if (!this.running) this.next();
+      }).catch(() => undefined);
+    }
+  }
+
   /** Stops the thread; the next job starts another. */
   async close(): Promise<void> {
     const thread = this.thread;

@@ -5,18 +5,23 @@ import { parentPort } from 'node:worker_threads';
 import { AppError, type ApiErrorShape } from '../../common/errors.js';
 import { PDF_JOBS, type PdfJobs } from './jobs.js';
 
-export type JobRequest = { id: number; name: keyof PdfJobs; input: unknown };
+/** `loadOnly`: load the job's code and answer null, so that a command can warm the thread while it does its own work. */
+export type JobRequest = { id: number; name: keyof PdfJobs; input: unknown; loadOnly?: boolean };
 export type JobAnswer = { id: number; started: true } | { id: number; ok: true; result: unknown } | { id: number; ok: false; error: ApiErrorShape };
 
 type AnyJob = { load(): Promise<unknown>; run(code: unknown, input: unknown): unknown };
 
 const port = parentPort!;
 
-port.on('message', async ({ id, name, input }: JobRequest) => {
+port.on('message', async ({ id, name, input, loadOnly }: JobRequest) => {
   let answer: JobAnswer;
   try {
     const job = PDF_JOBS[name] as AnyJob;
     const code = await job.load();
+    if (loadOnly) {
+      port.postMessage({ id, ok: true, result: null } satisfies JobAnswer);
+      return;
+    }
     port.postMessage({ id, started: true } satisfies JobAnswer);
     answer = { id, ok: true, result: await job.run(code, input) };
   } catch (error) {
