@@ -11,6 +11,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { openCore, databasePath } from '../main/core/app/core.js';
+import { invoke } from '../main/core/api/invoke.js';
+import type { Output } from '../main/common/contract.js';
 import { openDatabase } from '../main/core/storage/database.js';
 import { insertDocument } from '../main/core/registry/documents.js';
 import { updateLocalAgency } from '../main/core/registry/agency.js';
@@ -54,14 +56,15 @@ before(() => {
       });
       core.db.prepare("UPDATE registers SET last_number = 5 WHERE direction = 'in' AND year = 2026").run();
       // The bulk, by plain SQL (the registry's insert also indexes and audits each one, too slow
-      // for thousands): outgoing documents imported as issued, bearing a November date, and
-      // incoming ones waiting to be accepted, arrived through the axis during November.
+      // for thousands): outgoing documents imported as issued, bearing a November date (the day
+      // they count on, which the registry's insert writes as issued_on), and incoming ones waiting
+      // to be accepted, arrived through the axis during November.
       // A draft makes the outgoing register (and is not issued: it does not count).
       insertDocument(core.db, { direction: 'out', year: 2026, typeCode: 'QD', subject: 'dự thảo', state: 'draft', registeredAt: '2026-11-01T08:00:00+07:00' }, 'văn thư');
       const registerOf = (direction: 'in' | 'out') => (core.db.prepare('SELECT id FROM registers WHERE direction = ? AND year = 2026').get(direction) as { id: number }).id;
       const insert = core.db.prepare(
-        `INSERT INTO documents (register_id, direction, year, type_code, notation, document_date, subject, author_agency, state, registered_at, updated_at, exchange_id, sender_code)
-         VALUES (@register, @direction, 2026, @type, @notation, @date, @subject, @author, @state, @at, @at, @exchange, @sender)`,
+        `INSERT INTO documents (register_id, direction, year, type_code, notation, document_date, subject, author_agency, state, registered_at, updated_at, exchange_id, sender_code, issued_on)
+         VALUES (@register, @direction, 2026, @type, @notation, @date, @subject, @author, @state, @at, @at, @exchange, @sender, CASE @direction WHEN 'out' THEN @date END)`,
       );
       for (let i = 0; i < ISSUED; i++) {
         const day = String(1 + (i % 30)).padStart(2, '0');
@@ -151,6 +154,13 @@ test('report --format xlsx -o: a workbook exceljs opens, with every figure of th
   for (const entry of REPORT_TABLE) {
     if (entry.section || !entry.value) continue;
     const shown = entry.value(figures, 'vi');
+    if (entry.share) {
+      // "0 (0%)" on the screen is two numbers in the workbook: the count and its share.
+      const share = entry.share(figures);
+      const found = rows.find((r) => r.texts.includes(entry.vi) && r.numbers.includes(entry.count!(figures)) && (share === null || r.numbers.includes(share)));
+      assert.ok(found, `"${entry.vi}" with ${shown}, as numbers`);
+      continue;
+    }
     // The row with this label and, in it, the value: the formatted text, or the number it formats.
     const match = rows.find((r) => r.texts.includes(entry.vi) && (r.texts.includes(shown) || r.numbers.some((n) => formatCount(n) === shown)));
     assert.ok(match, `"${entry.vi}" with ${shown}`);
@@ -175,6 +185,32 @@ test('report --format pdf -o: qpdf --check passes and the text shows 1.234 issue
   assert.match(text.stdout, /Văn bản đã phát hành\s+1\.234/);
   assert.match(text.stdout, /2\.345/);
   assert.doesNotMatch(text.stdout, /1,234|2,345/, 'no English separators in a Vietnamese report');
+});
+
+test('the report PDF is a document to issue: imported as an outgoing draft, its blank number and date lines are found', async () => {
+  const dir = outDir('pdf-draft');
+  const file = path.join(dir, 'bao-cao.pdf');
+  await ok(['report', ...ARGS, '--format', 'pdf', '-o', file, '--signer-name', 'Lê Văn Cường', '--recipient', 'UBND tỉnh Thử Nghiệm (để báo cáo);', '--recipient', 'Lưu: VT.']);
+  const text = spawnSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).stdout.replace(/\s+/g, ' ');
+  for (const expected of ['CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 'Số: /BC-UBND', 'Thử Nghiệm, ngày tháng năm', 'TM. ỦY BAN NHÂN DÂN', 'CHỦ TỊCH', 'Lê Văn Cường', '- UBND tỉnh Thử Nghiệm (để báo cáo);']) {
+    assert.ok(text.includes(expected), `the PDF has "${expected}"`);
+  }
+  const core = openCore({ dataDir, shell: 'web', actor: 'văn thư' });
+  try {
+    const envelope = await invoke(core.handlers, 'outgoing.create', {
+      fileName: 'bao-cao.pdf',
+      bytes: new Uint8Array(fs.readFileSync(file)),
+      details: { typeCode: 'BC', subject: 'Tình hình xử lý văn bản điện tử tháng 11/2026', signerName: 'Lê Văn Cường', signerPosition: 'CHỦ TỊCH', signerCompetence: 'TM.', recipients: ['UBND tỉnh Thử Nghiệm', 'Lưu: VT'] },
+    }, () => undefined);
+    assert.ok(envelope.ok, JSON.stringify(envelope));
+    const { places } = envelope.result as Output<'outgoing.create'>;
+    assert.equal(places.number?.origin, 'found', 'the blank after "Số:" is the number’s place');
+    assert.equal(places.number?.page, 1);
+    assert.equal(places.date?.origin, 'found', 'the blank "ngày … tháng …" is the date’s place');
+    assert.equal(places.date?.prefix, 'Thử Nghiệm', 'with the place the report printed before it');
+  } finally {
+    core.close();
+  }
 });
 
 test('book in --from --to: only the rows that arrived within the period, first and last second included', async () => {

@@ -247,7 +247,8 @@ test('an item that fails on our side after it is fetched is tried five times, th
   const fetchesBefore = axis.stats().fetches;
   for (let pass = 1; pass <= 5; pass++) {
     const result = await receiveWaiting(diskFull, adapterOf(receiver), RECEIVER.code);
-    assert.match(result.lastError ?? '', /ENOSPC/);
+    assert.match(result.lastError?.message ?? '', /ENOSPC/);
+    assert.equal(result.lastError?.code, 'EXCHANGE_LOCAL_FAILURE', 'the clerk reads that this computer failed, not the English message');
     assert.equal(result.received + result.refused, 0);
     assert.equal(attempts(), pass);
     assert.equal(waitingOnAxis(), 1, 'still waiting on the axis');
@@ -277,4 +278,33 @@ test('an item that fails on our side after it is fetched is tried five times, th
   const recovered = await receiveWaiting(healthy, adapterOf(receiver), RECEIVER.code);
   assert.equal(recovered.received, 1, JSON.stringify(recovered));
   assert.equal(attempts(), 0);
+});
+
+test('what the edXML header says is the record (not a guess); what it leaves out is asked for at tiếp nhận', async () => {
+  const ctx = { db: receiver.core.db, blobs: receiver.core.blobs, actor: 'văn thư' };
+  const full =
+    '<edXML:Code><edXML:CodeNumber>701</edXML:CodeNumber><edXML:CodeNotation>VPCP-TTĐT</edXML:CodeNotation></edXML:Code>' +
+    '<edXML:PromulgationInfo><edXML:Place>Hà Nội</edXML:Place><edXML:PromulgationDate>2026/04/20</edXML:PromulgationDate></edXML:PromulgationInfo>' +
+    '<edXML:DocumentType><edXML:Type>1</edXML:Type><edXML:TypeName>Công văn</edXML:TypeName></edXML:DocumentType>';
+  await send(numbered(handPackage({ subject: 'Gói tin đủ thông tin', extraHeader: full }), 701), 701);
+  // The hand package's header has no Code, PromulgationInfo or DocumentType of its own.
+  await send(numbered(handPackage({ subject: 'Gói tin thiếu số và ngày' }), 702), 702);
+  assert.equal((await receiveWaiting(ctx, adapterOf(receiver), RECEIVER.code)).received, 2);
+  const received = await receiver.ok('exchange.received', { outcome: 'accepted' });
+  const idOf = (subject: string) => received.find((r) => r.subject === subject)!.documentId!;
+
+  const complete = await receiver.ok('documents.get', { id: idOf('Gói tin đủ thông tin') });
+  assert.deepEqual(complete.capture?.sources, { notation: 'edxml', documentDate: 'edxml', authorAgency: 'edxml', typeCode: 'edxml', subject: 'edxml', signerName: null });
+  assert.equal(complete.incoming?.receivedVia, 'axis');
+  const accepted = await receiver.ok('incoming.accept', { id: complete.id });
+  assert.ok(accepted.incomingNumber !== null, 'accepted as it came');
+
+  const partial = await receiver.ok('documents.get', { id: idOf('Gói tin thiếu số và ngày') });
+  assert.deepEqual(partial.capture?.sources, { notation: null, documentDate: null, authorAgency: 'edxml', typeCode: null, subject: 'edxml', signerName: null });
+  const { invoke } = await import('../main/core/api/invoke.js');
+  const refused = await invoke(receiver.core.handlers, 'incoming.accept', { id: partial.id }, () => undefined);
+  assert.ok(!refused.ok && refused.error.code === 'INCOMING_INCOMPLETE' && refused.error.details?.missing === 'notation,documentDate,typeCode', JSON.stringify(refused));
+  const given = await receiver.ok('incoming.accept', { id: partial.id, fields: { notation: '702/VPCP-TTĐT', documentDate: '2026-04-21', typeCode: 'CV' } });
+  assert.equal(given.document.number, 702);
+  assert.deepEqual(given.document.capture?.sources, { notation: 'clerk', documentDate: 'clerk', authorAgency: 'edxml', typeCode: 'clerk', subject: 'edxml', signerName: null });
 });

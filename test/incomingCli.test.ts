@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startAxisServer, type AxisServer } from './axis/server.js';
 import { COMMUNE, DISTRICT, axisAgency, freePort, issueTo, openAgency, type TestAgency } from './support/agencies.js';
-import { makeVietnamesePdf, tempDir } from './support/fixtures.js';
+import { interopPdf, makeVietnamesePdf, tempDir } from './support/fixtures.js';
 import { formatDateVn, vnDate, vnYear } from '../main/common/dates.js';
 import { runEoffice as eoffice } from './support/cliRun.js';
 
@@ -102,7 +102,11 @@ test('in: accept, handlers, assign --due dd/MM/yyyy, start, done, register a sca
 
   const scan = path.join(work, 'giay-moi.pdf');
   fs.writeFileSync(scan, await makeVietnamesePdf(['UBND TỈNH THỬ NGHIỆM', 'Số: 45/GM-UBND', 'GIẤY MỜI', 'V/v dự hội nghị']));
-  assert.match(await ok(d(), ['in', 'register', scan]), new RegExp(`registered số đến 02/${year}`));
+  // The scan prints no date: the register needs one before it gives a số đến, and nothing is stored meanwhile.
+  await fails(d(), ['in', 'register', scan], /cannot take a số đến yet: the register needs its date\. Give them \(.*--date\)/);
+  await fails(d(), ['in', 'register', scan, '--date', '30/02/2026'], /--date 30\/02\/2026 is not a calendar date/);
+  assert.equal((JSON.parse(await ok(d(), ['in', 'list', '--state', 'all', '--json'])) as Listed).total, 2, 'nothing stored');
+  assert.match(await ok(d(), ['in', 'register', scan, '--date', '04/03/2026']), new RegExp(`registered số đến 02/${year}`));
 
   // The commune recalls the second document; the district accepts the recall.
   assert.match(await ok(d(), ['in', 'accept', String(b)]), /số đến 03/);
@@ -118,7 +122,7 @@ test('in: accept, handlers, assign --due dd/MM/yyyy, start, done, register a sca
   await fails(d(), ['in', 'recall', 'refuse', String(b)], /recalled/);
   const shown = await ok(d(), ['in', 'show', String(b)]);
   assert.match(shown, /trạng thái: đã thu hồi \(Ban hành sai thẩm quyền\)/);
-  assert.match(shown, /ĐẾN: số 03/);
+  assert.match(shown, /ĐẾN: số đến 03/);
   assert.match(shown, /thu hồi: Ban hành sai thẩm quyền — đã đồng ý/);
 
   // The statuses reach the commune (one per document per pass).
@@ -137,4 +141,36 @@ test('in: accept, handlers, assign --due dd/MM/yyyy, start, done, register a sca
   await ok(d(), ['book', 'in', '--year', String(year), '--format', 'pdf', '-o', pdfFile]);
   assert.equal(fs.readFileSync(pdfFile).subarray(0, 5).toString('latin1'), '%PDF-');
   await fails(d(), ['book', 'sideways', '--year', String(year), '-o', pdfFile], /book out\|in/);
+});
+
+test('in accept: a file that does not say what the register needs is refused, naming the options to give, then accepted with them; in show marks guesses', async () => {
+  const dir = tempDir('eoffice-cli-accept-');
+  const imported = await eoffice(dir, ['import', interopPdf('qd-729-ttg-2026.signed.pdf'), '--book', 'in', '--json']);
+  assert.equal(imported.code, 0, imported.stderr);
+  const id = String((JSON.parse(imported.stdout) as { id: number }).id);
+  const before = await ok(dir, ['in', 'show', id]);
+  assert.match(before, /số đến — \(chưa vào sổ\)/);
+  assert.match(before, /nguồn: văn bản điện tử nhận ngoài trục/);
+  assert.match(before, /số, ký hiệu của văn bản: \(chưa xác định — cần nhập khi tiếp nhận\)/);
+  assert.match(before, /loại văn bản: \(chưa xác định — cần nhập khi tiếp nhận\)/);
+  assert.match(before, /ký số bởi: CỔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ \(VĂN PHÒNG CHÍNH PHỦ\)/);
+
+  await fails(dir, ['in', 'accept', id], /the register needs its number and notation, date, issuing agency, type, subject \(trích yếu\)\. Give them \(eoffice in accept\/register: --notation --date --agency --type --subject\)/);
+  await fails(dir, ['in', 'accept', id, '--notation', '729/QĐ-TTg', '--type', 'QĐ'], /needs its date, issuing agency, subject/);
+  await fails(dir, ['in', 'accept', id, '--type', 'XYZ'], /--type "XYZ" is not a document type/);
+  assert.match(await ok(dir, ['in', 'show', id]), /số đến — \(chưa vào sổ\)/, 'nothing changed');
+
+  const accepted = await ok(dir, ['in', 'accept', id, '--notation', '729/QĐ-TTg', '--date', '23/04/2026', '--agency', 'Thủ tướng Chính phủ', '--type', 'QĐ', '--subject', 'Phê duyệt Đề án']);
+  assert.match(accepted, new RegExp(`registered số đến 01/${vnYear()}`));
+  const after = await ok(dir, ['in', 'show', id]);
+  assert.match(after, /số đến 01/);
+  assert.match(after, /số, ký hiệu của văn bản: 729\/QĐ-TTg\n/);
+  assert.match(after, /loại văn bản: Quyết định\n/);
+  assert.match(after, /cơ quan ban hành: Thủ tướng Chính phủ\n/);
+
+  // A Hà Nội PDF carries everything: accepted as it is, its guesses shown until then.
+  const hanoi = await eoffice(dir, ['import', interopPdf('hanoi-tb-453-ubnd-2026.pdf'), '--book', 'in', '--json']);
+  const hanoiId = String((JSON.parse(hanoi.stdout) as { id: number }).id);
+  assert.match(await ok(dir, ['in', 'show', hanoiId]), /số, ký hiệu của văn bản: 453\/TB-UBND \(đoán từ chữ ký số trên văn bản\)/);
+  assert.match(await ok(dir, ['in', 'accept', hanoiId]), /số đến 02/);
 });

@@ -76,6 +76,7 @@ export async function run(argv: string[], out: (line: string) => void = console.
       notation: { type: 'string' },
       reason: { type: 'string' },
       location: { type: 'string' },
+      place: { type: 'string' },
       'confirm-final-try': { type: 'boolean' },
       // Confirms out number / issue / recall where no terminal can ask (scripts).
       yes: { type: 'boolean' },
@@ -104,9 +105,15 @@ export async function run(argv: string[], out: (line: string) => void = console.
       overdue: { type: 'boolean' },
       'due-soon': { type: 'boolean' },
       note: { type: 'string' },
+      // in accept / in register: the register's fields the file does not say (or says wrongly).
+      date: { type: 'string' },
+      agency: { type: 'string' },
       add: { type: 'string' },
       kind: { type: 'string' },
       deactivate: { type: 'string' },
+      // in export / out export: an attachment by its number, or a version by its step.
+      attachment: { type: 'string' },
+      version: { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -130,7 +137,21 @@ export async function run(argv: string[], out: (line: string) => void = console.
     if (command === 'config') return await (await import('./outCommands.js')).runConfig(core, rest, out);
     if (command === 'out') return await (await import('./outCommands.js')).runOut(core, rest, values, out);
     if (command === 'book') return await (await import('./outCommands.js')).runBook(core, rest, values, out);
-    if (command === 'report') return await (await import('./reportCommand.js')).runReport(core, { from: values.from, to: values.to, format: values.format, output: values.output }, out);
+    if (command === 'report') return await (await import('./reportCommand.js')).runReport(
+        core,
+        {
+          from: values.from,
+          to: values.to,
+          format: values.format,
+          output: values.output,
+          place: values.place,
+          signerName: values['signer-name'],
+          signerPosition: values['signer-position'],
+          competence: values.competence,
+          recipients: values.recipient,
+        },
+        out,
+      );
     if (command === 'sync') return await (await import('./exchangeCommands.js')).runSync(core, { once: values.once, now: values.now, json: values.json }, out);
     if (command === 'queue') return await (await import('./exchangeCommands.js')).runQueue(core, values.json, out);
     if (command === 'in')
@@ -153,6 +174,13 @@ export async function run(argv: string[], out: (line: string) => void = console.
           year: values.year,
           limit: values.limit,
           offset: values.offset,
+          output: values.output,
+          attachment: values.attachment,
+          notation: values.notation,
+          date: values.date,
+          agency: values.agency,
+          type: values.type,
+          subject: values.subject,
         },
         out,
       );

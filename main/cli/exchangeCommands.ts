@@ -7,7 +7,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { IncomingDetail, IncomingFilter, IncomingItem, MethodName, Output, QueueItem, ReceivedItem, SyncPassResult } from '../common/contract.js';
 import { formatDateTimeVn, formatDateVn } from '../common/dates.js';
+import { documentType, documentTypeByAbbreviation } from '../common/doctypes.js';
+import { isGuessed, missingRegisterFields, type CaptureField, type CaptureSource } from '../common/capture.js';
 import { CliError } from './cliError.js';
+import { exportFile, printFiles } from './fileCommands.js';
 
 async function call<M extends MethodName>(core: Core, method: M, input: unknown): Promise<Output<M>> {
   const envelope = await invoke(core.handlers, method, input, () => undefined);
@@ -26,13 +29,13 @@ function describePass(result: SyncPassResult): string {
     `duplicates ${result.duplicates}`,
     `refused ${result.refused}`,
   ];
-  return parts.join(', ') + (result.error ? ` — last error: ${result.error}` : '');
+  return parts.join(', ') + (result.error ? ` — last error: ${result.error.message}` : '');
 }
 
 /** A pass that ran is a success even when jobs wait for a retry; a missing or refused configuration is not. */
 function exitCodeOf(result: SyncPassResult): number {
-  if (result.connection === 'not-configured') throw new CliError(result.error ?? 'the axis connection is not set up');
-  if (result.connection === 'auth-failed') throw new CliError(`the axis refused our credentials: ${result.error ?? ''}`);
+  if (result.connection === 'not-configured') throw new CliError(result.error?.message ?? 'the axis connection is not set up');
+  if (result.connection === 'auth-failed') throw new CliError(`the axis refused our credentials: ${result.error?.message ?? ''}`);
   return 0;
 }
 
@@ -73,7 +76,7 @@ function queueLine(item: QueueItem): string {
   const what = item.action === 'status' ? `${ACTION_VI.status} ${item.statusCode ?? ''}` : ACTION_VI[item.action];
   const doc = item.notation ?? (item.documentId !== null ? `#${item.documentId}` : '—');
   const next = item.state === 'queued' && item.nextAttemptAt ? ` next try ${formatDateTimeVn(item.nextAttemptAt)}` : '';
-  const error = item.lastError ? ` — ${item.lastError}` : '';
+  const error = item.lastError ? ` — ${item.lastError.message}` : '';
   return `${String(item.id).padStart(5)}  ${item.state.padEnd(7)}  ${what.padEnd(14)}  ${doc.padEnd(18)}  → ${item.recipients.join(', ')}  (${item.attempts} tries, ${item.bytes} bytes)${next}${error}`;
 }
 
@@ -115,6 +118,52 @@ export interface InOptions {
   year?: string;
   limit?: string;
   offset?: string;
+  /** in export: where to, and which attachment (from 1) instead of the received file. */
+  output?: string;
+  attachment?: string;
+  /** in accept / in register: what the register needs, over what was read off the file. */
+  notation?: string;
+  date?: string;
+  agency?: string;
+  type?: string;
+  subject?: string;
+}
+
+/** --type takes the printed abbreviation (QĐ, NĐ, TB), the ASCII code (QD, ND) or CV for a công văn. */
+function typeOption(text: string): string {
+  const found = documentType(text.toUpperCase()) ?? documentTypeByAbbreviation(text);
+  if (!found) throw new CliError(`--type "${text}" is not a document type (QĐ, NĐ, TT, TB, KH, CV…)`);
+  return found.code;
+}
+
+/** The register's fields given on the command line (in accept, in register). */
+function registerFields(options: InOptions) {
+  return {
+    ...(options.notation !== undefined && { notation: options.notation }),
+    ...(options.date !== undefined && { documentDate: dateArgument(options.date, 'date') }),
+    ...(options.agency !== undefined && { authorAgency: options.agency }),
+    ...(options.type !== undefined && { typeCode: typeOption(options.type) }),
+    ...(options.subject !== undefined && { subject: options.subject }),
+  };
+}
+
+/** Where a guessed field came from, as the clerk reads it. */
+const SOURCE_VI: Record<CaptureSource, string> = {
+  edxml: 'gói tin trục liên thông',
+  'page-text': 'nội dung trang đầu',
+  'signature-appearance': 'chữ ký số trên văn bản',
+  certificate: 'chứng thư số người ký',
+  'file-name': 'tên tệp',
+  clerk: 'văn thư nhập',
+};
+
+/** "2280/QĐ-UBND (đoán từ chữ ký số trên văn bản)", or "chưa xác định — cần nhập khi tiếp nhận". */
+function fieldText(d: IncomingDetail, field: CaptureField, value: string): string {
+  const capture = d.document.capture;
+  const missing = (missingRegisterFields(d.document, capture) as string[]).includes(field);
+  if (missing) return `${value ? `${value} ` : ''}(chưa xác định — cần nhập khi tiếp nhận)`;
+  if (isGuessed(capture, field)) return `${value} (đoán từ ${SOURCE_VI[capture!.sources[field]!]})`;
+  return value || '—';
 }
 
 const STATE_FILTERS: Record<string, IncomingFilter> = {
@@ -175,10 +224,19 @@ function detailLines(d: IncomingDetail): string[] {
   const lines = [
     `#${d.id} ${d.subject}`,
     `  trạng thái: ${STATE_VI[d.state] ?? d.state}${d.stateReason ? ` (${d.stateReason})` : ''}`,
-    `  ĐẾN: số ${d.incomingNumber === null ? '—' : String(d.incomingNumber).padStart(2, '0')}, ngày ${formatDateTimeVn(d.arrivedAt)} (sổ ${d.registerYear}${d.confidential ? ', mật' : ''})`,
-    `  từ: ${d.authorAgency || d.senderCode || '—'}${d.source === 'axis' ? ` (${d.senderCode}, trục liên thông)` : ' (văn bản giấy)'}; số, ký hiệu: ${d.notation ?? '—'}`,
+    `  ĐẾN: số đến ${d.incomingNumber === null ? '— (chưa vào sổ)' : String(d.incomingNumber).padStart(2, '0')}, ngày đến ${formatDateTimeVn(d.arrivedAt)} (sổ ${d.registerYear}${d.confidential ? ', mật' : ''})`,
+    `  nguồn: ${d.source === 'axis' ? `trục liên thông (${d.senderCode})` : d.source === 'electronic' ? 'văn bản điện tử nhận ngoài trục' : 'văn bản giấy'}`,
+    `  số, ký hiệu của văn bản: ${fieldText(d, 'notation', d.notation ?? '')}`,
+    `  ngày văn bản: ${fieldText(d, 'documentDate', formatDateVn(d.documentDate))}`,
+    `  cơ quan ban hành: ${fieldText(d, 'authorAgency', d.authorAgency)}`,
+    `  loại văn bản: ${fieldText(d, 'typeCode', d.document.capture?.sources.typeCode === null ? '' : (documentType(d.typeCode)?.vi ?? d.typeCode))}`,
+    `  trích yếu: ${fieldText(d, 'subject', d.subject)}`,
   ];
-  if (d.handler) lines.push(`  xử lý: ${d.handler.name}${d.handler.unit ? ` (${d.handler.unit})` : ''}, hạn ${formatDateVn(d.handlingDue)}${d.overdue ? ' — QUÁ HẠN' : d.dueSoon ? ' — sắp đến hạn' : ''}`);
+  if (d.document.signerName) lines.push(`  người ký: ${fieldText(d, 'signerName', d.document.signerName)}`);
+  if (d.document.capture?.signedBy.length) lines.push(`  ký số bởi: ${d.document.capture.signedBy.map((s) => (s.organization && s.organization !== s.name ? `${s.name} (${s.organization})` : s.name)).join('; ')}`);
+  if (d.handler) lines.push(`  xử lý: ${d.handler.name}${d.handler.unit ? ` (${d.handler.unit})` : ''}, hạn giải quyết ${formatDateVn(d.handlingDue)}${d.overdue ? ' — QUÁ HẠN' : d.dueSoon ? ' — sắp đến hạn' : ''}`);
+  if (d.assignNote) lines.push(`  ý kiến giao xử lý: ${d.assignNote}`);
+  if (d.doneNote) lines.push(`  kết quả xử lý: ${d.doneNote}`);
   if (d.recall) lines.push(`  thu hồi: ${d.recall.reason || '(không nêu lý do)'} — ${d.recall.answer === 'accepted' ? 'đã đồng ý' : d.recall.answer === 'refused' ? 'đã từ chối' : 'chờ trả lời'}`);
   if (d.replacesId) lines.push(`  cập nhật/thay thế văn bản #${d.replacesId}`);
   if (d.replacedBy.length) lines.push(`  được cập nhật/thay thế bởi ${d.replacedBy.map((id) => `#${id}`).join(', ')}`);
@@ -214,7 +272,7 @@ async function runHandlers(core: Core, options: InOptions, out: (line: string) =
 }
 
 const IN_USAGE =
-  'usage: eoffice in list [--state <filter>] [--overdue] [--due-soon] [--json] | in show <id> | in accept <id> | in return <id> --reason "…" | in register <file.pdf> | ' +
+  'usage: eoffice in list [--state <filter>] [--overdue] [--due-soon] [--json] | in show <id> | in export <id> [--attachment N] -o <file> | in accept <id> [--notation "…" --date dd/MM/yyyy --agency "…" --type QĐ --subject "…"] | in return <id> --reason "…" | in register <file.pdf> [the same] | ' +
   'in assign <id> --to <handler> --due dd/MM/yyyy [--note "…"] | in start <id> | in done <id> [--note "…"] | in recall accept|refuse <id> [--reason "…"] | ' +
   'in handlers [--add "Name" --unit "…" [--kind person|unit]] [--deactivate <id|name>]';
 
@@ -265,10 +323,17 @@ export async function runIn(core: Core, args: string[], options: InOptions, out:
       }
       return 0;
     }
-    case 'show':
-      return show(await call(core, 'incoming.get', { id: idArgument(idText, 'in show <id>') }));
+    case 'show': {
+      const id = idArgument(idText, 'in show <id>');
+      show(await call(core, 'incoming.get', { id }));
+      // The received file and its attachments, as sent (in export <id> --attachment N copies one out).
+      if (!options.json) await printFiles(core, id, out);
+      return 0;
+    }
+    case 'export':
+      return exportFile(core, idArgument(idText, 'in export <id> [--attachment N] -o <file>'), options, out);
     case 'accept':
-      return brief(await call(core, 'incoming.accept', { id: idArgument(idText, 'in accept <document id>') }));
+      return brief(await call(core, 'incoming.accept', { id: idArgument(idText, 'in accept <document id> [--notation "…" --date dd/MM/yyyy --agency "…" --type QĐ --subject "…"]'), fields: registerFields(options) }));
     case 'return': {
       const id = idArgument(idText, 'in return <document id> --reason "…"');
       if (!options.reason?.trim()) throw new CliError('--reason "…" is required: the sender is told why the document is returned');
@@ -282,7 +347,7 @@ export async function runIn(core: Core, args: string[], options: InOptions, out:
       } catch (error) {
         throw new CliError(`cannot read ${idText} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
       }
-      return brief(await call(core, 'incoming.register', { fileName: path.basename(idText), bytes: new Uint8Array(bytes) }));
+      return brief(await call(core, 'incoming.register', { fileName: path.basename(idText), bytes: new Uint8Array(bytes), fields: registerFields(options) }));
     }
     case 'assign': {
       const id = idArgument(idText, 'in assign <id> --to <handler> --due dd/MM/yyyy');

@@ -19,6 +19,8 @@ import { CliError } from './cliError.js';
 import { BOOK_USAGE } from './usage.js';
 import { parseRect, withTokenKey, type TokenCommandOptions } from './tokenCommands.js';
 import { dateArgument } from './cliDates.js';
+import { assertOutputFolder, writeWhole } from './outputFile.js';
+import { exportFile, printFiles } from './fileCommands.js';
 
 export interface OutCommandOptions extends TokenCommandOptions {
   type?: string;
@@ -43,6 +45,9 @@ export interface OutCommandOptions extends TokenCommandOptions {
   json?: boolean;
   /** Confirms an irreversible step (out number, issue, recall) without asking: needed when not at a terminal. */
   yes?: boolean;
+  /** out export: an attachment by its number, or a version by its step, instead of the current file. */
+  attachment?: string;
+  version?: string;
 }
 
 async function call<M extends MethodName>(core: Core, method: M, input: Input<M>): Promise<Output<M>> {
@@ -93,24 +98,7 @@ function readInput(file: string): Uint8Array<ArrayBuffer> {
   }
 }
 
-/** Writes a whole file or nothing: a temporary file beside it, then a rename. */
-/** Before a long export: a folder that does not exist is said at once, not after the work. */
-export function assertOutputFolder(file: string): void {
-  const folder = path.dirname(path.resolve(file));
-  if (!fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory()) throw new CliError(`cannot write ${file}: the folder ${folder} does not exist`);
-}
-
-/** Written beside the target and renamed over it: a failure leaves neither a half file nor a stray part. */
-export function writeWhole(file: string, bytes: Uint8Array): void {
-  const tmp = `${file}.${process.pid}.part`;
-  try {
-    fs.writeFileSync(tmp, bytes);
-    fs.renameSync(tmp, file);
-  } catch (error) {
-    fs.rmSync(tmp, { force: true });
-    throw new CliError(`cannot write ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-  }
-}
+export { assertOutputFolder, writeWhole } from './outputFile.js';
 
 const CONFIG_KEYS = [
   'agency.code',
@@ -318,6 +306,10 @@ export async function runOut(core: Core, args: string[], options: OutCommandOpti
       else {
         out(String(final.document.id));
         if (!final.places.number || !final.places.date) process.stderr.write('eoffice: warning: no place found for the number or the date; mark them with eoffice out places <id> --number-at … --date-at …\n');
+        if (final.notationMismatch) {
+          const { printed, given } = final.notationMismatch;
+          process.stderr.write(`eoffice: warning: the draft prints /${printed} but numbering will give …/${given}; change --unit or the draft before it is signed\n`);
+        }
       }
       return 0;
     }
@@ -327,9 +319,12 @@ export async function runOut(core: Core, args: string[], options: OutCommandOpti
       print(await call(core, 'outgoing.markPlaces', { id, places: { number: placeOption(options['number-at'], 'number-at') ?? detail.places.number, date: placeOption(options['date-at'], 'date-at') ?? detail.places.date } }));
       return 0;
     }
-    case 'show':
-      print(await call(core, 'outgoing.get', { id: documentId(rest[0]) }));
+    case 'show': {
+      const id = documentId(rest[0]);
+      print(await call(core, 'outgoing.get', { id }));
+      if (!options.json) await printFiles(core, id, out);
       return 0;
+    }
     case 'sign': {
       const id = documentId(rest[0]);
       return withTokenKey(options, async (key) => {
@@ -398,14 +393,8 @@ export async function runOut(core: Core, args: string[], options: OutCommandOpti
       print(await call(core, 'outgoing.get', { id }));
       return 0;
     }
-    case 'export': {
-      const id = documentId(rest[0]);
-      if (!options.output) throw new CliError('-o <file.pdf> is required');
-      const content = await call(core, 'documents.content', { id });
-      writeWhole(options.output, content.bytes);
-      out(options.output);
-      return 0;
-    }
+    case 'export':
+      return exportFile(core, documentId(rest[0]), options, out);
     default:
       throw new CliError('usage: eoffice out new|places|show|sign|number|issue|recall|update|replace|export …');
   }

@@ -12,6 +12,25 @@ export interface ReportOptions {
   to?: string[];
   format?: string;
   output?: string;
+  /** The PDF's Decree 30 frame; left out, the defaults of reportPdf.ts. */
+  place?: string;
+  signerName?: string;
+  signerPosition?: string;
+  competence?: string;
+  recipients?: string[];
+}
+
+function pdfForm(options: ReportOptions) {
+  const signer = {
+    ...(options.competence !== undefined ? { competence: options.competence } : {}),
+    ...(options.signerPosition !== undefined ? { position: options.signerPosition } : {}),
+    ...(options.signerName !== undefined ? { name: options.signerName } : {}),
+  };
+  return {
+    ...(options.place !== undefined ? { place: options.place } : {}),
+    ...(Object.keys(signer).length > 0 ? { signer } : {}),
+    ...(options.recipients?.length ? { recipients: options.recipients } : {}),
+  };
 }
 
 export async function runReport(core: Core, options: ReportOptions, out: (line: string) => void): Promise<number> {
@@ -27,7 +46,7 @@ export async function runReport(core: Core, options: ReportOptions, out: (line: 
   const envelope =
     format === 'json'
       ? await invoke(core.handlers, 'report.figures', { from, to }, () => undefined)
-      : await invoke(core.handlers, 'report.export', { from, to, format }, () => undefined);
+      : await invoke(core.handlers, 'report.export', { from, to, format, ...pdfForm(options) }, () => undefined);
   if (!envelope.ok) throw new CliError(envelope.error.message);
   const bytes = format === 'json' ? new TextEncoder().encode(`${JSON.stringify(envelope.result, null, 2)}\n`) : (envelope.result as { bytes: Uint8Array }).bytes;
   if (!options.output || options.output === '-') {

@@ -3,7 +3,8 @@
 
 export const BOOK_USAGE = 'book out|in --year <yyyy> | --from dd/MM/yyyy --to dd/MM/yyyy --format pdf|xlsx|csv -o <file> [--confidential]';
 
-export const REPORT_USAGE = 'report --from dd/MM/yyyy --to dd/MM/yyyy [--format json|xlsx|pdf] [-o <file>]';
+export const REPORT_USAGE =
+  'report --from dd/MM/yyyy --to dd/MM/yyyy [--format json|xlsx|pdf] [-o <file>] [--place "…"] [--signer-name "…" --signer-position "…" --competence TM.] [--recipient "…"]…';
 
 export const VERIFY_USAGE = `Usage: eoffice verify <pdf…> [--json] [--trust <pem|der|p7b>…] [--offline]
   validates every signature: integrity, changes after signing, the certificate path to the trust
@@ -47,7 +48,6 @@ export const USAGE = `Usage: eoffice [--data-dir <dir>] <command>
        [--number-at page,x,y,w,h] [--date-at page,x,y,w,h]
                                   create an outgoing draft; prints its id
   out places <id> --number-at … --date-at …   mark where the number and date go
-  out show <id>                   the document's state and notation
   out sign <id> --token <label> [--cert …] [--page N --rect x,y,w,h] [--image <png>]
                                   the competent person signs (certifies; number and date stay open)
   out number <id> [--yes]         cấp số: refused before a valid signature of the declared signer
@@ -58,7 +58,9 @@ export const USAGE = `Usage: eoffice [--data-dir <dir>] <command>
   out replace <id> --by <newId> --reason "…"
                                   number, issue and recall say what they will do and ask y/N;
                                   without a terminal (a script), --yes confirms
-  out export <id> -o <file.pdf>   the document's current PDF
+  out show <id>                   the document's state and notation, its versions and attachments
+  out export <id> -o <file> [--version draft|signed|numbered|issued] [--attachment N]
+                                  the document's current PDF, an earlier version, or attachment N
   ${BOOK_USAGE}
                                   the outgoing (đi) or incoming (đến) register, of a year or a period
   ${REPORT_USAGE}
@@ -77,10 +79,17 @@ export const USAGE = `Usage: eoffice [--data-dir <dir>] <command>
                                   the incoming register; filters: all, new, received, registered,
                                   assigned, in-progress, overdue, due-soon, done, returned, recalled,
                                   recall-pending
-  in show <id> [--json]           the ĐẾN data: số đến, ngày đến, handler, due date, statuses, recall
-  in accept <id> | in return <id> --reason "…"
-                                  tiếp nhận (the next số đến, 03 to the sender) or trả lại (02)
-  in register <file.pdf>          a scanned paper document into the register, with its số đến
+  in show <id> [--json]           the ĐẾN data: số đến, ngày đến, handler, due date, statuses, recall;
+                                  the received file and its attachments, with their names as sent
+  in export <id> -o <file> [--attachment N]
+                                  the received file, or attachment N, copied out whole
+  in accept <id> [--notation "2280/QĐ-UBND"] [--date dd/MM/yyyy] [--agency "…"] [--type QĐ] [--subject "…"]
+                                  tiếp nhận: the next số đến, 03 to the sender; refused, naming what is
+                                  missing, until the register has the number and notation, date,
+                                  issuing agency, type and subject (give what the file does not say)
+  in return <id> --reason "…"     trả lại (02)
+  in register <file.pdf> [the same options]
+                                  a scanned paper document into the register, with its số đến
   in assign <id> --to <handler id|exact name> --due dd/MM/yyyy [--note "…"]
                                   chuyển xử lý (04); again to reassign
   in start <id> | in done <id> [--note "…"]

@@ -18,7 +18,9 @@ export const METHODS_BY_GROUP = {
     'documents.search',
     'documents.get',
     'documents.update',
+    'documents.files',
     'documents.content',
+    'documents.showInFolder',
     'documents.import',
   ],
   signing: [
@@ -55,6 +57,7 @@ export const METHODS_BY_GROUP = {
     'exchange.deliveries',
     'exchange.getAxis',
     'exchange.setAxis',
+    'exchange.agencies',
   ],
   incoming: [
     'incoming.list',
@@ -63,6 +66,7 @@ export const METHODS_BY_GROUP = {
     'incoming.accept',
     'incoming.return',
     'incoming.register',
+    'incoming.readRecord',
     'incoming.assign',
     'incoming.start',
     'incoming.done',

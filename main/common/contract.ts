@@ -2,7 +2,8 @@
 // loopback web host — are generated from this table, and every input is parsed against it
 // before any handler runs. Adding a method here is the only way to add one to the app.
 import { z } from 'zod';
-import { DOCUMENT_TYPE_CODES } from './doctypes.js';
+import { DOCUMENT_TYPE_CODES, OUTGOING_TYPE_CODES } from './doctypes.js';
+import { CAPTURE_SOURCES, REGISTER_FIELDS } from './capture.js';
 import { isCalendarDate } from './dates.js';
 import type { EventName, MethodName } from './channels.js';
 import { ERROR_CODES } from './errors.js';
@@ -52,6 +53,17 @@ const Id = z.number().int().positive();
 const Year = z.number().int().min(1945).max(2200);
 const Bytes = z.instanceof(Uint8Array);
 
+/** Where a field of an incoming document's record came from (main/common/capture.ts). */
+export const CaptureSource = z.enum(CAPTURE_SOURCES);
+const SourceOf = CaptureSource.nullable();
+export const Capture = z.object({
+  sources: z.object({ notation: SourceOf, documentDate: SourceOf, authorAgency: SourceOf, typeCode: SourceOf, subject: SourceOf, signerName: SourceOf }),
+  signedBy: z.array(z.object({ name: z.string(), organization: z.string().nullable() })),
+  confirmedAt: z.string().nullable(),
+});
+/** How an incoming document came: over the axis, as an electronic file outside it, or on paper (a scan). */
+export const ReceivedVia = z.enum(['axis', 'electronic', 'paper']);
+
 export const DocumentSummary = z.object({
   id: Id,
   direction: Direction,
@@ -68,6 +80,8 @@ export const DocumentSummary = z.object({
   registeredAt: z.string(), // ISO 8601 with +07:00
   fileName: z.string().nullable(),
   pageCount: z.number().int().nonnegative().nullable(),
+  /** An incoming document's record as read off what arrived, field by field; null when not recorded (outgoing, older). */
+  capture: Capture.nullable(),
 });
 
 export const AuditEvent = z.object({
@@ -87,8 +101,57 @@ export const DocumentDetail = DocumentSummary.extend({
   fileSize: z.number().int().nonnegative().nullable(),
   /** An outgoing draft made for issuing: its leader certifies, and its number comes after the signature. */
   underIssuingRules: z.boolean(),
+  /** An incoming document's place in the register and its handling (null for an outgoing one). */
+  incoming: z
+    .object({
+      /** Số đến: the register's number, null until tiếp nhận; `number` above is the sender's. */
+      incomingNumber: z.number().int().positive().nullable(),
+      /** Vào sổ: when it was accepted into the register. */
+      acceptedAt: z.string().nullable(),
+      receivedVia: ReceivedVia,
+      /** Hạn giải quyết, set when it is assigned (dueDate above is the deadline the sender wrote). */
+      handlingDue: IsoDate.nullable(),
+      /** "Name (unit)" of who handles it. */
+      handler: z.string().nullable(),
+      /** What was typed when assigning it, and when it was done. */
+      assignNote: z.string(),
+      doneNote: z.string(),
+    })
+    .nullable(),
   events: z.array(AuditEvent),
 });
+
+/** A file of the content-addressed store, by its SHA-256 (lower-case hex). */
+const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'not a SHA-256');
+
+/**
+ * One stored file of a document: a version of its main file, as a step of the audit trail stored
+ * it (the draft, a signature, the numbered and the issued PDF; the file as received or imported),
+ * or an attachment with the name it was sent or drafted with.
+ */
+export const DocumentFile = z.object({
+  sha256: Sha256,
+  kind: z.enum(['version', 'attachment']),
+  step: z.enum(['draft', 'signed', 'numbered', 'issued', 'received', 'imported', 'attachment']),
+  /** An attachment's place among the document's attachments, from 1 (what `--attachment N` names); null for a version. */
+  index: z.number().int().positive().nullable(),
+  /** What a saved copy is called: the document's file name (with the step for an earlier version), an attachment's name as sent. */
+  fileName: z.string(),
+  description: z.string(),
+  size: z.number().int().nonnegative(),
+  mediaType: z.string(),
+  /** When the step stored it, +07:00; null for an attachment. */
+  at: z.string().nullable(),
+  /** Who signed at this step: the certificate's common name. */
+  signer: z.string().nullable(),
+  /** Signed at this step (a version), or signed by the agency when issued (an attachment). */
+  signed: z.boolean(),
+  /** The version that is the document's file now; false for an attachment. */
+  current: z.boolean(),
+});
+export type DocumentFile = z.infer<typeof DocumentFile>;
+export const DocumentFiles = z.object({ versions: z.array(DocumentFile), attachments: z.array(DocumentFile) });
+export type DocumentFiles = z.infer<typeof DocumentFiles>;
 
 export const DocumentFilters = z.object({
   direction: Direction.optional(),
@@ -271,7 +334,7 @@ const AgencyCode = z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9.\-_]{0,31}$/,
 
 /** What the clerk fills in for an outgoing draft. */
 const DraftFields = {
-  typeCode: DocumentTypeCode,
+  typeCode: z.enum(OUTGOING_TYPE_CODES),
   subject: z.string().trim().min(1).max(2000),
   signerName: z.string().trim().min(1).max(200),
   signerPosition: z.string().trim().max(200),
@@ -312,6 +375,7 @@ export const NumberPlace = z.object({
   fontSize: z.number().min(5).max(30).default(13),
   italic: z.boolean().default(false),
   origin: z.enum(['found', 'marked']).default('marked'),
+  /** What a found line prints besides its blanks: the locality before "ngày" (a date), the notation after the slash (a number). */
   prefix: z.string().max(100).default(''),
 });
 export type NumberPlace = z.infer<typeof NumberPlace>;
@@ -340,7 +404,14 @@ export const OutgoingDetail = z.object({
     next: z.object({ number: z.number().int(), notation: z.string(), documentDate: IsoDate }).nullable(),
     /** The SHA-256 fingerprint of the competent person's certificate numbering rests on: the agency's signature takes another. */
     competentSigner: z.string().nullable(),
+    /**
+     * The competent person's name as the signing certificate writes it, when the declared name is
+     * written otherwise (accents, case): numbering keeps this spelling, and the clerk may take it now.
+     */
+    certificateName: z.string().nullable(),
   }),
+  /** The draft prints another notation than numbering will give (/QĐ-UBND against /QĐ-UBND-VP): said before anyone signs. */
+  notationMismatch: z.object({ printed: z.string(), given: z.string() }).nullable(),
   attachments: z.array(z.object({ id: Id, fileName: z.string(), signed: z.boolean() })),
   stateReason: z.string().nullable(),
   replacesId: Id.nullable(),
@@ -364,7 +435,8 @@ export const QueueItem = z.object({
   queuedAt: z.string(),
   nextAttemptAt: z.string().nullable(),
   sentAt: z.string().nullable(),
-  lastError: z.string().nullable(),
+  /** Why the last try failed: a code the UI says in words; its English message is for the CLI and logs. */
+  lastError: ApiErrorShape.nullable(),
   errorKind: z.enum(['transient', 'permanent', 'auth']).nullable(),
 });
 export type QueueItem = z.infer<typeof QueueItem>;
@@ -382,7 +454,7 @@ export const ExchangeStatus = z.object({
   syncing: z.boolean(),
   progress: SyncProgress.nullable(),
   lastSyncAt: z.string().nullable(),
-  lastError: z.string().nullable(),
+  lastError: ApiErrorShape.nullable(),
   queue: QueueSummary,
 });
 export type ExchangeStatus = z.infer<typeof ExchangeStatus>;
@@ -395,7 +467,7 @@ export const SyncPassResult = z.object({
   duplicates: z.number().int(),
   refused: z.number().int(),
   connection: ConnectionState,
-  error: z.string().nullable(),
+  error: ApiErrorShape.nullable(),
 });
 export type SyncPassResult = z.infer<typeof SyncPassResult>;
 export const ReceivedItem = z.object({
@@ -429,6 +501,8 @@ export const Delivery = z.object({
 });
 export type Delivery = z.infer<typeof Delivery>;
 export const AxisSettings = z.object({ endpoint: z.string(), systemId: z.string(), secretSet: z.boolean() });
+/** An agency of the axis's directory (kept in the registry, so it is there offline). */
+export const DirectoryAgency = z.object({ code: z.string(), name: z.string() });
 
 // The incoming register (sổ đăng ký văn bản đến) and the handling of what arrives.
 export const HandlerKind = z.enum(['person', 'unit']);
@@ -458,7 +532,7 @@ export const IncomingItem = z.object({
   confidential: z.boolean(),
   /** Ngày đến: when it arrived (over the axis) or was imported (paper), ISO 8601 +07:00. */
   arrivedAt: z.string(),
-  source: z.enum(['axis', 'paper']),
+  source: ReceivedVia,
   senderCode: z.string().nullable(),
   typeCode: DocumentTypeCode,
   notation: z.string().nullable(),
@@ -486,13 +560,16 @@ export const IncomingStatusEntry = z.object({
   description: z.string(),
   at: z.string(),
   delivery: JobState.nullable(),
-  lastError: z.string().nullable(),
+  lastError: ApiErrorShape.nullable(),
 });
 
 export const IncomingDetail = IncomingItem.extend({
   document: DocumentDetail,
   acceptedAt: z.string().nullable(),
   startedAt: z.string().nullable(),
+  /** What the clerk typed when assigning it (the latest assignment), and when it was done. */
+  assignNote: z.string(),
+  doneNote: z.string(),
   /** Why it was returned or recalled. */
   stateReason: z.string().nullable(),
   /** The sender's latest recall (a recall package or a status 13) and the clerk's answer. */
@@ -531,6 +608,21 @@ export type IncomingDetail = z.infer<typeof IncomingDetail>;
 /** A handling due date as the clerk types it: yyyy-MM-dd here (the CLI reads dd/MM/yyyy). */
 const HandlingDue = IsoDate;
 
+/**
+ * What the incoming register needs, as the clerk gives it at tiếp nhận (or when registering a
+ * paper document): each replaces what was read off the file.
+ */
+const RegisterFieldsInput = z
+  .object({
+    notation: z.string().trim().min(1).max(100),
+    documentDate: IsoDate,
+    authorAgency: z.string().trim().min(1).max(300),
+    typeCode: DocumentTypeCode,
+    subject: z.string().trim().min(1).max(2000),
+  })
+  .partial();
+export type RegisterFieldsInput = z.infer<typeof RegisterFieldsInput>;
+
 /** The key a signing act uses, and the PIN for the act (see documents.sign). */
 const TokenKeyChoice = { label: TokenLabel, serial: TokenSerial.optional(), certificateId: z.string().min(1).max(128), pin: Pin.optional(), confirmFinalTry: z.boolean().optional() };
 const BookQuery = { year: Year, confidential: z.boolean().default(false) };
@@ -561,7 +653,15 @@ export const contract = {
   ),
   'documents.get': method(z.object({ id: Id }), DocumentDetail),
   'documents.update': method(z.object({ id: Id, patch: DocumentPatch }), DocumentDetail),
-  'documents.content': method(z.object({ id: Id }), z.object({ fileName: z.string(), bytes: Bytes })),
+  /** Every version of the document's file and its attachments, oldest version first. */
+  'documents.files': method(z.object({ id: Id }), DocumentFiles),
+  /** The bytes of the document's current file, or of the version or attachment `sha256` names (one of documents.files). */
+  'documents.content': method(z.object({ id: Id, sha256: Sha256.optional() }), z.object({ fileName: z.string(), mediaType: z.string(), bytes: Bytes })),
+  /**
+   * "Mở thư mục": a copy of the file (as documents.content picks it) in the desktop shell's folder,
+   * shown in the OS's file manager. SHELL_UNAVAILABLE where there is no desktop shell (the browser).
+   */
+  'documents.showInFolder': method(z.object({ id: Id, sha256: Sha256.optional() }), z.object({ path: z.string() })),
   'documents.import': method(
     z.object({ direction: Direction, fileName: z.string().min(1).max(255), bytes: Bytes }),
     z.object({ document: DocumentSummary }),
@@ -651,11 +751,25 @@ export const contract = {
   /** The "ĐẾN" data with the document: số đến, ngày đến, handler, due date, statuses, recall and links. */
   'incoming.get': method(z.object({ id: Id }), IncomingDetail),
   /** Tiếp nhận: the document gets the next số đến of its arrival year; status 03 goes back to the sender. */
-  'incoming.accept': method(z.object({ id: Id }), IncomingDetail),
+  'incoming.accept': method(z.object({ id: Id, fields: RegisterFieldsInput.optional() }), IncomingDetail),
   /** Trả lại: status 02 with the reason goes back to the sender. */
   'incoming.return': method(z.object({ id: Id, reason: z.string().trim().min(1).max(500) }), IncomingDetail),
   /** A paper document scanned to PDF, imported and taken into the register (with its số đến) in one step. */
-  'incoming.register': method(z.object({ fileName: z.string().min(1).max(255), bytes: Bytes }), IncomingDetail),
+  'incoming.register': method(z.object({ fileName: z.string().min(1).max(255), bytes: Bytes, fields: RegisterFieldsInput.optional() }), IncomingDetail),
+  /** What a paper document's scan says about its record, before it is registered: read, nothing stored. */
+  'incoming.readRecord': method(
+    z.object({ fileName: z.string().min(1).max(255), bytes: Bytes }),
+    z.object({
+      notation: z.string().nullable(),
+      documentDate: IsoDate.nullable(),
+      authorAgency: z.string(),
+      typeCode: DocumentTypeCode,
+      subject: z.string(),
+      signerName: z.string(),
+      capture: Capture,
+      missing: z.array(z.enum(REGISTER_FIELDS)),
+    }),
+  ),
   /** Chuyển xử lý: to a handler of the directory, with the hạn giải quyết (status 04). Again to reassign. */
   'incoming.assign': method(z.object({ id: Id, handlerId: Id, due: HandlingDue, note: z.string().trim().max(500).default('') }), IncomingDetail),
   /** Đang xử lý (status 05). */
@@ -675,17 +789,28 @@ export const contract = {
     z.object({ total: z.number().int(), items: z.array(z.custom<ReportListItem>()) }),
   ),
   /** The periodic report as a file: the table of figures (and the charts, in the PDF). */
-  'report.export': method(z.object({ ...ReportPeriodInput, format: z.enum(['xlsx', 'pdf']) }), z.object({ fileName: z.string(), bytes: Bytes })),
+  'report.export': method(
+    z.object({
+      ...ReportPeriodInput,
+      format: z.enum(['xlsx', 'pdf']),
+      /** The PDF's Decree 30 frame: địa danh, who signs, nơi nhận (defaults from the agency's settings). */
+      place: z.string().trim().max(150).optional(),
+      signer: z.object({ competence: z.string().trim().max(100).optional(), position: z.string().trim().max(200).optional(), name: z.string().trim().max(200).optional() }).optional(),
+      recipients: z.array(z.string().trim().min(1).max(300)).max(50).optional(),
+    }),
+    z.object({ fileName: z.string(), bytes: Bytes }),
+  ),
   'handlers.list': method(z.object({ includeInactive: z.boolean().default(false) }), z.array(Handler)),
   'handlers.add': method(z.object({ ...HandlerFields, unit: HandlerFields.unit.default(''), kind: HandlerFields.kind.default('person') }), Handler),
   'handlers.update': method(z.object({ id: Id, ...HandlerFields, active: z.boolean() }).partial().required({ id: true }), Handler),
   'handlers.deactivate': method(z.object({ id: Id }), Handler),
   /**
-   * The signature validation report of a document's current file: integrity, changes after each
+   * The signature validation report of a document's current file (or of the version or attachment
+   * `sha256` names, as documents.content picks it): integrity, changes after each
    * signature, the path to the trust store, validity, revocation (asked online unless `online` is
    * false; cached answers are used offline) and timestamps.
    */
-  'documents.validate': method(z.object({ id: Id, online: z.boolean().default(true) }), z.custom<ValidationReport>()),
+  'documents.validate': method(z.object({ id: Id, online: z.boolean().default(true), sha256: Sha256.optional() }), z.custom<ValidationReport>()),
   /** The trusted root and intermediate certificates (the store ships empty). */
   'trust.list': method(z.object({}), z.array(z.custom<TrustedCertificate>())),
   /** PEM (one or more), DER or PKCS#7 (.p7b); CA certificates only. Returns what was imported. */
@@ -696,6 +821,8 @@ export const contract = {
     z.object({ endpoint: Settings.shape.axisEndpoint, systemId: Settings.shape.axisSystemId, secret: z.string().min(1).max(512).optional() }),
     AxisSettings,
   ),
+  /** The agencies the axis lists (fetched once a day while online), by name: recipients are picked from them. */
+  'exchange.agencies': method(z.object({}), z.array(DirectoryAgency)),
 } as const satisfies Record<MethodName, { input: z.ZodType; output: z.ZodType }>;
 
 export type Contract = typeof contract;

@@ -1,12 +1,17 @@
-// Loại văn bản hành chính — Decree 30/2020, Appendix III.
+// Loại văn bản hành chính — Decree 30/2020, Appendix III — and the legal documents that come in
+// from above (Law on Promulgation of Legal Documents: Luật, Nghị định, Thông tư…), which a commune
+// receives and registers but never issues.
 // `code` is an ASCII identifier for storage and APIs; `abbreviation` is what goes into the notation.
-// A công văn has no abbreviation: its notation is {number}/{AGENCY}-{UNIT}, never "CV".
+// A công văn has no abbreviation: its notation is {number}/{AGENCY}-{UNIT}, never "CV"; nor have a
+// Luật or a Pháp lệnh, whose notation is {number}/{year}/{issuer} ("15/2012/QH13").
 
 export interface DocumentTypeInfo {
   readonly code: string;
   readonly abbreviation: string;
   readonly vi: string;
   readonly en: string;
+  /** Received only: not offered when drafting an outgoing document. */
+  readonly incomingOnly?: true;
 }
 
 export const DOCUMENT_TYPES = [
@@ -41,19 +46,45 @@ export const DOCUMENT_TYPES = [
   { code: 'SY', abbreviation: 'SY', vi: 'Bản sao y', en: 'Certified copy' },
   { code: 'TRS', abbreviation: 'TrS', vi: 'Bản trích sao', en: 'Extract copy' },
   { code: 'SL', abbreviation: 'SL', vi: 'Bản sao lục', en: 'Transcript copy' },
+  // Văn bản quy phạm pháp luật of the State's higher bodies (Nghị quyết and Quyết định are above).
+  { code: 'LUAT', abbreviation: '', vi: 'Luật', en: 'Law', incomingOnly: true },
+  { code: 'BLUAT', abbreviation: '', vi: 'Bộ luật', en: 'Code', incomingOnly: true },
+  { code: 'PL', abbreviation: '', vi: 'Pháp lệnh', en: 'Ordinance', incomingOnly: true },
+  { code: 'LENH', abbreviation: 'L', vi: 'Lệnh', en: 'Order', incomingOnly: true },
+  { code: 'ND', abbreviation: 'NĐ', vi: 'Nghị định', en: 'Decree', incomingOnly: true },
+  { code: 'TT', abbreviation: 'TT', vi: 'Thông tư', en: 'Circular', incomingOnly: true },
+  { code: 'TTLT', abbreviation: 'TTLT', vi: 'Thông tư liên tịch', en: 'Joint circular', incomingOnly: true },
+  { code: 'NQLT', abbreviation: 'NQLT', vi: 'Nghị quyết liên tịch', en: 'Joint resolution', incomingOnly: true },
 ] as const satisfies readonly DocumentTypeInfo[];
 
 export type DocumentTypeCode = (typeof DOCUMENT_TYPES)[number]['code'];
 
 export const DOCUMENT_TYPE_CODES = DOCUMENT_TYPES.map((t) => t.code) as [DocumentTypeCode, ...DocumentTypeCode[]];
 
+/** The types an agency issues itself (Appendix III): what an outgoing draft may be. */
+export const OUTGOING_TYPE_CODES = DOCUMENT_TYPES.filter((t: DocumentTypeInfo) => !t.incomingOnly).map((t) => t.code) as [DocumentTypeCode, ...DocumentTypeCode[]];
+
 const byAbbreviation = new Map<string, DocumentTypeInfo>(
   DOCUMENT_TYPES.filter((t) => t.abbreviation).map((t) => [t.abbreviation.toUpperCase(), t]),
 );
 
-/** Finds a type from the abbreviation found in a notation such as "453/TB-UBND" (case-insensitive). */
+/** Đ → D: what a scan's text layer (OCR) or a font without Vietnamese glyphs makes of "NĐ", "QĐ". */
+const unaccented = (abbreviation: string) => abbreviation.toUpperCase().replace(/Đ/g, 'D');
+
+/** Abbreviations that read the same without the Đ stroke, each with the one type it can be. */
+const byUnaccented = new Map<string, DocumentTypeInfo | null>();
+for (const type of DOCUMENT_TYPES.filter((t) => t.abbreviation)) {
+  const key = unaccented(type.abbreviation);
+  // HĐ (Hợp đồng) and HD (Hướng dẫn), ĐA and DA, read alike: such a pair is no answer.
+  byUnaccented.set(key, byUnaccented.has(key) ? null : type);
+}
+
+/**
+ * Finds a type from the abbreviation found in a notation such as "453/TB-UBND" (case-insensitive);
+ * an abbreviation that lost its Đ ("119/2018/ND-CP") is taken when it can be one type only.
+ */
 export function documentTypeByAbbreviation(abbreviation: string): DocumentTypeInfo | undefined {
-  return byAbbreviation.get(abbreviation.toUpperCase());
+  return byAbbreviation.get(abbreviation.toUpperCase()) ?? byUnaccented.get(unaccented(abbreviation)) ?? undefined;
 }
 
 export function documentType(code: string): DocumentTypeInfo | undefined {

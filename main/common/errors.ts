@@ -68,15 +68,34 @@ export const ERROR_CODES = [
   'AXIS_ENDPOINT_INSECURE',
   'AXIS_UNREACHABLE',
   'AXIS_REFUSED',
+  // Why a pass of the exchange did not go through, as the exchange view says it (the English
+  // message stays in the logs and the CLI): the settings, the axis's answer, or this computer.
+  'AXIS_ENDPOINT_INVALID',
+  'AXIS_SECRET_UNREADABLE',
+  'AXIS_SECRET_ELSEWHERE',
+  'AXIS_AUTH_FAILED',
+  'AXIS_UNAVAILABLE',
+  'AXIS_TIMEOUT',
+  'AXIS_PATH_NOT_SERVED',
+  'AXIS_BAD_ANSWER',
+  'AXIS_HEADER_INVALID',
+  'AXIS_SEND_FAILED',
+  'QUEUED_PACKAGE_CHANGED',
+  'EXCHANGE_LOCAL_FAILURE',
+  'AGENCY_CODE_MISSING',
   // The incoming register and the handling of what arrives.
   'HANDLER_NOT_FOUND',
   'HANDLER_INACTIVE',
   'HANDLER_EXISTS',
   'DUE_BEFORE_ARRIVAL',
   'NO_RECALL_REQUEST',
+  'INCOMING_INCOMPLETE',
   // The trust store: why a file offered for trust is refused.
   'NOT_CERTIFICATE_FILE',
   'NOT_CA_CERTIFICATE',
+  // A document's files taken out: shown in the file manager (the desktop app only), copied out.
+  'SHELL_UNAVAILABLE',
+  'EXPORT_FAILED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

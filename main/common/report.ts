@@ -7,8 +7,10 @@
 // - Issued (văn bản đi đã phát hành): outgoing documents past 'signed', on the day this client
 //   numbered them, else on the date they bear, else on the day they were registered.
 // - Received (văn bản đến): incoming documents on the day they arrived (registered_at).
-// - Through the axis: the document travelled as an edXML package (it has a DocumentId); otherwise
-//   on paper (scanned or imported).
+// - Through the axis: the document travelled as an edXML package (it has a DocumentId). An
+//   incoming one that did not is electronic outside the axis when its file was imported as it
+//   came (Nhập tệp: e-mail, a portal), on paper when a paper document's scan was registered (Vào
+//   sổ văn bản giấy); an outgoing one is on paper.
 // - Signed by the leader: numbered by this client, which refuses to number without a valid
 //   signature of the declared signer. Signed by the agency: sealed with the agency's token here.
 // - Handled on the network: accepted incoming documents that were assigned to a handler in the client.
@@ -42,6 +44,8 @@ export interface TrendPoint {
   issuedViaAxis: number;
   received: number;
   receivedViaAxis: number;
+  /** electronic files received outside the axis (the rest of what was received came on paper) */
+  receivedElectronic: number;
 }
 
 export interface OverdueDocument {
@@ -81,6 +85,9 @@ export interface ReportFigures {
   incoming: {
     received: number;
     viaAxis: number;
+    /** electronic files received outside the axis and imported as they came */
+    electronic: number;
+    /** paper documents registered from their scans */
     onPaper: number;
     /** taken into the register (they have a số đến) */
     accepted: number;
@@ -131,6 +138,7 @@ export const REPORT_LIST_KEYS = [
   'agencySigned',
   'received',
   'receivedViaAxis',
+  'receivedElectronic',
   'receivedOnPaper',
   'accepted',
   'handledOnNetwork',
@@ -197,6 +205,8 @@ export interface ReportTableRow {
   value?: (f: ReportFigures, locale: ReportLocale) => string;
   /** a plain count's number, for a spreadsheet cell that sums */
   count?: (f: ReportFigures) => number;
+  /** the share the value shows beside its count (0.875 for 87,5%), for a spreadsheet's percent cell; null when there is nothing to share */
+  share?: (f: ReportFigures) => number | null;
   /** the list a click on this figure opens */
   listKey?: ReportListKey;
   /** the queue's figures open the exchange view, where waiting and failed packages are */
@@ -210,6 +220,11 @@ function countRow(vi: string, en: string, count: (f: ReportFigures) => number, m
 
 const share = (n: number, of: number, s: number | null, locale: ReportLocale) => (of === 0 ? '—' : `${formatCount(n, locale)} (${formatShare(s, locale)})`);
 
+/** A count and its share of another ("10.802 (87,5%)"): both kept as numbers in spreadsheets. */
+function shareRow(vi: string, en: string, count: (f: ReportFigures) => number, of: (f: ReportFigures) => number, ratio: (f: ReportFigures) => number | null, more: Pick<ReportTableRow, 'listKey'>): ReportTableRow {
+  return { vi, en, value: (f, l) => share(count(f), of(f), ratio(f), l), count, share: (f) => (of(f) === 0 ? null : ratio(f)), ...more };
+}
+
 /**
  * The table of figures, in the order the exports print it and the dashboard reads it: one
  * definition of every label and value, shared by the screen, the XLSX and the PDF.
@@ -219,14 +234,15 @@ export const REPORT_TABLE: readonly ReportTableRow[] = [
   countRow('Văn bản đã phát hành', 'Documents issued', (f) => f.outgoing.issued, { listKey: 'issued' }),
   countRow('Gửi qua trục liên thông', 'Sent through the axis', (f) => f.outgoing.viaAxis, { listKey: 'issuedViaAxis' }),
   countRow('Gửi bằng giấy', 'Sent on paper', (f) => f.outgoing.onPaper, { listKey: 'issuedOnPaper' }),
-  { vi: 'Ký số của người có thẩm quyền', en: "Signed digitally by the competent person", value: (f, l) => share(f.outgoing.leaderSigned, f.outgoing.issued, f.outgoing.leaderSignedShare, l), listKey: 'leaderSigned' },
-  { vi: 'Ký số của cơ quan, tổ chức', en: "Signed digitally by the agency", value: (f, l) => share(f.outgoing.agencySigned, f.outgoing.issued, f.outgoing.agencySignedShare, l), listKey: 'agencySigned' },
+  shareRow('Ký số của người có thẩm quyền', 'Signed digitally by the competent person', (f) => f.outgoing.leaderSigned, (f) => f.outgoing.issued, (f) => f.outgoing.leaderSignedShare, { listKey: 'leaderSigned' }),
+  shareRow('Ký số của cơ quan, tổ chức', 'Signed digitally by the agency', (f) => f.outgoing.agencySigned, (f) => f.outgoing.issued, (f) => f.outgoing.agencySignedShare, { listKey: 'agencySigned' }),
   { section: true, vi: 'Văn bản đến', en: 'Incoming documents' },
   countRow('Văn bản đến', 'Documents received', (f) => f.incoming.received, { listKey: 'received' }),
   countRow('Nhận qua trục liên thông', 'Received through the axis', (f) => f.incoming.viaAxis, { listKey: 'receivedViaAxis' }),
+  countRow('Nhận điện tử ngoài trục', 'Received electronically outside the axis', (f) => f.incoming.electronic, { listKey: 'receivedElectronic' }),
   countRow('Nhận bằng giấy', 'Received on paper', (f) => f.incoming.onPaper, { listKey: 'receivedOnPaper' }),
   countRow('Đã vào sổ (có số đến)', 'Registered (with an incoming number)', (f) => f.incoming.accepted, { listKey: 'accepted' }),
-  { vi: 'Xử lý trên môi trường mạng', en: 'Handled on the network', value: (f, l) => share(f.incoming.handledOnNetwork, f.incoming.accepted, f.incoming.handledOnNetworkShare, l), listKey: 'handledOnNetwork' },
+  shareRow('Xử lý trên môi trường mạng', 'Handled on the network', (f) => f.incoming.handledOnNetwork, (f) => f.incoming.accepted, (f) => f.incoming.handledOnNetworkShare, { listKey: 'handledOnNetwork' }),
   countRow('Chờ tiếp nhận', 'Waiting to be accepted', (f) => f.incoming.byState.received, { listKey: 'state:received' }),
   countRow('Đã vào sổ, chưa giao xử lý', 'Registered, not yet assigned', (f) => f.incoming.byState.registered, { listKey: 'state:registered' }),
   countRow('Đã giao xử lý', 'Assigned', (f) => f.incoming.byState.assigned, { listKey: 'state:assigned' }),
@@ -256,6 +272,7 @@ export const REPORT_DEFINITIONS: Record<ReportLocale, readonly string[]> = {
     'Kỳ báo cáo tính theo ngày giờ Việt Nam (UTC+07:00), gồm cả ngày đầu và ngày cuối.',
     'Văn bản đi tính theo ngày cấp số trên phần mềm; văn bản nhập từ nơi khác tính theo ngày văn bản.',
     'Ký số của người có thẩm quyền: văn bản được cấp số trên phần mềm, việc cấp số chỉ thực hiện sau khi kiểm tra chữ ký số hợp lệ của người ký.',
+    'Văn bản đến nhận điện tử ngoài trục: tệp điện tử nhận qua thư điện tử, cổng thông tin… rồi nhập vào phần mềm; nhận bằng giấy: văn bản giấy vào sổ từ bản quét.',
     'Xử lý trên môi trường mạng: văn bản đến đã vào sổ và được giao xử lý trên phần mềm.',
     'Thời gian xử lý: từ lúc văn bản đến tới khi xử lý xong, với các văn bản xong trong kỳ; trung vị và phân vị 90 nội suy giữa hai giá trị liền kề, như hàm MEDIAN và PERCENTILE.INC của Excel.',
     'Văn bản quá hạn, sắp đến hạn và hàng đợi gửi tính tại thời điểm lập báo cáo.',
@@ -264,6 +281,7 @@ export const REPORT_DEFINITIONS: Record<ReportLocale, readonly string[]> = {
     'The period is in Vietnam time (UTC+07:00), both days included.',
     'Outgoing documents count on the day this client numbered them; documents imported from elsewhere on the date they bear.',
     'Signed by the competent person: numbered in this client, which numbers a document only after checking its signer’s valid digital signature.',
+    'Incoming documents received electronically outside the axis: electronic files received by e-mail, from a portal… and imported; received on paper: paper documents registered from their scans.',
     'Handled on the network: incoming documents registered and assigned to a handler in this client.',
     'Handling time: from arrival to done, for documents done within the period; the median and the 90th percentile interpolated between neighbouring values, as Excel’s MEDIAN and PERCENTILE.INC compute them.',
     'Overdue and due-soon documents and the sending queue are as of when the report was made.',

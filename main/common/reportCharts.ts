@@ -53,6 +53,7 @@ const TEXT = {
     issuedViaAxis: 'Đi – qua trục',
     issuedOnPaper: 'Đi – bằng giấy',
     receivedViaAxis: 'Đến – qua trục',
+    receivedElectronic: 'Đến – điện tử ngoài trục',
     receivedOnPaper: 'Đến – bằng giấy',
     issued: 'Đã phát hành',
     leaderSigned: 'Ký số của người có thẩm quyền',
@@ -77,6 +78,7 @@ const TEXT = {
     issuedViaAxis: 'Issued – axis',
     issuedOnPaper: 'Issued – paper',
     receivedViaAxis: 'Received – axis',
+    receivedElectronic: 'Received – electronic, outside the axis',
     receivedOnPaper: 'Received – paper',
     issued: 'Issued',
     leaderSigned: 'Signed by the competent person',
@@ -101,6 +103,8 @@ const COLOURS = {
   issuedViaAxis: '#1f4e9c',
   issuedOnPaper: '#93b3e6',
   receivedViaAxis: '#a8322a',
+  // Between the two: electronic, but not through the axis.
+  receivedElectronic: '#d0665c',
   receivedOnPaper: '#eaa59c',
 } as const;
 const STATE_COLOURS: Record<IncomingStateKey, string> = {
@@ -190,7 +194,8 @@ function trendOption(figures: ReportFigures, locale: ReportLocale, fontFamily: s
       series(t.issuedViaAxis, 'issued', COLOURS.issuedViaAxis, points.map((p) => p.issuedViaAxis)),
       series(t.issuedOnPaper, 'issued', COLOURS.issuedOnPaper, points.map((p) => Math.max(0, p.issued - p.issuedViaAxis))),
       series(t.receivedViaAxis, 'received', COLOURS.receivedViaAxis, points.map((p) => p.receivedViaAxis)),
-      series(t.receivedOnPaper, 'received', COLOURS.receivedOnPaper, points.map((p) => Math.max(0, p.received - p.receivedViaAxis))),
+      series(t.receivedElectronic, 'received', COLOURS.receivedElectronic, points.map((p) => p.receivedElectronic)),
+      series(t.receivedOnPaper, 'received', COLOURS.receivedOnPaper, points.map((p) => Math.max(0, p.received - p.receivedViaAxis - p.receivedElectronic))),
     ],
   };
 }

@@ -1,7 +1,7 @@
 // The Electron shell: the only code that imports electron besides the preload. It opens the
 // core, registers the IPC handlers, forwards events and shows the window; everything else is
 // in the core, which also runs without Electron.
-import { app, ipcMain, Menu, powerMonitor, protocol } from 'electron';
+import { app, ipcMain, Menu, powerMonitor, protocol, shell } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IPC_EVENT_CHANNEL } from '../common/contract.js';
@@ -28,7 +28,9 @@ app.whenReady().then(() => {
   const settings = createElectronSettings(dataDir);
   // "Add a token library" asks with the OS's dialogs here, in the main process (core/token/userModules.ts).
   const tokenModulePicker = createTokenModulePicker(() => settings.read().locale);
-  const core = openCore({ dataDir, shell: 'electron', settings, secrets: createShellSecretBox(dataDir), tokenModulePicker });
+  // "Mở thư mục": a copy in Downloads/eOffice, shown in the OS's file manager (registry/documentFiles.ts).
+  const fileReveal = { folder: () => path.join(app.getPath('downloads'), 'eOffice'), reveal: (file: string) => shell.showItemInFolder(file) };
+  const core = openCore({ dataDir, shell: 'electron', settings, secrets: createShellSecretBox(dataDir), tokenModulePicker, fileReveal });
   // Sends and receives on an interval; the renderer forwards the OS's online/offline events
   // (Chromium's navigator.onLine follows the network interfaces) through exchange.networkChanged.
   core.exchange.start();

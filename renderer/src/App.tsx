@@ -4,9 +4,11 @@ import { call, onUnauthorized } from './api/client.js';
 import { I18nProvider, useI18n, type Locale } from './i18n/i18n.js';
 import { AppHeader } from './components/AppHeader.js';
 import { StatusBar } from './components/StatusBar.js';
-import { Workspace } from './components/Workspace.js';
+import { FOCUS_SEARCH_EVENT, Workspace } from './components/Workspace.js';
 import { TokensProvider } from './tokens/TokensProvider.js';
 import { ExchangeStatusProvider } from './exchange/ExchangeStatusProvider.js';
+import { useSidebarCollapsed } from './components/sidebarState.js';
+import type { Cover } from './components/Workspace.js';
 
 type Boot =
   | { status: 'loading' }
@@ -17,8 +19,11 @@ export function App() {
   const [boot, setBoot] = useState<Boot>({ status: 'loading' });
   const [locale, setLocale] = useState<Locale>('vi');
   const [unauthorized, setUnauthorized] = useState(false);
-  // The exchange view opens from the header's indicator as well as from the sidebar, so its flag lives here.
-  const [exchangeOpen, setExchangeOpen] = useState(false);
+  // The exchange view and Cài đặt open from the header as well as from the sidebar, so which of
+  // them covers the workspace is decided here. Cài đặt opens by itself as a first-run setup while
+  // the agency has no name: every notation, signature and report needs it.
+  const [cover, setCover] = useState<Cover>(null);
+  const [sidebarCollapsed, setSidebarCollapsed] = useSidebarCollapsed();
 
   useEffect(() => onUnauthorized(() => setUnauthorized(true)), []);
 
@@ -28,6 +33,7 @@ export function App() {
       ([info, settings, agency]) => {
         setLocale(settings.locale);
         setBoot({ status: 'ready', info, agencyName: agency.name });
+        if (!agency.name) setCover('setup');
       },
       (error: unknown) => setBoot({ status: 'failed', error }),
     );
@@ -52,14 +58,24 @@ export function App() {
         <ExchangeStatusProvider>
           <div className="app">
             <SkipLink />
-            <AppHeader agencyName={boot.agencyName} onLocaleChange={changeLocale} onOpenExchange={() => setExchangeOpen(true)} />
+            <AppHeader
+              agencyName={boot.agencyName}
+              onLocaleChange={changeLocale}
+              onOpenExchange={() => setCover('exchange')}
+              // While the agency has no name, Cài đặt opens as the setup it still is.
+              onOpenSettings={() => setCover(boot.agencyName ? 'settings' : 'setup')}
+              sidebarCollapsed={sidebarCollapsed}
+              onToggleSidebar={() => setSidebarCollapsed(!sidebarCollapsed)}
+            />
             <TokensProvider>
               <Workspace
                 info={boot.info}
                 agencyName={boot.agencyName}
                 onAgencyNamed={(agencyName) => setBoot({ ...boot, agencyName })}
-                exchangeOpen={exchangeOpen}
-                onExchangeOpen={setExchangeOpen}
+                cover={cover}
+                onCover={setCover}
+                onLocaleChange={changeLocale}
+                sidebarCollapsed={sidebarCollapsed}
               />
             </TokensProvider>
             <StatusBar version={boot.info.version} dataDir={boot.info.dataDir} />
@@ -74,6 +90,10 @@ export function App() {
 
 function SkipLink() {
   const { t } = useI18n();
+  const toSearch = (event: MouseEvent<HTMLAnchorElement>) => {
+    event.preventDefault();
+    window.dispatchEvent(new CustomEvent(FOCUS_SEARCH_EVENT));
+  };
   // The start page is the overview, and the list may be hidden behind any view: the link goes to
   // the heading of whatever is on screen (views focus their title the same way), else the list.
   const skip = (event: MouseEvent<HTMLAnchorElement>) => {
@@ -83,9 +103,14 @@ function SkipLink() {
     target.focus();
   };
   return (
-    <a className="skip-link" href="#document-list-panel" onClick={skip}>
-      {t('dashboard.skipToContent')}
-    </a>
+    <>
+      <a className="skip-link" href="#document-list-panel" onClick={skip} data-testid="skip-to-content">
+        {t('dashboard.skipToContent')}
+      </a>
+      <a className="skip-link" href="#search" onClick={toSearch} data-testid="skip-to-search">
+        {t('search.skipTo')}
+      </a>
+    </>
   );
 }
 

@@ -83,6 +83,7 @@ export async function runIssueBenchmark(args: readonly string[]): Promise<unknow
       progress('issuing: leader signs, then number + fill + seal + queue');
       await (globalThis as { __startProfile?: () => Promise<void> }).__startProfile?.();
       const started = performance.now();
+      const cpuStarted = process.cpuUsage();
       // The leader's batch is one signing act, the clerk's issuing another: one PIN each.
       const signed = await core.tokens.signingAct({ label: leader.label }, leader.ids.signer, { pin: leader.userPin }, (key) =>
         signDocuments(
@@ -98,6 +99,7 @@ export async function runIssueBenchmark(args: readonly string[]): Promise<unknow
         for (const id of ids) await issueDocument(ctx, id, { key: agencyKey, agencyName: 'Ủy ban nhân dân xã Thử Nghiệm' });
       });
       const seconds = (performance.now() - started) / 1000;
+      const cpu = process.cpuUsage(cpuStarted);
       await (globalThis as { __stopProfile?: () => Promise<void> }).__stopProfile?.();
       const numbers = (core.db.prepare("SELECT count(DISTINCT number) AS n FROM documents WHERE state = 'queued'").get() as { n: number }).n;
       if (numbers !== count) throw new Error(`expected ${count} issued documents with distinct numbers, found ${numbers}`);
@@ -108,6 +110,9 @@ export async function runIssueBenchmark(args: readonly string[]): Promise<unknow
         averageBytes: Math.round(bytesTotal / count),
         seconds: round(seconds),
         documentsPerSecond: round(documentsPerSecond),
+        // All threads (the PDF worker, the token's library, the file system's thread pool): steadier
+        // than the wall time on a busy machine.
+        cpuMsPerDocument: round((cpu.user + cpu.system) / 1000 / count, 1),
         leaderSigningSeconds: round((afterSigning - started) / 1000),
         numberFillSealSeconds: round((performance.now() - afterSigning) / 1000),
         tokenSignatureSeconds: round(tokenClock.ms / 1000),

@@ -296,7 +296,15 @@ export function buildYear(db: Database, count: number): BuildSummary {
     return { code: `000.${String(i % 100).padStart(2, '0')}.${String(10 + (i % 80)).padStart(2, '0')}.H${String(10 + (i % 60)).padStart(2, '0')}`, abbr, name: name.replace('{P}', province) };
   });
 
-  const insertDocument = db.prepare(`INSERT INTO documents (${DOCUMENT_COLUMNS.join(', ')}) VALUES (${DOCUMENT_COLUMNS.map((c) => `@${c}`).join(', ')})`);
+  // The report's two columns as migration 0007's triggers compute them; since 0011 a new row gets
+  // them from its INSERT (the registry's insertDocument writes them the same way).
+  const reportColumns = {
+    issued_on: "CASE WHEN @direction = 'out' AND @state NOT IN ('draft', 'signed') THEN coalesce(@numbered_at, @document_date, @registered_at) END",
+    handling_seconds: 'unixepoch(@handled_at) - unixepoch(@registered_at)',
+  };
+  const insertDocument = db.prepare(
+    `INSERT INTO documents (${[...DOCUMENT_COLUMNS, ...Object.keys(reportColumns)].join(', ')}) VALUES (${[...DOCUMENT_COLUMNS.map((c) => `@${c}`), ...Object.values(reportColumns)].join(', ')})`,
+  );
   const insertRecipient = db.prepare('INSERT INTO document_recipients (document_id, position, name) VALUES (?, ?, ?)');
   const insertRecipientAgency = db.prepare('INSERT INTO document_recipient_agencies (document_id, position, code) VALUES (?, ?, ?)');
   const insertBatch = db.transaction((rows: Array<{ doc: DocumentRow; printed: string[]; codes: string[] }>) => {

@@ -623,7 +623,7 @@ export async function runSyncBenchmark(args: readonly string[]): Promise<SyncRes
       for (let pass = 0; pass < 3 && sent < documents; pass++) {
         const result = await sendDueJobs(commune.ctx, sender, commune.identity.code, { onProgress: (p) => onDone(sent + p.done) });
         sent += result.sent;
-        lastError = result.lastError ?? lastError;
+        lastError = result.lastError?.message ?? lastError;
         if (result.sent === 0) break;
       }
       return { sent, lastError };
@@ -656,7 +656,7 @@ export async function runSyncBenchmark(args: readonly string[]): Promise<SyncRes
       for (let pass = 0; pass < 3 && stored < documents; pass++) {
         const result = await receiveWaiting(district.ctx, receiver, district.identity.code, { onProgress: (p) => onDone(stored + p.done) });
         stored += result.received;
-        lastError = result.lastError ?? lastError;
+        lastError = result.lastError?.message ?? lastError;
         if (result.received === 0) break;
       }
       return { stored, lastError };

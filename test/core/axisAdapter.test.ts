@@ -740,6 +740,6 @@ test('settings: an older settings file (hexStyle "sdk") reads as the SDK 2.0.1 d
   fs.writeFileSync(path.join(dir, 'settings.json'), JSON.stringify({ axisEndpoint: 'http://lgsp.example.gov.vn/vxp', axisSystemId: 'sys' }));
   assert.throws(
     () => axisConfig(dir, createFileSettings(dir), box),
-    (error: unknown) => error instanceof AppError && error.code === 'AXIS_NOT_CONFIGURED' && error.message === axisEndpointProblem('http://lgsp.example.gov.vn/vxp'),
+    (error: unknown) => error instanceof AppError && error.code === 'AXIS_ENDPOINT_INSECURE' && error.message === axisEndpointProblem('http://lgsp.example.gov.vn/vxp'),
   );
 });

@@ -69,9 +69,10 @@ function arrived(core: Core, arrivedAt: string, fields: { subject?: string; nota
   })();
 }
 
+/** A paper document's scan registered at once: its text gives all the register needs but the date, which the clerk types. */
 async function paper(core: Core, at: string, subject: string): Promise<number> {
   const bytes = await makeVietnamesePdf(['ỦY BAN NHÂN DÂN XÃ AN BÌNH', `Số: ${++serial}/UBND-VP`, 'V/v ' + subject]);
-  return registerPaper({ ...ctxAt(core, at), maxBytes: 10 * 1024 * 1024 }, { fileName: `${subject}.pdf`, bytes });
+  return registerPaper({ ...ctxAt(core, at), maxBytes: 10 * 1024 * 1024 }, { fileName: `${subject}.pdf`, bytes }, { documentDate: at.slice(0, 10) });
 }
 
 function numberOf(core: Core, id: number): { n: number | null; year: number } {

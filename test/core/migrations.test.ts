@@ -184,6 +184,88 @@ test('migration 0008 adds the per-item receive attempts, one row per axis id, on
   db.close();
 });
 
+test('migration 0009 gives outbox jobs an error code and its details beside the English message; jobs already failed keep theirs', () => {
+  const file = path.join(tempDir(), 'r.sqlite');
+  const v8 = openDatabase(file, { targetVersion: 8 });
+  v8.prepare("INSERT INTO received_packages (id, axis_doc_id, message_type, sender_code, package_size, outcome, refusal_reason, received_at) VALUES (1, 'doc-1', 'edoc', '000.00.02.H99', 10, 'refused', 'malformed-xml', '2026-12-07T18:30:35+07:00')").run();
+  v8.prepare(
+    "INSERT INTO outbox_jobs (received_id, action, message_type, status_code, recipients, queued_at, state, last_error, error_kind) VALUES (1, 'status', 'status', '02', '[]', '2026-12-07T18:30:35+07:00', 'failed', 'The axis refused sendEdoc.', 'permanent')",
+  ).run();
+  v8.close();
+  const db = openDatabase(file, { targetVersion: 9 });
+  assert.equal(schemaVersion(db), 9);
+  assert.deepEqual(db.prepare('SELECT last_error, last_error_code, last_error_details FROM outbox_jobs').get(), {
+    last_error: 'The axis refused sendEdoc.',
+    last_error_code: null,
+    last_error_details: null,
+  });
+  db.prepare("UPDATE outbox_jobs SET last_error_code = 'AXIS_UNREACHABLE', last_error_details = '{\"host\":\"127.0.0.1:9\"}'").run();
+  assert.equal((db.prepare('SELECT last_error_code AS c FROM outbox_jobs').get() as { c: string }).c, 'AXIS_UNREACHABLE');
+  db.close();
+});
+
+test('migration 0010 records how each incoming document came (axis, electronic file, paper scan) and what its record was read from', () => {
+  const file = path.join(tempDir(), 'r.sqlite');
+  const v9 = openDatabase(file, { targetVersion: 9 });
+  v9.prepare("INSERT INTO registers (id, agency_id, direction, year, name) VALUES (1, 1, 'in', 2026, 'Sổ đến 2026'), (2, 1, 'out', 2026, 'Sổ đi 2026')").run();
+  v9.prepare("INSERT INTO files (sha256, size, media_type, stored_at) VALUES (?, 1, 'application/pdf', 'now')").run('a'.repeat(64));
+  const doc = v9.prepare("INSERT INTO documents (register_id, direction, year, type_code, subject, state, registered_at, updated_at, exchange_id, file_sha256) VALUES (?, ?, 2026, 'CV', ?, 'registered', '2026-03-01T09:00:00+07:00', '2026-03-01T09:00:00+07:00', ?, ?)");
+  doc.run(1, 'in', 'qua trục', '000.00.32.H41,2026/03/01,5/UBND-VP', 'a'.repeat(64));
+  doc.run(1, 'in', 'quét từ giấy', null, 'a'.repeat(64));
+  doc.run(1, 'in', 'tệp nhận qua thư điện tử', null, 'a'.repeat(64));
+  doc.run(2, 'out', 'văn bản đi', null, 'a'.repeat(64));
+  // Before 0010 a scan registered as a paper document said so in its audit entry.
+  v9.prepare("INSERT INTO audit_events (at, actor, document_id, kind, details, prev_hash, hash) VALUES ('now', 'vt', 2, 'accepted', '{\"incomingNumber\":1,\"source\":\"paper\"}', '', '')").run();
+  v9.close();
+  const db = openDatabase(file, { targetVersion: 10 });
+  assert.equal(schemaVersion(db), 10);
+  assert.deepEqual(
+    (db.prepare('SELECT received_via AS via, capture FROM documents ORDER BY id').all() as { via: string | null; capture: string | null }[]).map((r) => [r.via, r.capture]),
+    [
+      ['axis', null],
+      ['paper', null],
+      ['electronic', null],
+      [null, null],
+    ],
+  );
+  assert.throws(() => db.prepare("UPDATE documents SET received_via = 'email' WHERE id = 1").run(), /CHECK/);
+  assert.throws(() => db.prepare("UPDATE documents SET capture = '{not json' WHERE id = 1").run(), /CHECK/);
+  db.prepare(`UPDATE documents SET capture = '{"sources":{"notation":"page-text"},"signedBy":[],"confirmedAt":null}' WHERE id = 3`).run();
+  // The report's figure for paper is read from its index alone.
+  const plan = (db.prepare("EXPLAIN QUERY PLAN SELECT count(*) FROM documents d INDEXED BY documents_report_received WHERE d.direction = 'in' AND d.registered_at >= '2026-03-01' AND d.received_via = 'paper'").all() as { detail: string }[]).map((r) => r.detail).join(' ');
+  assert.match(plan, /COVERING INDEX documents_report_received/);
+  db.close();
+});
+
+test('migration 0011 leaves no trigger on inserting a document, keeps the report columns of the rows it finds, and the update triggers still keep them', () => {
+  const file = path.join(tempDir(), 'r.sqlite');
+  const v10 = openDatabase(file, { targetVersion: 10 });
+  v10.prepare("INSERT INTO registers (id, agency_id, direction, year, name) VALUES (1, 1, 'out', 2026, 'Sổ đi 2026'), (2, 1, 'in', 2026, 'Sổ đến 2026')").run();
+  const doc = v10.prepare("INSERT INTO documents (register_id, direction, year, type_code, subject, state, registered_at, updated_at, document_date, handled_at) VALUES (?, ?, 2026, 'CV', ?, ?, '2026-03-01T09:00:00+07:00', 'now', ?, ?)");
+  doc.run(1, 'out', 'phát hành', 'issued', '2026-02-27', null);
+  doc.run(1, 'out', 'dự thảo', 'draft', null, null);
+  doc.run(2, 'in', 'đã xong', 'done', null, '2026-03-02T09:00:00+07:00');
+  v10.close();
+  const db = openDatabase(file, { targetVersion: 11 });
+  assert.equal(schemaVersion(db), 11);
+  const triggers = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'documents' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+  assert.deepEqual(triggers, ['documents_handling_seconds_update', 'documents_issued_on_update']);
+  const report = () => db.prepare('SELECT issued_on, handling_seconds FROM documents ORDER BY id').all();
+  assert.deepEqual(report(), [
+    { issued_on: '2026-02-27', handling_seconds: null },
+    { issued_on: null, handling_seconds: null },
+    { issued_on: null, handling_seconds: 86400 },
+  ]);
+  db.prepare("UPDATE documents SET state = 'numbered', numbered_at = '2026-03-03T08:00:00+07:00' WHERE id = 2").run();
+  db.prepare("UPDATE documents SET handled_at = '2026-03-01T10:00:00+07:00' WHERE id = 3").run();
+  assert.deepEqual(report(), [
+    { issued_on: '2026-02-27', handling_seconds: null },
+    { issued_on: '2026-03-03T08:00:00+07:00', handling_seconds: null },
+    { issued_on: null, handling_seconds: 3600 },
+  ]);
+  db.close();
+});
+
 test('opening runs every pending migration and is idempotent', () => {
   const file = path.join(tempDir(), 'r.sqlite');
   openDatabase(file).close();

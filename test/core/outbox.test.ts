@@ -67,6 +67,11 @@ test('a package the axis refuses (an unknown recipient: 400) stops with the reas
   assert.equal(stopped.error_kind, 'permanent');
   assert.match(stopped.last_error ?? '', /999\.99\.99\.Z99/, 'the axis says which recipient it does not know');
   assert.equal((await commune.ok('exchange.status', {})).queue.failed, 1);
+  // The queue carries the refusal as a code for the clerk's language, with the axis's own words as its parameter.
+  const [listed] = (await commune.ok('exchange.queue', { includeSent: false, limit: 10 })).filter((item) => item.id === stopped.id);
+  assert.equal(listed?.lastError?.code, 'AXIS_REFUSED');
+  assert.match(String(listed?.lastError?.details?.reason), /999\.99\.99\.Z99/);
+  assert.equal(listed?.lastError?.details?.status, 400);
   // Not retried on its own: the next pass leaves it alone.
   await commune.ok('exchange.syncNow', {});
   assert.equal(job(issued.document.id).attempts, 1);
@@ -87,6 +92,7 @@ test('429 with Retry-After and 503 are retried later, not failed; a job left "se
   assert.equal(waiting.state, 'queued');
   assert.equal(waiting.error_kind, 'transient');
   assert.ok(Date.parse(waiting.next_attempt_at!) >= Date.now(), 'a later try is scheduled');
+  assert.equal(busy.error?.code, 'AXIS_UNAVAILABLE', 'the pass says the axis is busy, as a code the UI says in words');
 
   await axis.close();
   axis = await startAxisServer({ port, dbPath: path.join(work, 'axis.sqlite'), agencies: [axisAgency(commune), axisAgency(district)] });

@@ -99,3 +99,71 @@ test('foreign keys hold: a document cannot point at a file row that does not exi
   assert.equal(listDocuments(db, {}, 0, 10).total, 0, 'the failed insert left no row');
   assert.deepEqual(verifyAudit(db), { ok: true, checked: 0 }, 'nor an audit entry');
 });
+
+/**
+ * How many index segments FTS5 has written to documents_fts since it was created: the write
+ * counter of its structure record (row 10 of documents_fts_data: a 4-byte cookie, then the level
+ * count, the segment count and the write counter as SQLite varints; FTS5's file format).
+ */
+function searchSegmentsWritten(db: Database): number {
+  const block = (db.prepare('SELECT block FROM documents_fts_data WHERE id = 10').get() as { block: Uint8Array }).block;
+  let at = 4;
+  const varint = (): number => {
+    let value = 0;
+    for (let i = 0; i < 9; i++) {
+      const byte = block[at++]!;
+      if (i === 8) return value * 256 + byte;
+      value = value * 128 + (byte & 0x7f);
+      if (byte < 0x80) break;
+    }
+    return value;
+  };
+  varint(); // levels
+  varint(); // segments
+  return varint();
+}
+
+test('a thousand documents registered in one transaction write the search index in a few segments, not one per document', () => {
+  // A trigger on INSERT INTO documents gives every insert a savepoint of its own, and FTS5 writes
+  // its pending entries out as a new segment at each savepoint, then merges them: 2.4 times the
+  // work per document (issue 19).
+  const db = freshDb();
+  add(db);
+  const before = searchSegmentsWritten(db);
+  db.transaction(() => {
+    for (let i = 0; i < 1000; i++) {
+      const direction = i % 2 ? 'in' : 'out';
+      insertDocument(db, { direction, year: 2026, typeCode: 'CV', subject: `Về việc thử nghiệm số ${i}`, state: direction === 'in' ? 'received' : 'issued', bodyText: i % 3 ? undefined : `Nội dung ${i}` }, 'tester');
+    }
+  })();
+  const written = searchSegmentsWritten(db) - before;
+  assert.ok(written < 100, `${written} segments written for 1,000 documents`);
+  assert.equal((db.prepare("SELECT count(*) AS n FROM documents_fts WHERE documents_fts MATCH 'thu nghiem'").get() as { n: number }).n, 1000, 'every document is found');
+});
+
+test('a registered document carries the day it counts as issued and its handling time, as the report triggers keep them', () => {
+  // insertDocument writes issued_on and handling_seconds itself (migration 0011 dropped the insert
+  // trigger); migration 0007's update triggers keep them afterwards. Firing those triggers on every
+  // row must change nothing.
+  const db = freshDb();
+  const at = '2026-03-02T09:00:00+07:00';
+  const cases: Array<Partial<Parameters<typeof insertDocument>[1]>> = [
+    { direction: 'out', state: 'draft' },
+    { direction: 'out', state: 'signed' },
+    { direction: 'out', state: 'numbered', documentDate: '2026-03-01' },
+    { direction: 'out', state: 'issued', documentDate: '2026-02-27' },
+    { direction: 'out', state: 'issued', documentDate: null },
+    { direction: 'in', state: 'received', documentDate: '2026-02-28' },
+    { direction: 'in', state: 'registered' },
+  ];
+  for (const fields of cases) add(db, { registeredAt: at, ...fields });
+  const columns = () => db.prepare('SELECT id, issued_on, handling_seconds FROM documents ORDER BY id').all();
+  const inserted = columns();
+  assert.deepEqual(
+    inserted.map((r) => (r as { issued_on: string | null }).issued_on),
+    [null, null, '2026-03-01', '2026-02-27', at, null, null],
+    'numbered or issued: the date it bears, else the day it was registered; drafts, signed drafts and incoming documents are not issued',
+  );
+  db.prepare('UPDATE documents SET state = state, handled_at = handled_at').run();
+  assert.deepEqual(columns(), inserted);
+});

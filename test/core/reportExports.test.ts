@@ -27,7 +27,8 @@ function fullFigures(): ReportFigures {
     incoming: {
       received: 23456,
       viaAxis: 20111,
-      onPaper: 3345,
+      electronic: 1000,
+      onPaper: 2345,
       accepted: 22000,
       handledOnNetwork: 19250,
       handledOnNetworkShare: 0.875,
@@ -59,6 +60,7 @@ function fullFigures(): ReportFigures {
         issuedViaAxis: 333,
         received: 781 + (i % 5),
         receivedViaAxis: 670,
+        receivedElectronic: 60,
       })),
     },
   };
@@ -73,6 +75,7 @@ function emptyFigures(): ReportFigures {
     incoming: {
       received: 0,
       viaAxis: 0,
+      electronic: 0,
       onPaper: 0,
       accepted: 0,
       handledOnNetwork: 0,
@@ -84,7 +87,7 @@ function emptyFigures(): ReportFigures {
     queue: { waiting: 0, waitingBytes: 0, failed: 0, oldestWaitingAt: null, refusedReceived: 0 },
     trend: {
       bucket: 'day',
-      points: ['2026-11-01', '2026-11-02', '2026-11-03'].map((key) => ({ key, issued: 0, issuedViaAxis: 0, received: 0, receivedViaAxis: 0 })),
+      points: ['2026-11-01', '2026-11-02', '2026-11-03'].map((key) => ({ key, issued: 0, issuedViaAxis: 0, received: 0, receivedViaAxis: 0, receivedElectronic: 0 })),
     },
   };
 }
@@ -137,7 +140,7 @@ test('chart options format every number the Vietnamese way and never animate', (
   }
   const trend = reportChartOption('trend', figures, 'vi') as { yAxis: { axisLabel: { formatter: (v: number) => string } }; series: unknown[] };
   assert.equal(trend.yAxis.axisLabel.formatter(12345), '12.345');
-  assert.equal(trend.series.length, 4);
+  assert.equal(trend.series.length, 5, 'issued via the axis and on paper; received via the axis, electronically outside it and on paper');
   const signing = reportChartOption('signing', figures, 'vi') as { series: Array<{ label: { formatter: (p: { dataIndex: number }) => string } }> };
   assert.equal(signing.series[0]?.label.formatter({ dataIndex: 1 }), '10.802 (87,5%)');
   assert.equal(reportChartOption('signing', figures, 'en', { fontFamily: 'Arial' }).textStyle instanceof Object, true);
@@ -210,8 +213,13 @@ test('the XLSX holds the labels, the counts as numbers, the overdue list and the
   assert.equal(issued.value, 12345);
   assert.equal(issued.numFmt, '#,##0');
   assert.equal(valueOf('Văn bản đến').value, 23456);
-  assert.equal(valueOf('Ký số của người có thẩm quyền').value, '10.802 (87,5%)');
-  assert.equal(valueOf('Xử lý trên môi trường mạng').value, '19.250 (87,5%)');
+  // A share is two numbers the spreadsheet can compute with: the count, and the percentage beside it.
+  const leader = valueOf('Ký số của người có thẩm quyền');
+  assert.deepEqual([leader.value, leader.numFmt], [10802, '#,##0']);
+  const leaderShare = report.getRow(Number(leader.row)).getCell(4);
+  assert.deepEqual([leaderShare.value, leaderShare.numFmt], [0.875, '0.0%']);
+  assert.equal(report.getRow(Number(valueOf('Xử lý trên môi trường mạng').row)).getCell(4).value, 0.875);
+  assert.equal(report.getRow(Number(issued.row)).getCell(4).value, null, 'a plain count has no share');
   assert.equal(valueOf('Trung vị (từ lúc đến tới khi xong)').value, '1,3 ngày');
   // Every row of the table is there, with the value REPORT_TABLE gives it (as a number when it is a count).
   for (const row of REPORT_TABLE) {
@@ -221,7 +229,15 @@ test('the XLSX holds the labels, the counts as numbers, the overdue list and the
     }
     const cell = valueOf(row.vi);
     const formatted = row.value!(figures, 'vi');
-    assert.equal(typeof cell.value === 'number' ? cell.value.toLocaleString('de-DE') : cell.value, formatted, row.vi);
+    const shareCell = report.getRow(Number(cell.row)).getCell(4);
+    // A share row reads back as "count (share)", the share printed as Excel prints 0.0% in Vietnamese.
+    const shown =
+      typeof shareCell.value === 'number'
+        ? `${(cell.value as number).toLocaleString('de-DE')} (${(shareCell.value * 100).toLocaleString('de-DE', { maximumFractionDigits: 1 })}%)`
+        : typeof cell.value === 'number'
+          ? cell.value.toLocaleString('de-DE')
+          : cell.value;
+    assert.equal(shown, formatted, row.vi);
   }
   assert.equal(report.getImages().length, 3, 'the three charts');
 
@@ -237,7 +253,7 @@ test('the XLSX holds the labels, the counts as numbers, the overdue list and the
   const trend = workbook.getWorksheet('Theo thời gian')!;
   const trendRows: unknown[][] = [];
   trend.eachRow((row) => trendRows.push((row.values as unknown[]).slice(1)));
-  assert.deepEqual(trendRows.find((row) => row[0] === '01/11/2026'), ['01/11/2026', 411, 333, 78, 781, 670, 111]);
+  assert.deepEqual(trendRows.find((row) => row[0] === '01/11/2026'), ['01/11/2026', 411, 333, 78, 781, 670, 60, 51]);
   const total = trendRows.find((row) => row[0] === 'Cộng');
   assert.equal(total?.[1], figures.trend.points.reduce((sum, p) => sum + p.issued, 0));
 
@@ -261,8 +277,11 @@ test('the PDF is sound, its text holds every label and figure as the table forma
   qpdfCheck(file);
   const text = pdfText(file);
   for (const expected of [
-    'SỞ THÔNG TIN VÀ TRUYỀN THÔNG',
-    'BÁO CÁO TÌNH HÌNH XỬ LÝ VĂN BẢN ĐIỆN TỬ',
+    // The agency's name wraps in its header cell, as on a printed document.
+    'SỞ THÔNG TIN VÀ TRUYỀN',
+    'THÔNG TỈNH HÀ GIANG',
+    'BÁO CÁO',
+    'Tình hình xử lý văn bản điện tử',
     'Từ ngày 01/11/2026 đến ngày 30/11/2026',
     'Lập lúc 01/12/2026 08:15',
     '12.345',
@@ -326,4 +345,89 @@ test('figures that cannot be printed truthfully are refused before anything is m
   }
   await assert.rejects(renderReportPdf(backwards), /ends before it starts/);
   await assert.rejects(renderReportXlsx(notANumber), /outgoing\.issued is not a finite number/);
+});
+
+/** Page 1's words with their boxes, in points from the top-left corner (pdftotext -bbox). */
+function wordBoxes(file: string): { word: string; xMin: number; yMin: number; xMax: number; yMax: number }[] {
+  const html = execFileSync('pdftotext', ['-bbox', '-f', '1', '-l', '1', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
+  return [...html.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)].map((m) => ({
+    word: m[5]!,
+    xMin: Number(m[1]),
+    yMin: Number(m[2]),
+    xMax: Number(m[3]),
+    yMax: Number(m[4]),
+  }));
+}
+
+/** Page 1 in grey at 2 pixels a point (pdftoppm), as rows of bytes. */
+function pageGrey(file: string): { width: number; height: number; at: (xPt: number, yPt: number) => number } {
+  const prefix = path.join(work, `grey-${path.basename(file)}`);
+  execFileSync('pdftoppm', ['-f', '1', '-l', '1', '-r', '144', '-gray', '-singlefile', file, prefix]);
+  const pgm = fs.readFileSync(`${prefix}.pgm`);
+  const header = /^P5\s+(\d+)\s+(\d+)\s+255\s/.exec(pgm.subarray(0, 40).toString('latin1'))!;
+  const width = Number(header[1]);
+  const height = Number(header[2]);
+  const data = pgm.subarray(header[0].length);
+  return { width, height, at: (xPt, yPt) => data[Math.round(yPt * 2) * width + Math.round(xPt * 2)]! };
+}
+
+test('the PDF is a Decree 30 document: national heading, agency, blank number and date lines, title, nơi nhận and the signer’s block', async () => {
+  const file = path.join(work, 'decree30.pdf');
+  fs.writeFileSync(file, await renderReportPdf(fullFigures(), { abbreviation: 'STTTT', signer: { competence: 'KT. GIÁM ĐỐC', position: 'Phó Giám đốc', name: 'Trần Văn Bình' }, recipients: ['UBND tỉnh (để báo cáo);', 'Lưu: VT, VP.'] }));
+  qpdfCheck(file);
+  const text = pdfText(file);
+  for (const expected of [
+    'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
+    'Độc lập - Tự do - Hạnh phúc',
+    'SỞ THÔNG TIN VÀ TRUYỀN',
+    // The agency's seat, read from its name; day and month blank until numbering, the year printed.
+    'Hà Giang, ngày tháng năm 2026',
+    'BÁO CÁO Tình hình xử lý văn bản điện tử Từ ngày 01/11/2026 đến ngày 30/11/2026',
+    'Nơi nhận:',
+    '- UBND tỉnh (để báo cáo);',
+    '- Lưu: VT, VP.',
+    'KT. GIÁM ĐỐC',
+    'PHÓ GIÁM ĐỐC',
+    'Trần Văn Bình',
+  ]) {
+    assert.ok(text.includes(expected), `the PDF text has "${expected}"`);
+  }
+  assert.match(text, /Số: \/BC-STTTT/, 'the number left blank before the report’s notation');
+  // Defaults: a People's Committee signs as a collective; another agency by its head. Nothing to sign with a name yet.
+  const commune = path.join(work, 'decree30-commune.pdf');
+  fs.writeFileSync(commune, await renderReportPdf({ ...emptyFigures(), agency: { name: 'UBND xã Tân Lập', code: '000.00.00.H41' } }, { abbreviation: 'UBND' }));
+  const communeText = pdfText(commune);
+  for (const expected of ['Số: /BC-UBND', 'Tân Lập, ngày tháng năm 2026', 'TM. ỦY BAN NHÂN DÂN', 'CHỦ TỊCH', '- Cơ quan cấp trên (để báo cáo);', '- Lưu: VT.']) {
+    assert.ok(communeText.includes(expected), `the commune's report has "${expected}"`);
+  }
+  const elsewhere = pdfText(await (async () => {
+    const f = path.join(work, 'decree30-other.pdf');
+    fs.writeFileSync(f, await renderReportPdf({ ...emptyFigures(), agency: { name: 'Trung tâm Phục vụ hành chính công', code: '000.00.00.H41' } }));
+    return f;
+  })());
+  assert.ok(elsewhere.includes('THỦ TRƯỞNG CƠ QUAN'));
+  assert.match(elsewhere, /Số: \/BC ngày tháng năm 2026/, 'no place known and no abbreviation: the lines are still there to fill');
+});
+
+test('the rule under the agency’s name runs below its letters, the dot under Ậ included', async () => {
+  const file = path.join(work, 'rule.pdf');
+  fs.writeFileSync(file, await renderReportPdf({ ...emptyFigures(), agency: { name: 'Ủy ban nhân dân xã Tân Lập', code: '000.00.00.H41' } }));
+  const words = wordBoxes(file);
+  const lap = words.find((w) => w.word === 'LẬP');
+  assert.ok(lap, `the agency's last word on page 1: ${words.slice(0, 12).map((w) => w.word).join(' ')}`);
+  // Its line in the left header cell (the national name on the right shares the baseline).
+  const line = words.filter((w) => Math.abs(w.yMax - lap.yMax) < 1 && w.xMax <= lap.xMax);
+  const centre = (Math.min(...line.map((w) => w.xMin)) + Math.max(...line.map((w) => w.xMax))) / 2;
+  const grey = pageGrey(file);
+  // The rule: the first row below the top of the line where 20 points around the centre are all ink.
+  let rule = -1;
+  for (let y = lap.yMin; y < lap.yMax + 20 && rule < 0; y += 0.5) {
+    let dark = true;
+    for (let x = centre - 10; x <= centre + 10 && dark; x += 0.5) dark = grey.at(x, y) < 170;
+    if (dark) rule = y;
+  }
+  assert.ok(rule > 0, 'a rule under the agency');
+  assert.ok(rule > lap.yMax, `the rule (${rule} pt from the top) lies below the letters' lowest reach (${lap.yMax} pt)`);
+  // And nothing of the letters reaches the rule: the half point above it is blank across the line.
+  for (let x = centre - 10; x <= centre + 10; x += 0.5) assert.ok(grey.at(x, rule - 1) > 170, `ink just above the rule at x=${x}`);
 });

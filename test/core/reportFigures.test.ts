@@ -13,6 +13,7 @@ import { openCore, type Core } from '../../main/core/app/core.js';
 import { invoke } from '../../main/core/api/invoke.js';
 import { openDatabase } from '../../main/core/storage/database.js';
 import { insertDocument } from '../../main/core/registry/documents.js';
+import { ensureRegister } from '../../main/core/registry/registers.js';
 import { updateLocalAgency } from '../../main/core/registry/agency.js';
 import { reportFigures, reportList } from '../../main/core/reports/figures.js';
 import { REPORT_LIST_KEYS, OVERDUE_LISTED, type ReportFigures, type ReportListItem, type ReportListKey, type TrendPoint } from '../../main/common/report.js';
@@ -52,6 +53,8 @@ interface DocSpec {
   numberedAt?: string | null;
   sealedAt?: string | null;
   axis?: boolean;
+  /** An incoming document outside the axis: an electronic file imported, or a paper scan; none recorded (before migration 0010) is paper. */
+  receivedVia?: 'electronic' | 'paper';
   incomingNumber?: boolean;
   handlerId?: number | null;
   assignedAt?: string | null;
@@ -95,7 +98,7 @@ function add(core: Core, spec: DocSpec): number {
       .prepare(
         `UPDATE documents SET numbered_at = @numberedAt, sealed_at = @sealedAt, exchange_id = @exchangeId, sender_code = @senderCode,
            incoming_number = @incomingNumber, accepted_at = @acceptedAt, handler_id = @handlerId, assigned_at = @assignedAt,
-           handling_due = @handlingDue, started_at = @startedAt, handled_at = @handledAt WHERE id = @id`,
+           handling_due = @handlingDue, started_at = @startedAt, handled_at = @handledAt, received_via = @receivedVia WHERE id = @id`,
       )
       .run({
         id,
@@ -110,6 +113,7 @@ function add(core: Core, spec: DocSpec): number {
         handlingDue: spec.handlingDue ?? null,
         startedAt: spec.startedAt ?? null,
         handledAt: spec.handledAt ?? null,
+        receivedVia: spec.axis && spec.direction === 'in' ? 'axis' : (spec.receivedVia ?? null),
       });
     return id;
   })();
@@ -181,7 +185,7 @@ before(() => {
   // Done the day after its due date: late. 03/11 08:00 → 06/11 14:00 = 3 d 6 h = 78 h.
   I.i2 = add(core, { direction: 'in', state: 'done', registeredAt: '2026-11-03T08:00:00+07:00', axis: true, incomingNumber: true, handlerId: h2, assignedAt: '2026-11-03T09:00:00+07:00', handlingDue: '2026-11-05', handledAt: '2026-11-06T14:00:00+07:00' });
   // Registered on paper, done without a due date. 09:00 → 11:00 = 2 h.
-  I.i3 = add(core, { direction: 'in', state: 'done', registeredAt: '2026-11-04T09:00:00+07:00', incomingNumber: true, handlerId: h1, assignedAt: '2026-11-04T09:30:00+07:00', handledAt: '2026-11-04T11:00:00+07:00' });
+  I.i3 = add(core, { direction: 'in', state: 'done', registeredAt: '2026-11-04T09:00:00+07:00', receivedVia: 'paper', incomingNumber: true, handlerId: h1, assignedAt: '2026-11-04T09:30:00+07:00', handledAt: '2026-11-04T11:00:00+07:00' });
   // Arrived in October, done at the first second of November on its due date: done in November
   // (not received in it), on time. 28/10 08:00 → 01/11 00:00 = 3 d 16 h = 88 h.
   I.i4 = add(core, { direction: 'in', state: 'done', registeredAt: '2026-10-28T08:00:00+07:00', axis: true, incomingNumber: true, handlerId: h2, assignedAt: '2026-10-28T09:00:00+07:00', handlingDue: '2026-11-01', handledAt: '2026-11-01T00:00:00+07:00' });
@@ -201,8 +205,8 @@ before(() => {
   I.i11 = add(core, { direction: 'in', state: 'assigned', registeredAt: '2026-11-16T08:00:00+07:00', axis: true, incomingNumber: true, handlerId: h1, assignedAt: '2026-11-16T09:00:00+07:00', handlingDue: '2026-11-25' });
   // In progress with h2, due 02/12: 1 day overdue.
   I.i12 = add(core, { direction: 'in', state: 'in_progress', registeredAt: '2026-11-17T08:00:00+07:00', axis: true, incomingNumber: true, handlerId: h2, assignedAt: '2026-11-17T09:00:00+07:00', handlingDue: '2026-12-02', startedAt: '2026-11-18T08:00:00+07:00' });
-  // On paper, assigned, due today (03/12): due soon, not overdue.
-  I.i13 = add(core, { direction: 'in', state: 'assigned', registeredAt: '2026-11-18T08:00:00+07:00', incomingNumber: true, handlerId: h1, assignedAt: '2026-11-18T09:00:00+07:00', handlingDue: '2026-12-03' });
+  // An electronic file received outside the axis (e-mail), assigned, due today (03/12): due soon, not overdue.
+  I.i13 = add(core, { direction: 'in', state: 'assigned', registeredAt: '2026-11-18T08:00:00+07:00', receivedVia: 'electronic', incomingNumber: true, handlerId: h1, assignedAt: '2026-11-18T09:00:00+07:00', handlingDue: '2026-12-03' });
   // In progress, due 05/12 = today + 2: due soon.
   I.i14 = add(core, { direction: 'in', state: 'in_progress', registeredAt: '2026-11-19T08:00:00+07:00', axis: true, incomingNumber: true, handlerId: h1, assignedAt: '2026-11-19T09:00:00+07:00', handlingDue: '2026-12-05', startedAt: '2026-11-20T08:00:00+07:00' });
   // Assigned, due 06/12 = today + 3: neither overdue nor due soon.
@@ -245,8 +249,10 @@ const leaderSignedIds = () => [O.o1, O.o2, O.o9, O.o10]; // numbered_at set
 const agencySignedIds = () => [O.o1, O.o2, O.o10]; // sealed_at set
 // Received in November (registered_at): all but i4 (Oct), i7 (01/12), i16 (Sep), i17 (2025) = 16.
 const receivedIds = () => [I.i1, I.i2, I.i3, I.i5, I.i6, I.i8, I.i9, I.i10, I.i11, I.i12, I.i13, I.i14, I.i15, I.i18, I.i19, I.i20];
-const receivedOnPaperIds = () => [I.i3, I.i8, I.i13];
-const receivedViaAxisIds = () => receivedIds().filter((id) => !receivedOnPaperIds().includes(id)); // 16 − 3 = 13
+// i8 was recorded before 0010 said how it came: paper, as the report counted it then.
+const receivedOnPaperIds = () => [I.i3, I.i8];
+const receivedElectronicIds = () => [I.i13];
+const receivedViaAxisIds = () => receivedIds().filter((id) => !receivedOnPaperIds().includes(id) && !receivedElectronicIds().includes(id)); // 16 − 3 = 13
 // Accepted (số đến): all received but i6 (waiting) and i9 (returned before acceptance) = 14.
 const acceptedIds = () => receivedIds().filter((id) => id !== I.i6 && id !== I.i9);
 // …of which assigned: all but i8 = 13.
@@ -287,11 +293,12 @@ test('outgoing in November: issued past "signed", on numbered_at, else the date 
 
 test('incoming in November: received on registered_at, axis and paper, accepted, handled on the network, by state now', () => {
   const f = november();
-  // 16 received: 13 through the axis, 3 on paper (i3, i8, i13); 14 accepted; 13 of them assigned → 13/14.
+  // 16 received: 13 through the axis, 1 electronic outside it (i13), 2 on paper (i3, i8); 14 accepted; 13 of them assigned → 13/14.
   assert.deepEqual(f.incoming, {
     received: 16,
     viaAxis: 13,
-    onPaper: 3,
+    electronic: 1,
+    onPaper: 2,
     accepted: 14,
     handledOnNetwork: 13,
     handledOnNetworkShare: 13 / 14,
@@ -362,13 +369,16 @@ test('queue: queued and sending jobs wait (their bytes summed, the oldest named)
 function zeroDays(from: string, to: string): TrendPoint[] {
   const points: TrendPoint[] = [];
   for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 86_400_000) {
-    points.push({ key: new Date(t).toISOString().slice(0, 10), issued: 0, issuedViaAxis: 0, received: 0, receivedViaAxis: 0 });
+    points.push({ key: new Date(t).toISOString().slice(0, 10), issued: 0, issuedViaAxis: 0, received: 0, receivedViaAxis: 0, receivedElectronic: 0 });
   }
   return points;
 }
 
 function sumTrend(points: TrendPoint[]) {
-  return points.reduce((s, p) => ({ issued: s.issued + p.issued, issuedViaAxis: s.issuedViaAxis + p.issuedViaAxis, received: s.received + p.received, receivedViaAxis: s.receivedViaAxis + p.receivedViaAxis }), { issued: 0, issuedViaAxis: 0, received: 0, receivedViaAxis: 0 });
+  return points.reduce(
+    (s, p) => ({ issued: s.issued + p.issued, issuedViaAxis: s.issuedViaAxis + p.issuedViaAxis, received: s.received + p.received, receivedViaAxis: s.receivedViaAxis + p.receivedViaAxis, receivedElectronic: s.receivedElectronic + p.receivedElectronic }),
+    { issued: 0, issuedViaAxis: 0, received: 0, receivedViaAxis: 0, receivedElectronic: 0 },
+  );
 }
 
 test('trend of November: one point per day (30, zeros included), summing to the totals', () => {
@@ -378,16 +388,17 @@ test('trend of November: one point per day (30, zeros included), summing to the 
   // Issued: o9 02/11, o1 05/11 (axis), o10 08/11 (axis), o6 15/11, o7 20/11, o2 and o12 30/11.
   for (const [day, axis] of [[2, 0], [5, 1], [8, 1], [15, 0], [20, 0], [30, 0], [30, 0]] as const) (at(day).issued += 1), (at(day).issuedViaAxis += axis);
   // Received: i1 02, i2 03, i3 04 (paper), i5 10, i8 12 (paper), i9 13, i10 14, i11 and i20 16,
-  // i12 17, i13 18 (paper), i14 19, i15 20, i18 21, i19 22, i6 30.
+  // i12 17, i13 18 (electronic), i14 19, i15 20, i18 21, i19 22, i6 30.
   for (const [day, axis] of [[2, 1], [3, 1], [4, 0], [10, 1], [12, 0], [13, 1], [14, 1], [16, 1], [16, 1], [17, 1], [18, 0], [19, 1], [20, 1], [21, 1], [22, 1], [30, 1]] as const)
     (at(day).received += 1), (at(day).receivedViaAxis += axis);
+  at(18).receivedElectronic = 1;
   assert.deepEqual(f.trend, { bucket: 'day', points: expected });
-  assert.deepEqual(sumTrend(f.trend.points), { issued: f.outgoing.issued, issuedViaAxis: f.outgoing.viaAxis, received: f.incoming.received, receivedViaAxis: f.incoming.viaAxis });
+  assert.deepEqual(sumTrend(f.trend.points), { issued: f.outgoing.issued, issuedViaAxis: f.outgoing.viaAxis, received: f.incoming.received, receivedViaAxis: f.incoming.viaAxis, receivedElectronic: f.incoming.electronic });
 });
 
 test('trend of the year 2026: twelve months, zeros included, summing to the totals', () => {
   const f = reportFigures(core.db, { from: '2026-01-01', to: '2026-12-31' }, NOW);
-  const expected: TrendPoint[] = Array.from({ length: 12 }, (_, m) => ({ key: `2026-${String(m + 1).padStart(2, '0')}`, issued: 0, issuedViaAxis: 0, received: 0, receivedViaAxis: 0 }));
+  const expected: TrendPoint[] = Array.from({ length: 12 }, (_, m) => ({ key: `2026-${String(m + 1).padStart(2, '0')}`, issued: 0, issuedViaAxis: 0, received: 0, receivedViaAxis: 0, receivedElectronic: 0 }));
   // Issued: October o8 (axis); November 7 (2 axis); December o3 (axis) and o13 (paper). o11 is 2025's.
   Object.assign(expected[9]!, { issued: 1, issuedViaAxis: 1 });
   Object.assign(expected[10]!, { issued: 7, issuedViaAxis: 2 });
@@ -396,12 +407,12 @@ test('trend of the year 2026: twelve months, zeros included, summing to the tota
   // November through the axis. i17 is 2025's.
   Object.assign(expected[8]!, { received: 1, receivedViaAxis: 1 });
   Object.assign(expected[9]!, { received: 1, receivedViaAxis: 1 });
-  Object.assign(expected[10]!, { received: 16, receivedViaAxis: 13 });
+  Object.assign(expected[10]!, { received: 16, receivedViaAxis: 13, receivedElectronic: 1 });
   Object.assign(expected[11]!, { received: 1, receivedViaAxis: 1 });
   assert.deepEqual(f.trend, { bucket: 'month', points: expected });
   assert.equal(f.outgoing.issued, 10);
   assert.equal(f.incoming.received, 19);
-  assert.deepEqual(sumTrend(f.trend.points), { issued: f.outgoing.issued, issuedViaAxis: f.outgoing.viaAxis, received: f.incoming.received, receivedViaAxis: f.incoming.viaAxis });
+  assert.deepEqual(sumTrend(f.trend.points), { issued: f.outgoing.issued, issuedViaAxis: f.outgoing.viaAxis, received: f.incoming.received, receivedViaAxis: f.incoming.viaAxis, receivedElectronic: f.incoming.electronic });
 });
 
 test('trend bucket: 62 days are still days, 63 days are months (keys yyyy-MM, partial months included)', () => {
@@ -437,7 +448,7 @@ test('a one-document period: median = p90 = its handling time (i18 alone, done o
   assert.equal(f.handling.p90Hours, 0.5);
   assert.equal(f.handling.onTime, 1);
   assert.equal(f.incoming.received, 1);
-  assert.deepEqual(f.trend, { bucket: 'day', points: [{ key: '2026-11-21', issued: 0, issuedViaAxis: 0, received: 1, receivedViaAxis: 1 }] });
+  assert.deepEqual(f.trend, { bucket: 'day', points: [{ key: '2026-11-21', issued: 0, issuedViaAxis: 0, received: 1, receivedViaAxis: 1, receivedElectronic: 0 }] });
 });
 
 test('handling percentiles over sub-periods: an odd count takes the middle value, an even one the mean of the two middle', () => {
@@ -470,6 +481,7 @@ test('a period with no documents: zeros, null shares and medians, a zero trend; 
   assert.deepEqual(f.incoming, {
     received: 0,
     viaAxis: 0,
+    electronic: 0,
     onPaper: 0,
     accepted: 0,
     handledOnNetwork: 0,
@@ -497,7 +509,7 @@ test('an empty data folder: every figure zero or null, nothing overdue, nothing 
   assert.deepEqual(f.overdue, { count: 0, dueSoon: 0, byHandler: [], documents: [] });
   assert.deepEqual(f.queue, { waiting: 0, waitingBytes: 0, failed: 0, oldestWaitingAt: null, refusedReceived: 0 });
   assert.equal(f.trend.points.length, 30);
-  assert.deepEqual(sumTrend(f.trend.points), { issued: 0, issuedViaAxis: 0, received: 0, receivedViaAxis: 0 });
+  assert.deepEqual(sumTrend(f.trend.points), { issued: 0, issuedViaAxis: 0, received: 0, receivedViaAxis: 0, receivedElectronic: 0 });
 });
 
 test('from after to → AppError INVALID_INPUT, for the figures and the lists', () => {
@@ -541,8 +553,16 @@ test('a database with documents from before the reports (schema 6): once migrate
   const old = openDatabase(file, { targetVersion: 6 });
   const insert = (direction: 'in' | 'out', state: string, registeredAt: string, extra: Record<string, string | null>) =>
     old.transaction(() => {
-      const id = insertDocument(old, { direction, year: 2026, typeCode: 'CV', subject: `cũ ${state}`, state, registeredAt, documentDate: extra.document_date ?? null }, 'văn thư');
-      old.prepare('UPDATE documents SET numbered_at = @numbered_at, sealed_at = @sealed_at, exchange_id = @exchange_id WHERE id = @id').run({ numbered_at: null, sealed_at: null, exchange_id: null, ...extra, id });
+      // Written as schema 6 wrote a row: today's insertDocument writes the report's columns too.
+      const registerId = ensureRegister(old, direction, 2026);
+      const id = Number(
+        old
+          .prepare(
+            `INSERT INTO documents (register_id, direction, year, type_code, subject, state, registered_at, updated_at, document_date, numbered_at, sealed_at, exchange_id)
+             VALUES (@registerId, @direction, 2026, 'CV', @subject, @state, @registeredAt, @registeredAt, @document_date, @numbered_at, @sealed_at, @exchange_id)`,
+          )
+          .run({ registerId, direction, subject: `cũ ${state}`, state, registeredAt, document_date: null, numbered_at: null, sealed_at: null, exchange_id: null, ...extra }).lastInsertRowid,
+      );
       return id;
     })();
   const numbered = insert('out', 'sent', '2026-11-02T08:00:00+07:00', { numbered_at: '2026-11-03T08:00:00+07:00', sealed_at: '2026-11-03T08:00:00+07:00', exchange_id: `${AGENCY.code},2026/11/03,1/QĐ-UBND` });
@@ -585,6 +605,7 @@ function figureOf(f: ReportFigures, key: ReportListKey): number {
     case 'agencySigned': return f.outgoing.agencySigned;
     case 'received': return f.incoming.received;
     case 'receivedViaAxis': return f.incoming.viaAxis;
+    case 'receivedElectronic': return f.incoming.electronic;
     case 'receivedOnPaper': return f.incoming.onPaper;
     case 'accepted': return f.incoming.accepted;
     case 'handledOnNetwork': return f.incoming.handledOnNetwork;
@@ -606,6 +627,7 @@ function expectedIds(key: ReportListKey): (number | undefined)[] {
     case 'agencySigned': return agencySignedIds();
     case 'received': return receivedIds();
     case 'receivedViaAxis': return receivedViaAxisIds();
+    case 'receivedElectronic': return receivedElectronicIds();
     case 'receivedOnPaper': return receivedOnPaperIds();
     case 'accepted': return acceptedIds();
     case 'handledOnNetwork': return handledOnNetworkIds();

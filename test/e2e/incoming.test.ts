@@ -82,7 +82,11 @@ test('a received government PDF: untrusted until the G2 root is imported, then a
   assert.match(await card.getByTestId('signature-changes').innerText(), /Không có|Được phép/);
   assert.match(await card.getByTestId('signature-time').innerText(), /^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2} \(\+07:00\)/);
   assert.ok((await card.getByTestId('signature-signer').innerText()).trim().length > 0);
-  assert.match(await card.getByTestId('signature-coverage').innerText(), /ký phiên bản \d+\/\d+/);
+  // What the signature covers, in words (the revision numbers only in the tooltip).
+  const coverage = card.getByTestId('signature-coverage');
+  assert.match(await coverage.innerText(), /^(Tất cả các trang|Cả \d+ trang|Trang duy nhất) của văn bản/);
+  assert.doesNotMatch(await coverage.innerText(), /\d+\/\d+/);
+  assert.match((await coverage.getAttribute('title')) ?? '', /phiên bản \d+\/\d+/);
 
   // The trust store, opened from the panel: empty, and saying who must fill it.
   await signatures.getByTestId('open-trust').click();
@@ -126,8 +130,19 @@ test('a received government PDF: untrusted until the G2 root is imported, then a
   assert.match(await card.getByTestId('signature-summary').innerText(), /^Nguyên vẹn; chứng thư số tin cậy; chưa kiểm tra được tình trạng thu hồi vì không (có mạng|kết nối được nơi tra cứu)/);
   assert.equal(await card.getByTestId('signature-reasons').count(), 0, 'nothing is listed as a failure');
 
-  // Tiếp nhận: số đến 01 in the stamp.
+  // Tiếp nhận: the portal's scan says nothing the register needs (its signer is the portal), so
+  // the form asks for it before the số đến; then số đến 01 in the stamp.
   await panel.getByTestId('incoming-accept').click();
+  const acceptDialog = page.getByTestId('accept-dialog');
+  await acceptDialog.waitFor(WAIT);
+  assert.match(await acceptDialog.getByTestId('accept-missing').innerText(), /^Cần nhập: Số, ký hiệu, Ngày văn bản, Cơ quan ban hành, Loại văn bản, Trích yếu nội dung\.$/);
+  await acceptDialog.getByTestId('accept-notation').fill('729/QĐ-TTg');
+  await acceptDialog.getByTestId('accept-date').locator('input').fill('23/04/2026');
+  await acceptDialog.getByTestId('accept-agency').fill('Thủ tướng Chính phủ');
+  await acceptDialog.getByTestId('accept-type').selectOption('QD');
+  await acceptDialog.getByTestId('accept-subject').fill('Phê duyệt Đề án');
+  await acceptDialog.getByTestId('accept-submit').click();
+  await acceptDialog.waitFor({ state: 'detached', ...WAIT });
   await panel.locator('[data-testid="incoming-number"]:text-is("01")').waitFor(WAIT);
   await panel.locator('[data-testid="incoming-state"]:text-is("Đã vào sổ")').waitFor(WAIT);
   assert.match(await panel.getByTestId('incoming-notice').innerText(), /số đến 01/);

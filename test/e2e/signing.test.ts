@@ -97,6 +97,11 @@ test('a clerk logs in to the token, places the signature on the preview and sign
   const result = page.locator(`[data-testid="sign-result"][data-doc-id="${documentId}"]`);
   await result.waitFor({ timeout: 60_000 });
   assert.equal(await result.getAttribute('data-status'), 'signed', await result.innerText());
+  // Said in words ("no timestamp": no authority is set); the PAdES level only in the tooltip.
+  const level = result.getByTestId('sign-level');
+  assert.equal(await level.innerText(), 'Không có dấu thời gian');
+  assert.equal(await level.getAttribute('title'), 'Mức chữ ký PAdES B-B');
+  assert.doesNotMatch(await result.innerText(), /PAdES|B-B/);
   // One signing, one PIN: the token is logged out once it is done.
   await tokenItem.getByTestId('token-login').waitFor();
 

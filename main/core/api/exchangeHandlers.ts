@@ -4,9 +4,10 @@ import type { CoreServices } from '../app/core.js';
 import type { GroupHandlers } from './methodGroups.js';
 import type { ExchangeService } from '../exchange/service.js';
 import { hasAxisSecret, writeAxisSecret } from '../exchange/axisSettings.js';
-import { axisEndpointProblem } from '../axis/endpoint.js';
+import { axisEndpointIssue } from '../axis/endpoint.js';
 import { AppError } from '../../common/errors.js';
 import { listDeliveries, listReceived } from '../exchange/views.js';
+import { listAgencyDirectory } from '../exchange/agencies.js';
 
 type ExchangeHandlers = GroupHandlers<'exchange'>;
 
@@ -24,9 +25,10 @@ export function createExchangeHandlers(core: CoreServices, exchange: ExchangeSer
     'exchange.received': ({ limit, outcome }) => listReceived(core.db, limit, outcome),
     'exchange.deliveries': ({ documentId }) => listDeliveries(core.db, documentId),
     'exchange.getAxis': () => axisSettings(),
+    'exchange.agencies': () => listAgencyDirectory(core.db),
     'exchange.setAxis': ({ endpoint, systemId, secret }) => {
-      const problem = endpoint ? axisEndpointProblem(endpoint) : null;
-      if (problem) throw new AppError('AXIS_ENDPOINT_INSECURE', problem, { field: 'endpoint' });
+      const issue = endpoint ? axisEndpointIssue(endpoint) : null;
+      if (issue) throw new AppError(issue.code, issue.message, { field: 'endpoint' });
       core.settings.update({ axisEndpoint: endpoint, axisSystemId: systemId });
       if (secret) writeAxisSecret(core.dataDir, core.secrets, secret);
       exchange.configurationChanged();

@@ -8,6 +8,7 @@ import { localAgency, updateLocalAgency } from '../registry/agency.js';
 import { listRegisters } from '../registry/registers.js';
 import { getDocument, getDocumentRow, listDocuments, toSummary, updateDocument } from '../registry/documents.js';
 import { searchDocuments } from '../registry/search.js';
+import { listDocumentFiles, readDocumentFile, revealDocumentFile } from '../registry/documentFiles.js';
 import { AppError } from '../../common/errors.js';
 import { createExchangeHandlers } from './exchangeHandlers.js';
 import { lazyGroup } from './methodGroups.js';
@@ -47,15 +48,12 @@ export function createHandlers(core: CoreServices, exchange: ExchangeService, in
       core.events.emit('documents.changed', { ids: [id] });
       return getDocument(core.db, id);
     },
-    'documents.content': ({ id }) => {
-      const row = getDocumentRow(core.db, id);
-      if (!row.file_sha256) throw new AppError('NOT_FOUND', `Document ${id} has no file.`, { id });
-      try {
-        return { fileName: row.file_name ?? `${id}.pdf`, bytes: new Uint8Array(core.blobs.read(row.file_sha256)) };
-      } catch {
-        throw new AppError('STORAGE_CORRUPT', `The file of document ${id} is missing from the data folder.`, { id });
-      }
+    'documents.files': ({ id }) => listDocumentFiles(core.db, id),
+    'documents.content': ({ id, sha256 }) => {
+      const { file, bytes } = readDocumentFile(core.db, core.blobs, id, sha256);
+      return { fileName: file.fileName, mediaType: file.mediaType, bytes };
     },
+    'documents.showInFolder': ({ id, sha256 }) => revealDocumentFile(core.db, core.blobs, core.fileReveal, id, sha256),
     'documents.import': (input) =>
       writeQueue(async () => {
         // pdf.js comes with the import: listing and searching never need it.

@@ -11,6 +11,8 @@ import { assignIncoming, finishIncoming, startIncoming } from '../incoming/handl
 import { answerRecall } from '../incoming/recall.js';
 import { incomingCounts, incomingDetail, listIncoming } from '../incoming/views.js';
 import { incomingBook, incomingBookRows } from '../incoming/incomingBook.js';
+import { readIncomingRecord } from '../registry/importDocument.js';
+import { missingRegisterFields } from '../../common/capture.js';
 import { addHandler, listHandlers, updateHandler } from '../incoming/handlersDirectory.js';
 
 type IncomingHandlers = GroupHandlers<'incoming'>;
@@ -27,21 +29,25 @@ export function createIncomingHandlers(core: CoreServices, exchange: ExchangeSer
     'incoming.list': ({ filter, year, offset, limit }) => listIncoming(core.db, { filter, year, offset, limit }),
     'incoming.counts': ({ year }) => incomingCounts(core.db, year),
     'incoming.get': ({ id }) => incomingDetail(core.db, id),
-    'incoming.accept': ({ id }) => {
-      acceptIncoming(ctx(), id);
+    'incoming.accept': ({ id, fields }) => {
+      acceptIncoming(ctx(), id, fields);
       return answered(id);
     },
     'incoming.return': ({ id, reason }) => {
       returnIncoming(ctx(), id, reason);
       return answered(id);
     },
-    'incoming.register': ({ fileName, bytes }) =>
+    'incoming.register': ({ fileName, bytes, fields }) =>
       writeQueue(async () => {
         const maxBytes = core.settings.read().maxImportMegabytes * 1024 * 1024;
-        const id = await registerPaper({ ...ctx(), maxBytes }, { fileName, bytes });
+        const id = await registerPaper({ ...ctx(), maxBytes }, { fileName, bytes }, fields);
         core.events.emit('documents.changed', { ids: [id] });
         return incomingDetail(core.db, id);
       }),
+    'incoming.readRecord': async ({ fileName, bytes }) => {
+      const { number: _number, ...record } = await readIncomingRecord(core.settings.read().maxImportMegabytes * 1024 * 1024, { fileName, bytes });
+      return { ...record, missing: missingRegisterFields(record, record.capture) };
+    },
     'incoming.assign': ({ id, handlerId, due, note }) => {
       assignIncoming(ctx(), id, { handlerId, due, note });
       return answered(id);

@@ -5,6 +5,7 @@ import type { GroupHandlers } from './methodGroups.js';
 import { reportFigures, reportList } from '../reports/figures.js';
 import { renderReportXlsx } from '../reports/reportXlsx.js';
 import { renderReportPdf } from '../reports/reportPdf.js';
+import { localAgency } from '../registry/agency.js';
 
 type ReportHandlers = GroupHandlers<'report'>;
 
@@ -12,11 +13,12 @@ export function createReportHandlers(core: CoreServices): ReportHandlers {
   return {
     'report.figures': ({ from, to }) => reportFigures(core.db, { from, to }),
     'report.list': ({ from, to, key, offset, limit }) => reportList(core.db, { from, to }, key, { offset, limit }),
-    'report.export': async ({ from, to, format }) => {
+    'report.export': async ({ from, to, format, place, signer, recipients }) => {
       const figures = reportFigures(core.db, { from, to });
       const fileName = `bao-cao-van-ban-${from}-${to}.${format}`;
+      const form = { abbreviation: localAgency(core.db).abbreviation, place, signer, recipients };
       // Copied into a plain ArrayBuffer-backed array, which is what the transports send.
-      const bytes = format === 'xlsx' ? await renderReportXlsx(figures) : await renderReportPdf(figures);
+      const bytes = format === 'xlsx' ? await renderReportXlsx(figures) : await renderReportPdf(figures, form);
       return { fileName, bytes: new Uint8Array(bytes) };
     },
   };

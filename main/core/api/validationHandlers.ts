@@ -9,7 +9,7 @@ type ValidationHandlers = GroupHandlers<'validation'>;
 export function createValidationHandlers(core: CoreServices): ValidationHandlers {
   const store = () => openTrustStore(core.dataDir);
   return {
-    'documents.validate': ({ id, online }) => validateDocument({ db: core.db, blobs: core.blobs, dataDir: core.dataDir }, id, { online }),
+    'documents.validate': ({ id, online, sha256 }) => validateDocument({ db: core.db, blobs: core.blobs, dataDir: core.dataDir }, id, { online, sha256 }),
     'trust.list': () => store().list(),
     'trust.import': ({ fileName, bytes }) => store().import(bytes, fileName),
     'trust.remove': ({ fingerprint256 }) => {

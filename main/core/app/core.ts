@@ -13,6 +13,7 @@ import { TokenService, type TokenServiceOptions } from '../token/service.js';
 import { createKeyFileSecretBox, type SecretBox } from '../secrets/secretBox.js';
 import { ExchangeService } from '../exchange/service.js';
 import type { TokenModulePicker } from '../token/userModules.js';
+import type { FileReveal } from '../registry/documentFiles.js';
 import { ensurePrivateDataDir } from '../paths/dataDir.js';
 
 export interface CoreOptions {
@@ -27,6 +28,8 @@ export interface CoreOptions {
   secrets?: SecretBox;
   /** The desktop shell's native dialogs for adding a token library; absent elsewhere (see token/userModules.ts). */
   tokenModulePicker?: TokenModulePicker;
+  /** The desktop shell's file manager, for "Mở thư mục"; absent elsewhere (see registry/documentFiles.ts). */
+  fileReveal?: FileReveal;
 }
 
 /** What the handlers work with: everything of the core but the handlers themselves. */
@@ -40,6 +43,7 @@ export interface CoreServices {
   readonly actor: string;
   readonly secrets: SecretBox;
   readonly tokenModulePicker: TokenModulePicker | undefined;
+  readonly fileReveal: FileReveal | undefined;
   close(): void;
 }
 
@@ -77,6 +81,7 @@ export function openCore(options: CoreOptions): Core {
     actor,
     secrets: options.secrets ?? createKeyFileSecretBox(options.dataDir),
     tokenModulePicker: options.tokenModulePicker,
+    fileReveal: options.fileReveal,
     close: () => {
       exchange.stop();
       tokens.close();

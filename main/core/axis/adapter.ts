@@ -2,6 +2,7 @@
 // ("VXP") is the first adapter; provincial platforms that differ in paths or authentication fit
 // behind the same interface by configuration (../../../README.md, "Document exchange").
 import type { HexStyle, SigningStyle } from './xroad.js';
+import type { ApiErrorShape, ErrorCode } from '../../common/errors.js';
 
 export type MessageType = 'edoc' | 'status';
 
@@ -51,20 +52,39 @@ export interface AxisAdapter {
  */
 export type AxisErrorKind = 'transient' | 'permanent' | 'auth';
 
+/** The problem as the UI says it: an error code of main/common/errors.ts and its parameters. */
+export type AxisErrorCode = Extract<
+  ErrorCode,
+  'AXIS_NOT_CONFIGURED' | 'AXIS_ENDPOINT_INVALID' | 'AXIS_ENDPOINT_INSECURE' | 'AXIS_UNREACHABLE' | 'AXIS_TIMEOUT' | 'AXIS_AUTH_FAILED' | 'AXIS_UNAVAILABLE' | 'AXIS_PATH_NOT_SERVED' | 'AXIS_REFUSED' | 'AXIS_BAD_ANSWER' | 'AXIS_HEADER_INVALID' | 'QUEUED_PACKAGE_CHANGED'
+>;
+
 export class AxisError extends Error {
   readonly kind: AxisErrorKind;
+  /** `message` is English, for logs and the CLI; the UI renders the code with its details. */
+  readonly code: AxisErrorCode;
+  readonly details: Record<string, string | number>;
   readonly httpStatus: number | null;
   /** From Retry-After, in milliseconds. */
   readonly retryAfterMs: number | null;
   readonly axisCode: string | null;
 
-  constructor(kind: AxisErrorKind, message: string, options: { httpStatus?: number | null; retryAfterMs?: number | null; axisCode?: string | null; cause?: unknown } = {}) {
+  constructor(
+    kind: AxisErrorKind,
+    message: string,
+    options: { code: AxisErrorCode; details?: Record<string, string | number>; httpStatus?: number | null; retryAfterMs?: number | null; axisCode?: string | null; cause?: unknown },
+  ) {
     super(message, { cause: options.cause });
     this.name = 'AxisError';
     this.kind = kind;
+    this.code = options.code;
+    this.details = options.details ?? {};
     this.httpStatus = options.httpStatus ?? null;
     this.retryAfterMs = options.retryAfterMs ?? null;
     this.axisCode = options.axisCode ?? null;
+  }
+
+  toShape(): ApiErrorShape {
+    return { code: this.code, message: this.message, details: this.details };
   }
 }
 

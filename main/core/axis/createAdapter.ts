@@ -9,6 +9,6 @@ export function createAxisAdapter(config: AxisConfig): AxisAdapter {
     case 'vxp':
       return new VxpAdapter(config);
     default:
-      throw new AxisError('permanent', `Unknown axis variant "${String((config as { variant: unknown }).variant)}".`);
+      throw new AxisError('permanent', `Unknown axis variant "${String((config as { variant: unknown }).variant)}".`, { code: 'AXIS_NOT_CONFIGURED' });
   }
 }

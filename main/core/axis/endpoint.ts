@@ -17,12 +17,20 @@ function isLoopbackHost(hostname: string): boolean {
   return host.includes(':') && LOOPBACK.check(host, 'ipv6');
 }
 
-/** Why eOffice will not use this axis address, or null when it will. One sentence, shown as it is. */
-export function axisEndpointProblem(endpoint: string): string | null {
+/** Why eOffice will not use this axis address — its error code and an English sentence — or null when it will. */
+export function axisEndpointIssue(endpoint: string): { code: 'AXIS_ENDPOINT_INVALID' | 'AXIS_ENDPOINT_INSECURE'; message: string } | null {
   const url = URL.canParse(endpoint) ? new URL(endpoint) : null;
-  if (!url) return `The axis endpoint "${endpoint}" is not a URL.`;
+  if (!url) return { code: 'AXIS_ENDPOINT_INVALID', message: `The axis endpoint "${endpoint}" is not a URL.` };
   if (url.protocol === 'https:') return null;
-  if (url.protocol !== 'http:') return `The axis endpoint must be an https URL, not "${endpoint}".`;
+  if (url.protocol !== 'http:') return { code: 'AXIS_ENDPOINT_INSECURE', message: `The axis endpoint must be an https URL, not "${endpoint}".` };
   if (isLoopbackHost(url.hostname)) return null;
-  return `The axis endpoint must use https://: "${endpoint}" would send the signed requests and the documents unencrypted. http:// is accepted only for this computer (127.0.0.1, ::1, localhost).`;
+  return {
+    code: 'AXIS_ENDPOINT_INSECURE',
+    message: `The axis endpoint must use https://: "${endpoint}" would send the signed requests and the documents unencrypted. http:// is accepted only for this computer (127.0.0.1, ::1, localhost).`,
+  };
+}
+
+/** The same, as the one English sentence the CLI prints. */
+export function axisEndpointProblem(endpoint: string): string | null {
+  return axisEndpointIssue(endpoint)?.message ?? null;
 }

@@ -8,7 +8,7 @@ import https from 'node:https';
 import type { Acknowledgement, Agency, AxisAdapter, AxisConfig, InboxItem, MessageType, SendRequest } from './adapter.js';
 import { AxisError, PackageTooLarge } from './adapter.js';
 import { DataStreamError, JsonDataExtractor } from './jsonDataStream.js';
-import { axisEndpointProblem } from './endpoint.js';
+import { axisEndpointIssue } from './endpoint.js';
 import { hashFileHeader, signRequestHeaders, type SigningStyle } from './xroad.js';
 
 type CallName = keyof NonNullable<AxisConfig['paths']>;
@@ -42,7 +42,7 @@ type Json = Record<string, unknown>;
 
 /** A reused keep-alive connection found closed before any answer: safe to try once more. */
 class StaleConnection extends AxisError {
-  constructor(message: string, options: { cause: unknown }) {
+  constructor(message: string, options: { code: 'AXIS_UNREACHABLE'; details: { host: string }; cause: unknown }) {
     super('transient', message, options);
   }
 }
@@ -56,8 +56,8 @@ export class VxpAdapter implements AxisAdapter {
   constructor(config: AxisConfig) {
     this.config = config;
     this.signing = config.signing ?? 'sdk-2.0.1';
-    const problem = axisEndpointProblem(config.endpoint);
-    if (problem) throw new AxisError('permanent', problem);
+    const issue = axisEndpointIssue(config.endpoint);
+    if (issue) throw new AxisError('permanent', issue.message, { code: issue.code, details: { endpoint: config.endpoint } });
     this.base = new URL(config.endpoint);
     this.agent = this.base.protocol === 'https:' ? new https.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS }) : new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS });
   }
@@ -65,7 +65,9 @@ export class VxpAdapter implements AxisAdapter {
   async send(request: SendRequest, signal?: AbortSignal): Promise<{ axisDocId: string }> {
     // A package changed after it was hashed would be refused by the axis for its hash; say so here.
     const { size } = await fs.promises.stat(request.path);
-    if (size !== request.size) throw new AxisError('permanent', `The package ${request.path} is ${size} bytes, not the ${request.size} it had when it was queued.`);
+    if (size !== request.size) throw new AxisError('permanent', `The package ${request.path} is ${size} bytes, not the ${request.size} it had when it was queued.`, {
+        code: 'QUEUED_PACKAGE_CHANGED',
+      });
     const answer = await this.exchange('sendEdoc', {
       method: 'POST',
       headers: { from: request.from, to: JSON.stringify(request.to), servicetype: SERVICE_TYPE, messagetype: request.messageType, 'hash-file': hashFileHeader(request.sha256, this.signing) },
@@ -73,7 +75,7 @@ export class VxpAdapter implements AxisAdapter {
       signal,
     }, readJson);
     const docId = checkOk('sendEdoc', answer)['DocId'] ?? answer['docId'];
-    if (typeof docId !== 'string' || docId === '') throw new AxisError('transient', 'The axis accepted the package but gave no DocId.');
+    if (typeof docId !== 'string' || docId === '') throw new AxisError('transient', 'The axis accepted the package but gave no DocId.', { code: 'AXIS_BAD_ANSWER' });
     return { axisDocId: docId };
   }
 
@@ -157,7 +159,7 @@ export class VxpAdapter implements AxisAdapter {
         hmacHex: this.config.hmacHex ?? 'standard',
       });
     } catch (error) {
-      return Promise.reject(new AxisError('permanent', (error as Error).message, { cause: error }));
+      return Promise.reject(new AxisError('permanent', (error as Error).message, { code: 'AXIS_HEADER_INVALID', cause: error }));
     }
     if (options.body) headers = { ...headers, 'Content-Length': String(options.body.size) };
     const url = this.url(call);
@@ -175,7 +177,13 @@ export class VxpAdapter implements AxisAdapter {
       };
       const onAbort = () => interrupt(signal!.reason);
       signal?.addEventListener('abort', onAbort, { once: true });
-      request.setTimeout(timeoutMs, () => interrupt(new AxisError('transient', `The axis (${url.host}) made no progress on ${call} for ${Math.round(timeoutMs / 1000)} s.`)));
+      request.setTimeout(timeoutMs, () => interrupt(
+          new AxisError('transient', `The axis (${url.host}) made no progress on ${call} for ${Math.round(timeoutMs / 1000)} s.`, {
+            code: 'AXIS_TIMEOUT',
+            details: { host: url.host, seconds: Math.round(timeoutMs / 1000) },
+          }),
+        ),
+      );
 
       const fail = (error: unknown, response: http.IncomingMessage | null) => {
         signal?.removeEventListener('abort', onAbort);
@@ -187,8 +195,9 @@ export class VxpAdapter implements AxisAdapter {
         const code = (error as NodeJS.ErrnoException).code;
         const what = response ? `the connection was cut during the answer to ${call}` : `could not complete ${call}`;
         const message = `The axis (${url.host}): ${what} (${code ?? (error as Error).message}).`;
-        if (!response && request.reusedSocket && (code === 'ECONNRESET' || code === 'EPIPE')) return reject(new StaleConnection(message, { cause: error }));
-        reject(new AxisError('transient', message, { cause: error }));
+        const problem = { code: 'AXIS_UNREACHABLE' as const, details: { host: url.host }, cause: error };
+        if (!response && request.reusedSocket && (code === 'ECONNRESET' || code === 'EPIPE')) return reject(new StaleConnection(message, problem));
+        reject(new AxisError('transient', message, problem));
       };
 
       request.on('error', (error) => fail(error, null));
@@ -236,7 +245,7 @@ async function readJson(response: http.IncomingMessage, limit = MAX_JSON_BODY): 
   let length = 0;
   for await (const chunk of response as AsyncIterable<Buffer>) {
     length += chunk.length;
-    if (length > limit) throw new AxisError('permanent', `The axis answered with more than ${limit} bytes where a short JSON answer was expected.`);
+    if (length > limit) throw new AxisError('permanent', `The axis answered with more than ${limit} bytes where a short JSON answer was expected.`, { code: 'AXIS_BAD_ANSWER' });
     chunks.push(chunk);
   }
   let parsed: unknown;
@@ -244,9 +253,9 @@ async function readJson(response: http.IncomingMessage, limit = MAX_JSON_BODY): 
     parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'));
   } catch (error) {
     // A proxy's error page or a cut answer: neither says the axis refused anything.
-    throw new AxisError('transient', 'The axis answered with something that is not JSON.', { cause: error });
+    throw new AxisError('transient', 'The axis answered with something that is not JSON.', { code: 'AXIS_BAD_ANSWER', cause: error });
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new AxisError('transient', 'The axis answered with JSON that is not an object.');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new AxisError('transient', 'The axis answered with JSON that is not an object.', { code: 'AXIS_BAD_ANSWER' });
   return parsed as Json;
 }
 
@@ -275,13 +284,18 @@ function codeList(value: unknown): string[] {
 
 function listOf(call: CallName, answer: Json): Json[] {
   const data = answer['data'] ?? answer['Data'];
-  if (!Array.isArray(data)) throw new AxisError('transient', `The axis's answer to ${call} has no data list.`);
+  if (!Array.isArray(data)) throw new AxisError('transient', `The axis's answer to ${call} has no data list.`, { code: 'AXIS_BAD_ANSWER' });
   return data.filter((entry): entry is Json => typeof entry === 'object' && entry !== null);
 }
 
 function axisFields(answer: Json): { status: string | undefined; code: string | null; description: string | undefined } {
   const status = text(answer, 'status', 'Status');
   return { status: status?.toUpperCase(), code: text(answer, 'ErrorCode', 'errorCode') ?? null, description: text(answer, 'ErrorDesc', 'errorDesc', 'message') };
+}
+
+/** The axis's own words, passed on to the clerk as they came (an axis in Vietnam answers in Vietnamese); a dash when it gave none. */
+function axisReason(code: string | null, description: string | undefined): { reason: string } {
+  return { reason: [code, description].filter(Boolean).join(': ').slice(0, 300) || '—' };
 }
 
 function describe(code: string | null, description: string | undefined): string {
@@ -291,7 +305,9 @@ function describe(code: string | null, description: string | undefined): string 
 /** An answer with status FAIL is the axis refusing this request, even when HTTP says 200. */
 function checkOk(call: CallName, answer: Json): Json {
   const { status, code, description } = axisFields(answer);
-  if (status === 'FAIL') throw new AxisError('permanent', `The axis refused ${call}: ${describe(code, description)}.`, { httpStatus: 200, axisCode: code });
+  if (status === 'FAIL') {
+    throw new AxisError('permanent', `The axis refused ${call}: ${describe(code, description)}.`, { code: 'AXIS_REFUSED', details: axisReason(code, description), httpStatus: 200, axisCode: code });
+  }
   return answer;
 }
 
@@ -306,15 +322,20 @@ function retryAfter(response: http.IncomingMessage): number | null {
 function httpError(call: CallName, status: number, response: http.IncomingMessage, body: Json): AxisError {
   const { code, description } = axisFields(body);
   const options = { httpStatus: status, axisCode: code, retryAfterMs: retryAfter(response) };
+  const details = { status, ...axisReason(code, description) };
   const reason = describe(code, description);
-  if (status === 401 || status === 403) return new AxisError('auth', `The axis refused our credentials for ${call} (HTTP ${status}: ${reason}); check the system id and secret.`, options);
-  if (status === 408 || status === 429 || status >= 500) return new AxisError('transient', `The axis is unavailable for ${call} (HTTP ${status}: ${reason}).`, options);
+  if (status === 401 || status === 403) {
+    return new AxisError('auth', `The axis refused our credentials for ${call} (HTTP ${status}: ${reason}); check the system id and secret.`, { ...options, code: 'AXIS_AUTH_FAILED', details });
+  }
+  if (status === 408 || status === 429 || status >= 500) {
+    return new AxisError('transient', `The axis is unavailable for ${call} (HTTP ${status}: ${reason}).`, { ...options, code: 'AXIS_UNAVAILABLE', details });
+  }
   // A redirect, or a 404/405 that is not the axis's own answer (no error code), means the address
   // or the call's path is wrong: a setting to fix, after which the same package goes through.
   if ((status >= 300 && status < 400) || ((status === 404 || status === 405) && !code)) {
-    return new AxisError('transient', `The axis endpoint does not serve ${call} (HTTP ${status}); check the endpoint URL and the call paths.`, options);
+    return new AxisError('transient', `The axis endpoint does not serve ${call} (HTTP ${status}); check the endpoint URL and the call paths.`, { ...options, code: 'AXIS_PATH_NOT_SERVED', details });
   }
-  return new AxisError('permanent', `The axis refused ${call} (HTTP ${status}: ${reason}).`, options);
+  return new AxisError('permanent', `The axis refused ${call} (HTTP ${status}: ${reason}).`, { ...options, code: 'AXIS_REFUSED', details });
 }
 
 /** Decodes the answer's base64 package into targetPath; on any failure the partial file is removed. */
@@ -334,7 +355,7 @@ async function writePackage(response: http.IncomingMessage, targetPath: string, 
     }
     const { dataFound, fields } = extractor.end();
     checkOk('getEdoc', fields);
-    if (!dataFound) throw new AxisError('permanent', 'The axis answered getEdoc without the package data.');
+    if (!dataFound) throw new AxisError('permanent', 'The axis answered getEdoc without the package data.', { code: 'AXIS_BAD_ANSWER' });
     await onDisk(file.sync());
     await onDisk(file.close());
     return { size, sha256: hash.digest('hex') };
@@ -343,7 +364,7 @@ async function writePackage(response: http.IncomingMessage, targetPath: string, 
     await fs.promises.rm(targetPath, { force: true });
     if (error instanceof DataStreamError) {
       // An answer cut short or garbled may come whole next time; one in a shape we do not read will not.
-      throw new AxisError(error.problem === 'unsupported' ? 'permanent' : 'transient', `The axis's answer to getEdoc: ${error.message}.`, { cause: error });
+      throw new AxisError(error.problem === 'unsupported' ? 'permanent' : 'transient', `The axis's answer to getEdoc: ${error.message}.`, { code: 'AXIS_BAD_ANSWER', cause: error });
     }
     throw error;
   }

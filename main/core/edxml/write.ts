@@ -257,7 +257,7 @@ async function writeBase64Of(path: string, out: PackageOutput): Promise<void> {
   }
 }
 
-/** Writes the whole package to targetPath (creating/truncating it), streaming each attachment's file as base64 in chunks (never the whole file in memory), then fsyncs. Returns its size and SHA-256 hex (computed while writing). Validates OUR outgoing header first and throws AppError('INVALID_INPUT', message, {field}) for: empty/duplicate To OrganIds, empty From OrganId, Subject > 500 chars, Content > 500, any Place > 150, Appendix > 250, attachment name > 200 or not a safe name. On any error, no file is left at targetPath. */
+/** Writes the whole package to targetPath (creating/truncating it), streaming each attachment's file as base64 in chunks (never the whole file in memory). Not fsynced: the store makes it durable when it moves it into place (storage/blobStore.ts), together with the step's other files. Returns its size and SHA-256 hex (computed while writing). Validates OUR outgoing header first and throws AppError('INVALID_INPUT', message, {field}) for: empty/duplicate To OrganIds, empty From OrganId, Subject > 500 chars, Content > 500, any Place > 150, Appendix > 250, attachment name > 200 or not a safe name. On any error, no file is left at targetPath. */
 export async function writeEdocPackage(header: EdocHeader, attachments: AttachmentToWrite[], targetPath: string): Promise<{ size: number; sha256: string }> {
   const names = checkOutgoing(header, attachments);
   const envelope: XmlNode = {
@@ -305,14 +305,13 @@ export async function writeEdocPackage(header: EdocHeader, attachments: Attachme
       out.write('</edXML:ContentTransferEncoded>\n    </Attachment>\n');
     }
     out.write('  </AttachmentEncoded>\n</edXML>\n');
-    fs.fsyncSync(fd);
     fs.closeSync(fd);
     return { size: out.size, sha256: out.sha256() };
   } catch (error) {
     try {
       fs.closeSync(fd);
     } catch {
-      // already closed after the fsync; the removal below is what matters
+      // already closed; the removal below is what matters
     }
     fs.rmSync(targetPath, { force: true });
     throw error;

@@ -7,6 +7,11 @@ import type { Agency } from '../axis/adapter.js';
 
 const LOOSE_CODE = /^[A-Za-z0-9][A-Za-z0-9.\-_]{0,31}$/;
 
+/** The directory as last fetched, by name; this agency's own row is not in it. */
+export function listAgencyDirectory(db: Database): { code: string; name: string }[] {
+  return prepared(db, "SELECT code, name FROM agencies WHERE is_local = 0 AND name != '' ORDER BY name, code").all() as { code: string; name: string }[];
+}
+
 /** Adds the agencies the axis lists and renames those whose name changed; returns how many changed. */
 export function mergeAgencyDirectory(db: Database, agencies: readonly Agency[]): number {
   let changed = 0;

@@ -8,8 +8,10 @@ import fs from 'node:fs';
 import { prepared } from '../storage/database.js';
 import { appendAudit } from '../registry/audit.js';
 import { insertDocument } from '../registry/documents.js';
+import { recordArrival } from '../registry/incomingRecord.js';
+import type { Capture } from '../../common/capture.js';
 import { storeFileThenCommit, type NewFile } from '../registry/fileJournal.js';
-import { AppError } from '../../common/errors.js';
+import { AppError, type ApiErrorShape } from '../../common/errors.js';
 import { toVnIso, vnYear } from '../../common/dates.js';
 import { foldVietnamese } from '../../common/fold.js';
 import { DOCUMENT_TYPES, documentType } from '../../common/doctypes.js';
@@ -21,6 +23,7 @@ import { isoFromEdxmlDate } from './edxmlDates.js';
 import { queueJob } from './queue.js';
 import type { ExchangeContext } from './outbox.js';
 import type { RefusalReason } from '../../common/exchangeCodes.js';
+import { exchangeProblem } from './problems.js';
 
 /** A refused package is kept for the clerk up to this size; beyond it only its description is. */
 const KEEP_REFUSED_BYTES = 64 * 1024 * 1024;
@@ -41,7 +44,7 @@ export interface ReceiveResult {
   refused: number;
   reachable: boolean;
   authFailed: boolean;
-  lastError: string | null;
+  lastError: ApiErrorShape | null;
 }
 
 export interface ReceiveProgress {
@@ -86,8 +89,8 @@ export async function receiveWaiting(
         } else {
           // Our side failed on this one item (a full disk, say): it stays on the axis, unacknowledged,
           // and is fetched again next pass, up to MAX_RECEIVE_ATTEMPTS; the items behind it still come in.
-          result.lastError = error instanceof Error ? error.message : String(error);
-          noteAttemptFailure(ctx, item, result.lastError);
+          result.lastError = exchangeProblem(error);
+          noteAttemptFailure(ctx, item, result.lastError.message);
         }
       }
       options.onProgress?.({ docId: item.docId, done: ++done, total: unique.length });
@@ -99,7 +102,7 @@ export async function receiveWaiting(
 /** Records an axis error in the result; false when it is not one (a bug or a full disk: let it surface). */
 function noteAxisError(result: ReceiveResult, error: unknown): boolean {
   if (!(error instanceof AxisError)) return false;
-  result.lastError = error.message;
+  result.lastError = exchangeProblem(error);
   if (error.kind === 'auth') result.authFailed = true;
   else if (error.httpStatus === null) result.reachable = false;
   return true;
@@ -241,11 +244,28 @@ function insertReceived(
   );
 }
 
-/** Our type for a received document: by the type's Vietnamese name, or its code; a công văn when neither is known. */
-function typeCodeOf(header: EdocHeader): string {
+/** Our type for a received document: by the type's Vietnamese name, or its code; null when neither is known. */
+function typeCodeOf(header: EdocHeader): string | null {
   const name = foldVietnamese(header.documentType.typeName ?? '').trim();
   const byName = DOCUMENT_TYPES.find((t) => foldVietnamese(t.vi) === name);
-  return byName?.code ?? documentType(header.documentType.type)?.code ?? 'CV';
+  return byName?.code ?? documentType(header.documentType.type)?.code ?? null;
+}
+
+/** What the edXML header said of the record; what it left empty is for the clerk to fill in at tiếp nhận. */
+function captureOfHeader(header: EdocHeader, typeCode: string | null, documentDate: string | null): Capture {
+  const said = (present: boolean) => (present ? ('edxml' as const) : null);
+  return {
+    sources: {
+      notation: said(Boolean(header.code.number)),
+      documentDate: said(documentDate !== null),
+      authorAgency: said(Boolean(header.from.organName)),
+      typeCode: said(typeCode !== null),
+      subject: said(Boolean(header.subject)),
+      signerName: said(Boolean(header.signer.fullName)),
+    },
+    signedBy: [],
+    confirmedAt: null,
+  };
 }
 
 function recordDocument(ctx: ExchangeContext, item: InboxItem, header: EdocHeader, attachments: ReceivedAttachment[], packageFile: NewFile, packageSize: number): Outcome {
@@ -292,17 +312,19 @@ function recordDocument(ctx: ExchangeContext, item: InboxItem, header: EdocHeade
       return 'received';
     }
     const main = attachments.find((a) => a.contentType === 'application/pdf') ?? attachments[0];
+    const typeCode = typeCodeOf(header);
+    const documentDate = isoFromEdxmlDate(header.promulgation.date);
     const id = insertDocument(
       ctx.db,
       {
         direction: 'in',
         year: vnYear(ctx.now?.() ?? new Date()),
-        typeCode: typeCodeOf(header),
+        typeCode: typeCode ?? 'CV',
         subject: header.subject,
         state: 'received',
         number: /^\d+$/.test(header.code.number) ? Number(header.code.number) : null,
         notation: header.code.notation ? `${header.code.number}/${header.code.notation}` : header.code.number || null,
-        documentDate: isoFromEdxmlDate(header.promulgation.date),
+        documentDate,
         authorAgency: header.from.organName || sender,
         signerName: header.signer.fullName,
         signerPosition: header.signer.position ?? '',
@@ -318,6 +340,7 @@ function recordDocument(ctx: ExchangeContext, item: InboxItem, header: EdocHeade
       ctx.actor,
     );
     prepared(ctx.db, 'UPDATE documents SET exchange_id = ?, sender_code = ?, replaces_id = ? WHERE id = ?').run(header.documentId, sender, businessType >= 2 ? (earlier?.id ?? null) : null, id);
+    recordArrival(ctx.db, id, { receivedVia: 'axis', capture: captureOfHeader(header, typeCode, documentDate) });
     const attach = prepared(ctx.db, 'INSERT INTO attachments (document_id, file_sha256, file_name, description) VALUES (?, ?, ?, ?)');
     for (const a of attachments) if (a !== main) attach.run(id, a.sha256, a.name, a.description);
     const receivedId = insertReceived(ctx, item, { ...received, outcome: 'accepted', documentId: id }, now);

@@ -8,9 +8,10 @@ import { isProcessAlive } from '../storage/blobStore.js';
 import { appendAudit } from '../registry/audit.js';
 import { storeFilesThenCommitWith, type FileStoreContext } from '../registry/fileJournal.js';
 import { toVnIso } from '../../common/dates.js';
-import { AppError } from '../../common/errors.js';
+import { AppError, type ApiErrorShape } from '../../common/errors.js';
 import { AxisError, type AxisAdapter, type MessageType } from '../axis/adapter.js';
 import { outgoingFacts, writeOutgoingPackage } from './outgoingPackage.js';
+import { exchangeProblem } from './problems.js';
 
 export interface ExchangeContext extends FileStoreContext {
   actor: string;
@@ -50,6 +51,8 @@ export interface JobRow {
   attempts: number;
   next_attempt_at: string | null;
   last_error: string | null;
+  last_error_code: string | null;
+  last_error_details: string | null;
   error_kind: string | null;
 }
 
@@ -60,7 +63,7 @@ export interface SendResult {
   /** False when the axis could not be reached at all. */
   reachable: boolean;
   authFailed: boolean;
-  lastError: string | null;
+  lastError: ApiErrorShape | null;
 }
 
 export interface SendProgress {
@@ -139,7 +142,7 @@ function recordSent(ctx: ExchangeContext, job: JobRow, axisDocId: string): void 
   const now = toVnIso(ctx.now?.() ?? new Date());
   ctx.db
     .transaction(() => {
-      prepared(ctx.db, "UPDATE outbox_jobs SET state = 'sent', sent_at = ?, axis_doc_id = ?, claimed_by = NULL, last_error = NULL, error_kind = NULL, next_attempt_at = NULL WHERE id = ?").run(
+      prepared(ctx.db, "UPDATE outbox_jobs SET state = 'sent', sent_at = ?, axis_doc_id = ?, claimed_by = NULL, last_error = NULL, last_error_code = NULL, last_error_details = NULL, error_kind = NULL, next_attempt_at = NULL WHERE id = ?").run(
         now,
         axisDocId,
         job.id,
@@ -163,9 +166,12 @@ function recordRetry(ctx: ExchangeContext, job: JobRow, error: AxisError | Error
   const at = ctx.now?.() ?? new Date();
   const retryAfter = error instanceof AxisError ? error.retryAfterMs : null;
   const next = new Date(at.getTime() + retryDelayMs(job.attempts + 1, ctx.random ?? Math.random, retryAfter));
-  prepared(ctx.db, "UPDATE outbox_jobs SET state = 'queued', claimed_by = NULL, next_attempt_at = ?, last_error = ?, error_kind = ? WHERE id = ?").run(
+  const problem = exchangeProblem(error);
+  prepared(ctx.db, "UPDATE outbox_jobs SET state = 'queued', claimed_by = NULL, next_attempt_at = ?, last_error = ?, last_error_code = ?, last_error_details = ?, error_kind = ? WHERE id = ?").run(
     toVnIso(next),
     error.message,
+    problem.code,
+    problem.details ? JSON.stringify(problem.details) : null,
     kind,
     job.id,
   );
@@ -175,7 +181,11 @@ function recordFailure(ctx: ExchangeContext, job: JobRow, error: Error): void {
   const now = toVnIso(ctx.now?.() ?? new Date());
   ctx.db
     .transaction(() => {
-      prepared(ctx.db, "UPDATE outbox_jobs SET state = 'failed', claimed_by = NULL, next_attempt_at = NULL, last_error = ?, error_kind = 'permanent' WHERE id = ?").run(error.message, job.id);
+      const problem = exchangeProblem(error);
+      prepared(
+        ctx.db,
+        "UPDATE outbox_jobs SET state = 'failed', claimed_by = NULL, next_attempt_at = NULL, last_error = ?, last_error_code = ?, last_error_details = ?, error_kind = 'permanent' WHERE id = ?",
+      ).run(error.message, problem.code, problem.details ? JSON.stringify(problem.details) : null, job.id);
       appendAudit(ctx.db, { actor: ctx.actor, kind: 'send-failed', documentId: job.document_id, at: now, details: { jobId: job.id, action: job.action, error: error.message } });
     })
     .immediate();
@@ -222,7 +232,7 @@ export async function sendDueJobs(
           return result;
         }
         const failure = error instanceof Error ? error : new Error(String(error));
-        result.lastError = failure.message;
+        result.lastError = exchangeProblem(failure);
         held.add(heldKey);
         if (failure instanceof AxisError && failure.kind === 'permanent') {
           recordFailure(ctx, job, failure);

@@ -131,6 +131,8 @@ export interface PackageRequest {
   at: Date;
   /** For a replacement notice: the DocumentId of the document that replaces this one. */
   replacementExchangeId?: string;
+  /** Where a file is read from, when the step that stores it has not moved it into place yet. */
+  pathOf?: (sha256: string) => string;
 }
 
 /**
@@ -174,7 +176,7 @@ export async function writeOutgoingPackage(db: Database, blobs: BlobStore, reque
     name: f.name,
     description: i === 0 ? facts.subject.slice(0, 200) : f.name,
     contentType: 'application/pdf',
-    path: blobs.pathFor(f.sha256),
+    path: request.pathOf?.(f.sha256) ?? blobs.pathFor(f.sha256),
   }));
   const staged = blobs.stagingPath('edxml');
   const written = await writeEdocPackage(header, attachments, staged);

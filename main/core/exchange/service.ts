@@ -4,16 +4,17 @@
 // from the OS's network events.
 import { prepared } from '../storage/database.js';
 import { toVnIso } from '../../common/dates.js';
-import { AppError } from '../../common/errors.js';
+import { AppError, type ApiErrorShape } from '../../common/errors.js';
 import type { ExchangeStatus, QueueItem, SyncPassResult } from '../../common/contract.js';
 import type { CoreServices } from '../app/core.js';
 import type { AxisAdapter } from '../axis/adapter.js';
 import { createAxisAdapter } from '../axis/createAdapter.js';
 import { localAgency } from '../registry/agency.js';
-import { axisConfig } from './axisSettings.js';
+import { axisConfig, hasAxisSecret } from './axisSettings.js';
 import { makeAllDue, retryJob, sendDueJobs, type ExchangeContext } from './outbox.js';
 import { receiveWaiting } from './inbox.js';
 import { mergeAgencyDirectory } from './agencies.js';
+import { exchangeProblem, storedProblem } from './problems.js';
 
 /** The directory changes rarely: once a day is enough, and the first online pass of a run. */
 const DIRECTORY_REFRESH_MS = 24 * 60 * 60 * 1000;
@@ -23,7 +24,7 @@ type Connection = ExchangeStatus['connection'];
 export class ExchangeService {
   private connection: Connection = 'unknown';
   private lastSyncAt: string | null = null;
-  private lastError: string | null = null;
+  private lastError: ApiErrorShape | null = null;
   private progress: ExchangeStatus['progress'] = null;
   private running: Promise<SyncPassResult> | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -67,15 +68,16 @@ export class ExchangeService {
    * The adapter for the current settings, rebuilt when they change so that a new secret takes
    * effect at once; or why there is none (nothing set, or a secret this shell cannot open).
    */
-  private adapter(): { adapter: AxisAdapter } | { problem: string } {
+  private adapter(): { adapter: AxisAdapter } | { problem: ApiErrorShape } {
     let config;
     try {
       config = axisConfig(this.core.dataDir, this.core.settings, this.core.secrets);
     } catch (error) {
-      if (error instanceof AppError && error.code === 'AXIS_NOT_CONFIGURED') return { problem: error.message };
+      // A setting to fix (an endpoint refused, a secret this shell cannot open), not a failed pass.
+      if (error instanceof AppError && error.code.startsWith('AXIS_')) return { problem: error.toShape() };
       throw error;
     }
-    if (!config) return { problem: 'The axis connection is not set up.' };
+    if (!config) return { problem: new AppError('AXIS_NOT_CONFIGURED', 'The axis connection is not set up.').toShape() };
     const key = JSON.stringify(config);
     if (this.adapterFor?.key !== key) this.adapterFor = { key, adapter: createAxisAdapter(config) };
     return { adapter: this.adapterFor.adapter };
@@ -98,7 +100,7 @@ export class ExchangeService {
     const localCode = localAgency(this.core.db).code;
     if (!('adapter' in configured) || !localCode) {
       this.connection = 'not-configured';
-      this.lastError = !localCode ? "The agency's identifier code is not set." : (configured as { problem: string }).problem;
+      this.lastError = !localCode ? new AppError('AGENCY_CODE_MISSING', "The agency's identifier code is not set.").toShape() : (configured as { problem: ApiErrorShape }).problem;
       return { ...result, connection: this.connection, error: this.lastError };
     }
     const { adapter } = configured;
@@ -144,7 +146,7 @@ export class ExchangeService {
       mergeAgencyDirectory(this.core.db, await adapter.listAgencies(signal));
       this.directoryFetchedAt = now;
     } catch (error) {
-      this.lastError = error instanceof Error ? error.message : String(error);
+      this.lastError = exchangeProblem(error);
     }
   }
 
@@ -159,7 +161,25 @@ export class ExchangeService {
   }
 
   status(): ExchangeStatus {
-    return { connection: this.connection, syncing: this.running !== null, progress: this.progress, lastSyncAt: this.lastSyncAt, lastError: this.lastError, queue: queueSummary(this.core, this.options.now?.() ?? new Date()) };
+    // Known without a pass: a clerk opening the exchange view before any pass ran is told what is
+    // missing at once, and "Gửi ngay" is not offered for a pass that cannot go anywhere.
+    const missing = this.missingSetup();
+    return {
+      connection: missing ? 'not-configured' : this.connection,
+      syncing: this.running !== null,
+      progress: this.progress,
+      lastSyncAt: this.lastSyncAt,
+      lastError: missing ?? this.lastError,
+      queue: queueSummary(this.core, this.options.now?.() ?? new Date()),
+    };
+  }
+
+  /** What a pass would lack (the agency's code, the axis's address, system id or secret), without opening the secret. */
+  private missingSetup(): ApiErrorShape | null {
+    if (!localAgency(this.core.db).code) return new AppError('AGENCY_CODE_MISSING', "The agency's identifier code is not set.").toShape();
+    const { axisEndpoint, axisSystemId } = this.core.settings.read();
+    if (!axisEndpoint || !axisSystemId || !hasAxisSecret(this.core.dataDir)) return new AppError('AXIS_NOT_CONFIGURED', 'The axis connection is not set up.').toShape();
+    return null;
   }
 
   /** "Gửi ngay". */
@@ -196,7 +216,7 @@ export class ExchangeService {
   private noteFailure(error: unknown): void {
     // A pass cut short by closing the app (its database gone) is not news for anyone.
     if (this.stopped) return;
-    this.lastError = error instanceof Error ? error.message : String(error);
+    this.lastError = exchangeProblem(error);
     this.changed();
   }
 
@@ -267,6 +287,8 @@ interface QueueRow {
   next_attempt_at: string | null;
   sent_at: string | null;
   last_error: string | null;
+  last_error_code: string | null;
+  last_error_details: string | null;
   error_kind: QueueItem['errorKind'];
 }
 
@@ -274,7 +296,7 @@ export function listQueue(core: Pick<CoreServices, 'db'>, includeSent: boolean, 
   const rows = prepared(
     core.db,
     `SELECT j.id, j.document_id, d.notation, d.subject, j.action, j.status_code, j.recipients, j.state, j.attempts, j.package_size,
-            j.queued_at, j.next_attempt_at, j.sent_at, j.last_error, j.error_kind
+            j.queued_at, j.next_attempt_at, j.sent_at, j.last_error, j.last_error_code, j.last_error_details, j.error_kind
        FROM outbox_jobs j LEFT JOIN documents d ON d.id = j.document_id
       WHERE @includeSent OR j.state != 'sent'
       ORDER BY j.state = 'sent', j.id DESC LIMIT @limit`,
@@ -293,7 +315,7 @@ export function listQueue(core: Pick<CoreServices, 'db'>, includeSent: boolean, 
     queuedAt: r.queued_at,
     nextAttemptAt: r.next_attempt_at,
     sentAt: r.sent_at,
-    lastError: r.last_error,
+    lastError: storedProblem(r),
     errorKind: r.error_kind,
   }));
 }

@@ -8,8 +8,10 @@ import { vnDate } from '../../common/dates.js';
 import { DUE_SOON_DAYS } from '../../common/report.js';
 import { AppError } from '../../common/errors.js';
 import { getDocument } from '../registry/documents.js';
+import { handlingNotes, receivedViaOf, type ReceivedVia } from '../registry/incomingRecord.js';
 import { latestRecall, RECALL_PACKAGE_SQL, RECALLABLE } from './recall.js';
 import { ASSIGNABLE, FINISHABLE, STARTABLE } from './handling.js';
+import { storedProblem } from '../exchange/problems.js';
 
 
 // Open: not yet done, returned or recalled. Only assigning sets a due date today, but the list
@@ -41,7 +43,7 @@ function clock(now: Date): Clock {
   return { today: vnDate(now), soon: vnDate(new Date(now.getTime() + DUE_SOON_DAYS * 86_400_000)) };
 }
 
-const ITEM_COLUMNS = `d.id, d.incoming_number, g.year AS register_year, g.confidential, d.registered_at, d.sender_code, d.exchange_id, d.type_code, d.notation, d.document_date,
+const ITEM_COLUMNS = `d.id, d.incoming_number, g.year AS register_year, g.confidential, d.registered_at, d.sender_code, d.exchange_id, d.received_via, d.type_code, d.notation, d.document_date,
   d.subject, d.author_agency, d.priority, d.state, d.handling_due, d.assigned_at, d.handled_at, d.replaces_id,
   h.id AS handler_id, h.name AS handler_name, h.unit AS handler_unit, h.kind AS handler_kind, h.active AS handler_active,
   (${RECALL_PENDING}) AS recall_pending`;
@@ -55,6 +57,7 @@ interface ItemRow {
   registered_at: string;
   sender_code: string | null;
   exchange_id: string | null;
+  received_via: ReceivedVia | null;
   type_code: string;
   notation: string | null;
   document_date: string | null;
@@ -82,7 +85,7 @@ function toItem(r: ItemRow, c: Clock): IncomingItem {
     registerYear: r.register_year,
     confidential: r.confidential === 1,
     arrivedAt: r.registered_at,
-    source: r.exchange_id && r.sender_code ? 'axis' : 'paper',
+    source: receivedViaOf(r),
     senderCode: r.sender_code,
     typeCode: r.type_code as IncomingItem['typeCode'],
     notation: r.notation,
@@ -155,13 +158,16 @@ export function incomingDetail(db: Database, id: number, now: Date = new Date())
     lastError: null,
   }));
   const sent = (
-    prepared(db, "SELECT status_code, reason, state, queued_at, sent_at, last_error FROM outbox_jobs WHERE document_id = ? AND action = 'status' ORDER BY id").all(id) as {
+    prepared(db, "SELECT status_code, reason, state, queued_at, sent_at, last_error, last_error_code, last_error_details, error_kind FROM outbox_jobs WHERE document_id = ? AND action = 'status' ORDER BY id").all(id) as {
       status_code: string;
       reason: string;
       state: 'queued' | 'sending' | 'sent' | 'failed';
       queued_at: string;
       sent_at: string | null;
       last_error: string | null;
+      last_error_code: string | null;
+      last_error_details: string | null;
+      error_kind: string | null;
     }[]
   ).map((j) => ({
     direction: 'sent' as const,
@@ -169,7 +175,7 @@ export function incomingDetail(db: Database, id: number, now: Date = new Date())
     description: [STATUS_TEXT[j.status_code] ?? '', j.reason].filter(Boolean).join(': '),
     at: j.queued_at,
     delivery: j.state,
-    lastError: j.last_error,
+    lastError: storedProblem(j),
   }));
   const notices = (
     prepared(db, "SELECT kind, at, coalesce(json_extract(details, '$.reason'), '') AS reason FROM audit_events WHERE document_id = ? AND kind IN ('recall-requested', 'update-notified', 'replacement-notified') ORDER BY id").all(id) as {
@@ -206,6 +212,7 @@ export function incomingDetail(db: Database, id: number, now: Date = new Date())
     document: getDocument(db, id),
     acceptedAt: row.accepted_at,
     startedAt: row.started_at,
+    ...handlingNotes(db, id),
     stateReason: row.state_reason,
     recall: recall && { via: recall.via, requestedAt: recall.requestedAt, reason: recall.reason, answer: recall.answer, answeredAt: recall.answeredAt },
     replacedBy,

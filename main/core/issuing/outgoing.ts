@@ -15,7 +15,7 @@ import { comparableName } from '../../common/fold.js';
 import { assertAgencyCertificate } from '../../common/agencyCertificate.js';
 import { appendedSource, bytesSource, fileSource, type PdfSource } from '../pdf/source.js';
 import { inspectPdf } from '../pdf/inspect.js';
-import { findNumberDatePlaces } from '../pdf/numberDatePlaces.js';
+import { findNumberDatePlaces, type PrintedRun } from '../pdf/numberDatePlaces.js';
 import { addTextFields, fillTextFields, type TextFieldSpec } from '../pades/formFields.js';
 import { signPdfSource, type SignedUpdate, type SignPdfOptions } from '../pades/signPdf.js';
 import type { TimestampOptions } from '../pades/timestamp.js';
@@ -51,7 +51,11 @@ export interface NumberPlace {
   fontSize: number;
   italic: boolean;
   origin: PlaceOrigin;
-  /** The locality printed before "ngày" on a found date line. */
+  /**
+   * What a found line prints besides its blanks: the locality before "ngày" on a date line (the
+   * rewrite keeps it), the notation after the slash on a number line (QĐ-UBND: numbering's own is
+   * compared with it). Empty for a marked place.
+   */
   prefix: string;
 }
 
@@ -126,10 +130,24 @@ function pdfFile(parts: FilePart[], sha256: string): NewFile {
   return { parts, sha256, mediaType: 'application/pdf' };
 }
 
-function fieldSpecs(places: { number: NumberPlace | null; date: NumberPlace | null }): TextFieldSpec[] {
+/** What a found line prints, by kind: the fields that lie over it take it off the page (formFields.ts). */
+type PrintedLines = { number?: readonly PrintedRun[]; date?: readonly PrintedRun[] };
+
+function fieldSpecs(places: { number: NumberPlace | null; date: NumberPlace | null }, printed: PrintedLines = {}): TextFieldSpec[] {
   const specs: TextFieldSpec[] = [];
-  if (places.number) specs.push({ name: FIELD_NAMES.number, page: places.number.page, rect: places.number.rect, tooltip: 'Số, ký hiệu: ghi sau khi người có thẩm quyền ký' });
-  if (places.date) specs.push({ name: FIELD_NAMES.date, page: places.date.page, rect: places.date.rect, tooltip: 'Ngày ban hành: ghi sau khi người có thẩm quyền ký' });
+  const tooltips = { number: 'Số, ký hiệu: ghi sau khi người có thẩm quyền ký', date: 'Ngày ban hành: ghi sau khi người có thẩm quyền ký' };
+  for (const kind of ['number', 'date'] as const) {
+    const place = places[kind];
+    if (!place) continue;
+    const runs = place.origin === 'found' ? printed[kind] : undefined;
+    specs.push({
+      name: FIELD_NAMES[kind],
+      page: place.page,
+      rect: place.rect,
+      tooltip: tooltips[kind],
+      ...(runs?.length ? { printed: { runs, fontSize: place.fontSize, italic: place.italic } } : {}),
+    });
+  }
   return specs;
 }
 
@@ -176,12 +194,19 @@ export function recipientCodes(db: Database, id: number): string[] {
   return (prepared(db, 'SELECT code FROM document_recipient_agencies WHERE document_id = ? ORDER BY position').all(id) as { code: string }[]).map((r) => r.code);
 }
 
-/** Places found in the page text, as the draft's fields; none when the text has no "Số:" or date line. */
-async function foundPlaces(bytes: Uint8Array): Promise<{ number: NumberPlace | null; date: NumberPlace | null }> {
+/**
+ * Places found in the page text, as the draft's fields, and what those lines print; none when the
+ * text has no "Số:" or date line. A found number line keeps, as its `prefix`, the notation printed
+ * after its slash (QĐ-UBND): numbering gives its own, and the clerk is told when they differ.
+ */
+async function foundPlaces(bytes: Uint8Array): Promise<{ places: { number: NumberPlace | null; date: NumberPlace | null }; printed: PrintedLines }> {
   const found = await findNumberDatePlaces(bytes);
-  const place = (p: { page: number; rect: Rect; fontSize: number; italic: boolean } | null, prefix = ''): NumberPlace | null =>
+  const place = (p: { page: number; rect: Rect; fontSize: number; italic: boolean } | null, prefix: string): NumberPlace | null =>
     p ? { page: p.page, rect: p.rect, fontSize: p.fontSize, italic: p.italic, origin: 'found', prefix } : null;
-  return { number: place(found.number), date: place(found.date, found.date?.place ?? '') };
+  return {
+    places: { number: place(found.number, found.number?.suffix ?? ''), date: place(found.date, found.date?.place ?? '') },
+    printed: { number: found.number?.printed, date: found.date?.printed },
+  };
 }
 
 /**
@@ -205,8 +230,8 @@ export async function createDraft(
     await inspectPdf(attachment.bytes, name);
     attachments.push({ name, bytes: attachment.bytes, sha256: sha256Hex(attachment.bytes) });
   }
-  const places = await foundPlaces(bytes);
-  const specs = fieldSpecs(places);
+  const { places, printed } = await foundPlaces(bytes);
+  const specs = fieldSpecs(places, printed);
   const preparedUpdate = specs.length ? await addTextFields(bytesSource(bytes), specs, fileName) : null;
   const original = pdfFile([bytes], sha256);
   const current = preparedUpdate ? pdfFile([bytes, preparedUpdate], ctx.blobs.sha256OfParts([bytes, preparedUpdate])) : original;
@@ -270,7 +295,22 @@ export async function markNumberPlaces(ctx: IssuingContext, id: number, places: 
   requireOutgoing(row, ['draft'], 'given new places for its number and date');
   const base = row.draft_sha256 ?? row.file_sha256;
   if (!base) throw new AppError('NO_FILE', `Document ${id} has no file.`, { id });
-  const specs = fieldSpecs(places);
+  // A place said to be found is the line the draft's text shows: found again here, with what it
+  // prints, rather than taken on the caller's word.
+  let printed: PrintedLines = {};
+  if (places.number?.origin === 'found' || places.date?.origin === 'found') {
+    const again = await foundPlaces(new Uint8Array(fs.readFileSync(ctx.blobs.pathFor(base))));
+    const same = (kind: 'number' | 'date') => {
+      const given = places[kind];
+      const found = again.places[kind];
+      return given?.origin === 'found' && found && found.page === given.page && found.rect.every((n, i) => Math.abs(n - given.rect[i]!) < 1) ? found : null;
+    };
+    const number = same('number');
+    const date = same('date');
+    places = { number: number ?? places.number, date: date ?? places.date };
+    printed = { number: number ? again.printed.number : undefined, date: date ? again.printed.date : undefined };
+  }
+  const specs = fieldSpecs(places, printed);
   const update = specs.length ? await withStoredFile(ctx, base, id, (source) => addTextFields(source, specs, row.file_name ?? `${id}.pdf`)) : null;
   const parts: FilePart[] = update ? [{ stored: base }, update] : [{ stored: base }];
   const file = pdfFile(parts, ctx.blobs.sha256OfParts(parts));
@@ -287,7 +327,7 @@ export async function findPlacesAgain(ctx: IssuingContext, id: number): Promise<
   const row = issuingRow(ctx.db, id);
   const base = row.draft_sha256 ?? row.file_sha256;
   if (!base) throw new AppError('NO_FILE', `Document ${id} has no file.`, { id });
-  return foundPlaces(new Uint8Array(fs.readFileSync(ctx.blobs.pathFor(base))));
+  return (await foundPlaces(new Uint8Array(fs.readFileSync(ctx.blobs.pathFor(base))))).places;
 }
 
 /**
@@ -313,6 +353,38 @@ export function leaderSigningOptions(ctx: FileStoreContext, id: number, appearan
     options.emptySignatureFields = [{ name: FIELD_NAMES.seal, page: appearance.page, rect: sealRect(appearance.rect) }];
   }
   return options;
+}
+
+/**
+ * The signer's name as the register should keep it, when the certificate spells the declared name
+ * otherwise: names match with accents and case folded ("Nguyen Van An" is accepted for the
+ * certificate of "Nguyễn Văn An"), but the certificate, which the CA checked against the person's
+ * papers, says how it is written. A certificate that carries no accents at all says nothing about
+ * them, and leaves an accented declared name as it is. Null when there is nothing to correct.
+ */
+export function certificateSpelling(declared: string, certificateName: string | null | undefined): string | null {
+  const written = (certificateName ?? '').normalize('NFC').replace(/\s+/g, ' ').trim();
+  const given = declared.normalize('NFC').replace(/\s+/g, ' ').trim();
+  if (!written || written === given || comparableName(written) !== comparableName(given)) return null;
+  const accented = (name: string) => name !== name.normalize('NFD').replace(/\p{M}/gu, '').replace(/[đĐ]/gu, 'd');
+  if (!accented(written) && accented(given)) return null;
+  return written;
+}
+
+/**
+ * The notation printed on the draft's number line against the one numbering will give, before
+ * anyone signs: a drafting unit added in the form (…/QĐ-UBND-VP) while the draft prints /QĐ-UBND.
+ * Null when they agree, or when nothing can be compared (no line found, no agency abbreviation).
+ */
+export function notationMismatch(db: Database, id: number): { printed: string; given: string } | null {
+  const printed = numberPlaces(db, id).number;
+  if (!printed || printed.origin !== 'found' || !printed.prefix) return null;
+  const agency = localAgency(db);
+  if (!agency.abbreviation.trim()) return null;
+  const row = issuingRow(db, id);
+  const given = outgoingNotation({ number: 1, typeCode: row.type_code, agencyAbbreviation: agency.abbreviation, unit: row.drafting_unit }).replace(/^[^/]*\//, '');
+  const same = (a: string) => a.normalize('NFC').replace(/[‐‑–—]/g, '-').replace(/\s+/g, '');
+  return same(printed.prefix) === same(given) ? null : { printed: printed.prefix, given };
 }
 
 /** The competent person's signature that numbering rests on, or the reason there is none. */
@@ -425,6 +497,8 @@ async function numberAndMaybeSeal(ctx: IssuingContext, id: number, seal: AgencyS
   const base = row.file_sha256!;
   const signature = verifiedCompetentSignature(ctx, row);
   if (seal) assertSealCertificate(seal, agency.name, signature);
+  // The register, the package and the book print the name as the certificate writes it.
+  const signerName = certificateSpelling(row.signer_name, signature.signer?.commonName) ?? row.signer_name;
 
   for (let attempt = 0; ; attempt++) {
     const at = ctx.now?.() ?? new Date();
@@ -444,7 +518,7 @@ async function numberAndMaybeSeal(ctx: IssuingContext, id: number, seal: AgencyS
     const parts: FilePart[] = [{ stored: base }, ...built.updates];
     const file = pdfFile(parts, built.sha256 ?? ctx.blobs.sha256OfParts(parts));
     const files = [file, ...built.attachments.map((a) => pdfFile(a.parts, a.sha256))];
-    const packaged = seal ? { number: String(number), notation, documentDate, file: { sha256: file.sha256, name: fileName }, signedAttachments: built.attachments } : null;
+    const packaged = seal ? { number: String(number), notation, documentDate, signerName, file: { sha256: file.sha256, name: fileName }, signedAttachments: built.attachments } : null;
     try {
       return await storeIssuingStep(ctx, id, files, packaged, (now, queued) => {
         const current = issuingRow(ctx.db, id);
@@ -458,17 +532,30 @@ async function numberAndMaybeSeal(ctx: IssuingContext, id: number, seal: AgencyS
         prepared(
           ctx.db,
           `UPDATE documents SET number = @number, notation = @notation, document_date = @documentDate, register_id = @registerId, year = @year,
-             numbered_at = @now, file_sha256 = @sha256, state = @state, updated_at = @now,
+             numbered_at = @now, file_sha256 = @sha256, state = @state, updated_at = @now, signer_name = @signerName,
              sealed_at = CASE WHEN @sealed THEN @now ELSE sealed_at END, queued_at = CASE WHEN @sealed THEN @now ELSE queued_at END
            WHERE id = @id`,
-        ).run({ id, number, notation, documentDate, registerId, year, now, sha256: file.sha256, state, sealed: seal ? 1 : 0 });
+        ).run({ id, number, notation, documentDate, registerId, year, now, sha256: file.sha256, state, sealed: seal ? 1 : 0, signerName });
         indexDocument(ctx.db, id);
         appendAudit(ctx.db, {
           actor: ctx.actor,
           kind: 'numbered',
           documentId: id,
           at: now,
-          details: { number, notation, documentDate, registerId, year, confidential, signedBy: signature.signer?.commonName ?? null, signerCertificate: signature.signer?.fingerprint256 ?? null, previousSha256: base, sha256: file.sha256 },
+          details: {
+            number,
+            notation,
+            documentDate,
+            registerId,
+            year,
+            confidential,
+            signedBy: signature.signer?.commonName ?? null,
+            signerCertificate: signature.signer?.fingerprint256 ?? null,
+            // The declared name, when the register now keeps the certificate's spelling of it.
+            ...(signerName !== row.signer_name ? { declaredSignerName: row.signer_name, signerName } : {}),
+            previousSha256: base,
+            sha256: file.sha256,
+          },
         });
         if (seal) recordSealAndQueue(ctx, id, seal, built.attachments, now, file.sha256, queued);
         return { number, notation, documentDate, state };
@@ -513,6 +600,8 @@ interface IssuedFacts {
   number: string;
   notation: string;
   documentDate: string;
+  /** As the register will keep it (numbering may take the certificate's spelling in the same commit). */
+  signerName: string;
   file: { sha256: string; name: string };
   signedAttachments: { id: number; sha256: string }[];
 }
@@ -521,7 +610,7 @@ type QueuedPackage = Awaited<ReturnType<typeof writeOutgoingPackage>> | null;
 
 /**
  * Stores the step's files, then (when the document is issued to recipients on the axis) its edXML
- * package, written from the stored signed PDF; then commits. A document with no recipient on the
+ * package, written from the signed PDF while that is being synced; then commits. A document with no recipient on the
  * axis is issued on paper only and queues nothing.
  */
 function storeIssuingStep<T>(ctx: IssuingContext, id: number, files: readonly NewFile[], issued: IssuedFacts | null, commit: (now: string, queued: QueuedPackage) => T): Promise<T> {
@@ -529,7 +618,7 @@ function storeIssuingStep<T>(ctx: IssuingContext, id: number, files: readonly Ne
   return storeFilesThenCommitWith(
     ctx,
     files,
-    async () => {
+    async (_stored, pathOf) => {
       if (!issued) return [];
       const signed = new Map(issued.signedAttachments.map((a) => [a.id, a.sha256]));
       const current = outgoingFacts(ctx.db, id);
@@ -538,11 +627,12 @@ function storeIssuingStep<T>(ctx: IssuingContext, id: number, files: readonly Ne
         number: issued.number,
         notation: issued.notation,
         documentDate: issued.documentDate,
+        signerName: issued.signerName,
         file: issued.file,
         attachments: current.attachments.map((a) => ({ ...a, sha256: signed.get(a.id) ?? a.sha256 })),
       };
       if (facts.recipientCodes.length === 0) return [];
-      queued = await writeOutgoingPackage(ctx.db, ctx.blobs, { facts, action: 'send', reason: '', actor: ctx.actor, at: ctx.now?.() ?? new Date() });
+      queued = await writeOutgoingPackage(ctx.db, ctx.blobs, { facts, action: 'send', reason: '', actor: ctx.actor, at: ctx.now?.() ?? new Date(), pathOf });
       return [queued.file];
     },
     (now) => commit(now, queued),
@@ -597,7 +687,7 @@ export async function issueDocument(ctx: IssuingContext, id: number, seal: Agenc
     attachments: await sealAttachments(ctx, id, seal, row.notation ?? '', at),
   }));
   const file = pdfFile([{ stored: base }, sealed.appended], sealed.sha256);
-  const issued = { number: String(row.number ?? ''), notation: row.notation ?? '', documentDate: row.document_date ?? '', file: { sha256: file.sha256, name: fileName }, signedAttachments: attachments };
+  const issued = { number: String(row.number ?? ''), notation: row.notation ?? '', documentDate: row.document_date ?? '', signerName: row.signer_name, file: { sha256: file.sha256, name: fileName }, signedAttachments: attachments };
   return storeIssuingStep(ctx, id, [file, ...attachments.map((a) => pdfFile(a.parts, a.sha256))], issued, (now, queued) => {
     const current = issuingRow(ctx.db, id);
     if (current.file_sha256 !== base || current.state !== 'numbered') throw new AppError('DOCUMENT_CHANGED', `Document ${id} changed while it was being issued.`, { id });

@@ -9,7 +9,7 @@ import { AppError, type ApiErrorShape } from '../../common/errors.js';
 import { fileSource } from '../pdf/source.js';
 import { verifyPdfSignatures } from '../pades/verify.js';
 import { getDocument, getDocumentRow } from '../registry/documents.js';
-import { competentSignature, numberPlaces, previewNumber, recipientCodes } from './outgoing.js';
+import { certificateSpelling, competentSignature, notationMismatch, numberPlaces, previewNumber, recipientCodes } from './outgoing.js';
 
 type Step = OutgoingDetail['steps'][number];
 
@@ -25,7 +25,7 @@ const STEP_EVENTS: [Step['step'], string][] = [
 type Numbering = OutgoingDetail['numbering'];
 
 function numberingCheck(db: Database, blobs: BlobStore, id: number, separateConfidentialSeries: boolean, numberedWith: string | null): Numbering {
-  const refused = (reason: ApiErrorShape, competentSigner: string | null = null): Numbering => ({ allowed: false, reason, next: null, competentSigner });
+  const refused = (reason: ApiErrorShape, competentSigner: string | null = null): Numbering => ({ allowed: false, reason, next: null, competentSigner, certificateName: null });
   const row = getDocumentRow(db, id);
   if (row.state === 'draft') return refused(new AppError('NOT_SIGNED', `Không cấp số trước khi ký: document ${id} has not been signed.`, { id }).toShape());
   if (row.state !== 'signed') {
@@ -40,7 +40,13 @@ function numberingCheck(db: Database, blobs: BlobStore, id: number, separateConf
     } finally {
       fs.closeSync(fd);
     }
-    return { allowed: true, reason: null, next: previewNumber(db, id, separateConfidentialSeries), competentSigner: signature.signer?.fingerprint256 ?? null };
+    return {
+      allowed: true,
+      reason: null,
+      next: previewNumber(db, id, separateConfidentialSeries),
+      competentSigner: signature.signer?.fingerprint256 ?? null,
+      certificateName: certificateSpelling(row.signer_name, signature.signer?.commonName),
+    };
   } catch (error) {
     if (error instanceof AppError) return refused(error.toShape());
     throw error;
@@ -84,7 +90,9 @@ export function outgoingDetail(db: Database, blobs: BlobStore, id: number, separ
     },
     places,
     steps,
-    numbering: document.direction === 'out' ? numberingCheck(db, blobs, id, separateConfidentialSeries, numberedWith) : { allowed: false, reason: null, next: null, competentSigner: null },
+    numbering: document.direction === 'out' ? numberingCheck(db, blobs, id, separateConfidentialSeries, numberedWith) : { allowed: false, reason: null, next: null, competentSigner: null, certificateName: null },
+    // Only while the number is still to come: once numbered, the register's notation is the one.
+    notationMismatch: document.direction === 'out' && document.number === null ? notationMismatch(db, id) : null,
     attachments,
     stateReason: row.state_reason,
     replacesId: row.replaces_id,

@@ -32,10 +32,24 @@ export type AppearanceSpec =
   | { kind: 'attachment'; agencyName: string; mainNotation: string };
 
 /** The seal covers about one third of the signer's image, on its left (Decree 30, Appendix I). */
-export function sealRect(signerRect: Rect): Rect {
+function sealSquare(signerRect: Rect): Rect {
   const [x, y, w, h] = signerRect;
   const size = Math.min(113, Math.max(85, h * 1.15)); // a seal of 30–40 mm, as printed
   return [x + w / 3 - size, y + h / 2 - size / 2, size, size];
+}
+
+/** The band under the seal that holds its caption (the agency's name and the signing time), as a share of the seal's size. */
+const CAPTION_BAND = 0.4;
+
+/**
+ * The agency's signature field prepared beside the competent person's: the seal's square over the
+ * left third of the signer's image, and under it a band for the caption, so that the caption is
+ * printed whole and never over the seal.
+ */
+export function sealRect(signerRect: Rect): Rect {
+  const [x, y, size] = sealSquare(signerRect);
+  const band = size * CAPTION_BAND;
+  return [x, y - band, size, size + band];
 }
 
 /** What the PDF signer needs: where the widget goes and how to draw its form XObject. */
@@ -65,6 +79,10 @@ async function embedPng(doc: PDFDocument, bytes: Uint8Array, what: string) {
 function textBlock(font: PDFFont, lines: string[], x: number, top: number, width: number, maxSize: number): PDFOperator[] {
   let size = maxSize;
   while (size > 5 && lines.some((l) => font.widthOfTextAtSize(l, size) > width)) size -= 0.5;
+  return linesAt(font, lines, x, top, size);
+}
+
+function linesAt(font: PDFFont, lines: string[], x: number, top: number, size: number): PDFOperator[] {
   const ops: PDFOperator[] = [beginText(), setFontAndSize('F1', size), setFillingRgbColor(0, 0, 0)];
   let y = top - size;
   let lastX = 0;
@@ -73,10 +91,54 @@ function textBlock(font: PDFFont, lines: string[], x: number, top: number, width
     ops.push(moveText(x - lastX, y - lastY), showText(font.encodeText(line)));
     lastX = x;
     lastY = y;
-    y -= size * 1.2;
+    y -= size * LINE_HEIGHT;
   }
   ops.push(endText());
   return ops;
+}
+
+const LINE_HEIGHT = 1.2;
+
+/** The words of `text` in lines no wider than `width` at `size`; a word wider than that stays whole on its own line. */
+function wrap(font: PDFFont, text: string, width: number, size: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const candidate = line ? `${line} ${word}` : word;
+    if (!line || font.widthOfTextAtSize(candidate, size) <= width) line = candidate;
+    else {
+      lines.push(line);
+      line = word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/** A caption's item: what it is ("Ký bởi:") and its value (the agency's name). */
+type CaptionItem = [label: string, value: string];
+
+/**
+ * An item's lines at `size`: on one line when it fits, else the label on its own line and the
+ * value wrapped under it — a name is not broken off after its first words if a line can hold it.
+ */
+function itemLines(font: PDFFont, [label, value]: CaptionItem, width: number, size: number): string[] {
+  const whole = `${label} ${value}`;
+  if (font.widthOfTextAtSize(whole, size) <= width) return [whole];
+  return [label, ...wrap(font, value, width, size)];
+}
+
+/**
+ * A caption laid out whole inside a box: each item on a line, or wrapped, the size lowered until
+ * every line fits the width and all of them the height. Never clipped: past the smallest size
+ * meant for reading it keeps shrinking rather than lose "+07:00" off the end of the time.
+ */
+function captionBlock(font: PDFFont, items: CaptionItem[], x: number, top: number, width: number, height: number, maxSize: number): PDFOperator[] {
+  for (let size = maxSize; ; size -= 0.25) {
+    const lines = items.flatMap((item) => itemLines(font, item, width, size));
+    const fits = lines.every((l) => font.widthOfTextAtSize(l, size) <= width) && lines.length * size * LINE_HEIGHT <= height;
+    if (fits || size <= 1) return linesAt(font, lines, x, top, size);
+  }
 }
 
 function imageOps(name: string, x: number, y: number, w: number, h: number): PDFOperator[] {
@@ -126,21 +188,33 @@ export function placeAppearance(spec: AppearanceSpec, signingTime: Date): Placed
           const operators: PDFOperator[] = [];
           const images: Record<string, import('pdf-lib').PDFImage> = {};
           const font = await embedSerifFont(doc);
-          const lines = [`Ký bởi: ${spec.agencyName}`, time];
-          // A square widget is the seal laid over the left third of the leader's signature image
-          // (Appendix I): the seal fills it and the agency's name and time run small along its foot.
-          const sealOnly = w - h < 60;
-          if (spec.sealImage) {
-            const seal = await embedPng(doc, spec.sealImage, 'seal');
-            images.Im1 = seal;
-            const [sw, sh] = fit(seal.width, seal.height, sealOnly ? w : w * 0.45, h);
-            operators.push(...imageOps('Im1', sealOnly ? (w - sw) / 2 : 0, (h - sh) / 2, sw, sh));
-            if (!sealOnly) {
-              operators.push(...textBlock(font, lines, sw + 4, h / 2 + 12, w - sw - 6, 10));
-              return { operators, fonts: { F1: font }, images };
-            }
+          // As Decree 30 has the agency's signature say it: the agency's name, then the time with its offset.
+          const caption: CaptionItem[] = [
+            ['Ký bởi:', spec.agencyName],
+            ['Thời gian ký:', toVnIso(signingTime)],
+          ];
+          // A box about as wide as it is tall is the field prepared beside the competent person's
+          // signature (sealRect): the seal in its upper square, the caption in the band under it.
+          // A wider box holds the seal on its left and the caption beside it.
+          const beside = w - h >= 60;
+          if (!spec.sealImage) {
+            operators.push(...captionBlock(font, caption, 2, h - 2, w - 4, h - 4, 10));
+            return { operators, fonts: { F1: font }, images };
           }
-          operators.push(...(sealOnly ? textBlock(font, lines, 1, 16, w - 2, 6.5) : textBlock(font, lines, 2, h / 2 + 12, w - 4, 10)));
+          const seal = await embedPng(doc, spec.sealImage, 'seal');
+          images.Im1 = seal;
+          if (beside) {
+            const [sw, sh] = fit(seal.width, seal.height, w * 0.45, h);
+            operators.push(...imageOps('Im1', 0, (h - sh) / 2, sw, sh));
+            operators.push(...captionBlock(font, caption, sw + 4, h - 2, w - sw - 6, h - 4, 10));
+          } else {
+            // A square field (prepared before the caption had its band) gives the caption the foot of the square.
+            const square = Math.min(w, h / (1 + CAPTION_BAND));
+            const [sw, sh] = fit(seal.width, seal.height, square, square);
+            operators.push(...imageOps('Im1', (w - sw) / 2, h - square + (square - sh) / 2, sw, sh));
+            const band = h - square;
+            operators.push(...captionBlock(font, caption, 1, band - 1, w - 2, band - 2, 8));
+          }
           return { operators, fonts: { F1: font }, images };
         },
       };

@@ -9,10 +9,12 @@
 // re-encoding a Name or a certificate from a decoded model could change bytes that a verifier
 // compares (the sid against the certificate's issuer) or that are signed (the certificate).
 import { createHash, verify as verifySignature, X509Certificate, type KeyObject } from 'node:crypto';
+import * as asn1js from 'asn1js';
 import {
   AsnArray,
   AsnConvert,
   AsnIntegerArrayBufferConverter,
+  AsnParser,
   AsnProp,
   AsnPropTypes,
   AsnType,
@@ -464,11 +466,37 @@ function encodeContentInfo(signedData: SignedData): Uint8Array {
 // ---- Reading and amending -----------------------------------------------------------------
 
 function readSignedData(der: Uint8Array): SignedData {
-  const contentInfo = parseDer(der, ContentInfo, 'The CMS signature');
+  return readSignedDataNode(cmsNode(der));
+}
+
+/**
+ * A CMS ContentInfo as asn1js reads it: the one reading of its bytes that parseSignedDataNode and
+ * a validator's own look at the same structure (verify.ts) share. Each reading decodes every
+ * certificate it carries, and reading the ContentInfo and then its SignedData apart did it twice.
+ */
+export function cmsNode(der: Uint8Array): asn1js.AsnType {
+  const parsed = asn1js.fromBER(der);
+  if (parsed.offset === -1 || parsed.result.error) throw new AppError('INVALID_INPUT', `The CMS signature is not valid DER: ${parsed.result.error}`);
+  return parsed.result;
+}
+
+function fromNode<T>(node: asn1js.AsnType | undefined, target: new () => T, what: string): T {
+  try {
+    if (!node) throw new Error('it is missing');
+    return AsnParser.fromASN(node, target);
+  } catch (error) {
+    throw new AppError('INVALID_INPUT', `${what} is not valid DER: ${(error as Error).message}`);
+  }
+}
+
+function readSignedDataNode(node: asn1js.AsnType): SignedData {
+  const contentInfo = fromNode(node, ContentInfo, 'The CMS signature');
   if (contentInfo.contentType !== CMS_OIDS.signedData) {
     throw new AppError('INVALID_INPUT', `The CMS signature holds ${contentInfo.contentType}, not SignedData.`);
   }
-  const signedData = parseDer(new Uint8Array(contentInfo.content), SignedData, 'The CMS SignedData');
+  // content [0] EXPLICIT: the SignedData is the one element inside the tag.
+  const explicit = (node as asn1js.Sequence).valueBlock.value[1] as asn1js.Constructed | undefined;
+  const signedData = fromNode(explicit?.valueBlock.value[0], SignedData, 'The CMS SignedData');
   if (signedData.signerInfos.length !== 1) {
     throw new AppError('INVALID_INPUT', `A PAdES signature has exactly one SignerInfo; this one has ${signedData.signerInfos.length}.`);
   }
@@ -488,7 +516,12 @@ function singleValue(attribute: ParsedAttribute): Uint8Array {
 
 /** Reads a CMS ContentInfo(SignedData) with one SignerInfo, as a validator and the tests need it. */
 export function parseSignedData(der: Uint8Array): ParsedSignedData {
-  const signedData = readSignedData(der);
+  return parseSignedDataNode(cmsNode(der));
+}
+
+/** parseSignedData of a ContentInfo read already (cmsNode). */
+export function parseSignedDataNode(node: asn1js.AsnType): ParsedSignedData {
+  const signedData = readSignedDataNode(node);
   const signerInfo = onlySignerInfo(signedData);
   const signedAttributes = readAttributes(signerInfo.signedAttrs);
   const unsignedAttributes = readAttributes(signerInfo.unsignedAttrs);

@@ -5,12 +5,14 @@
 // filling. A filled field carries its own appearance (Tinos, embedded), so every viewer shows the
 // same text without regenerating it, and an opaque white background when it is laid over a
 // printed blank such as "Số:      /QĐ-UBND".
-import { PDFHexString, PDFName, PDFString, type PDFFont, type PDFOperator } from 'pdf-lib';
+import { PDFHexString, PDFName, PDFString, type PDFFont, type PDFOperator, type PDFRef } from 'pdf-lib';
 import { beginText, endText, fill, moveText, popGraphicsState, pushGraphicsState, rectangle, setFillingRgbColor, setFontAndSize, showText } from 'pdf-lib';
 import { AppError } from '../../common/errors.js';
 import type { PdfSource } from '../pdf/source.js';
 import { embedSerifFont } from './appearance.js';
 import { PdfRevision } from './revision.js';
+import { removePrintedText } from './printedText.js';
+import type { PrintedRun } from '../pdf/printedLines.js';
 
 export interface TextFieldSpec {
   name: string;
@@ -18,14 +20,43 @@ export interface TextFieldSpec {
   rect: [x: number, y: number, width: number, height: number];
   /** What a form-filling viewer shows as the field's description. */
   tooltip?: string;
+  /**
+   * The placeholder the field lies over ("Số:      /QĐ-UBND"), as printed: taken off the page's
+   * text (printedText.ts) and shown by the empty field instead, so that once filled the field's
+   * text is the only text there — for the eye and for copying, search and screen readers alike.
+   */
+  printed?: { runs: readonly PrintedRun[]; fontSize: number; italic: boolean };
 }
 
 export interface TextFieldValue {
   text: string;
   fontSize: number;
   italic?: boolean;
-  /** Paint the field white first: it covers a printed placeholder. */
+  /** Paint the field white first: it covers a printed placeholder (one the page still prints). */
   opaque?: boolean;
+}
+
+/** Signed already (by someone outside eOffice): its pages must stay as they are, or that signature breaks. */
+function hasSignatures(revision: PdfRevision): boolean {
+  return [...revision.fields().values()].some((f) => f.dict.lookup(PDFName.of('FT')) === PDFName.of('Sig') && f.dict.get(PDFName.of('V')) !== undefined);
+}
+
+/** The empty field's look: the placeholder's runs where the page printed them, in Tinos. */
+async function placeholderAppearance(revision: PdfRevision, spec: TextFieldSpec & { printed: NonNullable<TextFieldSpec['printed']> }): Promise<PDFRef> {
+  const { doc } = revision;
+  const font = await embedSerifFont(doc, spec.printed.italic);
+  const [x, y, w, h] = spec.rect;
+  const ops: PDFOperator[] = [beginText(), setFontAndSize('F1', spec.printed.fontSize), setFillingRgbColor(0, 0, 0)];
+  let lastX = 0;
+  let lastY = 0;
+  for (const run of spec.printed.runs) {
+    const [rx, ry] = [run.x - x, run.baseline - y];
+    ops.push(moveText(rx - lastX, ry - lastY), showText(font.encodeText(run.text)));
+    [lastX, lastY] = [rx, ry];
+  }
+  ops.push(endText());
+  const content = new TextEncoder().encode(ops.map((op) => op.toString()).join('\n'));
+  return doc.context.register(doc.context.stream(content, { Type: 'XObject', Subtype: 'Form', BBox: [0, 0, w, h], Resources: { Font: { F1: font.ref } } }));
 }
 
 /** The bytes that add empty text fields to the document. */
@@ -33,10 +64,16 @@ export async function addTextFields(source: PdfSource, specs: readonly TextField
   const revision = new PdfRevision(source, fileName);
   const { doc } = revision;
   const existing = revision.fields();
+  const signed = hasSignatures(revision);
   for (const spec of specs) {
     if (existing.has(spec.name)) throw new AppError('INVALID_INPUT', `${fileName} already has a field named "${spec.name}".`, { fileName });
     const page = revision.page(spec.page);
     const [x, y, w, h] = spec.rect;
+    // The placeholder moves from the page into the field; when it cannot be taken off the page, the
+    // page keeps it and the filled field covers it (opaque), as before.
+    const rotated = (page.getRotation().angle % 360) !== 0;
+    const printed = spec.printed && !signed && !rotated && removePrintedText(revision, spec.page, spec.rect) ? spec.printed : null;
+    const appearance = printed ? { AP: { N: await placeholderAppearance(revision, { ...spec, printed }) } } : {};
     const widgetRef = doc.context.register(
       doc.context.obj({
         Type: 'Annot',
@@ -48,6 +85,7 @@ export async function addTextFields(source: PdfSource, specs: readonly TextField
         Rect: [x, y, x + w, y + h],
         P: page.ref,
         DA: PDFString.of('/Helv 0 Tf 0 g'),
+        ...appearance,
       }),
     );
     revision.addField(page, widgetRef);
@@ -90,7 +128,11 @@ export async function fillTextFields(source: PdfSource, values: Record<string, T
       fonts.set(italic, font);
     }
     const [, , w, h] = field.rect;
-    const content = new TextEncoder().encode(textOperators(font, value, w, h).map((op) => op.toString()).join('\n'));
+    // A field that took its placeholder off the page already shows it (addTextFields): nothing is
+    // printed under it to hide, and white would only clip what prints close by — the accents of
+    // the next line's capitals.
+    const placeholderMoved = field.widget.get(PDFName.of('AP')) !== undefined && field.dict.get(PDFName.of('V')) === undefined;
+    const content = new TextEncoder().encode(textOperators(font, { ...value, opaque: value.opaque && !placeholderMoved }, w, h).map((op) => op.toString()).join('\n'));
     const apRef = doc.context.register(
       doc.context.stream(content, { Type: 'XObject', Subtype: 'Form', BBox: [0, 0, w, h], Resources: { Font: { F1: font.ref } } }),
     );

@@ -27,12 +27,14 @@ export class PdfRevision {
   private readonly changed = new Map<number, NewObject>();
   private readonly editedPages = new Map<number, PDFDict>();
   private acroFormEdit: { ref: PDFRef | null; dict: PDFDict } | null = null;
+  private readonly structure: PdfStructure;
 
   constructor(private readonly source: PdfSource, readonly fileName: string) {
     assertPdfFraming(source, fileName);
     try {
       const startxref = findStartxref(source);
       const structure = new PdfStructure(source, startxref);
+      this.structure = structure;
       if (structure.trailer.get(PDFName.of('Encrypt'))) throw new AppError('ENCRYPTED_PDF', `${fileName} is encrypted and cannot be changed.`, { fileName });
       this.doc = structure.document();
       const size = structure.trailer.lookup(PDFName.of('Size'));
@@ -66,6 +68,29 @@ export class PdfRevision {
     return page;
   }
 
+  /**
+   * An object the document refers to, read from the file on first use: the structure loads only
+   * the page tree and the form, so a page's contents, resources and fonts come through here.
+   */
+  resolve(value: PDFObject | undefined): PDFObject | undefined {
+    return value instanceof PDFRef ? this.structure.load(value) : value;
+  }
+
+  /** The page's dictionary as this revision has it so far: edited, or as the file has it. */
+  pageDict(page: PDFPage): PDFDict {
+    return this.editedPages.get(page.ref.objectNumber) ?? page.node;
+  }
+
+  /** The page's dictionary as it will be written, cloned on first use. */
+  editPage(page: PDFPage): PDFDict {
+    let pageDict = this.editedPages.get(page.ref.objectNumber);
+    if (!pageDict) {
+      pageDict = page.node.clone(this.doc.context);
+      this.editedPages.set(page.ref.objectNumber, pageDict);
+    }
+    return pageDict;
+  }
+
   /** Records an existing object's new body; its generation number is kept. */
   replace(ref: PDFRef, body: PDFObject | Uint8Array): void {
     this.changed.set(ref.objectNumber, { num: ref.objectNumber, gen: ref.generationNumber, body });
@@ -88,12 +113,7 @@ export class PdfRevision {
 
   /** Puts a new widget annotation on its page and, as a top-level field, into the form. */
   addField(page: PDFPage, widgetRef: PDFRef): void {
-    let pageDict = this.editedPages.get(page.ref.objectNumber);
-    if (!pageDict) {
-      pageDict = page.node.clone(this.doc.context);
-      this.editedPages.set(page.ref.objectNumber, pageDict);
-    }
-    this.appendToArray(pageDict, 'Annots', widgetRef);
+    this.appendToArray(this.editPage(page), 'Annots', widgetRef);
     this.appendToArray(this.acroForm(), 'Fields', widgetRef);
   }
 

@@ -17,7 +17,7 @@ import { toVnIso } from '../../common/dates.js';
 import { assertPdfFraming } from '../pdf/framing.js';
 import type { PdfSource } from '../pdf/source.js';
 import { certificateFacts } from '../token/certificate.js';
-import { CMS_OIDS, parseSignedData, type ParsedSignedData } from './cms.js';
+import { CMS_OIDS, cmsNode, parseSignedDataNode, type ParsedSignedData } from './cms.js';
 import { ChangeAnalysis, nameOf, readRevisions, textOf, type FieldLock, type FormField, type LaterChanges, type RevisionView, type SignaturePolicy } from './verifyChanges.js';
 
 export type { ChangeNote, LaterChanges } from './verifyChanges.js';
@@ -374,7 +374,8 @@ type CmsOutcome = Pick<SignatureCheck, 'integrity' | 'signer' | 'chain' | 'diges
 
 function readCms(der: Uint8Array, what: string): { parsed: ParsedSignedData; extras: CmsExtras } {
   try {
-    return { parsed: parseSignedData(der), extras: cmsExtras(der) };
+    const node = cmsNode(der);
+    return { parsed: parseSignedDataNode(node), extras: cmsExtras(node) };
   } catch (error) {
     throw new MalformedSignature(`${what} is not a readable CMS SignedData (${(error as Error).message})`);
   }
@@ -693,8 +694,8 @@ function octetsOf(node: asn1.AsnType): Uint8Array {
   return new Uint8Array(block.valueHexView);
 }
 
-function cmsExtras(der: Uint8Array): CmsExtras {
-  const signedData = children(children(children(derNode(der))[1]!)[0]!);
+function cmsExtras(contentInfo: asn1.AsnType): CmsExtras {
+  const signedData = children(children(children(contentInfo)[1]!)[0]!);
   const encapsulated = children(signedData[2]!);
   const eContent = encapsulated[1] ? octetsOf(children(encapsulated[1])[0]!) : null;
   const signerInfo = children(children(signedData.at(-1)!)[0]!);

@@ -3,15 +3,18 @@
 // the leader signs and filled in afterwards (Decree 30: the number is assigned after signing).
 // The page's text is read as printed lines (printedLines.ts), matched as text, and a match is
 // traced back to the lines' geometry for the rectangle.
-import { COLUMN_BREAK, withPdfjsDocument, withPrintedPage, type PdfjsDocument, type TextPlace } from './printedLines.js';
+import { COLUMN_BREAK, withPdfjsDocument, withPrintedPage, type PdfjsDocument, type PrintedRun, type TextPlace } from './printedLines.js';
 
-export type { TextPlace };
+export type { TextPlace, PrintedRun };
+
+/** A found line: where it lies, and what it prints there (taken off the page once a field covers it). */
+export type FoundLine = TextPlace & { printed: PrintedRun[] };
 
 export interface NumberDatePlaces {
   /** suffix: what follows the slash as printed, e.g. "QĐ-UBND" ('' if none). */
-  number: (TextPlace & { suffix: string }) | null;
+  number: (FoundLine & { suffix: string }) | null;
   /** place: the locality before "ngày", e.g. "Hà Nội" ('' if none). */
-  date: (TextPlace & { place: string }) | null;
+  date: (FoundLine & { place: string }) | null;
 }
 
 /** The header of a Decree 30 document sits high on the page; below this share of the height lies the body. */
@@ -60,6 +63,7 @@ function findOnPage(doc: PdfjsDocument, pageNumber: number): Promise<NumberDateP
         const suffixStart = numberEnd - (numberMatch[1] ?? '').length;
         number = {
           ...(await page.placeOf(line, numberMatch.index, numberEnd)),
+          printed: page.runsOf(line, numberMatch.index, numberEnd),
           suffix: line.text.slice(suffixStart, numberEnd),
         };
       }
@@ -73,7 +77,7 @@ function findOnPage(doc: PdfjsDocument, pageNumber: number): Promise<NumberDateP
         const place = line.text.slice(placeStart, dateMatch.index).replace(/[\s,，]+$/u, '').trim();
         const phraseStart = place ? line.text.indexOf(place, placeStart) : dateMatch.index;
         const phraseEnd = dateMatch.index + dateMatch[0].trimEnd().length;
-        date = { ...(await page.placeOf(line, phraseStart, phraseEnd)), place };
+        date = { ...(await page.placeOf(line, phraseStart, phraseEnd)), printed: page.runsOf(line, phraseStart, phraseEnd), place };
       }
     }
     return { number, date };

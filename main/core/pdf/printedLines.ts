@@ -9,6 +9,7 @@ import path from 'node:path';
 import * as pdfjs from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { PDFPageProxy, TextItem, TextStyle } from 'pdfjs-dist/types/src/display/api.js';
 import { AppError } from '../../common/errors.js';
+import { readWidgetText } from './widgetText.js';
 
 export interface TextPlace {
   /** 1-based. */
@@ -32,6 +33,13 @@ const COLUMN_GAP = 2.5;
 /** Padding around a phrase, in font sizes: accents on capitals rise above the font's ascent. */
 const PADDING = 0.15;
 
+/** A run of printed characters (a word, a row of dots) and where it starts: PDF user space, on its baseline. */
+export interface PrintedRun {
+  text: string;
+  x: number;
+  baseline: number;
+}
+
 /** Where a line's columns part, in `text` and `folded`. */
 export const COLUMN_BREAK = '\t';
 
@@ -48,6 +56,8 @@ export interface PlacedItem {
   descent: number;
   /** The text matrix leans: italic simulated by a shear, as word processors do when a font has no italic. */
   slanted: boolean;
+  /** Printed by this form field's appearance, not by the page itself (widgetText.ts). */
+  widget?: string;
 }
 
 /** Where each character of a line came from: its item and its share of that item's advance. */
@@ -150,6 +160,21 @@ export interface PrintedPage {
   placeOf(line: PrintedLine, start: number, end: number): Promise<TextPlace>;
   /** A rectangle in display space (as `boxOf` gives) in PDF user space: [x, y, width, height]. */
   toUserRect(box: Pick<DisplayBox, 'left' | 'right' | 'top' | 'bottom'>): [x: number, y: number, width: number, height: number];
+  /** The printed runs of the stretch [start, end) of a line, as they sit on the page. */
+  runsOf(line: PrintedLine, start: number, end: number): PrintedRun[];
+  /**
+   * With `widgetText`: the form fields that print more than a single line — a signature's caption
+   * ("Ký bởi: …", "Thời gian ký: …") rather than a figure filled into a blank — each as its lines.
+   */
+  captions: { fieldName: string; lines: string[] }[];
+}
+
+export interface PrintedPageOptions {
+  /**
+   * Also the text form fields print (widgetText.ts): a field printing one line (a number, a day)
+   * joins the page's line it sits on, as a reader sees it; one printing more is a caption apart.
+   */
+  widgetText?: boolean;
 }
 
 /**
@@ -161,6 +186,7 @@ export async function withPrintedPage<T>(
   pageNumber: number,
   keep: (item: PlacedItem, page: { width: number; height: number }) => boolean,
   use: (page: PrintedPage) => Promise<T>,
+  options: PrintedPageOptions = {},
 ): Promise<T> {
   const page = await doc.getPage(pageNumber);
   try {
@@ -170,16 +196,26 @@ export async function withPrintedPage<T>(
     const toDisplay = viewport.transform as Matrix;
     const content = await page.getTextContent();
     const size = { width: viewport.width, height: viewport.height };
-    const items = placeItems(content.items, content.styles, toDisplay).filter((item) => keep(item, size));
+    const items = placeItems(content.items, content.styles, toDisplay);
+    const captions: PrintedPage['captions'] = [];
+    if (options.widgetText) {
+      for (const widget of await readWidgetText(page, toDisplay)) {
+        const lines = groupIntoLines(widget.runs);
+        if (lines.length === 1) items.push(...widget.runs);
+        else captions.push({ fieldName: widget.fieldName, lines: lines.map((line) => line.text.replace(new RegExp(COLUMN_BREAK, 'g'), ' ')) });
+      }
+    }
     const fontNames = new FontNames(page);
     const toUser = invert(toDisplay);
     const toUserRect = (box: Pick<DisplayBox, 'left' | 'right' | 'top' | 'bottom'>) => userRect(toUser, box.left, box.top, box.right, box.bottom);
     return await use({
       number: pageNumber,
       ...size,
-      lines: groupIntoLines(items),
+      lines: groupIntoLines(items.filter((item) => keep(item, size))),
+      captions,
       placeOf: (line, start, end) => describePlace(line, start, end, pageNumber, toUserRect, (id) => fontNames.nameOf(id)),
       toUserRect,
+      runsOf: (line, start, end) => runsOf(line, start, end, toUser),
     });
   } finally {
     page.cleanup();
@@ -343,6 +379,41 @@ export function boxOf(line: PrintedLine, start: number, end: number): DisplayBox
     fontSize = Math.max(fontSize, item.fontSize);
   }
   return fontSize > 0 ? { left, right, top, bottom, fontSize } : null;
+}
+
+/** A gap narrower than this (in font sizes) between two printed characters is a word space within a run; wider, a blank between runs. */
+const RUN_GAP = 0.6;
+
+function runsOf(line: PrintedLine, start: number, end: number, toUser: Matrix): PrintedRun[] {
+  const runs: PrintedRun[] = [];
+  const printed = (i: number) => line.origins[i] !== null && /\S/u.test(line.text[i] ?? ' ');
+  let run: { from: number; to: number } | null = null;
+  const close = () => {
+    if (!run) return;
+    const box = boxOf(line, run.from, run.to);
+    const origin = line.origins[run.from]!;
+    if (box) {
+      const [x, baseline] = apply(toUser, box.left, origin.item.baseline);
+      runs.push({ text: line.text.slice(run.from, run.to).replace(/\s+/gu, ' '), x: Math.round(x * 100) / 100, baseline: Math.round(baseline * 100) / 100 });
+    }
+    run = null;
+  };
+  for (let i = start; i < end; i++) {
+    if (!printed(i)) continue;
+    if (run) {
+      const before = boxOf(line, run.to - 1, run.to);
+      const here = boxOf(line, i, i + 1);
+      // Within one item the characters share its advance evenly (advanceShares): one space there
+      // is about one character's share, a blank several.
+      const sameItem = line.origins[run.to - 1]?.item === line.origins[i]?.item;
+      const limit = before && sameItem ? 1.5 * (before.right - before.left) : RUN_GAP * Math.max(before?.fontSize ?? 0, here?.fontSize ?? 0);
+      if (!before || !here || here.left - before.right > limit) close();
+    }
+    if (run) run.to = i + 1;
+    else run = { from: i, to: i + 1 };
+  }
+  close();
+  return runs;
 }
 
 function userRect(toUser: Matrix, left: number, top: number, right: number, bottom: number): [number, number, number, number] {

@@ -16,6 +16,15 @@ export const PDF_JOBS = {
     ({ readPdfFacts }, { bytes, fileName }: { bytes: Uint8Array; fileName: string }) => readPdfFacts(bytes, fileName),
   ),
 
+  /**
+   * Importing an incoming document, after inspect: what the file says about its record — page 1's
+   * lines with what its form fields print into them, and its signers' certificates.
+   */
+  recordFacts: job(
+    () => import('../pdf/recordFacts.js'),
+    ({ readRecordFacts }, { bytes, fileName }: { bytes: Uint8Array; fileName: string }) => readRecordFacts(bytes, fileName),
+  ),
+
   /** Validating: what the bytes say about each signature (the trust and revocation come after). */
   signatureFacts: job(
     () => import('../validation/report.js'),

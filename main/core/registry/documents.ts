@@ -6,7 +6,9 @@ import type { DocumentDetail, DocumentFilters, DocumentSummary } from '../../com
 import { AppError } from '../../common/errors.js';
 import { foldVietnamese } from '../../common/fold.js';
 import { toVnIso } from '../../common/dates.js';
+import { numberOfNotation, parseCapture } from '../../common/capture.js';
 import { appendAudit, documentEvents } from './audit.js';
+import { incomingFacts, markTypedByClerk } from './incomingRecord.js';
 import { ensureRegister, type Direction } from './registers.js';
 
 export interface DocumentRow {
@@ -31,10 +33,12 @@ export interface DocumentRow {
   file_sha256: string | null;
   file_name: string | null;
   page_count: number | null;
+  /** JSON: where an incoming document's fields came from (incomingRecord.ts). */
+  capture?: string | null;
 }
 
 export const SUMMARY_COLUMNS =
-  'd.id, d.direction, d.year, d.type_code, d.number, d.notation, d.document_date, d.subject, d.author_agency, d.signer_name, d.state, d.priority, d.registered_at, d.file_name, d.page_count';
+  'd.id, d.direction, d.year, d.type_code, d.number, d.notation, d.document_date, d.subject, d.author_agency, d.signer_name, d.state, d.priority, d.registered_at, d.file_name, d.page_count, d.capture';
 
 export function toSummary(row: Pick<DocumentRow, keyof DocumentRow & string>): DocumentSummary {
   return {
@@ -53,6 +57,7 @@ export function toSummary(row: Pick<DocumentRow, keyof DocumentRow & string>): D
     registeredAt: row.registered_at,
     fileName: row.file_name,
     pageCount: row.page_count,
+    capture: parseCapture(row.capture),
   };
 }
 
@@ -80,6 +85,14 @@ export interface NewDocument {
   registeredAt?: string;
 }
 
+/**
+ * The report's issued_on of a new row, by the rule of migration 0007's triggers: an outgoing
+ * document past signing counts from the day it was numbered here (never at insert), else the date
+ * it bears, else the day it was registered. Its handling_seconds stays NULL: nothing is handled
+ * at insert. Written by the INSERT itself, not by a trigger (see migration 0011).
+ */
+const ISSUED_ON_OF_NEW_DOCUMENT = "CASE WHEN @direction = 'out' AND @state NOT IN ('draft', 'signed') THEN coalesce(@documentDate, @now) END";
+
 /** Inserts a document with its search entry and its audit entry. Call inside a transaction. */
 export function insertDocument(db: Database, doc: NewDocument, actor: string): number {
   const registerId = ensureRegister(db, doc.direction, doc.year);
@@ -88,10 +101,10 @@ export function insertDocument(db: Database, doc: NewDocument, actor: string): n
     prepared(db, 
         `INSERT INTO documents (register_id, direction, year, type_code, number, notation, document_date, subject,
            author_agency, signer_name, signer_position, signer_competence, priority, due_date, state,
-           registered_at, updated_at, file_sha256, file_name, page_count)
+           registered_at, updated_at, file_sha256, file_name, page_count, issued_on)
          VALUES (@registerId, @direction, @year, @typeCode, @number, @notation, @documentDate, @subject,
            @authorAgency, @signerName, @signerPosition, @signerCompetence, @priority, @dueDate, @state,
-           @now, @now, @fileSha256, @fileName, @pageCount)`,
+           @now, @now, @fileSha256, @fileName, @pageCount, ${ISSUED_ON_OF_NEW_DOCUMENT})`,
       )
       .run({
         registerId,
@@ -163,6 +176,7 @@ export function getDocument(db: Database, id: number): DocumentDetail {
     fileSha256: row.file_sha256,
     fileSize: file?.size ?? null,
     underIssuingRules: row.direction === 'out' && (row as DocumentRow & { draft_sha256?: string | null }).draft_sha256 != null,
+    incoming: incomingFacts(db, id, row),
     events: documentEvents(db, id),
   };
 }
@@ -231,7 +245,13 @@ export function updateDocument(db: Database, id: number, changes: DocumentChange
     changed.recipients = changes.recipients;
   }
   if (Object.keys(changed).length === 0) return;
+  // A received document's number is the one its notation begins with ("57/UBND-VP").
+  if ('notation' in changed && before.direction === 'in') {
+    sets.push('number = @number');
+    params.number = numberOfNotation(changes.notation);
+  }
   prepared(db, `UPDATE documents SET ${[...sets, 'updated_at = @now'].join(', ')} WHERE id = @id`).run(params);
+  markTypedByClerk(db, id, Object.keys(changed));
   indexDocument(db, id);
   appendAudit(db, { actor, kind: 'updated', documentId: id, details: changed });
 }

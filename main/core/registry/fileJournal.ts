@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import type { Database } from '../storage/database.js';
 import { prepared } from '../storage/database.js';
-import { BlobStore, isProcessAlive, type FilePart } from '../storage/blobStore.js';
+import { BlobStore, isProcessAlive, type FilePart, type PendingBlob } from '../storage/blobStore.js';
 import { toVnIso } from '../../common/dates.js';
 
 export interface NewFile {
@@ -39,21 +39,25 @@ export function storeFileThenCommit<T>(ctx: FileStoreContext, file: NewFile | re
 }
 
 /**
- * The same, for a change whose last file is made from the first ones once they are stored: the
- * edXML package carries the signed PDF that is stored in the same step, and is written by
- * streaming from it. `produce` writes its files (staged in the store's temporary folder).
+ * The same, for a change whose last file is made from the first ones: the edXML package carries
+ * the signed PDF stored in the same step, and is written by streaming from it. `produce` writes
+ * its files (staged in the store's temporary folder), reading the step's files where `pathOf`
+ * says they are now. The files' fsyncs run on the thread pool while `produce` works, and all of
+ * them are in place, durably, before the commit: a document issued waited for five fsyncs in a
+ * row (issue 19).
  */
 export async function storeFilesThenCommitWith<T>(
   ctx: FileStoreContext,
   files: readonly NewFile[],
-  produce: (stored: readonly NewFile[]) => Promise<readonly NewFile[]>,
+  produce: (stored: readonly NewFile[], pathOf: (sha256: string) => string) => Promise<readonly NewFile[]>,
   commit: (storedAt: string, produced: readonly NewFile[]) => T,
 ): Promise<T> {
   const journal = new FileJournal(ctx);
   try {
-    journal.store(files);
-    const produced = await produce(files);
-    journal.store(produced);
+    journal.write(files);
+    const produced = await produce(files, (sha256) => journal.readablePath(sha256));
+    journal.write(produced);
+    await journal.placeDurably();
     return journal.commit((now) => commit(now, produced));
   } catch (error) {
     journal.undo();
@@ -65,10 +69,13 @@ class FileJournal {
   private readonly now = toVnIso();
   private readonly files: NewFile[] = [];
   private readonly existed = new Map<string, boolean>();
+  /** Written to temporary names, not yet in place (write), with their fsyncs under way. */
+  private readonly pending: PendingBlob[] = [];
+  private readonly syncing = new Map<PendingBlob, Promise<void>>();
 
   constructor(private readonly ctx: FileStoreContext) {}
 
-  store(files: readonly NewFile[]): void {
+  private journal(files: readonly NewFile[]): void {
     const { db, blobs } = this.ctx;
     const journal = prepared(db, 'INSERT OR IGNORE INTO pending_files (sha256, pid, started_at) VALUES (?, ?, ?)');
     for (const f of files) {
@@ -76,7 +83,33 @@ class FileJournal {
       if (!this.existed.has(f.sha256)) this.existed.set(f.sha256, blobs.has(f.sha256));
       this.files.push(f);
     }
-    for (const f of files) blobs.putParts(f.parts, f.sha256);
+  }
+
+  /** Journals the files and stores each durably, one after the other. */
+  store(files: readonly NewFile[]): void {
+    this.journal(files);
+    for (const f of files) this.ctx.blobs.putParts(f.parts, f.sha256);
+  }
+
+  /** Journals the files and writes each to a temporary name, its fsync started at once; placeDurably finishes. */
+  write(files: readonly NewFile[]): void {
+    this.journal(files);
+    for (const f of files) {
+      const pending = this.ctx.blobs.writePending(f.parts, f.sha256);
+      if (!pending) continue;
+      this.pending.push(pending);
+      this.syncing.set(pending, this.ctx.blobs.startSync(pending));
+    }
+  }
+
+  /** Where a file of this step can be read now: its temporary name until it is in place. */
+  readablePath(sha256: string): string {
+    return this.pending.find((p) => p.sha256 === sha256)?.path ?? this.ctx.blobs.pathFor(sha256);
+  }
+
+  async placeDurably(): Promise<void> {
+    await this.ctx.blobs.placeDurably(this.pending, this.syncing);
+    this.pending.length = 0;
   }
 
   commit<T>(change: (storedAt: string) => T): T {
@@ -96,6 +129,7 @@ class FileJournal {
 
   undo(): void {
     const { db, blobs } = this.ctx;
+    for (const p of this.pending) fs.rmSync(p.path, { force: true });
     for (const f of this.files) {
       prepared(db, 'DELETE FROM pending_files WHERE sha256 = ? AND pid = ?').run(f.sha256, process.pid);
       if (!this.existed.get(f.sha256) && !isFileReferenced(db, f.sha256)) blobs.remove(f.sha256);

@@ -91,7 +91,9 @@ export const FIGURE_CONDITIONS: Record<ReportListKey, FigureCondition> = {
   agencySigned: issued(' AND d.sealed_at IS NOT NULL'),
   received: received(),
   receivedViaAxis: received(' AND d.exchange_id IS NOT NULL'),
-  receivedOnPaper: received(' AND d.exchange_id IS NULL'),
+  // How an incoming document came (migration 0010): none recorded is paper, as before.
+  receivedElectronic: received(" AND d.exchange_id IS NULL AND d.received_via = 'electronic'"),
+  receivedOnPaper: received(" AND d.exchange_id IS NULL AND d.received_via IS NOT 'electronic'"),
   accepted: received(' AND d.incoming_number IS NOT NULL'),
   handledOnNetwork: received(' AND d.incoming_number IS NOT NULL AND d.assigned_at IS NOT NULL'),
   'state:received': inState('received'),
@@ -161,7 +163,7 @@ export function reportFigures(db: Database, period: ReportPeriod, now: Date = ne
   );
   const receivedIn = prepared(
     db,
-    `SELECT count(*) AS n, count(d.exchange_id) AS axis, count(d.incoming_number) AS accepted,
+    `SELECT count(*) AS n, count(d.exchange_id) AS axis, total(d.exchange_id IS NULL AND d.received_via = 'electronic') AS electronic, count(d.incoming_number) AS accepted,
             total(d.incoming_number IS NOT NULL AND d.assigned_at IS NOT NULL) AS network
        FROM ${RECEIVED.table} WHERE ${RECEIVED.where}`,
   );
@@ -170,7 +172,7 @@ export function reportFigures(db: Database, period: ReportPeriod, now: Date = ne
     const out = buckets.map((b) => ({ key: b.key, ...(issuedIn.get({ ...p, start: b.start, end: b.end }) as { n: number; axis: number; leader: number; agency: number }) }));
     const inc = buckets.map((b) => ({
       key: b.key,
-      ...(receivedIn.get({ ...p, start: b.start, end: b.end }) as { n: number; axis: number; accepted: number; network: number }),
+      ...(receivedIn.get({ ...p, start: b.start, end: b.end }) as { n: number; axis: number; electronic: number; accepted: number; network: number }),
     }));
     // Handling time: median and 90th percentile by SQLite's percentile functions, which gather
     // the values and sort them in C (an ORDER BY over a window sorted them through a temporary
@@ -221,10 +223,11 @@ export function reportFigures(db: Database, period: ReportPeriod, now: Date = ne
     const agencySigned = sum(out, (r) => r.agency);
     const receivedCount = sum(inc, (r) => r.n);
     const receivedViaAxis = sum(inc, (r) => r.axis);
+    const receivedElectronic = sum(inc, (r) => r.electronic);
     const accepted = sum(inc, (r) => r.accepted);
     const network = sum(inc, (r) => r.network);
     const byState = Object.fromEntries(INCOMING_STATE_KEYS.map((state) => [state, countOf(db, FIGURE_CONDITIONS[`state:${state}`], p)])) as Record<IncomingStateKey, number>;
-    const points: TrendPoint[] = buckets.map((b, i) => ({ key: b.key, issued: out[i]!.n, issuedViaAxis: out[i]!.axis, received: inc[i]!.n, receivedViaAxis: inc[i]!.axis }));
+    const points: TrendPoint[] = buckets.map((b, i) => ({ key: b.key, issued: out[i]!.n, issuedViaAxis: out[i]!.axis, received: inc[i]!.n, receivedViaAxis: inc[i]!.axis, receivedElectronic: inc[i]!.electronic }));
     const agency = localAgency(db);
 
     return {
@@ -243,7 +246,8 @@ export function reportFigures(db: Database, period: ReportPeriod, now: Date = ne
       incoming: {
         received: receivedCount,
         viaAxis: receivedViaAxis,
-        onPaper: receivedCount - receivedViaAxis,
+        electronic: receivedElectronic,
+        onPaper: receivedCount - receivedViaAxis - receivedElectronic,
         accepted,
         handledOnNetwork: network,
         handledOnNetworkShare: shareOf(network, accepted),

@@ -1,11 +1,15 @@
-// The periodic report as a PDF to sign and file: A4 portrait, the agency top left, the title,
-// the period, the ruled table of figures (labels and values from REPORT_TABLE, as the dashboard
-// shows them), how the figures are counted, the three charts, then the overdue documents.
+// The periodic report as a PDF to sign, number and send like any other document: A4 portrait in
+// the form of Decree 30/2020 (the agency and its blank number line "Số:      /BC-…" top left,
+// the national heading and the blank date line top right, the title), then the ruled table of
+// figures (labels and values from REPORT_TABLE, as the dashboard shows them), how the figures are
+// counted, the three charts, the overdue documents, and at the end nơi nhận and the signer's
+// block. The number and date lines are left blank on purpose: imported as an outgoing draft, the
+// report is numbered after the leader signs, as Decree 30 requires (pdf/numberDatePlaces.ts).
 //
 // Text is Tinos, embedded as a subset through fontkit 2 (see pdf/fonts.ts), whose ToUnicode map
 // keeps every word extractable: a reviewer's search for "87,5%" or a Vietnamese label finds it.
 import { PDFDocument, PageSizes, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
-import { formatDateVn } from '../../common/dates.js';
+import { formatDateVn, vnYear } from '../../common/dates.js';
 import { REPORT_DEFINITIONS, REPORT_TABLE, formatCount, type ReportFigures } from '../../common/report.js';
 import { REPORT_CHART_NAMES, reportChartOption } from '../../common/reportCharts.js';
 import { pdfLibFontkit, tinosFontBytes } from '../pdf/fonts.js';
@@ -52,6 +56,7 @@ function wrap(font: PDFFont, size: number, text: string, maxWidth: number): stri
 interface Faces {
   regular: PDFFont;
   bold: PDFFont;
+  italic: PDFFont;
 }
 
 interface Column {
@@ -184,6 +189,132 @@ class Flow {
   }
 }
 
+/** What the report's Decree 30 frame says besides the figures: from the agency's settings, or given by the caller. */
+export interface ReportForm {
+  /** Tên viết tắt of the agency: the number line reads "Số:      /BC-<abbreviation>". */
+  abbreviation?: string;
+  /** Địa danh before the date; by default read from the agency's name (reportPlace). */
+  place?: string;
+  /** Quyền hạn (TM., KT., …), chức vụ and họ tên of who signs; by default a People's Committee's chairman, the name left blank. */
+  signer?: { competence?: string; position?: string; name?: string };
+  /** Nơi nhận, one a line, as printed after "- ". */
+  recipients?: readonly string[];
+}
+
+/** The trích yếu under "BÁO CÁO". */
+export const REPORT_SUBJECT = 'Tình hình xử lý văn bản điện tử';
+const DEFAULT_RECIPIENTS = ['Cơ quan cấp trên (để báo cáo);', 'Lưu: VT.'];
+
+/**
+ * Địa danh as Decree 30 wants it (the administrative unit the agency sits in), when the agency's
+ * name ends with one: "UBND xã Tân Lập" → "Tân Lập", "Sở Y tế tỉnh Hà Giang" → "Hà Giang". Else
+ * empty: the date line then starts with "ngày", and the clerk writes the place in by hand.
+ */
+export function reportPlace(agencyName: string): string {
+  const match = /(?:^|\s)(?:xã|phường|thị trấn|thị xã|huyện|quận|thành phố|tỉnh)\s+(\S.*)$/iu.exec(drawableText(agencyName).trim());
+  return match?.[1]?.trim() ?? '';
+}
+
+/** A People's Committee signs as a collective (TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH); another agency by its head. */
+function defaultSigner(agencyName: string): { competence: string; position: string; name: string } {
+  return /^(ubnd|ủy ban nhân dân|uỷ ban nhân dân)\b/iu.test(agencyName.trim().normalize('NFC'))
+    ? { competence: 'TM. ỦY BAN NHÂN DÂN', position: 'CHỦ TỊCH', name: '' }
+    : { competence: '', position: 'THỦ TRƯỞNG CƠ QUAN', name: '' };
+}
+
+/** Left and right columns of the heading and the closing (Decree 30, Appendix I: the two header cells). */
+const LEFT_COLUMN = 78 * MM;
+const RIGHT_X = MARGIN_LEFT + LEFT_COLUMN;
+const RIGHT_COLUMN = CONTENT_WIDTH - LEFT_COLUMN;
+
+/** Text centred on a column at a baseline. */
+function centred(flow: Flow, text: string, left: number, width: number, baseline: number, size: number, font: PDFFont): number {
+  const lineWidth = font.widthOfTextAtSize(text, size);
+  flow.text(text, left + (width - lineWidth) / 2, baseline, size, font);
+  return lineWidth;
+}
+
+/**
+ * A rule under a line of text, clear of its descenders and of the dots under ạ, ệ, ọ: a fifth of
+ * the size below the baseline reaches the lowest of them, and a little air below that.
+ */
+function ruleBelow(flow: Flow, baseline: number, size: number, centre: number, width: number): number {
+  const y = baseline - size * 0.3 - 1.5;
+  flow.page.drawLine({ start: { x: centre - width / 2, y }, end: { x: centre + width / 2, y }, thickness: 0.75 });
+  return y;
+}
+
+/** A short rule centred under the line of `size` just drawn by paragraph() (its baseline is `size` below the line's top). */
+function underline(flow: Flow, width: number, size: number, lineHeight: number): void {
+  const baseline = flow.y + lineHeight - size;
+  flow.y = ruleBelow(flow, baseline, size, MARGIN_LEFT + CONTENT_WIDTH / 2, width) - 8;
+}
+
+/** The two header cells: the agency and its number line; the national heading and the date line on the number line's baseline. */
+function drawHeading(flow: Flow, figures: ReportFigures, form: ReportForm): void {
+  const { regular, bold, italic } = flow.faces;
+  const top = flow.y;
+
+  const agencySize = 12.5;
+  const agencyLines = wrap(bold, agencySize, drawableText(figures.agency.name.trim()).toLocaleUpperCase('vi-VN'), LEFT_COLUMN - 6);
+  let baseline = top - agencySize;
+  let widest = 0;
+  for (const line of agencyLines) {
+    widest = Math.max(widest, centred(flow, line, MARGIN_LEFT, LEFT_COLUMN, baseline, agencySize, bold));
+    baseline -= agencySize + 3;
+  }
+  const lastAgencyBaseline = baseline + agencySize + 3;
+  const leftRule = widest > 0 ? ruleBelow(flow, lastAgencyBaseline, agencySize, MARGIN_LEFT + LEFT_COLUMN / 2, Math.max(30, widest / 3)) : lastAgencyBaseline;
+
+  const nationalSize = Math.min(12.5, (12.5 * (RIGHT_COLUMN - 4)) / bold.widthOfTextAtSize(NATIONAL_NAME, 12.5));
+  centred(flow, NATIONAL_NAME, RIGHT_X, RIGHT_COLUMN, top - nationalSize, nationalSize, bold);
+  const mottoBaseline = top - nationalSize - 16;
+  const mottoWidth = centred(flow, NATIONAL_MOTTO, RIGHT_X, RIGHT_COLUMN, mottoBaseline, 13, bold);
+  const rightRule = ruleBelow(flow, mottoBaseline, 13, RIGHT_X + RIGHT_COLUMN / 2, mottoWidth);
+
+  // The number and the date on one baseline, under the lower of the two rules; both blank until numbering.
+  const lineBaseline = Math.min(leftRule, rightRule) - 20;
+  const abbreviation = drawableText(form.abbreviation ?? '').trim();
+  centred(flow, `Số:${NUMBER_BLANK}/BC${abbreviation ? `-${abbreviation}` : ''}`, MARGIN_LEFT, LEFT_COLUMN, lineBaseline, 13, regular);
+  const place = drawableText(form.place ?? reportPlace(figures.agency.name)).trim();
+  const date = `ngày${DATE_BLANK}tháng${DATE_BLANK}năm ${vnYear(new Date(figures.generatedAt))}`;
+  centred(flow, place ? `${place}, ${date}` : date, RIGHT_X, RIGHT_COLUMN, lineBaseline, 13, italic);
+  flow.y = lineBaseline - 28;
+}
+
+/** Nơi nhận on the left, the signer's block on the right, kept together on one page. */
+function drawClosing(flow: Flow, figures: ReportFigures, form: ReportForm): void {
+  const { regular, bold } = flow.faces;
+  const signer = { ...defaultSigner(figures.agency.name), ...form.signer };
+  const recipients = (form.recipients ?? DEFAULT_RECIPIENTS).map((r) => drawableText(r).trim()).filter(Boolean);
+  const recipientLines = recipients.flatMap((r) => wrap(regular, 11, `- ${r}`, LEFT_COLUMN - 6));
+  const signerLines = [signer.competence, signer.position].map((l) => drawableText(l ?? '').trim().toLocaleUpperCase('vi-VN')).filter(Boolean);
+  // Room for the signature (and the seal's signature, which the agency's goes beside): about 3 cm.
+  const SIGNATURE_ROOM = 85;
+  const height = Math.max(14 + recipientLines.length * 13, signerLines.length * 17 + SIGNATURE_ROOM + 17) + 24;
+  flow.gap(20);
+  flow.need(height);
+  const top = flow.y;
+
+  flow.text('Nơi nhận:', MARGIN_LEFT, top - 12, 12, bold);
+  recipientLines.forEach((line, i) => flow.text(line, MARGIN_LEFT, top - 12 - 14 * (i + 1), 11, regular));
+
+  let baseline = top - 13;
+  for (const line of signerLines) {
+    centred(flow, line, RIGHT_X, RIGHT_COLUMN, baseline, 13, bold);
+    baseline -= 17;
+  }
+  const name = drawableText(signer.name ?? '').trim();
+  if (name) centred(flow, name, RIGHT_X, RIGHT_COLUMN, baseline - SIGNATURE_ROOM, 13, bold);
+  flow.y = top - height;
+}
+
+const NATIONAL_NAME = 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM';
+const NATIONAL_MOTTO = 'Độc lập - Tự do - Hạnh phúc';
+// Blanks where the number, the day and the month are written at numbering (numberDatePlaces.ts finds them).
+const NUMBER_BLANK = ' '.repeat(12);
+const DATE_BLANK = ' '.repeat(8);
+
 function figureRows(figures: ReportFigures): TableRow[] {
   const rows: TableRow[] = [];
   let section = 0;
@@ -201,7 +332,7 @@ function figureRows(figures: ReportFigures): TableRow[] {
   return rows;
 }
 
-export async function renderReportPdf(figures: ReportFigures): Promise<Uint8Array> {
+export async function renderReportPdf(figures: ReportFigures, form: ReportForm = {}): Promise<Uint8Array> {
   assertValidFigures(figures);
   const charts = REPORT_CHART_NAMES.map((name) => renderChartPng(reportChartOption(name, figures, 'vi'), CHART_LAYOUT));
 
@@ -210,28 +341,18 @@ export async function renderReportPdf(figures: ReportFigures): Promise<Uint8Arra
   const faces: Faces = {
     regular: await doc.embedFont(tinosFontBytes('regular'), { subset: true }),
     bold: await doc.embedFont(tinosFontBytes('bold'), { subset: true }),
+    italic: await doc.embedFont(tinosFontBytes('italic'), { subset: true }),
   };
-  const agency = drawableText(figures.agency.name.trim()).toLocaleUpperCase('vi-VN');
   doc.setTitle(`${REPORT_TITLE} – ${drawableText(figures.agency.name.trim())} – ${reportPeriodLine(figures)}`);
   doc.setLanguage('vi-VN');
   doc.setCreator('eOffice');
 
   const flow = new Flow(doc, faces);
-  // The agency top left, centred on itself with a short rule under it, as on a document's first page.
-  const blockWidth = 85 * MM;
-  const agencyLines = wrap(faces.bold, 12, agency, blockWidth);
-  for (const line of agencyLines) {
-    const width = faces.bold.widthOfTextAtSize(line, 12);
-    flow.text(line, MARGIN_LEFT + (blockWidth - width) / 2, flow.y - 12, 12, faces.bold);
-    flow.y -= 15;
-  }
-  const widest = Math.max(0, ...agencyLines.map((line) => faces.bold.widthOfTextAtSize(line, 12)));
-  const centre = MARGIN_LEFT + blockWidth / 2;
-  if (widest > 0) flow.page.drawLine({ start: { x: centre - widest / 6, y: flow.y + 1 }, end: { x: centre + widest / 6, y: flow.y + 1 }, thickness: 0.7 });
-  flow.gap(22);
-
-  flow.paragraph(REPORT_TITLE, { size: 14, lineHeight: 18, font: faces.bold, align: 'center' });
-  flow.paragraph(reportPeriodLine(figures), { align: 'center', font: faces.regular });
+  drawHeading(flow, figures, form);
+  flow.paragraph('BÁO CÁO', { size: 14, lineHeight: 18, font: faces.bold, align: 'center' });
+  flow.paragraph(REPORT_SUBJECT, { size: 14, lineHeight: 18, font: faces.bold, align: 'center' });
+  flow.paragraph(reportPeriodLine(figures), { size: 13, lineHeight: 17, align: 'center' });
+  underline(flow, 40 * MM, 13, 17);
   flow.paragraph(reportGeneratedLine(figures), { align: 'center', size: 10, lineHeight: 13 });
   flow.gap(10);
 
@@ -310,6 +431,8 @@ export async function renderReportPdf(figures: ReportFigures): Promise<Uint8Arra
       figures.overdue.byHandler.map((handler, i) => ({ cells: [String(i + 1), handler.name, handler.unit, formatCount(handler.count)] })),
     );
   }
+
+  drawClosing(flow, figures, form);
 
   const pages = flow.pages;
   pages.forEach((page, index) => {

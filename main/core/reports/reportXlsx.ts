@@ -18,6 +18,8 @@ const THIN: Partial<ExcelJS.Borders> = {
   right: { style: 'thin' },
 };
 const COUNT_FORMAT = '#,##0';
+// A share as a number the spreadsheet can compute with, shown as a percentage (87,5% in a Vietnamese Excel).
+const SHARE_FORMAT = '0.0%';
 // Charts are laid out at this size in pixels and drawn at twice the resolution, so they stay
 // sharp when the sheet is zoomed or printed.
 const CHART_WIDTH = 560;
@@ -101,16 +103,17 @@ function figuresSheet(workbook: ExcelJS.Workbook, figures: ReportFigures, charts
   sheet.columns = [
     { key: 'stt', width: 7, style: { font: { ...FONT }, alignment: { horizontal: 'center', vertical: 'middle' } } },
     { key: 'label', width: 58, style: { font: { ...FONT }, alignment: { horizontal: 'left', vertical: 'middle', wrapText: true } } },
-    { key: 'value', width: 20, style: { font: { ...FONT }, alignment: { horizontal: 'right', vertical: 'middle' } } },
+    { key: 'value', width: 16, style: { font: { ...FONT }, alignment: { horizontal: 'right', vertical: 'middle' } } },
+    { key: 'share', width: 11, style: { font: { ...FONT }, alignment: { horizontal: 'right', vertical: 'middle' } } },
   ];
   spanRow(sheet, figures.agency.name.trim().toLocaleUpperCase('vi-VN'), 2, { bold: true }, 'left');
   sheet.addRow([]);
-  spanRow(sheet, REPORT_TITLE, 3, { bold: true, size: 14 }, 'center').height = 22;
-  spanRow(sheet, reportPeriodLine(figures), 3, { italic: true }, 'center');
-  spanRow(sheet, reportGeneratedLine(figures), 3, { italic: true, size: 11 }, 'center');
+  spanRow(sheet, REPORT_TITLE, 4, { bold: true, size: 14 }, 'center').height = 22;
+  spanRow(sheet, reportPeriodLine(figures), 4, { italic: true }, 'center');
+  spanRow(sheet, reportGeneratedLine(figures), 4, { italic: true, size: 11 }, 'center');
   sheet.addRow([]);
 
-  headerRow(sheet, ['STT', 'Chỉ tiêu', 'Số liệu']);
+  headerRow(sheet, ['STT', 'Chỉ tiêu', 'Số liệu', 'Tỷ lệ']);
   let section = 0;
   let item = 0;
   for (const entry of REPORT_TABLE) {
@@ -118,21 +121,24 @@ function figuresSheet(workbook: ExcelJS.Workbook, figures: ReportFigures, charts
       const row = sheet.addRow([ROMAN[section] ?? String(section + 1), cellText(entry.vi)]);
       section += 1;
       item = 0;
-      sheet.mergeCells(row.number, 2, row.number, 3);
+      sheet.mergeCells(row.number, 2, row.number, 4);
       row.font = { ...FONT, bold: true };
-      for (let column = 1; column <= 3; column++) row.getCell(column).border = THIN;
+      for (let column = 1; column <= 4; column++) row.getCell(column).border = THIN;
       continue;
     }
     item += 1;
     const count = entry.count?.(figures);
-    const row = sheet.addRow([item, cellText(entry.vi), count ?? cellText(entry.value?.(figures, 'vi') ?? '')]);
+    // A share of nothing stays a dash, as on the screen: 0% would claim a figure there is none of.
+    const share = entry.share ? (entry.share(figures) ?? '—') : null;
+    const row = sheet.addRow([item, cellText(entry.vi), count ?? cellText(entry.value?.(figures, 'vi') ?? ''), share]);
     if (count !== undefined) row.getCell(3).numFmt = COUNT_FORMAT;
-    for (let column = 1; column <= 3; column++) row.getCell(column).border = THIN;
+    if (typeof share === 'number') row.getCell(4).numFmt = SHARE_FORMAT;
+    for (let column = 1; column <= 4; column++) row.getCell(column).border = THIN;
   }
 
   sheet.addRow([]);
-  spanRow(sheet, 'Ghi chú:', 3, { bold: true, italic: true, size: 11 }, 'left');
-  for (const note of REPORT_DEFINITIONS.vi) spanRow(sheet, `- ${note}`, 3, { italic: true, size: 11 }, 'left', 95);
+  spanRow(sheet, 'Ghi chú:', 4, { bold: true, italic: true, size: 11 }, 'left');
+  for (const note of REPORT_DEFINITIONS.vi) spanRow(sheet, `- ${note}`, 4, { italic: true, size: 11 }, 'left', 95);
 
   // The charts on a page of their own under the notes, one after another, each given rows enough
   // not to overlap the next; the three fit one A4 page, so none is cut in two when printed.
@@ -220,6 +226,7 @@ function trendSheet(workbook: ExcelJS.Workbook, figures: ReportFigures): void {
     'Đi bằng giấy',
     'Văn bản đến',
     'Đến qua trục',
+    'Đến điện tử ngoài trục',
     'Đến bằng giấy',
   ];
   sheet.columns = labels.map((_, i) => ({ width: i === 0 ? 14 : 13, style: { font: { ...FONT }, alignment: { horizontal: i === 0 ? 'center' : 'right', vertical: 'middle' } } }));
@@ -227,7 +234,7 @@ function trendSheet(workbook: ExcelJS.Workbook, figures: ReportFigures): void {
   spanRow(sheet, reportPeriodLine(figures), labels.length, { italic: true }, 'center');
   sheet.addRow([]);
   const header = headerRow(sheet, labels, labels.map((_, i) => (i === 0 ? 14 : 13)));
-  const totals = [0, 0, 0, 0, 0, 0];
+  const totals = [0, 0, 0, 0, 0, 0, 0];
   const countRow = (first: string, values: number[], bold: boolean) => {
     const row = sheet.addRow([first, ...values]);
     for (let column = 1; column <= labels.length; column++) {
@@ -244,7 +251,8 @@ function trendSheet(workbook: ExcelJS.Workbook, figures: ReportFigures): void {
       Math.max(0, point.issued - point.issuedViaAxis),
       point.received,
       point.receivedViaAxis,
-      Math.max(0, point.received - point.receivedViaAxis),
+      point.receivedElectronic,
+      Math.max(0, point.received - point.receivedViaAxis - point.receivedElectronic),
     ];
     values.forEach((value, i) => (totals[i] = (totals[i] ?? 0) + value));
     countRow(trendKeyVn(point.key), values, false);

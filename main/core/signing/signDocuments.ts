@@ -21,7 +21,7 @@ import type { AppearanceSpec } from '../pades/appearance.js';
 import type { TokenSigningKey } from '../token/session.js';
 import { appendAudit } from '../registry/audit.js';
 import { getDocumentRow, type DocumentRow } from '../registry/documents.js';
-import { storeFileThenCommit } from '../registry/fileJournal.js';
+import { storeFilesThenCommitWith } from '../registry/fileJournal.js';
 
 export interface SigningContext {
   db: Database;
@@ -74,31 +74,74 @@ function shape(error: unknown): ApiErrorShape {
   return { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) };
 }
 
+/**
+ * Each document's signed file is made durable and committed while the next one is signed: the
+ * fsyncs run on the thread pool while this thread and the token work, instead of the batch
+ * waiting for them one document after another (issue 19). Results still come in order, each once
+ * its commit is done, and a cancel still stops the batch right after the last result reported.
+ */
 export async function signDocuments(ctx: SigningContext, ids: readonly number[]): Promise<SigningResult[]> {
   const results: SigningResult[] = [];
   let stop: ApiErrorShape | null = null;
-  for (const id of ids) {
-    if (!stop && ctx.cancelled()) stop = { code: 'CANCELLED', message: 'Signing was cancelled before this document.' };
-    let result: SigningResult;
-    if (stop) {
-      result = { id, status: 'skipped', error: stop };
-    } else {
-      try {
-        const outcome = await signDocument(ctx, id);
-        result = { id, status: 'signed', ...outcome };
-      } catch (error) {
-        const failure = shape(error);
-        result = { id, status: 'failed', error: failure };
-        if (FATAL_FOR_BATCH.has(failure.code)) stop = { code: failure.code, message: `Not signed: ${failure.message}` };
-      }
-    }
+  // Typed by assertion: assigned in closures and at the end of the loop, which narrowing does not follow.
+  let committing = null as { id: number; outcome: Promise<SigningResult> } | null;
+  const report = (result: SigningResult) => {
     results.push(result);
     ctx.onResult?.(result, results.length, ids.length);
+  };
+  const settle = async () => {
+    if (!committing) return;
+    const { outcome } = committing;
+    committing = null;
+    report(await outcome);
+  };
+  const failure = (id: number, error: unknown): SigningResult => {
+    const failed = shape(error);
+    if (FATAL_FOR_BATCH.has(failed.code)) stop ??= { code: failed.code, message: `Not signed: ${failed.message}` };
+    return { id, status: 'failed', error: failed };
+  };
+  for (const id of ids) {
+    if (!stop && ctx.cancelled()) stop = { code: 'CANCELLED', message: 'Signing was cancelled before this document.' };
+    // The same document twice is signed over its first signature, once that is committed.
+    if (stop || committing?.id === id) await settle();
+    if (stop) {
+      report({ id, status: 'skipped', error: stop });
+      continue;
+    }
+    let signed: SignedFile;
+    try {
+      signed = await signFile(ctx, id);
+    } catch (error) {
+      await settle();
+      report(failure(id, error));
+      continue;
+    }
+    await settle();
+    // A cancel asked on seeing the previous result still stops the batch there: this signature,
+    // made meanwhile, is dropped before anything of it is stored.
+    if (ctx.cancelled()) {
+      stop = { code: 'CANCELLED', message: 'Signing was cancelled before this document.' };
+      report({ id, status: 'skipped', error: stop });
+      continue;
+    }
+    committing = {
+      id,
+      outcome: commitSigned(ctx, id, signed).then(
+        (outcome): SigningResult => ({ id, status: 'signed', ...outcome }),
+        (error: unknown) => failure(id, error),
+      ),
+    };
   }
+  await settle();
   return results;
 }
 
-async function signDocument(ctx: SigningContext, id: number): Promise<SigningOutcome> {
+interface SignedFile {
+  previousSha256: string;
+  signed: Awaited<ReturnType<typeof signPdfSource>>;
+}
+
+async function signFile(ctx: SigningContext, id: number): Promise<SignedFile> {
   const row = getDocumentRow(ctx.db, id);
   const previousSha256 = row.file_sha256;
   if (!previousSha256) throw new AppError('NO_FILE', `Document ${id} has no file to sign.`, { id });
@@ -111,15 +154,18 @@ async function signDocument(ctx: SigningContext, id: number): Promise<SigningOut
   } catch {
     throw new AppError('STORAGE_CORRUPT', `The file of document ${id} is missing from the data folder.`, { id });
   }
-  let signed: Awaited<ReturnType<typeof signPdfSource>>;
   try {
-    signed = await signPdfSource(fileSource(fd), { key: ctx.key, appearance: ctx.appearance, fileName, signingTime: new Date(), timestamp: ctx.timestamp, ...optionsFor(ctx, row) });
+    const signed = await signPdfSource(fileSource(fd), { key: ctx.key, appearance: ctx.appearance, fileName, signingTime: new Date(), timestamp: ctx.timestamp, ...optionsFor(ctx, row) });
+    return { previousSha256, signed };
   } finally {
     fs.closeSync(fd);
   }
+}
+
+async function commitSigned(ctx: SigningContext, id: number, { previousSha256, signed }: SignedFile): Promise<SigningOutcome> {
   const parts = [{ stored: previousSha256 }, signed.appended];
   const sha256 = signed.sha256;
-  storeFileThenCommit(ctx, { parts, sha256, mediaType: 'application/pdf' }, (now) => {
+  await storeFilesThenCommitWith(ctx, [{ parts, sha256, mediaType: 'application/pdf' }], async () => [], (now) => {
     // Signed meanwhile by another window or process: this signature is over a file no longer
     // current, and committing it would drop the other one.
     if (getDocumentRow(ctx.db, id).file_sha256 !== previousSha256) {

@@ -25,6 +25,14 @@ export interface StagedFile {
   readonly staged: string;
 }
 
+/** A file written to a temporary name (or staged), to be moved into the store once synced. */
+export interface PendingBlob {
+  readonly path: string;
+  readonly sha256: string;
+  /** Written elsewhere first (a StagedFile): not this store's to remove before it is placed. */
+  readonly staged: boolean;
+}
+
 const CHUNK = 1 << 20;
 
 export class BlobStore {
@@ -51,10 +59,6 @@ export class BlobStore {
     return this.putParts([bytes], sha256);
   }
 
-  /**
-   * Writes the parts, one after the other, as one file: a signed PDF is the original followed by
-   * its incremental update, and need not be copied into one buffer first.
-   */
   /** The SHA-256 of the parts joined, without joining them (stored parts are read in chunks). */
   sha256OfParts(parts: readonly FilePart[]): string {
     const hash = createHash('sha256');
@@ -87,20 +91,35 @@ export class BlobStore {
     }
   }
 
+  /**
+   * Writes the parts, one after the other, as one file, durably (fsync, rename, fsync the folder):
+   * a signed PDF is the original followed by its incremental update, and need not be copied into
+   * one buffer first.
+   */
   putParts(parts: readonly FilePart[], sha256: string = this.sha256OfParts(parts)): string {
+    const pending = this.writePending(parts, sha256, { sync: true });
+    if (pending) {
+      if (pending.staged) syncPath(pending.path);
+      this.place(pending);
+      fsyncDirectory(path.dirname(this.pathFor(sha256)));
+    }
+    return sha256;
+  }
+
+  /**
+   * The first half of putParts for a step that makes several files durable together
+   * (placeDurably): the parts written to a temporary file, not yet synced, or the staged file
+   * itself. Null when a file with that hash is stored already.
+   */
+  writePending(parts: readonly FilePart[], sha256: string = this.sha256OfParts(parts), options: { sync?: boolean } = {}): PendingBlob | null {
     const target = this.pathFor(sha256);
     const staged = parts.find((part): part is StagedFile => !(part instanceof Uint8Array) && 'staged' in part);
     if (staged && parts.length !== 1) throw new Error('A staged file is stored on its own, not joined to other parts.');
     if (fs.existsSync(target)) {
       if (staged) fs.rmSync(staged.staged, { force: true });
-      return sha256;
+      return null;
     }
-    const dir = path.dirname(target);
-    fs.mkdirSync(dir, { recursive: true });
-    if (staged) {
-      moveDurably(staged.staged, target);
-      return sha256;
-    }
+    if (staged) return { path: staged.staged, sha256, staged: true };
     const tmp = path.join(this.tmpDir, `${sha256}.${process.pid}.${randomBytes(6).toString('hex')}.part`);
     // A stored file first is copied by the kernel (copy_file_range, or a reflink), then appended to.
     const [first] = parts;
@@ -122,21 +141,45 @@ export class BlobStore {
         if (part instanceof Uint8Array) write(part);
         else this.forEachChunk(this.partPath(part), write);
       }
-      fs.fsyncSync(fd);
+      if (options.sync) fs.fsyncSync(fd);
     } catch (error) {
       fs.closeSync(fd);
       fs.rmSync(tmp, { force: true });
       throw error;
     }
     fs.closeSync(fd);
+    return { path: tmp, sha256, staged: false };
+  }
+
+  /**
+   * Pending files made durable together: fsynced at once on the thread pool (the file system
+   * commits its journal for all of them in one go, and this thread works meanwhile), moved into
+   * place, then their folders fsynced the same way. `synced` holds fsyncs already started.
+   */
+  async placeDurably(pending: readonly PendingBlob[], synced: ReadonlyMap<PendingBlob, Promise<void>> = new Map()): Promise<void> {
+    await Promise.all(pending.map((p) => synced.get(p) ?? syncPathAsync(p.path)));
+    for (const p of pending) this.place(p);
+    await Promise.all([...new Set(pending.map((p) => path.dirname(this.pathFor(p.sha256))))].map((dir) => (process.platform === 'win32' ? undefined : syncPathAsync(dir))));
+  }
+
+  /** Starts a pending file's fsync on the thread pool; placeDurably waits for it. */
+  startSync(pending: PendingBlob): Promise<void> {
+    const synced = syncPathAsync(pending.path);
+    // Awaited by placeDurably; a failure before then must not surface as an unhandled rejection.
+    synced.catch(() => {});
+    return synced;
+  }
+
+  /** Moves a pending file (synced) to its name in the store; it is gone from its temporary name whatever happens. */
+  private place(pending: PendingBlob): void {
+    const target = this.pathFor(pending.sha256);
     try {
-      fs.renameSync(tmp, target);
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.renameSync(pending.path, target);
     } catch (error) {
-      fs.rmSync(tmp, { force: true });
+      fs.rmSync(pending.path, { force: true });
       throw error;
     }
-    fsyncDirectory(dir);
-    return sha256;
   }
 
   read(sha256: string): Buffer {
@@ -161,16 +204,23 @@ export class BlobStore {
   }
 }
 
-/** fsync, rename into place, fsync the folder: after a crash the name holds the whole file or nothing. */
-function moveDurably(from: string, target: string): void {
-  const fd = fs.openSync(from, 'r+');
+function syncPath(file: string): void {
+  const fd = fs.openSync(file, 'r+');
   try {
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
   }
-  fs.renameSync(from, target);
-  fsyncDirectory(path.dirname(target));
+}
+
+/** fsync on the thread pool; a folder is opened read-only (it cannot be opened for writing). */
+async function syncPathAsync(file: string): Promise<void> {
+  const handle = await fs.promises.open(file, fs.statSync(file).isDirectory() ? 'r' : 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }
 
 /** A rename is durable only once the folder's entry is on disk too. */

@@ -2,19 +2,48 @@ import { useI18n, type Locale } from '../i18n/i18n.js';
 import { LanguageSwitcher } from './LanguageSwitcher.js';
 import { ConnectionIndicator } from '../exchange/ConnectionIndicator.js';
 
-export function AppHeader({ agencyName, onLocaleChange, onOpenExchange }: { agencyName: string; onLocaleChange: (locale: Locale) => void; onOpenExchange: () => void }) {
+interface AppHeaderProps {
+  agencyName: string;
+  onLocaleChange: (locale: Locale) => void;
+  onOpenExchange: () => void;
+  /** The agency's name is the way to Cài đặt, where it is set (with the axis, the trust roots, the token libraries). */
+  onOpenSettings: () => void;
+  sidebarCollapsed: boolean;
+  onToggleSidebar: () => void;
+}
+
+export function AppHeader({ agencyName, onLocaleChange, onOpenExchange, onOpenSettings, sidebarCollapsed, onToggleSidebar }: AppHeaderProps) {
   const { t } = useI18n();
   return (
     <header className="app-header">
+      <button
+        type="button"
+        className="sidebar-toggle"
+        data-testid="sidebar-toggle"
+        aria-controls="sidebar"
+        aria-expanded={!sidebarCollapsed}
+        title={t(sidebarCollapsed ? 'sidebar.expand' : 'sidebar.collapse')}
+        onClick={onToggleSidebar}
+      >
+        <span className="icon-menu" aria-hidden="true" />
+        <span className="visually-hidden">{t(sidebarCollapsed ? 'sidebar.expand' : 'sidebar.collapse')}</span>
+      </button>
       <div className="brand">
         <span className="brand-mark" aria-hidden="true">
           e
         </span>
         <span className="brand-name">eOffice</span>
       </div>
-      <div className={agencyName ? 'agency-name' : 'agency-name is-unset'} title={agencyName || undefined}>
-        {agencyName || t('app.agencyUnset')}
-      </div>
+      <button
+        type="button"
+        className={agencyName ? 'agency-name' : 'agency-name is-unset'}
+        data-testid="header-agency"
+        title={agencyName ? t('app.agencyOpenSettings', { name: agencyName }) : t('app.agencySetUp')}
+        onClick={onOpenSettings}
+      >
+        <span className="agency-name-text">{agencyName || t('app.agencyUnset')}</span>
+        <span className="icon-gear" aria-hidden="true" />
+      </button>
       <ConnectionIndicator onOpen={onOpenExchange} />
       <LanguageSwitcher onChange={onLocaleChange} />
     </header>

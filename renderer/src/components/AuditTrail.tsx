@@ -2,6 +2,7 @@ import type { DocumentDetail } from '../../../main/common/contract.js';
 import { formatDateTimeVn, formatDateVn } from '../../../main/common/dates.js';
 import { commonName } from '../../../main/common/distinguishedName.js';
 import { useI18n, type MessageKey } from '../i18n/i18n.js';
+import { statusMeaning } from '../exchange/exchangeTerms.js';
 
 type AuditEvent = DocumentDetail['events'][number];
 
@@ -20,10 +21,13 @@ const FIELD_LABELS: Record<string, MessageKey> = {
   recipients: 'field.recipients',
 };
 
-function useEventText() {
-  const { t, locale } = useI18n();
+/** `events`: the whole history, which tells an import from a package received over the axis. */
+function useEventText(events: readonly AuditEvent[]) {
+  const i18n = useI18n();
+  const { t, locale } = i18n;
   return (event: AuditEvent): string => {
-    if (event.kind === 'created') return t('event.created');
+    // Importing a file is not registering it: "vào sổ" is the số đến given at tiếp nhận.
+    if (event.kind === 'created') return typeof event.details.fileName === 'string' && !events.some((e) => e.kind === 'received') ? t('event.createdFile', { fileName: event.details.fileName }) : t('event.created');
     if (event.kind === 'updated') {
       const fields = Object.keys(event.details).map((key) => {
         const label = FIELD_LABELS[key];
@@ -65,11 +69,11 @@ function useEventText() {
       case 'returned':
         return t('event.returned', { reason: text('reason') || text('description') });
       case 'assigned':
-        return t('event.assigned', { handler: text('handlerName'), due: formatDateVn(text('due')) });
+        return t(text('note') ? 'event.assignedNote' : 'event.assigned', { handler: text('handlerName'), due: formatDateVn(text('due')), note: text('note') });
       case 'handling-started':
         return t('event.handlingStarted');
       case 'handled':
-        return t('event.handled');
+        return text('note') ? t('event.handledNote', { note: text('note') }) : t('event.handled');
       case 'recall-requested':
         return t('event.recallRequested', { reason: text('reason') });
       case 'recall-accepted':
@@ -82,8 +86,13 @@ function useEventText() {
         return t('event.replacementNotified', { reason: text('reason') });
       case 'send-failed':
         return t('event.sendFailed', { error: text('error') });
+      // What a status says, in words: its code is for the logs (and the exchange view's tooltips).
       case 'status-received':
-        return t('event.statusReceived', { code: text('statusCode'), from: text('from'), description: text('description') });
+        return t('event.statusReceived', { from: text('from'), meaning: statusMeaning(i18n, text('statusCode')) ?? text('description') });
+      case 'status-sent':
+        return t('event.statusSent', { meaning: statusMeaning(i18n, text('statusCode')) ?? text('statusCode') });
+      case 'sent':
+        return t('event.sent');
     }
     // Kinds added by later versions still show, by their stored name.
     return event.kind;
@@ -92,7 +101,7 @@ function useEventText() {
 
 export function AuditTrail({ events }: { events: readonly AuditEvent[] }) {
   const { t } = useI18n();
-  const describe = useEventText();
+  const describe = useEventText(events);
   return (
     <section className="pane-section" aria-labelledby="history-title">
       <h3 id="history-title" className="section-title">

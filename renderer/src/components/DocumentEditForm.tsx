@@ -109,7 +109,7 @@ export function DocumentEditForm({ detail, onSaved, onCancel }: { detail: Docume
         <div className="field">
           <label htmlFor={`${id}-type`}>{t('field.type')}</label>
           <select id={`${id}-type`} value={draft.typeCode} onChange={(e) => set('typeCode', e.target.value as DocumentTypeCode)}>
-            <DocumentTypeOptions />
+            <DocumentTypeOptions direction={detail.direction} />
           </select>
         </div>
         <div className="field">

@@ -1,14 +1,20 @@
 // Danh sách văn bản: a virtualized grid. Only the rows on screen exist in the DOM, and only the
 // pages of 100 around them are fetched, so 250,000 documents scroll as smoothly as 25.
-import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type MouseEvent, type RefObject } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { formatDateVn } from '../../../main/common/dates.js';
 import { useI18n } from '../i18n/i18n.js';
+import { useTypeLabel } from '../incoming/CapturedValue.js';
 import type { DocumentPageCache, ListRow } from '../documents/pageCache.js';
 import { Highlighted } from './Highlighted.js';
 
 const ROW_HEIGHT = 36;
 const ROW_HEIGHT_WITH_SNIPPET = 54;
+// Narrower than the columns need (a 1024-pixel screen with the sidebar and the pane open), each
+// row takes two lines: số/ký hiệu, date, type and state, then the subject and the issuing agency.
+const COMPACT_BELOW_PX = 740;
+const COMPACT_ROW_HEIGHT = 56;
+const COMPACT_ROW_HEIGHT_WITH_SNIPPET = 74;
 /** Pages are requested a little ahead of the scroll so rows are usually there before they show. */
 const PREFETCH_ROWS = 30;
 
@@ -39,7 +45,9 @@ export function DocumentList({ cache, label, terms, selectedId, emptyMessage, on
   // The selection the list itself made; any other selection (an import) is scrolled into view.
   const ownSelection = useRef<number | null>(null);
   const total = cache.total ?? 0;
-  const rowHeight = terms.length > 0 ? ROW_HEIGHT_WITH_SNIPPET : ROW_HEIGHT;
+  const gridRef = useRef<HTMLDivElement>(null);
+  const compact = useNarrow(gridRef, COMPACT_BELOW_PX);
+  const rowHeight = compact ? (terms.length > 0 ? COMPACT_ROW_HEIGHT_WITH_SNIPPET : COMPACT_ROW_HEIGHT) : terms.length > 0 ? ROW_HEIGHT_WITH_SNIPPET : ROW_HEIGHT;
 
   const virtualizer = useVirtualizer({
     count: total,
@@ -148,7 +156,8 @@ export function DocumentList({ cache, label, terms, selectedId, emptyMessage, on
 
   return (
     <div
-      className="doc-grid"
+      ref={gridRef}
+      className={compact ? 'doc-grid is-compact' : 'doc-grid'}
       role="grid"
       aria-label={label}
       aria-rowcount={total + 1}
@@ -230,8 +239,26 @@ interface DocumentRowProps {
   onCheck: (row: ListRow, index: number, mode: CheckMode) => void;
 }
 
+/** Whether the element is narrower than `below` pixels, followed as it is resized. */
+function useNarrow(ref: RefObject<HTMLElement | null>, below: number): boolean {
+  const [narrow, setNarrow] = useState(false);
+  useLayoutEffect(() => {
+    const element = ref.current;
+    if (!element) return;
+    const observer = new ResizeObserver(([entry]) => {
+      // A hidden list (another view on screen) measures 0: keep the last layout for its return.
+      const width = entry?.contentRect.width ?? 0;
+      if (width > 0) setNarrow(width < below);
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [ref, below]);
+  return narrow;
+}
+
 const DocumentRow = memo(function DocumentRow({ row, index, top, height, terms, selected, checked, active, onSelect, onOpen, onCheck }: DocumentRowProps) {
-  const { t, typeName } = useI18n();
+  const { t } = useI18n();
+  const typeLabel = useTypeLabel();
   return (
     <div
       role="row"
@@ -269,11 +296,16 @@ const DocumentRow = memo(function DocumentRow({ row, index, top, height, terms, 
           <div role="gridcell" className="cell cell-notation" title={row.notation ?? undefined}>
             {row.notation ?? t('common.none')}
           </div>
-          <div role="gridcell" className="cell cell-date">
+          {/* A document without a date shows the day it was imported, and says so. */}
+          <div
+            role="gridcell"
+            className={row.documentDate ? 'cell cell-date' : 'cell cell-date is-imported-date'}
+            title={row.documentDate ? undefined : t('list.dateImported', { date: formatDateVn(row.registeredAt) })}
+          >
             {formatDateVn(row.documentDate ?? row.registeredAt)}
           </div>
-          <div role="gridcell" className="cell cell-type">
-            {typeName(row.typeCode)}
+          <div role="gridcell" className="cell cell-type" title={typeLabel(row.typeCode, row.capture)}>
+            {typeLabel(row.typeCode, row.capture)}
           </div>
           <div role="gridcell" className="cell cell-subject" title={row.subject}>
             <span className="subject-line">

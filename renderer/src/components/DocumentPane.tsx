@@ -1,5 +1,11 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
-import type { DocumentDetail } from '../../../main/common/contract.js';
+// The document pane: the document a clerk reads is its main area — the preview, with the file it
+// shows (the current one, an earlier version, an attachment) and "Tải về", "In", "Mở thư mục" —
+// and beside it the panels: the document's data, signing, issuing, its signatures, its files and
+// its history. The split between preview and panels is the clerk's to drag (and is kept), the
+// panels fold away, and the pane can widen over the list. A narrow pane (a commune's 1024 px
+// laptop) puts the panels under the preview instead, the split then dragged up and down.
+import { useCallback, useEffect, useRef, useState, type CSSProperties } from 'react';
+import type { DocumentDetail, DocumentFile } from '../../../main/common/contract.js';
 import { formatDateVn } from '../../../main/common/dates.js';
 import { call } from '../api/client.js';
 import { useI18n } from '../i18n/i18n.js';
@@ -8,16 +14,78 @@ import { DocumentDetails } from './DocumentDetails.js';
 import { DocumentEditForm } from './DocumentEditForm.js';
 import { PdfPreview } from './PdfPreview.js';
 import { SignPanel } from './SignPanel.js';
+import { Splitter } from './Splitter.js';
 import { DEFAULT_BOX, type SignaturePlacement, type SigningRole } from '../signing/placement.js';
 import type { Signing, SigningTarget } from '../signing/useSigning.js';
 import { IssuingPanel } from '../outgoing/IssuingPanel.js';
 import { underIssuingRules, useIssuing } from '../outgoing/useIssuing.js';
 import { SignaturePanel } from '../validation/SignaturePanel.js';
+import { DocumentFilesSection } from '../files/DocumentFilesSection.js';
+import { FileBar, useFileLabel } from '../files/FileBar.js';
+import { isPdf } from '../files/fileActions.js';
+import { useDocumentFiles } from '../files/useDocumentFiles.js';
+import { CapturedValue, useTypeLabel } from '../incoming/CapturedValue.js';
+import './documentPane.css';
 
 /** Arrowing through the list should not fetch every document passed on the way. */
 const LOAD_DELAY_MS = 60;
 
+/** Below this width (CSS pixels) the panels go under the preview rather than beside it. */
+const SIDE_BY_SIDE_MIN = 720;
+const SIDE_MIN = 300;
+const PREVIEW_MIN = 320;
+const SIDE_DEFAULT = 380;
+const PREVIEW_HEIGHT_MIN = 200;
+const PANEL_HEIGHT_MIN = 140;
+const SIDE_WIDTH_KEY = 'eoffice.paneSideWidth';
+const PREVIEW_HEIGHT_KEY = 'eoffice.panePreviewHeight';
+const PANELS_KEY = 'eoffice.panePanels';
+const WIDE_KEY = 'eoffice.paneWide';
+
 type Loaded = { status: 'idle' } | { status: 'ready'; detail: DocumentDetail } | { status: 'failed'; id: number; error: unknown };
+
+/** A size the clerk chose, kept between sessions; null until they choose one. */
+function useStoredNumber(key: string): [number | null, (next: number) => void] {
+  const [value, setValue] = useState<number | null>(() => {
+    const saved = localStorage.getItem(key);
+    return saved !== null && Number.isFinite(Number(saved)) ? Number(saved) : null;
+  });
+  const set = useCallback(
+    (next: number) => {
+      setValue(next);
+      localStorage.setItem(key, String(next));
+    },
+    [key],
+  );
+  return [value, set];
+}
+
+function useStoredFlag(key: string, fallback: boolean): [boolean, (next: boolean) => void] {
+  const [value, setValue] = useState(() => (localStorage.getItem(key) === null ? fallback : localStorage.getItem(key) === 'true'));
+  const set = useCallback(
+    (next: boolean) => {
+      setValue(next);
+      localStorage.setItem(key, String(next));
+    },
+    [key],
+  );
+  return [value, set];
+}
+
+/** An element's size, followed as the window or the splitters change it (0×0 until it is there). */
+function useBoxSize(element: HTMLElement | null): { width: number; height: number } {
+  const [size, setSize] = useState({ width: 0, height: 0 });
+  useEffect(() => {
+    if (!element) return;
+    const observer = new ResizeObserver(([entry]) => {
+      const box = entry?.contentRect;
+      if (box) setSize({ width: Math.floor(box.width), height: Math.floor(box.height) });
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [element]);
+  return size;
+}
 
 interface DocumentPaneProps {
   documentId: number | null;
@@ -34,15 +102,25 @@ interface DocumentPaneProps {
 }
 
 export function DocumentPane({ documentId, refreshToken, focusRequest, onSaved, checked, signing, agencyName, onAgencyNamed }: DocumentPaneProps) {
-  const { t, typeName, errorMessage } = useI18n();
+  const { t, errorMessage } = useI18n();
+  const typeLabel = useTypeLabel();
   const [loaded, setLoaded] = useState<Loaded>({ status: 'idle' });
   const [role, setRole] = useState<SigningRole>('signer');
   const [placement, setPlacement] = useState<SignaturePlacement | null>(null);
   const [placing, setPlacing] = useState(false);
   const [editing, setEditing] = useState(false);
   const [savedNotice, setSavedNotice] = useState(false);
+  // The file the preview shows when it is not the current one: a version or an attachment.
+  const [shownSha, setShownSha] = useState<string | null>(null);
+  const [wide, setWide] = useStoredFlag(WIDE_KEY, false);
+  const [panelsOpen, setPanelsOpen] = useStoredFlag(PANELS_KEY, true);
+  const [sideWidth, setSideWidth] = useStoredNumber(SIDE_WIDTH_KEY);
+  const [previewHeight, setPreviewHeight] = useStoredNumber(PREVIEW_HEIGHT_KEY);
   const heading = useRef<HTMLHeadingElement>(null);
   const focusDone = useRef(focusRequest);
+  // A state, not a ref: the main area exists only once a document is shown, and its size is followed from then.
+  const [main, setMain] = useState<HTMLDivElement | null>(null);
+  const mainSize = useBoxSize(main);
 
   useEffect(() => {
     if (documentId === null) return setLoaded({ status: 'idle' });
@@ -72,13 +150,22 @@ export function DocumentPane({ documentId, refreshToken, focusRequest, onSaved, 
     onMarkingStart: stopSignaturePlacing,
     signaturePlacement: placing ? 'placing' : placement ? 'placed' : 'none',
   });
+  const files = useDocumentFiles(documentId ?? 0, detail?.fileSha256 ?? null, refreshToken);
+  const fileLabel = useFileLabel();
 
-  // Leaving a document abandons its edit, and placing a signature on it.
+  // Leaving a document abandons its edit, placing a signature on it, and the file picked to view.
   useEffect(() => {
     setEditing(false);
     setSavedNotice(false);
     setPlacing(false);
+    setShownSha(null);
   }, [documentId]);
+
+  // Signing and marking places work on the current file: starting either brings it back into view.
+  const marking = issuing.marking.marking;
+  useEffect(() => {
+    if (placing || marking) setShownSha(null);
+  }, [placing, marking]);
 
   // A placed signature has done its work once the batch signed something: the preview now shows it.
   const { state: signingState } = signing;
@@ -125,6 +212,7 @@ export function DocumentPane({ documentId, refreshToken, focusRequest, onSaved, 
   // number: here only the competent person signs it.
   const signerOnly = underIssuingRules(detail);
   const signingRole: SigningRole = signerOnly ? 'signer' : role;
+  const shown: DocumentFile | null = files.find(shownSha);
   const signPanel = detail.fileName && (
     <SignPanel
       targets={checked.length > 0 ? checked : [{ id: detail.id, label: detail.notation || detail.subject }]}
@@ -143,22 +231,113 @@ export function DocumentPane({ documentId, refreshToken, focusRequest, onSaved, 
     />
   );
 
+  // Side by side when there is room for both; else the panels under the preview.
+  const sideBySide = mainSize.width === 0 || mainSize.width >= SIDE_BY_SIDE_MIN;
+  const sideMax = Math.max(SIDE_MIN, mainSize.width - PREVIEW_MIN);
+  const side = Math.min(sideMax, Math.max(SIDE_MIN, sideWidth ?? SIDE_DEFAULT));
+  const previewMax = Math.max(PREVIEW_HEIGHT_MIN, mainSize.height - PANEL_HEIGHT_MIN);
+  const preview = Math.min(previewMax, Math.max(PREVIEW_HEIGHT_MIN, previewHeight ?? Math.round(mainSize.height * 0.68)));
+  const layout = !panelsOpen ? 'is-preview-only' : sideBySide ? 'is-side-by-side' : 'is-stacked';
+  const mainStyle = { '--pane-side-width': `${side}px`, '--pane-preview-height': `${preview}px` } as CSSProperties;
+
+  const previewArea = (
+    <section className="pane-preview" aria-label={t('pane.preview')} data-testid="pane-preview">
+      {detail.fileName ? (
+        <>
+          <FileBar documentId={detail.id} files={files.files} shown={shown} onShow={(file) => setShownSha(file?.sha256 ?? null)} currentName={detail.fileName} />
+          {shown && (
+            <p className="file-not-current" role="status" data-testid="file-not-current">
+              <span>{t('files.notCurrent', { file: fileLabel(shown) })}</span>
+              <button type="button" className="link-button" onClick={() => setShownSha(null)}>
+                {t('files.backToCurrent')}
+              </button>
+            </p>
+          )}
+          {shown && !isPdf(shown) ? (
+            <p className="muted pane-preview-message">{t('files.notPreviewable')}</p>
+          ) : (
+            // Keyed by the file: once signed, the document's file is a new one to load.
+            <PdfPreview
+              key={`${detail.id}:${shown?.sha256 ?? detail.fileSha256}`}
+              documentId={detail.id}
+              sha256={shown?.sha256}
+              placement={
+                shown
+                  ? undefined
+                  : (issuing.previewControl ??
+                    (signingRole === 'attachment'
+                      ? undefined
+                      : {
+                          active: placing,
+                          value: placement,
+                          size: DEFAULT_BOX[signingRole],
+                          label: t(`placement.${signingRole}`),
+                          onChange: setPlacement,
+                          onDone: () => setPlacing(false),
+                        }))
+              }
+            />
+          )}
+        </>
+      ) : (
+        <p className="muted pane-preview-message">{t('pane.noFile')}</p>
+      )}
+    </section>
+  );
+
+  const panels = (
+    <div className="pane-side" role="region" aria-label={t('pane.panelsLabel')} data-testid="pane-side">
+      {editing ? (
+        <DocumentEditForm
+          key={detail.id}
+          detail={detail}
+          onCancel={() => setEditing(false)}
+          onSaved={(saved) => {
+            setLoaded({ status: 'ready', detail: saved });
+            setEditing(false);
+            setSavedNotice(true);
+            onSaved(saved);
+          }}
+        />
+      ) : (
+        <section className="pane-section" aria-label={t('pane.metadata')}>
+          <DocumentDetails detail={detail} agencyName={agencyName} />
+        </section>
+      )}
+      {detail.direction === 'out' ? (
+        <IssuingPanel issuing={issuing} signPanel={signPanel} signerOnly={signerOnly} signingActive={signing.state.phase !== 'idle'} agencyName={agencyName} onAgencyNamed={onAgencyNamed} />
+      ) : (
+        signPanel
+      )}
+      {/* The signatures of the file shown; a draft being issued is judged by the issuing steps instead, until numbered. */}
+      {detail.fileName && (shown ? isPdf(shown) : !signerOnly || (detail.state !== 'draft' && detail.state !== 'signed')) && (
+        <SignaturePanel key={`${detail.id}:${shown?.sha256 ?? ''}`} documentId={detail.id} fileKey={shown?.sha256 ?? detail.fileSha256} sha256={shown?.sha256} pageCount={shown ? null : detail.pageCount} compact />
+      )}
+      {detail.fileName && <DocumentFilesSection documentId={detail.id} fileKey={detail.fileSha256} files={files.files} shown={shown} onShow={(file) => setShownSha(file?.sha256 ?? null)} />}
+      <AuditTrail events={detail.events} />
+    </div>
+  );
+
   // While the next document loads the previous one stays, dimmed: no blank flash between rows.
   return (
-    <aside className={current ? 'doc-pane' : 'doc-pane is-stale'} data-testid="doc-pane" data-doc-id={detail.id} aria-label={t('pane.label')} aria-busy={!current}>
+    <aside className={['doc-pane', current ? '' : 'is-stale', wide ? 'is-wide' : ''].filter(Boolean).join(' ')} data-testid="doc-pane" data-doc-id={detail.id} data-layout={layout} aria-label={t('pane.label')} aria-busy={!current}>
       <header className="pane-head">
         <div className="pane-kicker">
-          <span>{typeName(detail.typeCode)}</span>
+          {/* An incoming document whose type nothing said shows that, not "Công văn". */}
+          <span>{typeLabel(detail.typeCode, detail.capture)}</span>
           <span>{detail.notation || t('common.none')}</span>
           {detail.documentDate && <span>{formatDateVn(detail.documentDate)}</span>}
         </div>
         <h2 className="pane-subject" data-testid="doc-subject" ref={heading} tabIndex={-1}>
-          {detail.subject}
+          {/* A trích yếu that is only the file's name or PDF title is marked as such, to fill in. */}
+          <CapturedValue field="subject" capture={detail.capture} values={detail} marks="missing">
+            {detail.subject}
+          </CapturedValue>
         </h2>
         <div className="pane-badges">
           <span className={`state-badge state-${detail.state}`}>{t(`state.${detail.state}`)}</span>
           {detail.priority !== 'normal' && <span className={`priority-badge priority-${detail.priority}`}>{t(`priority.${detail.priority}`)}</span>}
-          {detail.pageCount !== null && <span className="muted">{t('pane.pageCount', { count: detail.pageCount })}</span>}
+          {detail.pageCount !== null && <span className="muted">{detail.pageCount === 1 ? t('pane.pageCountOne') : t('pane.pageCount', { count: detail.pageCount })}</span>}
           <span className="toolbar-gap" />
           {savedNotice && (
             <span className="saved-notice" role="status">
@@ -171,67 +350,30 @@ export function DocumentPane({ documentId, refreshToken, focusRequest, onSaved, 
               className="button button-small"
               onClick={() => {
                 setSavedNotice(false);
+                setPanelsOpen(true);
                 setEditing(true);
               }}
             >
               {t('pane.edit')}
             </button>
           )}
+          <button type="button" className="button button-small" data-testid="pane-panels" aria-pressed={panelsOpen} title={t('pane.panelsHint')} onClick={() => setPanelsOpen(!panelsOpen)}>
+            {t('pane.panels')}
+          </button>
+          <button type="button" className="button button-small" data-testid="pane-widen" aria-pressed={wide} title={wide ? t('pane.narrowHint') : t('pane.widenHint')} onClick={() => setWide(!wide)}>
+            {wide ? t('pane.narrow') : t('pane.widen')}
+          </button>
         </div>
       </header>
-      <div className="pane-body">
-        {editing ? (
-          <DocumentEditForm
-            key={detail.id}
-            detail={detail}
-            onCancel={() => setEditing(false)}
-            onSaved={(saved) => {
-              setLoaded({ status: 'ready', detail: saved });
-              setEditing(false);
-              setSavedNotice(true);
-              onSaved(saved);
-            }}
-          />
-        ) : (
-          <section className="pane-section" aria-label={t('pane.metadata')}>
-            <DocumentDetails detail={detail} />
-          </section>
-        )}
-        {detail.direction === 'out' ? (
-          <IssuingPanel issuing={issuing} signPanel={signPanel} signerOnly={signerOnly} signingActive={signing.state.phase !== 'idle'} agencyName={agencyName} onAgencyNamed={onAgencyNamed} />
-        ) : (
-          signPanel
-        )}
-        {/* A draft being issued is judged by the issuing steps; any other file shows its signatures. */}
-        {detail.fileName && !signerOnly && <SignaturePanel key={detail.id} documentId={detail.id} fileKey={detail.fileSha256} compact />}
-        <section className="pane-section" aria-labelledby="preview-title">
-          <h3 id="preview-title" className="section-title">
-            {t('pane.preview')}
-          </h3>
-          {detail.fileName ? (
-            // Keyed by the file too: once signed, the document's file is a new one to load.
-            <PdfPreview
-              key={`${detail.id}:${detail.fileSha256}`}
-              documentId={detail.id}
-              placement={
-                issuing.previewControl ??
-                (signingRole === 'attachment'
-                  ? undefined
-                  : {
-                      active: placing,
-                      value: placement,
-                      size: DEFAULT_BOX[signingRole],
-                      label: t(`placement.${signingRole}`),
-                      onChange: setPlacement,
-                      onDone: () => setPlacing(false),
-                    })
-              }
-            />
+      <div ref={setMain} className={`pane-main ${layout}`} style={mainStyle} data-testid="pane-main">
+        {previewArea}
+        {panelsOpen &&
+          (sideBySide ? (
+            <Splitter width={side} min={SIDE_MIN} max={sideMax} label={t('pane.resizePanels')} onChange={setSideWidth} />
           ) : (
-            <p className="muted">{t('pane.noFile')}</p>
-          )}
-        </section>
-        <AuditTrail events={detail.events} />
+            <Splitter width={preview} min={PREVIEW_HEIGHT_MIN} max={previewMax} label={t('pane.resizePanels')} onChange={setPreviewHeight} orientation="horizontal" sizes="before" />
+          ))}
+        {panelsOpen && panels}
       </div>
     </aside>
   );

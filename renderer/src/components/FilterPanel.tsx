@@ -1,5 +1,5 @@
 import { useI18n } from '../i18n/i18n.js';
-import { DOCUMENT_STATES, hasNarrowingFilters, type DocumentState, type DocumentTypeCode, type RegisterFilters } from '../documents/filters.js';
+import { STATES_BY_DIRECTION, hasNarrowingFilters, type DocumentState, type DocumentTypeCode, type RegisterFilters } from '../documents/filters.js';
 import { DateField } from './DateField.js';
 import { DocumentTypeOptions } from './DocumentTypeOptions.js';
 
@@ -41,7 +41,7 @@ export function FilterPanel({
           onChange={(e) => onChange({ typeCode: e.target.value === ALL ? null : (e.target.value as DocumentTypeCode) })}
         >
           <option value={ALL}>{t('filters.allTypes')}</option>
-          <DocumentTypeOptions />
+          <DocumentTypeOptions direction={filters.direction} />
         </select>
       </div>
       <div className="field">
@@ -52,7 +52,7 @@ export function FilterPanel({
           onChange={(e) => onChange({ state: e.target.value === ALL ? null : (e.target.value as DocumentState) })}
         >
           <option value={ALL}>{t('filters.allStates')}</option>
-          {DOCUMENT_STATES.map((state) => (
+          {STATES_BY_DIRECTION[filters.direction].map((state) => (
             <option key={state} value={state}>
               {t(`state.${state}`)}
             </option>

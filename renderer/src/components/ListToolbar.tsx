@@ -1,4 +1,4 @@
-import { useRef } from 'react';
+import { useEffect, useRef } from 'react';
 import { useI18n } from '../i18n/i18n.js';
 import { ResultCount } from './ResultCount.js';
 
@@ -11,24 +11,38 @@ export function ListToolbar({
   total,
   capped,
   onImport,
+  focusRequest,
 }: {
   query: string;
   onQueryChange: (query: string) => void;
   total: number | null;
   capped: boolean;
   onImport: (files: File[]) => void;
+  /** Changes when the clerk asks for the search box (Ctrl+K, "/", the skip link). */
+  focusRequest: number;
 }) {
   const { t } = useI18n();
   const fileInput = useRef<HTMLInputElement>(null);
+  const searchInput = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    if (focusRequest === 0) return;
+    searchInput.current?.focus();
+    searchInput.current?.select();
+  }, [focusRequest]);
   return (
     <div className="list-toolbar">
       <div className="search-box">
         <span className="search-icon" aria-hidden="true" />
         <input
+          ref={searchInput}
+          id="search"
           type="search"
           data-testid="search-input"
           aria-label={t('search.label')}
+          aria-keyshortcuts="Control+K /"
           placeholder={t('search.placeholder')}
+          title={t('search.shortcut')}
           value={query}
           autoComplete="off"
           spellCheck={false}

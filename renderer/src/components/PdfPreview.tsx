@@ -3,27 +3,11 @@
 // becomes a rectangle in PDF points, converted through the page's own viewport so that the zoom,
 // the page's view box and its rotation are all accounted for.
 import { useEffect, useRef, useState, type KeyboardEvent, type PointerEvent, type RefObject } from 'react';
-// The legacy build carries polyfills for built-ins newer than Electron's Chromium (such as
-// Map.prototype.getOrInsertComputed), so the preview works in the app and in older browsers alike.
-import * as pdfjsLib from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { PageViewport, PDFDocumentLoadingTask, PDFDocumentProxy, RenderTask } from 'pdfjs-dist';
-import workerUrl from 'pdfjs-dist/legacy/build/pdf.worker.min.mjs?url';
 import { call } from '../api/client.js';
 import { useI18n } from '../i18n/i18n.js';
 import type { PdfRect, SignaturePlacement } from '../signing/placement.js';
-
-pdfjsLib.GlobalWorkerOptions.workerSrc = workerUrl;
-
-// Shipped beside the app by the build (see vite.config.ts); absolute because the worker resolves them.
-const assets = new URL('./pdfjs/', document.baseURI).href;
-const DOCUMENT_OPTIONS = {
-  isEvalSupported: false,
-  standardFontDataUrl: `${assets}standard_fonts/`,
-  cMapUrl: `${assets}cmaps/`,
-  cMapPacked: true,
-  iccUrl: `${assets}iccs/`,
-  wasmUrl: `${assets}wasm/`,
-};
+import { loadPdf, pdfjsLib } from './pdfDocument.js';
 
 const ZOOM_STEPS = [0.25, 0.33, 0.5, 0.67, 0.8, 0.9, 1, 1.1, 1.25, 1.5, 1.75, 2, 2.5, 3];
 const FRAME_PADDING = 12;
@@ -64,7 +48,11 @@ export interface PlacementControl {
   onDone(): void;
 }
 
-export function PdfPreview({ documentId, placement }: { documentId: number; placement?: PlacementControl }) {
+/**
+ * `sha256` picks one of the document's files (a version, an attachment: documents.files); without
+ * it, the current file. Placement (signing, marking the number's place) is for the current file.
+ */
+export function PdfPreview({ documentId, sha256, placement }: { documentId: number; sha256?: string; placement?: PlacementControl }) {
   const { t } = useI18n();
   const frame = useRef<HTMLDivElement>(null);
   const pageHost = useRef<HTMLDivElement>(null);
@@ -81,10 +69,10 @@ export function PdfPreview({ documentId, placement }: { documentId: number; plac
   useEffect(() => {
     let cancelled = false;
     let task: PDFDocumentLoadingTask | null = null;
-    call('documents.content', { id: documentId })
+    call('documents.content', sha256 ? { id: documentId, sha256 } : { id: documentId })
       .then(({ bytes }) => {
         if (cancelled) return null;
-        task = pdfjsLib.getDocument({ ...DOCUMENT_OPTIONS, data: bytes });
+        task = loadPdf(bytes);
         return task.promise;
       })
       .then((loaded) => {
@@ -97,7 +85,7 @@ export function PdfPreview({ documentId, placement }: { documentId: number; plac
       cancelled = true;
       void task?.destroy();
     };
-  }, [documentId]);
+  }, [documentId, sha256]);
 
   // Only "fit width" depends on the frame's width; a fixed zoom ignores resizes.
   const fitWidth = zoom === 'fit' ? width : null;
@@ -150,6 +138,7 @@ export function PdfPreview({ documentId, placement }: { documentId: number; plac
       className="pdf-preview"
       data-testid="pdf-preview"
       data-rendered={rendered ? 'true' : 'false'}
+      data-file={sha256 ?? 'current'}
       data-page-count={pdf ? pageCount : undefined}
       aria-label={t('preview.label')}
       role="region"

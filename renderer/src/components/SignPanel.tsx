@@ -255,7 +255,12 @@ export function SignPanel({ targets, fromSelection, signing, role, onRoleChange,
                 </span>
                 <span className="result-file">{labelOf(result.id)}</span>
                 <span className="result-status">{t(`sign.status.${result.status}`)}</span>
-                {result.level && <span className="result-level" data-testid="sign-level">{t('sign.level', { level: result.level })}</span>}
+                {/* Said in words; the PAdES level is for the tooltip and the logs. */}
+                {result.level && (
+                  <span className="result-level" data-testid="sign-level" data-level={result.level} title={t('sign.levelCode', { level: result.level })}>
+                    {t(`sign.level.${result.level}`)}
+                  </span>
+                )}
                 {result.timestampProblem && (
                   <span className="result-reason" role="status">
                     {t('sign.noTimestamp')}

@@ -175,7 +175,7 @@ function CertificateItem({ certificate, onImages }: { certificate: TokenCertific
  * The desktop app opens the OS's file dialog and asks for confirmation itself; the browser
  * answers with a sentence saying to add it in the desktop app or at the terminal.
  */
-function AddModuleButton() {
+export function AddModuleButton() {
   const { t, errorMessage } = useI18n();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);

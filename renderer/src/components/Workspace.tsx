@@ -1,9 +1,9 @@
 // The clerk's desk: registers, filters and tokens on the left, the list in the centre, the chosen
 // document on the right. This component owns the state they share and nothing else.
-import { useCallback, useMemo, useRef, useState, type CSSProperties } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
 import type { Output } from '../../../main/common/contract.js';
-import { useI18n } from '../i18n/i18n.js';
-import { hasNarrowingFilters, initialFilters, toApiFilters, type Direction, type RegisterFilters } from '../documents/filters.js';
+import { useI18n, type Locale } from '../i18n/i18n.js';
+import { hasNarrowingFilters, initialFilters, toApiFilters, withDirection, type Direction, type RegisterFilters } from '../documents/filters.js';
 import type { ListRow } from '../documents/pageCache.js';
 import { useDocumentPages } from '../documents/useDocumentPages.js';
 import { useRegisterCounts } from '../documents/useRegisterCounts.js';
@@ -31,8 +31,22 @@ import { IncomingNav, type IncomingView as IncomingViewName } from '../incoming/
 import { IncomingView } from '../incoming/IncomingView.js';
 import { Dashboard } from '../dashboard/Dashboard.js';
 import { DashboardNav } from '../dashboard/DashboardNav.js';
+import { SettingsNav } from '../settings/SettingsNav.js';
+import { SettingsView } from '../settings/SettingsView.js';
 
 const LIST_PANEL_ID = 'document-list-panel';
+
+/** What covers everything but the sidebar: Liên thông văn bản, Cài đặt, or Cài đặt as the first-run setup. */
+export type Cover = 'exchange' | 'settings' | 'setup' | null;
+
+/** Sent by the skip link "Tới ô tìm kiếm"; Ctrl+K and "/" do the same from the keyboard. */
+export const FOCUS_SEARCH_EVENT = 'eoffice:focus-search';
+
+/** Typing in a field, "/" is a character: only elsewhere does it jump to the search box. */
+function isTypingTarget(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  return target.isContentEditable || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT' || (target.tagName === 'INPUT' && !['checkbox', 'radio', 'button', 'submit'].includes((target as HTMLInputElement).type));
+}
 
 function signingTarget(row: ListRow): SigningTarget {
   return { id: row.id, label: row.notation || row.subject };
@@ -42,12 +56,16 @@ interface WorkspaceProps {
   info: Output<'app.info'>;
   agencyName: string;
   onAgencyNamed: (name: string) => void;
-  /** Liên thông văn bản covers everything but the sidebar; the header can open it too. */
-  exchangeOpen: boolean;
-  onExchangeOpen: (open: boolean) => void;
+  /** Liên thông văn bản and Cài đặt cover everything but the sidebar; the header can open them too. */
+  cover: Cover;
+  onCover: (cover: Cover) => void;
+  onLocaleChange: (locale: Locale) => void;
+  sidebarCollapsed: boolean;
 }
 
-export function Workspace({ info, agencyName, onAgencyNamed, exchangeOpen, onExchangeOpen }: WorkspaceProps) {
+export function Workspace({ info, agencyName, onAgencyNamed, cover, onCover, onLocaleChange, sidebarCollapsed }: WorkspaceProps) {
+  const covered = cover !== null;
+  const closeCover = useCallback(() => onCover(null), [onCover]);
   const { t, count } = useI18n();
   const [filters, setFilters] = useState<RegisterFilters>(initialFilters);
   const search = useSearchQuery();
@@ -83,57 +101,57 @@ export function Workspace({ info, agencyName, onAgencyNamed, exchangeOpen, onExc
   const changeFilters = useCallback((patch: Partial<RegisterFilters>) => setFilters((f) => ({ ...f, ...patch })), []);
   const changeDirection = useCallback(
     (direction: Direction) => {
-      setFilters((f) => (f.direction === direction ? f : { ...f, direction }));
+      setFilters((f) => withDirection(f, direction));
       setSelectedId(null);
       setChecked(new Map());
       setOutgoingView(null);
       setIncomingView(null);
       setDashboardOpen(false);
-      onExchangeOpen(false);
+      closeCover();
     },
-    [onExchangeOpen],
+    [closeCover],
   );
   const showDocument = useCallback(
     (id: number, direction: Direction) => {
       setDashboardOpen(false);
       setOutgoingView(null);
       setIncomingView(null);
-      onExchangeOpen(false);
-      setFilters((f) => (f.direction === direction ? f : { ...f, direction }));
+      closeCover();
+      setFilters((f) => withDirection(f, direction));
       setSelectedId(id);
       setFocusRequest((n) => n + 1);
     },
-    [onExchangeOpen],
+    [closeCover],
   );
   const showOutgoing = useCallback((id: number) => showDocument(id, 'out'), [showDocument]);
   /** An incoming document opens in the incoming view's panel, where it is accepted and assigned. */
   const showIncoming = useCallback(
     (id: number) => {
-      onExchangeOpen(false);
+      closeCover();
       setDashboardOpen(false);
       setOutgoingView(null);
-      setFilters((f) => (f.direction === 'in' ? f : { ...f, direction: 'in' }));
+      setFilters((f) => withDirection(f, 'in'));
       setIncomingId(id);
       setIncomingView('work');
     },
-    [onExchangeOpen],
+    [closeCover],
   );
   const openIncomingView = useCallback(
     (view: IncomingViewName) => {
-      onExchangeOpen(false);
+      closeCover();
       setDashboardOpen(false);
       setOutgoingView(null);
       setIncomingView(view);
     },
-    [onExchangeOpen],
+    [closeCover],
   );
   const openOutgoingView = useCallback(
     (view: OutgoingView) => {
-      onExchangeOpen(false);
+      closeCover();
       setDashboardOpen(false);
       setOutgoingView(view);
     },
-    [onExchangeOpen],
+    [closeCover],
   );
   const onCheck = useCallback(
     (row: ListRow, index: number, mode: CheckMode) => {
@@ -157,12 +175,37 @@ export function Workspace({ info, agencyName, onAgencyNamed, exchangeOpen, onExc
     },
     [cache],
   );
+  // Ctrl+K or "/" (and the skip link): the search box of the register on screen, from any view.
+  const [searchFocus, setSearchFocus] = useState(0);
+  const focusSearch = useCallback(() => {
+    closeCover();
+    setDashboardOpen(false);
+    setOutgoingView(null);
+    setIncomingView(null);
+    setSearchFocus((n) => n + 1);
+  }, [closeCover]);
+  useEffect(() => {
+    const onKey = (event: globalThis.KeyboardEvent) => {
+      const ctrlK = (event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey && event.key.toLowerCase() === 'k';
+      const slash = event.key === '/' && !event.ctrlKey && !event.metaKey && !event.altKey && !isTypingTarget(event.target);
+      // A dialog keeps its keys: the clerk finishes or closes it first.
+      if ((!ctrlK && !slash) || document.querySelector('dialog[open]')) return;
+      event.preventDefault();
+      focusSearch();
+    };
+    window.addEventListener('keydown', onKey);
+    window.addEventListener(FOCUS_SEARCH_EVENT, focusSearch);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      window.removeEventListener(FOCUS_SEARCH_EVENT, focusSearch);
+    };
+  }, [focusSearch]);
   const openDashboard = useCallback(() => {
-    onExchangeOpen(false);
+    closeCover();
     setOutgoingView(null);
     setIncomingView(null);
     setDashboardOpen(true);
-  }, [onExchangeOpen]);
+  }, [closeCover]);
   const openFromDashboard = useCallback(
     ({ id, direction }: { id: number; direction: Direction }) => (direction === 'in' ? showIncoming(id) : showOutgoing(id)),
     [showIncoming, showOutgoing],
@@ -185,15 +228,19 @@ export function Workspace({ info, agencyName, onAgencyNamed, exchangeOpen, onExc
   return (
     // The exchange view covers the registry and outgoing views by CSS, leaving them mounted so that
     // a half-written draft or a scrolled list is found as it was left.
-    <div className={exchangeOpen ? 'workspace has-exchange-view' : 'workspace'} style={{ '--pane-width': `${pane.width}px` } as CSSProperties}>
-      <div className={dashboardOpen && !exchangeOpen ? 'sidebar is-overview' : 'sidebar'}>
-        <DashboardNav current={dashboardOpen && !exchangeOpen} onOpen={openDashboard} />
+    <div
+      className={['workspace', covered ? 'has-cover-view' : '', sidebarCollapsed ? 'is-sidebar-collapsed' : ''].filter(Boolean).join(' ')}
+      style={{ '--pane-width': `${pane.width}px` } as CSSProperties}
+    >
+      <div id="sidebar" className={dashboardOpen && !covered ? 'sidebar is-overview' : 'sidebar'}>
+        <DashboardNav current={dashboardOpen && !covered} onOpen={openDashboard} />
         <RegisterNav direction={filters.direction} counts={registers.counts} onChange={changeDirection} panelId={LIST_PANEL_ID} />
-        {filters.direction === 'in' && <IncomingNav view={exchangeOpen ? null : incomingView} onView={openIncomingView} />}
-        {filters.direction === 'out' && <OutgoingNav view={exchangeOpen ? null : outgoingView} onView={openOutgoingView} onAgencyNamed={onAgencyNamed} />}
-        <ExchangeNav current={exchangeOpen} onOpen={() => onExchangeOpen(true)} />
+        {filters.direction === 'in' && <IncomingNav view={covered ? null : incomingView} onView={openIncomingView} />}
+        {filters.direction === 'out' && <OutgoingNav view={covered ? null : outgoingView} onView={openOutgoingView} onAgencyNamed={onAgencyNamed} />}
+        <ExchangeNav current={cover === 'exchange'} onOpen={() => onCover('exchange')} />
+        <SettingsNav current={cover === 'settings' || cover === 'setup'} onOpen={() => onCover(agencyName ? 'settings' : 'setup')} />
         {/* The filters narrow the document list; the overview has its own period instead. */}
-        {!(dashboardOpen && !exchangeOpen) && (
+        {!(dashboardOpen && !covered) && (
           <FilterPanel
             filters={filters}
             years={registers.years}
@@ -203,8 +250,11 @@ export function Workspace({ info, agencyName, onAgencyNamed, exchangeOpen, onExc
         )}
         <TokenPanel />
       </div>
-      <Dashboard active={dashboardOpen && !exchangeOpen} onOpenDocument={openFromDashboard} onOpenExchange={() => onExchangeOpen(true)} />
-      {exchangeOpen && <ExchangeView onOpenDocument={(id, direction) => (direction === 'in' ? showIncoming(id) : showDocument(id, direction))} onClose={() => onExchangeOpen(false)} />}
+      <Dashboard active={dashboardOpen && !covered} onOpenDocument={openFromDashboard} onOpenExchange={() => onCover('exchange')} />
+      {cover === 'exchange' && <ExchangeView onOpenDocument={(id, direction) => (direction === 'in' ? showIncoming(id) : showDocument(id, direction))} onClose={closeCover} />}
+      {(cover === 'settings' || cover === 'setup') && (
+        <SettingsView key={cover} firstRun={cover === 'setup'} onAgencyNamed={onAgencyNamed} onLocaleChange={onLocaleChange} onOpenExchange={() => onCover('exchange')} onClose={closeCover} />
+      )}
       {outgoingView === 'compose' && (
         <NewDraftView
           onCreated={(created) => {
@@ -221,7 +271,7 @@ export function Workspace({ info, agencyName, onAgencyNamed, exchangeOpen, onExc
       <div className={outgoingView || incomingView || dashboardOpen ? 'registry-views is-hidden' : 'registry-views'}>
         <main className="list-area">
           <div id={LIST_PANEL_ID} className="list-panel" role="tabpanel" aria-labelledby={`tab-${filters.direction}`} tabIndex={-1}>
-            <ListToolbar query={search.text} onQueryChange={search.setText} total={cache.total} capped={cache.capped} onImport={importFiles} />
+            <ListToolbar query={search.text} onQueryChange={search.setText} total={cache.total} capped={cache.capped} onImport={importFiles} focusRequest={searchFocus} />
             {importer.state.running && <ImportProgress state={importer.state} />}
             {!importer.state.running && importer.state.outcomes.length > 0 && (
               <ImportSummary

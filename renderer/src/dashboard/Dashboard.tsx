@@ -167,7 +167,7 @@ function Tiles({ figures: f, onList, onOpenExchange }: { figures: ReportFigures;
   };
   const tiles: TileSpec[] = [
     fromTable('issued', { sub: t('dashboard.tile.split', { axis: n(f.outgoing.viaAxis), paper: n(f.outgoing.onPaper) }) }),
-    fromTable('received', { sub: t('dashboard.tile.split', { axis: n(f.incoming.viaAxis), paper: n(f.incoming.onPaper) }) }),
+    fromTable('received', { sub: t('dashboard.tile.splitIn', { axis: n(f.incoming.viaAxis), electronic: n(f.incoming.electronic), paper: n(f.incoming.onPaper) }) }),
     fromTable('leaderSigned'),
     fromTable('agencySigned'),
     fromTable('handledOnNetwork', { sub: t('dashboard.tile.accepted', { count: n(f.incoming.accepted) }) }),

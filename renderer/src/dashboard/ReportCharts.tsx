@@ -11,7 +11,7 @@ import type { DateRange } from './period.js';
 registerReportCharts();
 
 /** The trend's series, in the order reportCharts.ts stacks them. */
-const TREND_KEYS: readonly ReportListKey[] = ['issuedViaAxis', 'issuedOnPaper', 'receivedViaAxis', 'receivedOnPaper'];
+const TREND_KEYS: readonly ReportListKey[] = ['issuedViaAxis', 'issuedOnPaper', 'receivedViaAxis', 'receivedElectronic', 'receivedOnPaper'];
 /** The signing chart's bars, top to bottom. */
 const SIGNING_KEYS: readonly ReportListKey[] = ['issued', 'leaderSigned', 'agencySigned', 'accepted', 'handledOnNetwork'];
 

@@ -7,6 +7,12 @@ export type DocumentTypeCode = DocumentSummary['typeCode'];
 export type Priority = DocumentSummary['priority'];
 
 export const DOCUMENT_STATES: readonly DocumentState[] = DocumentStateSchema.options;
+
+/** The states a document of each register passes through, in that order: the Trạng thái filter offers only its register's. */
+export const STATES_BY_DIRECTION: Record<Direction, readonly DocumentState[]> = {
+  in: ['received', 'registered', 'assigned', 'in_progress', 'done', 'returned', 'recalled'],
+  out: ['draft', 'signed', 'numbered', 'sealed', 'queued', 'sent', 'issued', 'recalled', 'updated', 'replaced'],
+};
 export const PRIORITIES: readonly Priority[] = PrioritySchema.options;
 
 /** What the clerk has chosen in the left column; null means "any". */
@@ -32,6 +38,12 @@ export function toApiFilters(filters: RegisterFilters): DocumentFilters {
   if (filters.dateFrom) api.dateFrom = filters.dateFrom;
   if (filters.dateTo) api.dateTo = filters.dateTo;
   return api;
+}
+
+/** The filters of the other register: a state the register has no document in is dropped. */
+export function withDirection(filters: RegisterFilters, direction: Direction): RegisterFilters {
+  if (filters.direction === direction) return filters;
+  return { ...filters, direction, state: filters.state && STATES_BY_DIRECTION[direction].includes(filters.state) ? filters.state : null };
 }
 
 /** Whether anything beyond the register and year narrows the list (changes the empty-list message). */

@@ -19,7 +19,7 @@ export function ConnectionIndicator({ onOpen }: { onOpen: () => void }) {
 
   const tooltip = [
     status?.lastSyncAt ? t('exchange.indicator.lastSync', { time: formatDateTimeVn(status.lastSyncAt) }) : t('exchange.indicator.neverSynced'),
-    status?.lastError ? t('exchange.indicator.lastError', { error: status.lastError }) : null,
+    status?.lastError ? t('exchange.indicator.lastError', { error: i18n.problemMessage(status.lastError) }) : null,
     t('exchange.indicator.open'),
   ]
     .filter(Boolean)

@@ -6,7 +6,7 @@ import type { Delivery } from '../../../main/common/contract.js';
 import { formatDateTimeVn } from '../../../main/common/dates.js';
 import { call } from '../api/client.js';
 import { useI18n } from '../i18n/i18n.js';
-import { describeStatus, statusMeaning } from './exchangeTerms.js';
+import { describeStatus, statusCodeLabel, statusMeaning } from './exchangeTerms.js';
 import { LoadMessages } from './LoadMessages.js';
 import { useExchangeData } from './useExchangeData.js';
 import './exchange.css';
@@ -46,7 +46,11 @@ export function DeliveriesSection({ documentId }: { documentId: number }) {
                   <span className="delivery-code">{delivery.recipientCode}</span>
                   {delivery.recipientName && <span className="delivery-name">{delivery.recipientName}</span>}
                 </span>
-                <span className={`job-badge delivery-${tone(delivery)}`} data-testid="delivery-state">
+                <span
+                  className={`job-badge delivery-${tone(delivery)}`}
+                  data-testid="delivery-state"
+                  title={delivery.state === 'status' && delivery.statusCode ? statusCodeLabel(i18n, delivery.statusCode) : undefined}
+                >
                   {delivery.state === 'status' && delivery.statusCode ? describeStatus(i18n, delivery.statusCode, delivery.description) : t(`deliveries.state.${delivery.state}`)}
                 </span>
               </div>
@@ -60,7 +64,9 @@ export function DeliveriesSection({ documentId }: { documentId: number }) {
                       <time dateTime={entry.sentAt} title={t('deliveries.receivedAt', { time: formatDateTimeVn(entry.receivedAt) })}>
                         {formatDateTimeVn(entry.sentAt)}
                       </time>
-                      <span className="delivery-history-code">{describeStatus(i18n, entry.statusCode, entry.description)}</span>
+                      <span className="delivery-history-code" title={statusCodeLabel(i18n, entry.statusCode)}>
+                        {describeStatus(i18n, entry.statusCode, entry.description)}
+                      </span>
                       {/* The recipient's own words, such as a refusal's reason. */}
                       {entry.description && addsToMeaning(statusMeaning(i18n, entry.statusCode), entry.description) && (
                         <span className="delivery-history-note">{entry.description}</span>

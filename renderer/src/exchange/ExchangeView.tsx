@@ -40,6 +40,8 @@ export function ExchangeView({ onOpenDocument, onClose }: ExchangeViewProps) {
   useEffect(() => heading.current?.focus(), []);
 
   const syncing = sending || Boolean(status?.syncing);
+  // Without an axis (or the agency's code) a pass cannot go anywhere: the banner says what to set.
+  const notConfigured = status?.connection === 'not-configured';
 
   async function sendNow() {
     setSending(true);
@@ -74,7 +76,14 @@ export function ExchangeView({ onOpenDocument, onClose }: ExchangeViewProps) {
           <span className="icon-plug" aria-hidden="true" />
           {t('exchange.settings')}
         </button>
-        <button type="button" className="button button-primary" data-testid="sync-now" disabled={syncing} onClick={() => void sendNow()}>
+        <button
+          type="button"
+          className="button button-primary"
+          data-testid="sync-now"
+          disabled={syncing || notConfigured}
+          title={notConfigured ? t('exchange.needsSetup') : undefined}
+          onClick={() => void sendNow()}
+        >
           {syncing ? <span className="spinner spinner-on-primary" aria-hidden="true" /> : <span className="icon-send" aria-hidden="true" />}
           {syncing ? t('exchange.syncing') : t('exchange.syncNow')}
         </button>
@@ -109,6 +118,7 @@ export function ExchangeView({ onOpenDocument, onClose }: ExchangeViewProps) {
             includeSent={includeSent}
             onIncludeSent={setIncludeSent}
             syncing={syncing}
+            notConfigured={notConfigured}
             onRetried={setOutcome}
             // A status answer belongs to a document received; everything else to one issued here.
             onOpenDocument={(documentId, action) => onOpenDocument(documentId, action === 'status' ? 'in' : 'out')}
@@ -139,8 +149,9 @@ function ConnectionBanner({ status, onSettings }: { status: ExchangeStatus | nul
           {status?.lastSyncAt ? t('exchange.indicator.lastSync', { time: formatDateTimeVn(status.lastSyncAt) }) : t('exchange.indicator.neverSynced')}
         </span>
         {status?.lastError && connection !== 'online' && (
-          <span className="technical-text" data-testid="connection-error">
-            {t('exchange.indicator.lastError', { error: status.lastError })}
+          // The code stays in the tooltip, for whoever the clerk calls about it.
+          <span className="connection-error" data-testid="connection-error" data-code={status.lastError.code} title={status.lastError.code}>
+            {i18n.problemMessage(status.lastError)}
           </span>
         )}
       </div>

@@ -13,7 +13,7 @@ function errorsOf(result: SyncPassResult): number {
 }
 
 export function PassNotice({ outcome, onDismiss }: { outcome: PassOutcome; onDismiss: () => void }) {
-  const { t, count, errorMessage } = useI18n();
+  const { t, count, errorMessage, problemMessage } = useI18n();
   const clean = outcome.ok && errorsOf(outcome.result) === 0 && !outcome.result.error;
 
   useEffect(() => {
@@ -38,7 +38,11 @@ export function PassNotice({ outcome, onDismiss }: { outcome: PassOutcome; onDis
             {outcome.result.connection === 'offline' && <span>{t('exchange.pass.offline')}</span>}
             {outcome.result.connection === 'auth-failed' && <span>{t('exchange.pass.authFailed')}</span>}
             {/* Offline or refused, the banner above already gives the technical reason. */}
-            {outcome.result.error && outcome.result.connection === 'online' && <span className="technical-text">{outcome.result.error}</span>}
+            {outcome.result.error && outcome.result.connection === 'online' && (
+              <span data-testid="pass-error" title={outcome.result.error.code}>
+                {problemMessage(outcome.result.error)}
+              </span>
+            )}
           </>
         ) : (
           <span>{errorMessage(outcome.error)}</span>

@@ -7,7 +7,7 @@ import { formatDateTimeVn } from '../../../main/common/dates.js';
 import { call } from '../api/client.js';
 import { useI18n } from '../i18n/i18n.js';
 import type { PassOutcome } from './PassNotice.js';
-import { describeStatus } from './exchangeTerms.js';
+import { describeStatus, statusCodeLabel } from './exchangeTerms.js';
 import { useExchangeData } from './useExchangeData.js';
 import { RowCount, VirtualTable } from './VirtualTable.js';
 
@@ -21,11 +21,13 @@ interface QueueTableProps {
   includeSent: boolean;
   onIncludeSent: (include: boolean) => void;
   syncing: boolean;
+  /** No axis or agency code yet: "Thử lại" would try nothing. */
+  notConfigured: boolean;
   onOpenDocument: (id: number, action: QueueItem['action']) => void;
   onRetried: (outcome: PassOutcome) => void;
 }
 
-export function QueueTable({ includeSent, onIncludeSent, syncing, onOpenDocument, onRetried }: QueueTableProps) {
+export function QueueTable({ includeSent, onIncludeSent, syncing, notConfigured, onOpenDocument, onRetried }: QueueTableProps) {
   const i18n = useI18n();
   const { t, count } = i18n;
   const [retrying, setRetrying] = useState<number | null>(null);
@@ -101,7 +103,8 @@ export function QueueTable({ includeSent, onIncludeSent, syncing, onOpenDocument
                     item.notation && <span className="queue-notation">{item.notation}</span>
                   )}
                 </div>
-                <div className="queue-subject">
+                {/* Two lines at most; the tooltip holds the whole subject (or, for a status, its code). */}
+                <div className="queue-subject" title={item.action === 'status' && item.statusCode ? statusCodeLabel(i18n, item.statusCode) : (item.subject ?? undefined)}>
                   {item.action === 'status' && item.statusCode ? describeStatus(i18n, item.statusCode) : item.subject || t('common.none')}
                 </div>
               </td>
@@ -126,7 +129,9 @@ export function QueueTable({ includeSent, onIncludeSent, syncing, onOpenDocument
                 {item.lastError ? (
                   <div className={`queue-error is-${item.errorKind ?? 'transient'}`}>
                     <span className="queue-error-kind">{t(`exchange.errorKind.${item.errorKind ?? 'transient'}`)}</span>
-                    <span className="queue-error-text">{item.lastError}</span>
+                    <span className="queue-error-text" title={item.lastError.code}>
+                      {i18n.problemMessage(item.lastError)}
+                    </span>
                   </div>
                 ) : (
                   <span className="muted">{t('common.none')}</span>
@@ -139,7 +144,8 @@ export function QueueTable({ includeSent, onIncludeSent, syncing, onOpenDocument
                     type="button"
                     className="button button-small"
                     data-testid="queue-retry"
-                    disabled={syncing || retrying !== null}
+                    disabled={syncing || notConfigured || retrying !== null}
+                    title={notConfigured ? t('exchange.needsSetup') : undefined}
                     onClick={() => void retryItem(item)}
                   >
                     {retrying === item.id && <span className="spinner" aria-hidden="true" />}

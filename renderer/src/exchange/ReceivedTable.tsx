@@ -6,7 +6,7 @@ import type { ReceivedItem } from '../../../main/common/contract.js';
 import { formatDateTimeVn } from '../../../main/common/dates.js';
 import { call } from '../api/client.js';
 import { useI18n } from '../i18n/i18n.js';
-import { describeRefusal, describeStatus } from './exchangeTerms.js';
+import { describeRefusal, describeStatus, statusCodeLabel } from './exchangeTerms.js';
 import { useExchangeData } from './useExchangeData.js';
 import { RowCount, VirtualTable } from './VirtualTable.js';
 
@@ -41,7 +41,7 @@ export function ReceivedTable({ onOpenDocument }: { onOpenDocument: (id: number,
       </div>
       <VirtualTable
         label={t('exchange.tab.received')}
-        className="exchange-table"
+        className="exchange-table received-table"
         testId="received-table"
         estimatedRowHeight={ESTIMATED_ROW_HEIGHT}
         columns={COLUMNS}
@@ -74,7 +74,7 @@ export function ReceivedTable({ onOpenDocument }: { onOpenDocument: (id: number,
                 item.notation || <span className="muted">{t('common.none')}</span>
               )}
             </td>
-            <td className="queue-subject">
+            <td className="queue-subject" title={item.messageType === 'status' && item.statusCode ? statusCodeLabel(i18n, item.statusCode) : (item.subject ?? undefined)}>
               {item.messageType === 'status' && item.statusCode ? describeStatus(i18n, item.statusCode) : item.subject || t('common.none')}
             </td>
             <td>
@@ -82,10 +82,11 @@ export function ReceivedTable({ onOpenDocument }: { onOpenDocument: (id: number,
             </td>
             <td>
               <span className={`job-badge outcome-${item.outcome}`}>{t(`exchange.outcome.${item.outcome}`)}</span>
-              {item.outcome === 'refused' && (item.refusalReason || item.refusalDetail) && (
-                <div className="refusal" data-testid="received-refusal">
-                  {item.refusalReason && <span className="refusal-reason">{describeRefusal(i18n, item.refusalReason)}</span>}
-                  {item.refusalDetail && <span className="refusal-detail">{item.refusalDetail}</span>}
+              {item.outcome === 'refused' && (
+                // The detail is the package's own (a field name, a content id) in the core's English:
+                // it stays in the tooltip, for the sender's technician.
+                <div className="refusal" data-testid="received-refusal" title={item.refusalDetail ?? undefined}>
+                  <span className="refusal-reason">{item.refusalReason ? describeRefusal(i18n, item.refusalReason) : t('exchange.refusal.unreadable')}</span>
                 </div>
               )}
             </td>

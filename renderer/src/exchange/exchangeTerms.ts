@@ -1,5 +1,6 @@
 // Codes the exchange carries, in the clerk's words: the status codes recipients send back
 // (edXML StatusCode) and why a received package was refused (the core's stable reason codes).
+// A clerk reads what happened ("Đã tiếp nhận"), not the code: the code goes in a tooltip.
 import type { I18n } from '../i18n/i18n.js';
 import { REFUSAL_REASONS, STATUS_CODES, type RefusalReason, type StatusCode } from '../../../main/common/exchangeCodes.js';
 
@@ -12,12 +13,15 @@ export function statusMeaning({ t }: I18n, code: string): string | null {
   return isOneOf<StatusCode>(STATUS_CODES, code) ? t(`exchange.statusCode.${code}`) : null;
 }
 
-/** "03 — Đã tiếp nhận"; a code outside the list keeps the recipient's own description. */
+/** "Đã tiếp nhận"; a code outside the list shows the recipient's own description, or only then the code. */
 export function describeStatus(i18n: I18n, code: string, description?: string | null): string {
-  const { t } = i18n;
-  const meaning = statusMeaning(i18n, code);
-  if (meaning) return t('exchange.statusCode.named', { code, meaning });
-  return description ? t('exchange.statusCode.named', { code, meaning: description }) : t('exchange.statusCode.bare', { code });
+  const meaning = statusMeaning(i18n, code) ?? (description || null);
+  return meaning ? meaning.charAt(0).toLocaleUpperCase(i18n.locale) + meaning.slice(1) : statusCodeLabel(i18n, code);
+}
+
+/** "Trạng thái 03": the code itself, for the tooltip beside its words. */
+export function statusCodeLabel({ t }: I18n, code: string): string {
+  return t('exchange.statusCode.bare', { code });
 }
 
 /** A refusal reason in words; one this version does not know is shown as its code. */

@@ -4,6 +4,7 @@ import { createContext, useContext, useMemo, type ReactNode } from 'react';
 import vi from './vi.json';
 import en from './en.json';
 import type { Settings } from '../../../main/common/contract.js';
+import type { ApiErrorShape } from '../../../main/common/errors.js';
 import { documentType } from '../../../main/common/doctypes.js';
 import type { ApiErrorCode, ErrorDetails } from '../api/client.js';
 import { isApiError } from '../api/client.js';
@@ -42,6 +43,8 @@ export interface I18n {
   typeName(code: string): string;
   /** A sentence for any thrown value; `params` fill what the error's details lack (e.g. fileName). */
   errorMessage(error: unknown, params?: MessageParams): string;
+  /** A problem the core carries inside an answer (a queued job's last error, a pass's error), as a sentence. */
+  problemMessage(problem: ApiErrorShape): string;
 }
 
 function createI18n(locale: Locale): I18n {
@@ -61,6 +64,7 @@ function createI18n(locale: Locale): I18n {
       const details: ErrorDetails = isApiError(error) ? error.details : {};
       return t(`error.${code}`, { ...params, ...details });
     },
+    problemMessage: (problem) => t(`error.${problem.code}`, problem.details),
   };
 }
 

@@ -9,15 +9,19 @@ import { call } from '../api/client.js';
 import { AuditTrail } from '../components/AuditTrail.js';
 import { DocumentDetails } from '../components/DocumentDetails.js';
 import { PdfPreview } from '../components/PdfPreview.js';
-import { describeStatus } from '../exchange/exchangeTerms.js';
+import { statusMeaning } from '../exchange/exchangeTerms.js';
+import { isGuessed, missingRegisterFields, CAPTURE_FIELDS } from '../../../main/common/capture.js';
 import { useExchangeData } from '../exchange/useExchangeData.js';
 import { useI18n, type MessageKey } from '../i18n/i18n.js';
 import { SignaturePanel } from '../validation/SignaturePanel.js';
+import { DocumentFilesSection } from '../files/DocumentFilesSection.js';
+import { AcceptDialog } from './AcceptDialog.js';
 import { AssignDialog } from './AssignDialog.js';
+import { CapturedValue, useTypeLabel } from './CapturedValue.js';
 import { ReasonDialog } from './ReasonDialog.js';
 import { formatIncomingNumber, handlerLabel } from './incomingTerms.js';
 
-type Dialog = 'return' | 'assign' | 'done' | 'recall-accept' | 'recall-refuse' | null;
+type Dialog = 'accept' | 'return' | 'assign' | 'done' | 'recall-accept' | 'recall-refuse' | null;
 type Notice = { ok: true; text: string } | { ok: false; error: unknown };
 
 interface IncomingPanelProps {
@@ -40,7 +44,8 @@ export function IncomingPanel({ documentId, onOpenDocument }: IncomingPanelProps
 
 function LoadedPanel({ documentId, onOpenDocument }: { documentId: number; onOpenDocument: (id: number) => void }) {
   const i18n = useI18n();
-  const { t, typeName, errorMessage } = i18n;
+  const { t, errorMessage } = i18n;
+  const typeLabel = useTypeLabel();
   const { loaded, reload } = useExchangeData(`incoming:${documentId}`, () => call('incoming.get', { id: documentId }));
   const [answer, setAnswer] = useState<IncomingDetail | null>(null);
   const [dialog, setDialog] = useState<Dialog>(null);
@@ -94,6 +99,8 @@ function LoadedPanel({ documentId, onOpenDocument }: { documentId: number; onOpe
     }
   }
 
+  // Tiếp nhận asks first for what the register lacks, and shows what eOffice guessed for the clerk to check.
+  const acceptNeedsForm = missingRegisterFields(document, document.capture).length > 0 || CAPTURE_FIELDS.some((field) => isGuessed(document.capture, field));
   const deciding = allowed.accept || allowed.return;
   const recallOpen = detail.recall !== null && detail.recall.answer === null && allowed.answerRecall;
   const actionButton = (key: string, label: MessageKey, onClick: () => void, primary = false, spinning = false) => (
@@ -108,12 +115,14 @@ function LoadedPanel({ documentId, onOpenDocument }: { documentId: number; onOpe
       <header className="pane-head incoming-head">
         <div className="incoming-head-text">
           <div className="pane-kicker">
-            <span>{typeName(detail.typeCode)}</span>
+            <span>{typeLabel(detail.typeCode, document.capture)}</span>
             <span>{detail.notation || t('common.none')}</span>
             {detail.documentDate && <span>{formatDateVn(detail.documentDate)}</span>}
           </div>
           <h2 className="pane-subject" data-testid="incoming-subject" ref={heading} tabIndex={-1}>
-            {detail.subject}
+            <CapturedValue field="subject" capture={document.capture} values={document} marks="missing">
+              {detail.subject}
+            </CapturedValue>
           </h2>
           <div className="pane-badges">
             <span className={`state-badge state-${detail.state}`} data-testid="incoming-state">
@@ -160,7 +169,7 @@ function LoadedPanel({ documentId, onOpenDocument }: { documentId: number; onOpe
         {(allowed.accept || allowed.return || allowed.assign || allowed.start || allowed.done) && (
           <section className="incoming-actions" aria-label={t('incoming.actions')}>
             <div className="incoming-action-buttons">
-              {allowed.accept && actionButton('accept', 'incoming.accept', () => void run('accept'), true, busy === 'accept')}
+              {allowed.accept && actionButton('accept', 'incoming.accept', () => (acceptNeedsForm ? setDialog('accept') : void run('accept')), true, busy === 'accept')}
               {allowed.return && actionButton('return', 'incoming.return', () => setDialog('return'))}
               {allowed.assign && actionButton('assign', detail.handler ? 'incoming.reassign' : 'incoming.assign', () => setDialog('assign'), !allowed.accept && !allowed.start)}
               {allowed.start && actionButton('start', 'incoming.start', () => void run('start'), true, busy === 'start')}
@@ -174,13 +183,15 @@ function LoadedPanel({ documentId, onOpenDocument }: { documentId: number; onOpe
             {notice.ok ? notice.text : errorMessage(notice.error)}
           </p>
         )}
-        {document.fileName && <SignaturePanel documentId={detail.id} fileKey={document.fileSha256} />}
+        {document.fileName && <SignaturePanel documentId={detail.id} fileKey={document.fileSha256} pageCount={document.pageCount} />}
         <section className="pane-section" aria-labelledby={`incoming-preview-${detail.id}`}>
           <h3 id={`incoming-preview-${detail.id}`} className="section-title">
             {t('pane.preview')}
           </h3>
           {document.fileName ? <PdfPreview key={`${detail.id}:${document.fileSha256}`} documentId={detail.id} /> : <p className="muted">{t('pane.noFile')}</p>}
         </section>
+        {/* The attachments as sent, each opened, checked, saved or printed (files/DocumentFilesSection.tsx). */}
+        {document.fileName && <DocumentFilesSection documentId={detail.id} fileKey={document.fileSha256} />}
         <Links detail={detail} onOpenDocument={onOpenDocument} />
         <section className="pane-section" aria-label={t('incoming.details')}>
           <h3 className="section-title">{t('incoming.details')}</h3>
@@ -241,6 +252,16 @@ function LoadedPanel({ documentId, onOpenDocument }: { documentId: number; onOpe
         />
       )}
       {dialog === 'assign' && <AssignDialog detail={detail} onAssigned={(next) => done(next)} onClose={() => setDialog(null)} />}
+      {dialog === 'accept' && (
+        <AcceptDialog
+          document={document}
+          onSubmit={async (fields) => {
+            const next = await call('incoming.accept', { id: documentId, fields });
+            done(next, t('incoming.accepted', { number: formatIncomingNumber(next.incomingNumber) }));
+          }}
+          onClose={() => setDialog(null)}
+        />
+      )}
     </aside>
   );
 }
@@ -286,10 +307,9 @@ function IncomingStamp({ detail }: { detail: IncomingDetail }) {
 function IncomingFacts({ detail }: { detail: IncomingDetail }) {
   const { t } = useI18n();
   const none = t('common.none');
+  // Số đến, ngày đến, how it came, the due date and the notes are in the document's data below.
   const rows: [MessageKey, ReactNode][] = [
     ['incoming.field.sender', [detail.authorAgency, detail.senderCode].filter(Boolean).join(' — ') || none],
-    ['incoming.field.source', t(`incoming.source.${detail.source}`)],
-    ['incoming.field.acceptedAt', formatDateTimeVn(detail.acceptedAt) || none],
     ['incoming.field.assignedAt', formatDateTimeVn(detail.assignedAt) || none],
     ['incoming.field.startedAt', formatDateTimeVn(detail.startedAt) || none],
     ['incoming.field.handledAt', formatDateTimeVn(detail.handledAt) || none],
@@ -360,7 +380,11 @@ function StatusHistory({ detail }: { detail: IncomingDetail }) {
             <li key={i} className="audit-item" data-testid="status-entry" data-code={entry.statusCode} data-direction={entry.direction}>
               <time dateTime={entry.at}>{formatDateTimeVn(entry.at)}</time>
               <span className="audit-text">
-                <span className="status-direction">{t(`incoming.status.${entry.direction}`)}:</span> {describeStatus(i18n, entry.statusCode, entry.description)}
+                {/* In words; the exchange's status code stays in the tooltip (and the logs). */}
+                <span className="status-direction">{t(`incoming.status.${entry.direction}`)}:</span>{' '}
+                <span data-testid="status-meaning" title={t('exchange.statusCode.bare', { code: entry.statusCode })}>
+                  {statusMeaning(i18n, entry.statusCode) ?? entry.description}
+                </span>
                 {entry.description && <span className="sig-sub">{entry.description}</span>}
               </span>
               {entry.direction === 'sent' && (
@@ -368,7 +392,7 @@ function StatusHistory({ detail }: { detail: IncomingDetail }) {
                   {entry.delivery ? t(`exchange.job.${entry.delivery}`) : t('incoming.delivery.none')}
                 </span>
               )}
-              {entry.lastError && <span className="technical-text">{entry.lastError}</span>}
+              {entry.lastError && <span title={entry.lastError.code}>{i18n.problemMessage(entry.lastError)}</span>}
             </li>
           ))}
         </ol>

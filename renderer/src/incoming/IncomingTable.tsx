@@ -15,13 +15,24 @@ interface IncomingTableProps {
   loaded: Loaded<readonly IncomingItem[]>;
   selectedId: number | null;
   onSelect: (id: number) => void;
+  /** Ticked for tiếp nhận together (only documents waiting for it can be ticked). */
+  checkedIds: ReadonlySet<number>;
+  onCheck: (ids: readonly number[], checked: boolean) => void;
 }
 
-export function IncomingTable({ label, loaded, selectedId, onSelect }: IncomingTableProps) {
+export function IncomingTable({ label, loaded, selectedId, onSelect, checkedIds, onCheck }: IncomingTableProps) {
   const { t } = useI18n();
   const none = t('common.none');
+  const acceptable = loaded.status === 'ready' ? loaded.data.filter((item) => item.state === 'received').map((item) => item.id) : [];
+  const allChecked = acceptable.length > 0 && acceptable.every((id) => checkedIds.has(id));
 
-  function onKeyDown(event: KeyboardEvent<HTMLTableRowElement>, id: number) {
+  function onKeyDown(event: KeyboardEvent<HTMLTableRowElement>, id: number, state: IncomingItem['state']) {
+    // As in the registry's list: arrows already show each row they reach, so Space ticks it.
+    if (event.key === ' ' && state === 'received') {
+      event.preventDefault();
+      onCheck([id], !checkedIds.has(id));
+      return;
+    }
     if (event.key === 'Enter' || event.key === ' ') {
       event.preventDefault();
       onSelect(id);
@@ -46,6 +57,16 @@ export function IncomingTable({ label, loaded, selectedId, onSelect }: IncomingT
       head={
         <>
           <th scope="col" className="is-number">
+            {acceptable.length > 0 && (
+              <input
+                type="checkbox"
+                className="incoming-check"
+                data-testid="incoming-check-all"
+                checked={allChecked}
+                aria-label={t('incoming.batch.checkAll')}
+                onChange={(e) => onCheck(acceptable, e.target.checked)}
+              />
+            )}
             {t('incoming.column.number')}
           </th>
           <th scope="col">{t('incoming.column.arrived')}</th>
@@ -75,9 +96,21 @@ export function IncomingTable({ label, loaded, selectedId, onSelect }: IncomingT
             aria-selected={item.id === selectedId}
             tabIndex={item.id === selectedId ? 0 : -1}
             onClick={() => onSelect(item.id)}
-            onKeyDown={(event) => onKeyDown(event, item.id)}
+            onKeyDown={(event) => onKeyDown(event, item.id, item.state)}
           >
             <td className="is-number incoming-number-cell" data-testid="incoming-row-number">
+              {item.state === 'received' && (
+                <input
+                  type="checkbox"
+                  className="incoming-check"
+                  data-testid="incoming-check"
+                  tabIndex={-1}
+                  checked={checkedIds.has(item.id)}
+                  aria-label={t('incoming.batch.check', { name: item.notation || item.subject })}
+                  onClick={(event) => event.stopPropagation()}
+                  onChange={(e) => onCheck([item.id], e.target.checked)}
+                />
+              )}
               {item.incomingNumber === null ? <span className="muted">{none}</span> : formatIncomingNumber(item.incomingNumber)}
             </td>
             <td>

@@ -2,12 +2,14 @@
 // overdue, …) with each filter's count, beside the chosen document's panel. A paper document
 // is registered here too: its scan is taken into the register with its số đến at once.
 import { useEffect, useId, useRef, useState, type ChangeEvent, type KeyboardEvent } from 'react';
-import type { IncomingFilter, IncomingItem } from '../../../main/common/contract.js';
+import type { IncomingFilter, IncomingItem, Output, RegisterFieldsInput } from '../../../main/common/contract.js';
 import { call } from '../api/client.js';
 import { useExchangeData } from '../exchange/useExchangeData.js';
 import { useI18n } from '../i18n/i18n.js';
 import { IncomingPanel } from './IncomingPanel.js';
 import { IncomingTable } from './IncomingTable.js';
+import { AcceptDialog } from './AcceptDialog.js';
+import { BatchAccept, type BatchOutcome } from './BatchAccept.js';
 import { formatIncomingNumber } from './incomingTerms.js';
 import '../outgoing/outgoing.css';
 import '../exchange/exchange.css';
@@ -17,7 +19,9 @@ import './incoming.css';
 export const INCOMING_FILTERS: readonly IncomingFilter[] = ['new', 'to_accept', 'registered', 'assigned', 'in_progress', 'overdue', 'due_soon', 'done', 'recall_pending', 'returned', 'recalled', 'all'];
 const PAGE = 500;
 
-type RegisterNotice = { state: 'running'; fileName: string } | { state: 'done'; fileName: string; number: string } | { state: 'failed'; error: unknown };
+type RegisterNotice = { state: 'reading'; fileName: string } | { state: 'running'; fileName: string } | { state: 'done'; fileName: string; number: string } | { state: 'failed'; error: unknown };
+/** A paper document's scan, read and waiting for the clerk to complete its record. */
+type PaperScan = { fileName: string; bytes: Uint8Array<ArrayBuffer>; record: Output<'incoming.readRecord'> };
 
 interface IncomingViewProps {
   selectedId: number | null;
@@ -34,6 +38,19 @@ export function IncomingView({ selectedId, onSelect, onClose }: IncomingViewProp
   const [pages, setPages] = useState(1);
   const [total, setTotal] = useState<number | null>(null);
   const [registerNotice, setRegisterNotice] = useState<RegisterNotice | null>(null);
+  const [paper, setPaper] = useState<PaperScan | null>(null);
+  // Tiếp nhận several at once: the rows ticked, and what the last batch did.
+  const [checked, setChecked] = useState<ReadonlySet<number>>(new Set());
+  const [batch, setBatch] = useState<BatchOutcome | null>(null);
+  const onCheck = (ids: readonly number[], on: boolean) =>
+    setChecked((previous) => {
+      const next = new Set(previous);
+      for (const checkedId of ids) {
+        if (on) next.add(checkedId);
+        else next.delete(checkedId);
+      }
+      return next;
+    });
 
   useEffect(() => heading.current?.focus(), []);
 
@@ -52,6 +69,7 @@ export function IncomingView({ selectedId, onSelect, onClose }: IncomingViewProp
 
   function chooseFilter(next: IncomingFilter) {
     setFilter(next);
+    setChecked(new Set());
     setPages(1);
     setTotal(null);
   }
@@ -65,19 +83,27 @@ export function IncomingView({ selectedId, onSelect, onClose }: IncomingViewProp
     document.getElementById(`${id}-filter-${next}`)?.focus();
   }
 
-  async function registerPaper(event: ChangeEvent<HTMLInputElement>) {
+  /** Vào sổ văn bản giấy: the scan is read first, and the clerk completes what the register needs before it gets its số đến. */
+  async function readPaper(event: ChangeEvent<HTMLInputElement>) {
     const file = event.target.files?.[0];
     event.target.value = '';
     if (!file) return;
-    setRegisterNotice({ state: 'running', fileName: file.name });
+    setRegisterNotice({ state: 'reading', fileName: file.name });
     try {
-      const detail = await call('incoming.register', { fileName: file.name, bytes: new Uint8Array(await file.arrayBuffer()) });
-      setRegisterNotice({ state: 'done', fileName: file.name, number: formatIncomingNumber(detail.incomingNumber) });
-      onSelect(detail.id);
-      reload();
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      const record = await call('incoming.readRecord', { fileName: file.name, bytes });
+      setRegisterNotice(null);
+      setPaper({ fileName: file.name, bytes, record });
     } catch (error) {
       setRegisterNotice({ state: 'failed', error });
     }
+  }
+
+  async function registerPaper(scan: PaperScan, fields: RegisterFieldsInput) {
+    const detail = await call('incoming.register', { fileName: scan.fileName, bytes: scan.bytes, fields });
+    setRegisterNotice({ state: 'done', fileName: scan.fileName, number: formatIncomingNumber(detail.incomingNumber) });
+    onSelect(detail.id);
+    reload();
   }
 
   return (
@@ -94,13 +120,13 @@ export function IncomingView({ selectedId, onSelect, onClose }: IncomingViewProp
           className="button button-primary"
           data-testid="register-paper"
           title={t('incoming.registerPaperHint')}
-          disabled={registerNotice?.state === 'running'}
+          disabled={registerNotice?.state === 'running' || registerNotice?.state === 'reading' || paper !== null}
           onClick={() => fileInput.current?.click()}
         >
-          {registerNotice?.state === 'running' ? <span className="spinner spinner-on-primary" aria-hidden="true" /> : <span className="icon-plus" aria-hidden="true" />}
+          {registerNotice?.state === 'running' || registerNotice?.state === 'reading' ? <span className="spinner spinner-on-primary" aria-hidden="true" /> : <span className="icon-plus" aria-hidden="true" />}
           {t('incoming.registerPaper')}
         </button>
-        <input ref={fileInput} type="file" accept=".pdf,application/pdf" hidden data-testid="register-paper-file" onChange={(e) => void registerPaper(e)} />
+        <input ref={fileInput} type="file" accept=".pdf,application/pdf" hidden data-testid="register-paper-file" onChange={(e) => void readPaper(e)} />
         <button type="button" className="button" onClick={onClose}>
           {t('draft.backToList')}
         </button>
@@ -108,13 +134,15 @@ export function IncomingView({ selectedId, onSelect, onClose }: IncomingViewProp
       {registerNotice && (
         <div className={registerNotice.state === 'failed' ? 'pass-notice is-error' : 'pass-notice'} role={registerNotice.state === 'failed' ? 'alert' : 'status'} data-testid="register-paper-notice">
           <span className="pass-notice-text">
-            {registerNotice.state === 'running'
+            {registerNotice.state === 'reading'
+              ? t('incoming.reading', { fileName: registerNotice.fileName })
+              : registerNotice.state === 'running'
               ? t('incoming.registering', { fileName: registerNotice.fileName })
               : registerNotice.state === 'done'
                 ? t('incoming.registered', { fileName: registerNotice.fileName, number: registerNotice.number })
                 : errorMessage(registerNotice.error)}
           </span>
-          {registerNotice.state !== 'running' && (
+          {registerNotice.state !== 'running' && registerNotice.state !== 'reading' && (
             <button type="button" className="button button-quiet button-small" onClick={() => setRegisterNotice(null)}>
               {t('common.dismiss')}
             </button>
@@ -150,7 +178,22 @@ export function IncomingView({ selectedId, onSelect, onClose }: IncomingViewProp
       </div>
       <div className="incoming-body">
         <div id={`${id}-panel`} className="incoming-list" role="tabpanel" aria-labelledby={`${id}-filter-${filter}`}>
-          <IncomingTable label={t(`incoming.filter.${filter}`)} loaded={loaded} selectedId={selectedId} onSelect={onSelect} />
+          <BatchAccept
+            items={loaded.status === 'ready' ? loaded.data : []}
+            checkedIds={checked}
+            outcome={batch}
+            onOutcome={(outcome) => {
+              setBatch(outcome);
+              // What was taken into the register leaves the selection; what was not stays ticked, to fill in and try again.
+              setChecked(new Set(outcome.failed.map((f) => f.id)));
+              reload();
+              counts.reload();
+            }}
+            onClear={() => setChecked(new Set())}
+            onDismiss={() => setBatch(null)}
+            onOpen={onSelect}
+          />
+          <IncomingTable label={t(`incoming.filter.${filter}`)} loaded={loaded} selectedId={selectedId} onSelect={onSelect} checkedIds={checked} onCheck={onCheck} />
           {loaded.status === 'ready' && total !== null && total > 0 && (
             <div className="incoming-list-foot">
               <span className="muted" role="status" data-testid="incoming-list-count">
@@ -166,6 +209,7 @@ export function IncomingView({ selectedId, onSelect, onClose }: IncomingViewProp
         </div>
         <IncomingPanel documentId={selectedId} onOpenDocument={onSelect} />
       </div>
+      {paper && <AcceptDialog document={paper.record} paperFileName={paper.fileName} onSubmit={(fields) => registerPaper(paper, fields)} onClose={() => setPaper(null)} />}
     </section>
   );
 }

@@ -17,9 +17,11 @@ export type Agency = Output<'agency.get'>;
 interface AgencyDialogProps {
   onSaved: (agency: Agency) => void;
   onClose: () => void;
+  /** The links to the axis and the trusted certificates; left out where they have places of their own (Cài đặt). */
+  related?: boolean;
 }
 
-export function AgencyDialog({ onSaved, onClose }: AgencyDialogProps) {
+export function AgencyDialog({ onSaved, onClose, related = true }: AgencyDialogProps) {
   const { t } = useI18n();
   const id = useId();
   const firstField = useRef<HTMLInputElement>(null);
@@ -91,16 +93,6 @@ export function AgencyDialog({ onSaved, onClose }: AgencyDialogProps) {
         initialFocus={firstField}
         ready={form !== null}
         submit={{ label: t('agency.save'), testId: 'agency-save', disabled: !form || busy }}
-        extraActions={
-          <>
-            <button type="button" className="button button-quiet modal-aside" data-testid="open-axis-from-agency" onClick={() => setAxisDialog(true)} disabled={busy}>
-              {t('axis.open')}
-            </button>
-            <button type="button" className="button button-quiet" data-testid="open-trust-from-agency" onClick={() => setTrustDialog(true)} disabled={busy}>
-              {t('incomingNav.trust')}
-            </button>
-          </>
-        }
       >
         {field('code', 'agency.code', 'agency.codeHint', 32)}
         {field('name', 'agency.name', 'agency.nameHint', 300)}
@@ -115,6 +107,17 @@ export function AgencyDialog({ onSaved, onClose }: AgencyDialogProps) {
           />
           <span>{t('agency.separateConfidential')}</span>
         </label>
+        {related && (
+          // Above the footer rather than in it: beside Hủy and Lưu they did not fit the dialog's width.
+          <div className="modal-related">
+            <button type="button" className="button button-quiet" data-testid="open-axis-from-agency" onClick={() => setAxisDialog(true)} disabled={busy}>
+              {t('axis.open')}
+            </button>
+            <button type="button" className="button button-quiet" data-testid="open-trust-from-agency" onClick={() => setTrustDialog(true)} disabled={busy}>
+              {t('incomingNav.trust')}
+            </button>
+          </div>
+        )}
       </ModalDialog>
       {axisDialog && <AxisDialog onClose={() => setAxisDialog(false)} />}
       {trustDialog && <TrustDialog onClose={() => setTrustDialog(false)} />}

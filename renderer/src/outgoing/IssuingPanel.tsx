@@ -89,6 +89,7 @@ export function IssuingPanel({ issuing, signPanel, signerOnly, signingActive, ag
           )}
         </div>
         <IssuingStepper outgoing={outgoing} />
+        <IssuingWarnings outgoing={outgoing} onDone={issuing.apply} />
         <DraftFacts outgoing={outgoing} />
       </section>
       {state === 'draft' && <PlacesSection documentId={document.id} marking={issuing.marking} />}
@@ -99,6 +100,58 @@ export function IssuingPanel({ issuing, signPanel, signerOnly, signingActive, ag
       <AfterIssueSection outgoing={outgoing} onDone={issuing.apply} />
       {onAxis && <DeliveriesSection documentId={document.id} />}
     </>
+  );
+}
+
+/**
+ * What the clerk should settle before the leader signs or the number is given: a notation printed
+ * on the draft that numbering will not give (a drafting unit added in the form), and a signer's
+ * name the certificate spells otherwise — numbering takes the certificate's spelling, and the
+ * clerk may take it now.
+ */
+function IssuingWarnings({ outgoing, onDone }: { outgoing: OutgoingDetail; onDone: (next: OutgoingDetail) => void }) {
+  const { t } = useI18n();
+  const describeError = useIssuingErrorMessage();
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<unknown>(null);
+  const { notationMismatch, numbering, document } = outgoing;
+  const certificateName = numbering.certificateName;
+  if (!notationMismatch && !certificateName) return null;
+
+  async function takeCertificateName(name: string) {
+    setBusy(true);
+    setFailure(null);
+    try {
+      onDone(await call('outgoing.updateDraft', { id: document.id, details: { signerName: name } }));
+    } catch (error) {
+      setFailure(error);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div className="issuing-warnings">
+      {notationMismatch && (
+        <p className="issuing-warning" role="status" data-testid="notation-mismatch">
+          {t('issuing.notationMismatch', { printed: notationMismatch.printed, given: notationMismatch.given })}
+        </p>
+      )}
+      {certificateName && (
+        <div className="issuing-warning" role="status" data-testid="signer-spelling">
+          <p>{t('issuing.signerSpelling', { certificate: certificateName, declared: document.signerName })}</p>
+          <button type="button" className="button button-small" data-testid="use-certificate-name" disabled={busy} onClick={() => void takeCertificateName(certificateName)}>
+            {busy && <span className="spinner" aria-hidden="true" />}
+            {t('issuing.useCertificateName')}
+          </button>
+          {failure !== null && (
+            <span className="form-error" role="alert">
+              {describeError(failure)}
+            </span>
+          )}
+        </div>
+      )}
+    </div>
   );
 }
 

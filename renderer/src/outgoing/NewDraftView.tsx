@@ -146,7 +146,7 @@ export function NewDraftView({ onCreated, onClose, onAgencyNamed }: NewDraftView
               <div className="field">
                 <label htmlFor={`${id}-type`}>{t('field.type')}</label>
                 <select id={`${id}-type`} data-testid="draft-type" value={form.typeCode} onChange={(e) => set('typeCode', e.target.value as DocumentTypeCode)} aria-describedby={`${id}-type-hint`}>
-                  <DocumentTypeOptions />
+                  <DocumentTypeOptions direction="out" />
                 </select>
                 <span id={`${id}-type-hint`} className={error('typeCode') ? 'field-error' : 'field-hint'}>
                   {error('typeCode') ?? (typeAbbreviation ? t('draft.typeAbbreviation', { abbreviation: typeAbbreviation }) : t('draft.typeNoAbbreviation'))}

@@ -1,5 +1,6 @@
-// Saving bytes the host made (an exported register book) as a file the clerk keeps: a Blob link
-// with the download attribute, which both shells treat as a download, never as a navigation.
+// Saving bytes the host made (an exported register book, a document's file) as a file the clerk
+// keeps: a Blob link with the download attribute, which both shells treat as a download, never as
+// a navigation.
 
 const MEDIA_TYPES: Record<string, string> = {
   pdf: 'application/pdf',

@@ -9,11 +9,11 @@
 // offline, most days) gets a plain sentence saying so, in the colours of a valid one: it is not a
 // problem, and it is kept apart from the reasons a signature fails.
 import { useCallback, useEffect, useId, useState } from 'react';
-import type { ChangeArea, RevocationReport, SignatureReport, ValidationReport, ValidationStatus } from '../../../main/common/validation.js';
+import type { ChangeArea, ChangeKind, RevocationReport, SignatureReport, ValidationReport, ValidationStatus } from '../../../main/common/validation.js';
 import { formatDateTimeVn } from '../../../main/common/dates.js';
 import { commonName } from '../../../main/common/distinguishedName.js';
 import { call } from '../api/client.js';
-import { useI18n } from '../i18n/i18n.js';
+import { useI18n, type I18n } from '../i18n/i18n.js';
 import { TrustDialog } from './TrustDialog.js';
 import './validation.css';
 
@@ -25,6 +25,10 @@ interface SignaturePanelProps {
   documentId: number;
   /** The file's hash: a new file (signed again, filled in) is checked again. */
   fileKey: string | null;
+  /** One of the document's files (a version, an attachment) rather than its current file. */
+  sha256?: string;
+  /** The file's pages, when known: the coverage says them. */
+  pageCount?: number | null;
   /** Shown open (the incoming panel) or folded into a summary line (the registry pane). */
   compact?: boolean;
 }
@@ -33,7 +37,7 @@ function isOnline(): boolean {
   return typeof navigator === 'undefined' || navigator.onLine !== false;
 }
 
-export function SignaturePanel({ documentId, fileKey, compact = false }: SignaturePanelProps) {
+export function SignaturePanel({ documentId, fileKey, sha256, pageCount = null, compact = false }: SignaturePanelProps) {
   const { t, errorMessage, count } = useI18n();
   const id = useId();
   const [loaded, setLoaded] = useState<Loaded>({ status: 'loading' });
@@ -57,7 +61,7 @@ export function SignaturePanel({ documentId, fileKey, compact = false }: Signatu
     // In the registry pane the clerk may be arrowing through the list: only a document stayed on is checked.
     const timer = setTimeout(
       () =>
-        call('documents.validate', { id: documentId, online: isOnline() }).then(
+        call('documents.validate', { id: documentId, online: isOnline(), ...(sha256 ? { sha256 } : {}) }).then(
           (report) => !cancelled && setLoaded({ status: 'ready', report }),
           (error: unknown) => !cancelled && setLoaded({ status: 'failed', error }),
         ),
@@ -67,7 +71,7 @@ export function SignaturePanel({ documentId, fileKey, compact = false }: Signatu
       cancelled = true;
       clearTimeout(timer);
     };
-  }, [documentId, fileKey, generation, compact]);
+  }, [documentId, fileKey, sha256, generation, compact]);
 
   const recheck = useCallback(() => setGeneration((n) => n + 1), []);
   const report = loaded.status === 'ready' ? loaded.report : null;
@@ -107,7 +111,7 @@ export function SignaturePanel({ documentId, fileKey, compact = false }: Signatu
             <ol className="sig-cards">
               {report.signatures.map((signature, index) => (
                 <li key={`${signature.fieldName}:${index}`}>
-                  <SignatureCard signature={signature} folded={compact && report.signatures.length > 1} />
+                  <SignatureCard signature={signature} pageCount={pageCount} folded={compact && report.signatures.length > 1} />
                 </li>
               ))}
             </ol>
@@ -145,8 +149,9 @@ export function StatusBadge({ status, testId }: { status: ValidationStatus; test
   );
 }
 
-function SignatureCard({ signature, folded }: { signature: SignatureReport; folded: boolean }) {
-  const { t, locale } = useI18n();
+function SignatureCard({ signature, pageCount, folded }: { signature: SignatureReport; pageCount: number | null; folded: boolean }) {
+  const i18n = useI18n();
+  const { t, locale } = i18n;
   const none = t('common.none');
   const areas = (list: readonly ChangeArea[]) => list.map((a) => t(`sig.area.${a}`)).join(locale === 'vi' ? ', ' : ', ');
   const { coverage, changes, trust, revocation } = signature;
@@ -160,10 +165,7 @@ function SignatureCard({ signature, folded }: { signature: SignatureReport; fold
       : changes.verdict === 'permitted'
         ? t('sig.changes.permitted')
         : t('sig.changes.modified', { areas: areas(changes.modifiedAreas) || t('sig.area.other') });
-  const coverageText =
-    coverage.revision === null
-      ? t('sig.coverage.unknown')
-      : [t('sig.coverage.revision', { revision: coverage.revision, revisions: coverage.revisions }), coverage.coversWholeDocument ? t('sig.coverage.whole') : null].filter(Boolean).join(' — ');
+  const coverageText = coverageInWords(signature, pageCount, i18n);
   const revocationText = [
     revocation.status === 'revoked' && revocation.revokedAt
       ? t('sig.revocation.revokedAt', { time: formatDateTimeVn(revocation.revokedAt) })
@@ -203,7 +205,9 @@ function SignatureCard({ signature, folded }: { signature: SignatureReport; fold
         </div>
         <div>
           <dt>{t('sig.coverage')}</dt>
-          <dd data-testid="signature-coverage">{coverageText}</dd>
+          <dd data-testid="signature-coverage" title={coverage.revision === null ? undefined : t('sig.coverage.revisionTitle', { revision: coverage.revision, revisions: coverage.revisions })}>
+            {coverageText}
+          </dd>
         </div>
         <div>
           <dt>{t('sig.changes')}</dt>
@@ -292,6 +296,22 @@ function SignatureCard({ signature, folded }: { signature: SignatureReport; fold
       )}
     </article>
   );
+}
+
+/**
+ * What the signature covers, in words: the pages as they were when it was made, and what the file
+ * was given after it (the number and date filled in, another signature). The revision numbers
+ * stay in the tooltip: "3/9" says nothing to a clerk.
+ */
+function coverageInWords(signature: SignatureReport, pageCount: number | null, { t, count }: I18n): string {
+  const { coverage, changes } = signature;
+  if (coverage.revision === null) return t('sig.coverage.unknown');
+  const pages = pageCount === null ? t('sig.coverage.allPages') : pageCount === 1 ? t('sig.coverage.onePage') : t('sig.coverage.pageCount', { count: count(pageCount) });
+  if (coverage.coversWholeDocument) return t('sig.coverage.whole', { pages });
+  const kinds = new Map<ChangeKind, number>();
+  for (const item of changes.items) kinds.set(item.kind, (kinds.get(item.kind) ?? 0) + 1);
+  const added = [...kinds].map(([kind, n]) => t(`sig.added.${kind}`, { count: count(n) })).join(', ');
+  return added ? t('sig.coverage.before', { pages, changes: added }) : t('sig.coverage.beforeCount', { pages, count: count(coverage.revisions - coverage.revision) });
 }
 
 /** The plain sentence for a valid signature, saying why revocation is not known when it is not; null for the others. */

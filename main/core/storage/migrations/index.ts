@@ -7,8 +7,11 @@ import { migrate0005Exchange } from './0005_exchange.js';
 import { migrate0006Incoming } from './0006_incoming.js';
 import { migrate0007Reports } from './0007_reports.js';
 import { migrate0008ReceiveAttempts } from './0008_receive_attempts.js';
+import { migrate0009OutboxErrorCodes } from './0009_outbox_error_codes.js';
+import { migrate0010IncomingCapture } from './0010_incoming_capture.js';
+import { migrate0011ReportColumnsOnInsert } from './0011_report_columns_on_insert.js';
 
 /** Migration N brings the schema from user_version N-1 to N. Never edit one that has shipped. */
-export const MIGRATIONS: ReadonlyArray<(db: Database) => void> = [migrate0001Registry, migrate0002Search, migrate0003CertificateImages, migrate0004Issuing, migrate0005Exchange, migrate0006Incoming, migrate0007Reports, migrate0008ReceiveAttempts];
+export const MIGRATIONS: ReadonlyArray<(db: Database) => void> = [migrate0001Registry, migrate0002Search, migrate0003CertificateImages, migrate0004Issuing, migrate0005Exchange, migrate0006Incoming, migrate0007Reports, migrate0008ReceiveAttempts, migrate0009OutboxErrorCodes, migrate0010IncomingCapture, migrate0011ReportColumnsOnInsert];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
