@@ -75,10 +75,24 @@ async function embedPng(doc: PDFDocument, bytes: Uint8Array, what: string) {
   }
 }
 
+/** A text's width at a size, each text measured once: a width is linear in the size, and measuring
+ *  shapes the text with fontkit, which cost a fifth of issuing when it ran at every size tried. */
+type Measure = (text: string, size: number) => number;
+
+function measureWith(font: PDFFont): Measure {
+  const atUnitSize = new Map<string, number>();
+  return (text, size) => {
+    let width = atUnitSize.get(text);
+    if (width === undefined) atUnitSize.set(text, (width = font.widthOfTextAtSize(text, 1)));
+    return width * size;
+  };
+}
+
 /** Text lines, shrunk until the longest fits the width; drawn top-down from `top`. */
 function textBlock(font: PDFFont, lines: string[], x: number, top: number, width: number, maxSize: number): PDFOperator[] {
+  const measure = measureWith(font);
   let size = maxSize;
-  while (size > 5 && lines.some((l) => font.widthOfTextAtSize(l, size) > width)) size -= 0.5;
+  while (size > 5 && lines.some((l) => measure(l, size) > width)) size -= 0.5;
   return linesAt(font, lines, x, top, size);
 }
 
@@ -100,12 +114,12 @@ function linesAt(font: PDFFont, lines: string[], x: number, top: number, size: n
 const LINE_HEIGHT = 1.2;
 
 /** The words of `text` in lines no wider than `width` at `size`; a word wider than that stays whole on its own line. */
-function wrap(font: PDFFont, text: string, width: number, size: number): string[] {
+function wrap(measure: Measure, text: string, width: number, size: number): string[] {
   const lines: string[] = [];
   let line = '';
   for (const word of text.split(/\s+/).filter(Boolean)) {
     const candidate = line ? `${line} ${word}` : word;
-    if (!line || font.widthOfTextAtSize(candidate, size) <= width) line = candidate;
+    if (!line || measure(candidate, size) <= width) line = candidate;
     else {
       lines.push(line);
       line = word;
@@ -122,10 +136,10 @@ type CaptionItem = [label: string, value: string];
  * An item's lines at `size`: on one line when it fits, else the label on its own line and the
  * value wrapped under it — a name is not broken off after its first words if a line can hold it.
  */
-function itemLines(font: PDFFont, [label, value]: CaptionItem, width: number, size: number): string[] {
+function itemLines(measure: Measure, [label, value]: CaptionItem, width: number, size: number): string[] {
   const whole = `${label} ${value}`;
-  if (font.widthOfTextAtSize(whole, size) <= width) return [whole];
-  return [label, ...wrap(font, value, width, size)];
+  if (measure(whole, size) <= width) return [whole];
+  return [label, ...wrap(measure, value, width, size)];
 }
 
 /**
@@ -134,9 +148,10 @@ function itemLines(font: PDFFont, [label, value]: CaptionItem, width: number, si
  * meant for reading it keeps shrinking rather than lose "+07:00" off the end of the time.
  */
 function captionBlock(font: PDFFont, items: CaptionItem[], x: number, top: number, width: number, height: number, maxSize: number): PDFOperator[] {
+  const measure = measureWith(font);
   for (let size = maxSize; ; size -= 0.25) {
-    const lines = items.flatMap((item) => itemLines(font, item, width, size));
-    const fits = lines.every((l) => font.widthOfTextAtSize(l, size) <= width) && lines.length * size * LINE_HEIGHT <= height;
+    const lines = items.flatMap((item) => itemLines(measure, item, width, size));
+    const fits = lines.every((l) => measure(l, size) <= width) && lines.length * size * LINE_HEIGHT <= height;
     if (fits || size <= 1) return linesAt(font, lines, x, top, size);
   }
 }

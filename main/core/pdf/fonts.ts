@@ -11,7 +11,31 @@ import type { PDFDocument } from 'pdf-lib';
 
 type Fontkit = Parameters<PDFDocument['registerFontkit']>[0];
 
-function withStreamEncoding(subset: fontkit.Subset): unknown {
+/**
+ * Subsets already encoded, by font and by their glyphs in order (the order gives the glyphs their
+ * numbers in the PDF). A register's documents repeat their lines — the date of the day, the
+ * agency's name, the signer's — and encoding a subset cost a tenth of issuing a document. The
+ * newest 64 per font are kept.
+ */
+const encodedSubsets = new WeakMap<fontkit.Font, Map<string, Uint8Array>>();
+const ENCODED_SUBSETS_KEPT = 64;
+
+function encodeOnce(font: fontkit.Font, subset: fontkit.Subset): Uint8Array {
+  const glyphs = (subset as unknown as { glyphs?: unknown }).glyphs;
+  if (!Array.isArray(glyphs)) return subset.encode(); // a fontkit that keeps them elsewhere
+  let kept = encodedSubsets.get(font);
+  if (!kept) encodedSubsets.set(font, (kept = new Map()));
+  const key = glyphs.join(',');
+  let bytes = kept.get(key);
+  if (!bytes) {
+    bytes = subset.encode();
+    kept.set(key, bytes);
+    if (kept.size > ENCODED_SUBSETS_KEPT) kept.delete(kept.keys().next().value!);
+  }
+  return bytes.slice();
+}
+
+function withStreamEncoding(font: fontkit.Font, subset: fontkit.Subset): unknown {
   return new Proxy(subset, {
     get(target, key) {
       if (key === 'encodeStream') {
@@ -19,7 +43,7 @@ function withStreamEncoding(subset: fontkit.Subset): unknown {
           const stream = new EventEmitter();
           setImmediate(() => {
             try {
-              stream.emit('data', target.encode());
+              stream.emit('data', encodeOnce(font, target));
               stream.emit('end');
             } catch (error) {
               stream.emit('error', error);
@@ -58,7 +82,7 @@ export const pdfLibFontkit: Fontkit = {
     }
     return new Proxy(font, {
       get(target, key) {
-        if (key === 'createSubset') return () => withStreamEncoding(target.createSubset());
+        if (key === 'createSubset') return () => withStreamEncoding(target, target.createSubset());
         const value = Reflect.get(target, key) as unknown;
         return typeof value === 'function' ? value.bind(target) : value;
       },

@@ -75,25 +75,41 @@ class FileJournal {
 
   constructor(private readonly ctx: FileStoreContext) {}
 
-  private journal(files: readonly NewFile[]): void {
-    const { db, blobs } = this.ctx;
-    const journal = prepared(db, 'INSERT OR IGNORE INTO pending_files (sha256, pid, started_at) VALUES (?, ?, ?)');
+  /** The step's files, and whether each was in the store before it (undo removes only new ones). */
+  private add(files: readonly NewFile[]): void {
     for (const f of files) {
-      journal.run(f.sha256, process.pid, this.now);
-      if (!this.existed.has(f.sha256)) this.existed.set(f.sha256, blobs.has(f.sha256));
+      if (!this.existed.has(f.sha256)) this.existed.set(f.sha256, this.ctx.blobs.has(f.sha256));
       this.files.push(f);
     }
   }
 
+  /**
+   * Records the files as pending before any of them takes its name in the store, so that a crash
+   * before the commit leaves nothing the recovery cannot remove. One transaction, so one wait for
+   * the disk however many files the step has.
+   */
+  private journal(files: readonly NewFile[]): void {
+    const { db } = this.ctx;
+    const journal = prepared(db, 'INSERT OR IGNORE INTO pending_files (sha256, pid, started_at) VALUES (?, ?, ?)');
+    db.transaction(() => {
+      for (const f of files) journal.run(f.sha256, process.pid, this.now);
+    })();
+  }
+
   /** Journals the files and stores each durably, one after the other. */
   store(files: readonly NewFile[]): void {
+    this.add(files);
     this.journal(files);
     for (const f of files) this.ctx.blobs.putParts(f.parts, f.sha256);
   }
 
-  /** Journals the files and writes each to a temporary name, its fsync started at once; placeDurably finishes. */
+  /**
+   * Writes each file to a temporary name, its fsync started at once; placeDurably journals them
+   * and puts them in place. Until then they are temporary files, which the store clears by their
+   * process id: journaling every file of the step at once saves a commit per write (issue 19).
+   */
   write(files: readonly NewFile[]): void {
-    this.journal(files);
+    this.add(files);
     for (const f of files) {
       const pending = this.ctx.blobs.writePending(f.parts, f.sha256);
       if (!pending) continue;
@@ -108,6 +124,7 @@ class FileJournal {
   }
 
   async placeDurably(): Promise<void> {
+    this.journal(this.files);
     await this.ctx.blobs.placeDurably(this.pending, this.syncing);
     this.pending.length = 0;
   }
