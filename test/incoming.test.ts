@@ -151,7 +151,7 @@ test('a recall accepted (15: the copy is recalled and read-only) and one refused
   assert.deepEqual(recalled.allowed, { accept: false, return: false, assign: false, start: false, done: false, answerRecall: false });
   assert.equal(await failure(district, 'incoming.assign', { id: recalledIn, handlerId: handler.id, due: inDays(3) }), 'WRONG_STATE');
   assert.equal(await failure(district, 'incoming.done', { id: recalledIn }), 'WRONG_STATE');
-  assert.equal(await failure(district, 'documents.update', { id: recalledIn, patch: { subject: 'sửa lại' } }), 'WRONG_STATE');
+  assert.equal(await failure(district, 'documents.update', { id: recalledIn, patch: { subject: 'sửa lại' } }), 'RECORD_LOCKED');
   assert.equal(await failure(district, 'incoming.answerRecall', { id: recalledIn, accept: false }), 'WRONG_STATE');
 
   const kept = await district.ok('incoming.answerRecall', { id: keptIn, accept: false, reason: 'Văn bản đã được triển khai' });

@@ -14,6 +14,7 @@ import type { DocumentSummary, MethodName, Output } from '../common/contract.js'
 import { CliError } from './cliError.js';
 import { takeEnvironmentPin } from './environmentPin.js';
 import { USAGE } from './usage.js';
+import { warnDuplicates } from './duplicateWarning.js';
 
 
 
@@ -114,6 +115,14 @@ export async function run(argv: string[], out: (line: string) => void = console.
       // in export / out export: an attachment by its number, or a version by its step.
       attachment: { type: 'string' },
       version: { type: 'string' },
+      // search: the order, the columns shown or exported, and saved searches.
+      sort: { type: 'string' },
+      order: { type: 'string' },
+      columns: { type: 'string' },
+      save: { type: 'string' },
+      saved: { type: 'string' },
+      'saved-list': { type: 'boolean' },
+      'remove-saved': { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -202,8 +211,9 @@ export async function run(argv: string[], out: (line: string) => void = console.
           const { invoke } = await import('../core/api/invoke.js');
           const envelope = await invoke(core.handlers, 'documents.import', { direction: filters.direction, fileName: path.basename(file), bytes: new Uint8Array(bytes) }, () => undefined);
           if (envelope.ok) {
-            const { document } = envelope.result as Output<'documents.import'>;
-            out(values.json ? JSON.stringify(document) : `✓ ${file} → #${document.id} ${document.subject}`);
+            const { document, duplicates } = envelope.result as Output<'documents.import'>;
+            out(values.json ? JSON.stringify(duplicates.length ? { ...document, duplicates } : document) : `✓ ${file} → #${document.id} ${document.subject}`);
+            warnDuplicates(file, document.id, duplicates);
           } else {
             failed++;
             out(values.json ? JSON.stringify({ file, error: envelope.error }) : `✗ ${file}: ${envelope.error.message}`);
@@ -221,17 +231,26 @@ export async function run(argv: string[], out: (line: string) => void = console.
         }
         return 0;
       }
-      case 'search': {
-        const query = rest.join(' ').trim();
-        if (!query) throw new CliError('search needs a query');
-        const result = await call(core, 'documents.search', { query, ...filters, ...page });
-        if (values.json) out(JSON.stringify(result));
-        else {
-          result.items.forEach((d) => out(row(d)));
-          out(`${result.items.length} of ${result.capped ? 'more than ' : ''}${result.total} match(es)`);
-        }
-        return 0;
-      }
+      case 'search':
+        return await (await import('./searchCommand.js')).runSearch(
+          core,
+          rest,
+          {
+            book: filters.direction,
+            year: filters.year,
+            ...page,
+            json: values.json,
+            sort: values.sort,
+            order: values.order,
+            columns: values.columns,
+            save: values.save,
+            saved: values.saved,
+            savedList: values['saved-list'],
+            removeSaved: values['remove-saved'],
+            output: values.output,
+          },
+          out,
+        );
       case 'audit': {
         if (rest[0] !== 'verify') throw new CliError('usage: eoffice audit verify');
         const { verifyAudit } = await import('../core/registry/audit.js');

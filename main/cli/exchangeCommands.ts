@@ -11,6 +11,7 @@ import { documentType, documentTypeByAbbreviation } from '../common/doctypes.js'
 import { isGuessed, missingRegisterFields, type CaptureField, type CaptureSource } from '../common/capture.js';
 import { CliError } from './cliError.js';
 import { exportFile, printFiles } from './fileCommands.js';
+import { duplicateText, warnDuplicates } from './duplicateWarning.js';
 
 async function call<M extends MethodName>(core: Core, method: M, input: unknown): Promise<Output<M>> {
   const envelope = await invoke(core.handlers, method, input, () => undefined);
@@ -27,6 +28,7 @@ function describePass(result: SyncPassResult): string {
     `received ${result.received}`,
     `statuses ${result.statuses}`,
     `duplicates ${result.duplicates}`,
+    ...(result.possibleDuplicates ? [`possible duplicates of documents in the register ${result.possibleDuplicates} (eoffice in show <id>)`] : []),
     `refused ${result.refused}`,
   ];
   return parts.join(', ') + (result.error ? ` — last error: ${result.error.message}` : '');
@@ -232,6 +234,7 @@ function detailLines(d: IncomingDetail): string[] {
     `  loại văn bản: ${fieldText(d, 'typeCode', d.document.capture?.sources.typeCode === null ? '' : (documentType(d.typeCode)?.vi ?? d.typeCode))}`,
     `  trích yếu: ${fieldText(d, 'subject', d.subject)}`,
   ];
+  if (d.identifierCode) lines.push(`  mã định danh văn bản: ${d.identifierCode}`);
   if (d.document.signerName) lines.push(`  người ký: ${fieldText(d, 'signerName', d.document.signerName)}`);
   if (d.document.capture?.signedBy.length) lines.push(`  ký số bởi: ${d.document.capture.signedBy.map((s) => (s.organization && s.organization !== s.name ? `${s.name} (${s.organization})` : s.name)).join('; ')}`);
   if (d.handler) lines.push(`  xử lý: ${d.handler.name}${d.handler.unit ? ` (${d.handler.unit})` : ''}, hạn giải quyết ${formatDateVn(d.handlingDue)}${d.overdue ? ' — QUÁ HẠN' : d.dueSoon ? ' — sắp đến hạn' : ''}`);
@@ -240,6 +243,7 @@ function detailLines(d: IncomingDetail): string[] {
   if (d.recall) lines.push(`  thu hồi: ${d.recall.reason || '(không nêu lý do)'} — ${d.recall.answer === 'accepted' ? 'đã đồng ý' : d.recall.answer === 'refused' ? 'đã từ chối' : 'chờ trả lời'}`);
   if (d.replacesId) lines.push(`  cập nhật/thay thế văn bản #${d.replacesId}`);
   if (d.replacedBy.length) lines.push(`  được cập nhật/thay thế bởi ${d.replacedBy.map((id) => `#${id}`).join(', ')}`);
+  for (const c of d.duplicates) lines.push(`  ${c.linked ? 'trùng (đã liên kết)' : 'CÓ THỂ TRÙNG'}: ${duplicateText(c)}`);
   for (const s of d.statusHistory) lines.push(`  ${s.direction === 'sent' ? '→' : '←'} ${s.statusCode} ${formatDateTimeVn(s.at)} ${s.description}${s.delivery && s.delivery !== 'sent' ? ` (${s.delivery})` : ''}`);
   return lines;
 }
@@ -272,7 +276,7 @@ async function runHandlers(core: Core, options: InOptions, out: (line: string) =
 }
 
 const IN_USAGE =
-  'usage: eoffice in list [--state <filter>] [--overdue] [--due-soon] [--json] | in show <id> | in export <id> [--attachment N] -o <file> | in accept <id> [--notation "…" --date dd/MM/yyyy --agency "…" --type QĐ --subject "…"] | in return <id> --reason "…" | in register <file.pdf> [the same] | ' +
+  'usage: eoffice in list [--state <filter>] [--overdue] [--due-soon] [--json] | in show <id> | in export <id> [--attachment N] -o <file> | in accept <id> [--notation "…" --date dd/MM/yyyy --agency "…" --type QĐ --subject "…"] | in return <id> --reason "…" | in register <file.pdf> [the same] | in link <id> --to <other id> | ' +
   'in assign <id> --to <handler> --due dd/MM/yyyy [--note "…"] | in start <id> | in done <id> [--note "…"] | in recall accept|refuse <id> [--reason "…"] | ' +
   'in handlers [--add "Name" --unit "…" [--kind person|unit]] [--deactivate <id|name>]';
 
@@ -332,8 +336,19 @@ export async function runIn(core: Core, args: string[], options: InOptions, out:
     }
     case 'export':
       return exportFile(core, idArgument(idText, 'in export <id> [--attachment N] -o <file>'), options, out);
-    case 'accept':
-      return brief(await call(core, 'incoming.accept', { id: idArgument(idText, 'in accept <document id> [--notation "…" --date dd/MM/yyyy --agency "…" --type QĐ --subject "…"]'), fields: registerFields(options) }));
+    case 'accept': {
+      const accepted = await call(core, 'incoming.accept', { id: idArgument(idText, 'in accept <document id> [--notation "…" --date dd/MM/yyyy --agency "…" --type QĐ --subject "…"]'), fields: registerFields(options) });
+      brief(accepted);
+      warnDuplicates(`document #${accepted.id}`, accepted.id, accepted.duplicates);
+      return 0;
+    }
+    case 'link': {
+      // Liên kết: the clerk says the two are the same document (the warning's other #id).
+      const id = idArgument(idText, 'in link <id> --to <other id>');
+      if (options.to?.length !== 1) throw new CliError('usage: eoffice in link <id> --to <other id>');
+      const linked = await call(core, 'incoming.linkDuplicate', { id, linkedId: idArgument(options.to[0], 'in link <id> --to <other id>') });
+      return show(linked);
+    }
     case 'return': {
       const id = idArgument(idText, 'in return <document id> --reason "…"');
       if (!options.reason?.trim()) throw new CliError('--reason "…" is required: the sender is told why the document is returned');
@@ -347,7 +362,10 @@ export async function runIn(core: Core, args: string[], options: InOptions, out:
       } catch (error) {
         throw new CliError(`cannot read ${idText} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
       }
-      return brief(await call(core, 'incoming.register', { fileName: path.basename(idText), bytes: new Uint8Array(bytes), fields: registerFields(options) }));
+      const registered = await call(core, 'incoming.register', { fileName: path.basename(idText), bytes: new Uint8Array(bytes), fields: registerFields(options) });
+      brief(registered);
+      warnDuplicates(idText, registered.id, registered.duplicates);
+      return 0;
     }
     case 'assign': {
       const id = idArgument(idText, 'in assign <id> --to <handler> --due dd/MM/yyyy');

@@ -321,7 +321,9 @@ export async function runOut(core: Core, args: string[], options: OutCommandOpti
     }
     case 'show': {
       const id = documentId(rest[0]);
-      print(await call(core, 'outgoing.get', { id }));
+      const detail = await call(core, 'outgoing.get', { id });
+      print(detail);
+      if (!options.json && detail.document.identifierCode) out(`  mã định danh văn bản: ${detail.document.identifierCode}`);
       if (!options.json) await printFiles(core, id, out);
       return 0;
     }

@@ -18,9 +18,20 @@ export const VERIFY_USAGE = `Usage: eoffice verify <pdf…> [--json] [--trust <p
     2 a command line that makes no sense`;
 
 export const USAGE = `Usage: eoffice [--data-dir <dir>] <command>
-  import <files…> --book in|out   import PDF files into the incoming (in) or outgoing (out) register
+  import <files…> --book in|out   import PDF files into the incoming (in) or outgoing (out) register;
+                                  an incoming one that may duplicate one already there is imported,
+                                  and named on standard error (--json: "duplicates")
   list [--book in|out] [--year <yyyy>] [--limit <n>] [--offset <n>] [--json]
   search <query> [--book in|out] [--year <yyyy>] [--limit <n>] [--json]
+       [--sort relevance|date|number|due] [--order asc|desc] [--columns <key,…>]
+       [--save <name>] [--saved <name>] [-o <results.pdf|xlsx>]
+                                  every field (số đến, handler, recipients, notes, identifier
+                                  code, the files' text); --columns from incomingNumber, notation,
+                                  documentDate, typeCode, subject, authorAgency, signerName,
+                                  recipients, handlerName, dueDate, state, registeredAt,
+                                  identifierCode; -o writes every result (up to 10,000)
+  search --saved-list | --remove-saved <name>
+                                  the saved searches (the same the app lists)
   audit verify                    check the hash chain of the audit trail
   tokens [--module <lib>] [--json]
                                   list the tokens plugged in and their certificates
@@ -80,13 +91,17 @@ export const USAGE = `Usage: eoffice [--data-dir <dir>] <command>
                                   assigned, in-progress, overdue, due-soon, done, returned, recalled,
                                   recall-pending
   in show <id> [--json]           the ĐẾN data: số đến, ngày đến, handler, due date, statuses, recall;
-                                  the received file and its attachments, with their names as sent
+                                  the received file and its attachments, with their names as sent,
+                                  each PDF attachment's signatures checked (offline); possible duplicates
   in export <id> -o <file> [--attachment N]
                                   the received file, or attachment N, copied out whole
   in accept <id> [--notation "2280/QĐ-UBND"] [--date dd/MM/yyyy] [--agency "…"] [--type QĐ] [--subject "…"]
                                   tiếp nhận: the next số đến, 03 to the sender; refused, naming what is
                                   missing, until the register has the number and notation, date,
-                                  issuing agency, type and subject (give what the file does not say)
+                                  issuing agency, type and subject (give what the file does not say);
+                                  warns (standard error) of a document with the same identifier code,
+                                  or number, notation and issuing agency, already in the register
+  in link <id> --to <other id>    liên kết: the two are the same document (shown on both, audited)
   in return <id> --reason "…"     trả lại (02)
   in register <file.pdf> [the same options]
                                   a scanned paper document into the register, with its số đến

@@ -16,6 +16,9 @@ export const METHODS_BY_GROUP = {
     'registers.list',
     'documents.list',
     'documents.search',
+    'searches.list',
+    'searches.save',
+    'searches.remove',
     'documents.get',
     'documents.update',
     'documents.files',
@@ -64,6 +67,8 @@ export const METHODS_BY_GROUP = {
     'incoming.counts',
     'incoming.get',
     'incoming.accept',
+    'incoming.duplicates',
+    'incoming.linkDuplicate',
     'incoming.return',
     'incoming.register',
     'incoming.readRecord',
@@ -78,7 +83,7 @@ export const METHODS_BY_GROUP = {
     'handlers.update',
     'handlers.deactivate',
   ],
-  report: ['report.figures', 'report.list', 'report.export'],
+  report: ['report.figures', 'report.list', 'report.export', 'documents.exportSearch'],
   validation: ['documents.validate', 'trust.list', 'trust.import', 'trust.remove'],
 } as const;
 export type MethodGroup = keyof typeof METHODS_BY_GROUP;

@@ -9,6 +9,7 @@ import type { EventName, MethodName } from './channels.js';
 import { ERROR_CODES } from './errors.js';
 import type { TrustedCertificate, ValidationReport } from './validation.js';
 import { REPORT_LIST_KEYS, type ReportFigures, type ReportListItem } from './report.js';
+import { SEARCH_COLUMN_KEYS } from './searchColumns.js';
 
 export { METHOD_NAMES, EVENT_NAMES, IPC_CHANNEL_PREFIX, IPC_EVENT_CHANNEL } from './channels.js';
 export type { MethodName, EventName } from './channels.js';
@@ -82,6 +83,12 @@ export const DocumentSummary = z.object({
   pageCount: z.number().int().nonnegative().nullable(),
   /** An incoming document's record as read off what arrived, field by field; null when not recorded (outgoing, older). */
   capture: Capture.nullable(),
+  /**
+   * Mã định danh văn bản (Decree 30 Appendix VI 1c), as the edXML's DocumentId writes it
+   * ("000.00.01.H99,2026/12/07,01/QĐ-UBND"): ours from the number on, the sender's for what came
+   * over the axis; null for a draft or a document received outside it.
+   */
+  identifierCode: z.string().nullable(),
 });
 
 export const AuditEvent = z.object({
@@ -118,6 +125,11 @@ export const DocumentDetail = DocumentSummary.extend({
       doneNote: z.string(),
     })
     .nullable(),
+  /**
+   * What of the record is fixed (main/core/registry/recordLock.ts): from the number on (outgoing),
+   * from tiếp nhận on (incoming), everything once recalled; null while the record is open.
+   */
+  lock: z.object({ reason: z.enum(['numbered', 'registered', 'returned', 'recalled']), fields: z.array(z.string()) }).nullable(),
   events: z.array(AuditEvent),
 });
 
@@ -164,7 +176,35 @@ export const DocumentFilters = z.object({
 
 const Page = { offset: z.number().int().min(0).max(10_000_000).default(0), limit: z.number().int().min(1).max(500).default(50) };
 
-export const SearchHit = DocumentSummary.extend({ snippet: z.string().nullable() });
+/** Sắp xếp kết quả (Appendix VI 6g): by relevance (a search's default), date, number or deadline. */
+export const SearchSort = z.enum(['relevance', 'date', 'number', 'due']);
+export const SortOrder = z.enum(['asc', 'desc']);
+const Sorting = { sort: SearchSort.default('relevance'), order: SortOrder.default('desc') };
+export const SearchColumn = z.enum(SEARCH_COLUMN_KEYS);
+
+/** A row of the list or of a search: the summary and the fields a clerk may choose to show (searchColumns.ts). */
+export const ListedDocument = DocumentSummary.extend({
+  incomingNumber: z.number().int().nullable(),
+  handlerName: z.string().nullable(),
+  /** hạn giải quyết of an incoming document being handled, else the document's own deadline. */
+  dueDate: z.string().nullable(),
+  recipients: z.array(z.string()),
+});
+export const SearchHit = ListedDocument.extend({ snippet: z.string().nullable() });
+export type ListedDocument = z.infer<typeof ListedDocument>;
+export type SearchSort = z.infer<typeof SearchSort>;
+export type SortOrder = z.infer<typeof SortOrder>;
+
+/** A search as the clerk set it up: what is saved by name and what an export writes. */
+export const SearchSpec = DocumentFilters.extend({
+  query: z.string().max(500).default(''),
+  ...Sorting,
+  columns: z.array(SearchColumn).min(1).max(SEARCH_COLUMN_KEYS.length).optional(),
+});
+export type SearchSpec = z.infer<typeof SearchSpec>;
+export const SavedSearch = z.object({ id: Id, name: z.string(), search: SearchSpec, savedAt: z.string() });
+export type SavedSearch = z.infer<typeof SavedSearch>;
+const SavedSearchName = z.string().trim().min(1).max(100);
 
 export const AgencyInfo = z.object({
   code: z.string().max(32), // mã định danh, e.g. 000.00.32.H10: opaque, validated loosely
@@ -465,6 +505,8 @@ export const SyncPassResult = z.object({
   received: z.number().int(),
   statuses: z.number().int(),
   duplicates: z.number().int(),
+  /** Received and stored, but each may duplicate a document already in the register: the clerk is warned on its pane. */
+  possibleDuplicates: z.number().int(),
   refused: z.number().int(),
   connection: ConnectionState,
   error: ApiErrorShape.nullable(),
@@ -550,8 +592,30 @@ export const IncomingItem = z.object({
   dueSoon: z.boolean(),
   recallPending: z.boolean(),
   replacesId: Id.nullable(),
+  /** The sender's mã định danh văn bản, for what came over the axis (DocumentSummary.identifierCode). */
+  identifierCode: z.string().nullable(),
 });
 export type IncomingItem = z.infer<typeof IncomingItem>;
+
+/**
+ * An incoming document that another may duplicate (Appendix VI 1h): why (the same identifier code,
+ * or the same number, notation and issuing agency), and whether the clerk linked the two. Named as
+ * a clerk knows it — notation, trích yếu, số đến — the id is for the link only.
+ */
+export const DuplicateCandidate = z.object({
+  id: Id,
+  notation: z.string().nullable(),
+  subject: z.string(),
+  authorAgency: z.string(),
+  documentDate: IsoDate.nullable(),
+  incomingNumber: z.number().int().positive().nullable(),
+  registeredAt: z.string(),
+  state: DocumentState,
+  /** Empty for a document the clerk linked whose record no longer matches. */
+  reasons: z.array(z.enum(['identifier', 'notation'])),
+  linked: z.boolean(),
+});
+export type DuplicateCandidate = z.infer<typeof DuplicateCandidate>;
 
 export const IncomingStatusEntry = z.object({
   /** received: the sender's own statuses about it (13); sent: what we answered, with where it stands. */
@@ -602,6 +666,8 @@ export const IncomingDetail = IncomingItem.extend({
   ),
   /** What the clerk may do now (the buttons). */
   allowed: z.object({ accept: z.boolean(), return: z.boolean(), assign: z.boolean(), start: z.boolean(), done: z.boolean(), answerRecall: z.boolean() }),
+  /** Documents already in the register that this one may duplicate, and those the clerk linked to it. */
+  duplicates: z.array(DuplicateCandidate),
 });
 export type IncomingDetail = z.infer<typeof IncomingDetail>;
 
@@ -645,12 +711,16 @@ export const contract = {
   'settings.get': method(z.object({}), Settings),
   'settings.update': method(SettingsPatch, Settings),
   'registers.list': method(z.object({ year: Year.optional() }), z.array(RegisterInfo)),
-  'documents.list': method(DocumentFilters.extend(Page), z.object({ total: z.number().int(), items: z.array(DocumentSummary) })),
+  'documents.list': method(DocumentFilters.extend({ ...Page, ...Sorting }), z.object({ total: z.number().int(), items: z.array(ListedDocument) })),
   'documents.search': method(
-    DocumentFilters.extend({ query: z.string().max(500), ...Page }),
+    DocumentFilters.extend({ query: z.string().max(500), ...Page, ...Sorting }),
     // `capped`: the query matched more documents than are worth counting; `total` is then a floor.
     z.object({ total: z.number().int(), capped: z.boolean(), items: z.array(SearchHit) }),
   ),
+  /** Tìm kiếm đã lưu (Appendix VI 6e), by name; saving under a name already used replaces that search. */
+  'searches.list': method(z.object({}), z.array(SavedSearch)),
+  'searches.save': method(z.object({ name: SavedSearchName, search: SearchSpec }), SavedSearch),
+  'searches.remove': method(z.object({ name: SavedSearchName }), z.object({ removed: z.literal(true) })),
   'documents.get': method(z.object({ id: Id }), DocumentDetail),
   'documents.update': method(z.object({ id: Id, patch: DocumentPatch }), DocumentDetail),
   /** Every version of the document's file and its attachments, oldest version first. */
@@ -664,7 +734,8 @@ export const contract = {
   'documents.showInFolder': method(z.object({ id: Id, sha256: Sha256.optional() }), z.object({ path: z.string() })),
   'documents.import': method(
     z.object({ direction: Direction, fileName: z.string().min(1).max(255), bytes: Bytes }),
-    z.object({ document: DocumentSummary }),
+    /** `duplicates`: an incoming document's possible duplicates already in the register (a warning: it was imported). */
+    z.object({ document: DocumentSummary, duplicates: z.array(DuplicateCandidate) }),
   ),
   'documents.sign': method(
     z.object({
@@ -752,6 +823,16 @@ export const contract = {
   'incoming.get': method(z.object({ id: Id }), IncomingDetail),
   /** Tiếp nhận: the document gets the next số đến of its arrival year; status 03 goes back to the sender. */
   'incoming.accept': method(z.object({ id: Id, fields: RegisterFieldsInput.optional() }), IncomingDetail),
+  /**
+   * The incoming documents a record as the clerk is typing it may duplicate (tiếp nhận, a paper
+   * document's registration); `id`: the document being accepted, left out of its own answer.
+   */
+  'incoming.duplicates': method(
+    z.object({ id: Id.optional(), notation: z.string().max(100).optional(), authorAgency: z.string().max(300).optional(), documentDate: IsoDate.nullable().optional() }),
+    z.array(DuplicateCandidate),
+  ),
+  /** "Liên kết": the clerk says the two are the same document; shown and audited on both. */
+  'incoming.linkDuplicate': method(z.object({ id: Id, linkedId: Id }), IncomingDetail),
   /** Trả lại: status 02 with the reason goes back to the sender. */
   'incoming.return': method(z.object({ id: Id, reason: z.string().trim().min(1).max(500) }), IncomingDetail),
   /** A paper document scanned to PDF, imported and taken into the register (with its số đến) in one step. */
@@ -783,6 +864,14 @@ export const contract = {
   'incoming.exportBook': method(z.object({ ...BookQuery, ...BookPeriod, format: z.enum(['pdf', 'xlsx', 'csv']) }), z.object({ fileName: z.string(), bytes: Bytes })),
   /** The dashboard's figures for a period (the same JSON `eoffice report --format json` prints). */
   'report.figures': method(z.object(ReportPeriodInput), z.custom<ReportFigures>()),
+  /**
+   * Every result of a search (Appendix VI 6h), up to SEARCH_EXPORT_MAX_ROWS, in its order, as a PDF
+   * or XLSX table of the chosen columns; `rows` says how many were written, of `total` found.
+   */
+  'documents.exportSearch': method(
+    SearchSpec.extend({ columns: z.array(SearchColumn).min(1).max(SEARCH_COLUMN_KEYS.length), format: z.enum(['pdf', 'xlsx']) }),
+    z.object({ fileName: z.string(), bytes: Bytes, rows: z.number().int(), total: z.number().int() }),
+  ),
   /** The documents behind one figure of the period, in the order the figure counts them. */
   'report.list': method(
     z.object({ ...ReportPeriodInput, key: z.enum(REPORT_LIST_KEYS), ...Page }),

@@ -60,6 +60,8 @@ export const ERROR_CODES = [
   'AGENCY_NOT_CONFIGURED',
   'AGENCY_CERTIFICATE_REQUIRED',
   'NO_NUMBER_PLACE',
+  // The record of a numbered (or registered) document: its fields, recipients and files are fixed (registry/recordLock.ts).
+  'RECORD_LOCKED',
   'CONVERTER_MISSING',
   'CONVERSION_FAILED',
   // Document exchange over the axis.

@@ -13,7 +13,8 @@ import { checkAttachmentName, MAX_ATTACHMENT_NAME_BYTES } from '../../main/core/
 import { Base64Decoder } from '../../main/core/edxml/base64.js';
 import { EDXML_NAMESPACE, type ParsedPackage, type ParseLimits, type StatusMessage } from '../../main/core/edxml/model.js';
 import { parsePackage, peekPackage } from '../../main/core/edxml/parse.js';
-import { documentIdOf, statusMessageXml, writeEdocPackage } from '../../main/core/edxml/write.js';
+import { statusMessageXml, writeEdocPackage } from '../../main/core/edxml/write.js';
+import { documentIdOf } from '../../main/common/identifierCode.js';
 import { edxmlSample, fullHeader, handPackage, markEncrypted, renameInZip, zipOf, type HandPackage } from '../support/edxmlSamples.js';
 import { makeVietnamesePdf, tempDir } from '../support/fixtures.js';
 

@@ -369,7 +369,7 @@ test('a recall: accepted (15) makes the document recalled and read-only; refused
   refused(core, 'WRONG_STATE', () => finishIncoming(ctx, a));
   refused(core, 'WRONG_STATE', () => answerRecall(ctx, a, false));
   const edit = await api(core, 'documents.update', { id: a, patch: { subject: 'sửa' } });
-  assert.equal(!edit.ok && edit.code, 'WRONG_STATE');
+  assert.equal(!edit.ok && edit.code, 'RECORD_LOCKED');
 
   const kept = await api(core, 'incoming.answerRecall', { id: b, accept: false, reason: 'Văn bản đã được giải quyết' });
   assert.ok(kept.ok);
@@ -457,7 +457,8 @@ test('the incoming register book: ten columns on screen, and as PDF, XLSX and CS
     'Nguyễn Thị Lan (Phòng Tài chính)',
     '03/02/2026',
     '',
-    'Hạn giải quyết: 10/02/2026',
+    // The sender's identifier code (mã định danh văn bản) its package carried, in the notes.
+    `Hạn giải quyết: 10/02/2026. Mã định danh: ${SENDER},2026/01/01,${first}/UBND-VP`,
   ]);
   assert.equal(row2!.cells[1], '02');
   assert.equal(screen.result.rows[2]!.cells[1], '03');

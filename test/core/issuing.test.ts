@@ -404,8 +404,8 @@ test('a numbered document keeps its number, date and type; the register columns 
   const draft = await newDraft('khóa số');
   await signAsLeader(draft.document.id);
   const numbered = await ok('outgoing.number', { id: draft.document.id });
-  await fails('documents.update', { id: numbered.document.id, patch: { notation: '99/QĐ-UBND' } }, 'WRONG_STATE');
-  await fails('outgoing.updateDraft', { id: numbered.document.id, details: { subject: 'đổi trích yếu' } }, 'WRONG_STATE');
+  await fails('documents.update', { id: numbered.document.id, patch: { notation: '99/QĐ-UBND' } }, 'RECORD_LOCKED');
+  await fails('outgoing.updateDraft', { id: numbered.document.id, details: { subject: 'đổi trích yếu' } }, 'RECORD_LOCKED');
   const edited = await ok('outgoing.updateDraft', { id: numbered.document.id, details: { notes: 'Gửi kèm bản giấy', copies: 7 } });
   assert.equal(edited.draft.notes, 'Gửi kèm bản giấy');
   assert.equal(edited.draft.copies, 7);

@@ -6,10 +6,12 @@ import type { Handlers } from './invoke.js';
 import { APP_VERSION } from '../app/version.js';
 import { localAgency, updateLocalAgency } from '../registry/agency.js';
 import { listRegisters } from '../registry/registers.js';
-import { getDocument, getDocumentRow, listDocuments, toSummary, updateDocument } from '../registry/documents.js';
-import { searchDocuments } from '../registry/search.js';
+import { getDocument, getDocumentRow, toSummary, updateDocument } from '../registry/documents.js';
+import { listResults, searchDocuments } from '../registry/search.js';
+import { listSavedSearches, removeSavedSearch, saveSearch } from '../registry/savedSearches.js';
+import { auditRefusals } from '../registry/recordLock.js';
 import { listDocumentFiles, readDocumentFile, revealDocumentFile } from '../registry/documentFiles.js';
-import { AppError } from '../../common/errors.js';
+import { duplicatesOf } from '../registry/duplicates.js';
 import { createExchangeHandlers } from './exchangeHandlers.js';
 import { lazyGroup } from './methodGroups.js';
 import type { ExchangeService } from '../exchange/service.js';
@@ -33,18 +35,15 @@ export function createHandlers(core: CoreServices, exchange: ExchangeService, in
     'settings.get': () => core.settings.read(),
     'settings.update': (patch) => core.settings.update(patch),
     'registers.list': ({ year }) => listRegisters(core.db, year),
-    'documents.list': ({ offset, limit, ...filters }) => listDocuments(core.db, filters, offset, limit),
-    'documents.search': ({ query, offset, limit, ...filters }) => searchDocuments(core.db, query, filters, offset, limit),
+    'documents.list': ({ offset, limit, sort, order, ...filters }) => listResults(core.db, filters, offset, limit, { sort, order }),
+    'documents.search': ({ query, offset, limit, sort, order, ...filters }) => searchDocuments(core.db, query, filters, offset, limit, { sort, order }),
+    'searches.list': () => listSavedSearches(core.db),
+    'searches.save': ({ name, search }) => saveSearch(core.db, name, search),
+    'searches.remove': ({ name }) => removeSavedSearch(core.db, name),
     'documents.get': ({ id }) => getDocument(core.db, id),
     'documents.update': ({ id, patch }) => {
-      core.db
-        .transaction(() => {
-          // A received document the sender recalled is kept as it was, read-only.
-          const row = getDocumentRow(core.db, id);
-          if (row.direction === 'in' && row.state === 'recalled') throw new AppError('WRONG_STATE', `Document ${id} was recalled by its sender: it is kept read-only.`, { id, state: row.state });
-          updateDocument(core.db, id, patch, core.actor);
-        })
-        .immediate();
+      // What the record's lock holds is refused (recordLock.ts), and the refusal audited.
+      auditRefusals(core.db, core.actor, () => core.db.transaction(() => updateDocument(core.db, id, patch, core.actor)).immediate());
       core.events.emit('documents.changed', { ids: [id] });
       return getDocument(core.db, id);
     },
@@ -60,7 +59,9 @@ export function createHandlers(core: CoreServices, exchange: ExchangeService, in
         const { importDocument } = await import('../registry/importDocument.js');
         const id = await importDocument({ db: core.db, blobs: core.blobs, maxBytes: maxImportBytes(), actor: core.actor }, input);
         core.events.emit('documents.changed', { ids: [id] });
-        return { document: toSummary(getDocumentRow(core.db, id)) };
+        const document = toSummary(getDocumentRow(core.db, id));
+        // Imported whatever it duplicates: the clerk is warned, and decides (Appendix VI 1h).
+        return { document, duplicates: document.direction === 'in' ? duplicatesOf(core.db, id) : [] };
       }),
     ...createExchangeHandlers(core, exchange),
     ...lazyGroup('signing', async () => (await import('./signingHandlers.js')).createSigningHandlers(core, writeQueue)),

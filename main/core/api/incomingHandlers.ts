@@ -14,6 +14,7 @@ import { incomingBook, incomingBookRows } from '../incoming/incomingBook.js';
 import { readIncomingRecord } from '../registry/importDocument.js';
 import { missingRegisterFields } from '../../common/capture.js';
 import { addHandler, listHandlers, updateHandler } from '../incoming/handlersDirectory.js';
+import { duplicatesOf, findDuplicates, linkDuplicates } from '../registry/duplicates.js';
 
 type IncomingHandlers = GroupHandlers<'incoming'>;
 
@@ -32,6 +33,15 @@ export function createIncomingHandlers(core: CoreServices, exchange: ExchangeSer
     'incoming.accept': ({ id, fields }) => {
       acceptIncoming(ctx(), id, fields);
       return answered(id);
+    },
+    'incoming.duplicates': ({ id, notation, authorAgency, documentDate }) =>
+      id === undefined
+        ? findDuplicates(core.db, { notation: notation ?? null, authorAgency: authorAgency ?? '', documentDate: documentDate ?? null, exchangeId: null })
+        : duplicatesOf(core.db, id, { notation, authorAgency, documentDate }),
+    'incoming.linkDuplicate': ({ id, linkedId }) => {
+      core.db.transaction(() => linkDuplicates(core.db, id, linkedId, core.actor)).immediate();
+      core.events.emit('documents.changed', { ids: [id, linkedId] });
+      return incomingDetail(core.db, id);
     },
     'incoming.return': ({ id, reason }) => {
       returnIncoming(ctx(), id, reason);

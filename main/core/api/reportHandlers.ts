@@ -1,11 +1,13 @@
 // The periodic report as the dashboard and the CLI ask for it: the figures of a period, the
-// documents behind one figure, and the report as a file.
+// documents behind one figure, and the report as a file; and a search's results as a file, which
+// needs the same heavy libraries (pdf-lib, exceljs).
 import type { CoreServices } from '../app/core.js';
 import type { GroupHandlers } from './methodGroups.js';
 import { reportFigures, reportList } from '../reports/figures.js';
 import { renderReportXlsx } from '../reports/reportXlsx.js';
 import { renderReportPdf } from '../reports/reportPdf.js';
 import { localAgency } from '../registry/agency.js';
+import { exportSearch } from '../reports/searchExport.js';
 
 type ReportHandlers = GroupHandlers<'report'>;
 
@@ -21,5 +23,6 @@ export function createReportHandlers(core: CoreServices): ReportHandlers {
       const bytes = format === 'xlsx' ? await renderReportXlsx(figures) : await renderReportPdf(figures, form);
       return { fileName, bytes: new Uint8Array(bytes) };
     },
+    'documents.exportSearch': (request) => exportSearch(core.db, request),
   };
 }

@@ -32,9 +32,12 @@ const RULE_WIDTH = 0.6;
 // would leave a stub of a line or two cut off from the rest.
 const MIN_LINES_BEFORE_BREAK = 3;
 
-/** x of every vertical rule of the table, left to right (columns.length + 1 values), in points. */
+/** x of every vertical rule of the register's table, left to right (columns.length + 1 values), in points. */
 export function bookTableColumnEdges(kind: BookKind): number[] {
-  const columns = bookColumns(kind);
+  return tableColumnEdges(bookColumns(kind));
+}
+
+function tableColumnEdges(columns: readonly BookColumn[]): number[] {
   const totalWeight = columns.reduce((sum, column) => sum + column.weight, 0);
   const edges = [MARGIN_LEFT];
   let x = MARGIN_LEFT;
@@ -106,13 +109,29 @@ interface Faces {
   bold: Typeface;
 }
 
-function drawCover(doc: PDFDocument, book: RegisterBook, faces: Faces): void {
+/**
+ * A table printed as the register is: a cover (the agency, the title, lines of facts), then ruled
+ * pages whose header repeats. The register books and the search results (searchExport.ts) print so.
+ */
+export interface PrintedTable {
+  /** The agency block of the cover, parent agency first. */
+  agencyLines: string[];
+  title: string;
+  coverLines: string[];
+  /** The file's own title (what a PDF reader's window shows). */
+  documentTitle: string;
+  columns: readonly BookColumn[];
+  /** Each row has one cell per column, already formatted. */
+  rows: string[][];
+}
+
+function drawCover(doc: PDFDocument, table: PrintedTable, faces: Faces): void {
   const ink = new PageInk(doc, doc.addPage([PAGE_WIDTH, PAGE_HEIGHT]));
   // The agency block sits top left, centred on itself, as on the first page of a document
   // (Decree 30, Appendix I): the parent agency above, the agency itself in bold, a short rule under it.
   const blockWidth = 110 * MM;
   const blockCentre = MARGIN_LEFT + blockWidth / 2;
-  const agencyLines = bookAgencyLines(book);
+  const agencyLines = table.agencyLines;
   const agency = agencyLines[agencyLines.length - 1] ?? '';
   const parent = agencyLines.length > 1 ? agencyLines[0] : undefined;
   const agencySize = 12;
@@ -126,11 +145,11 @@ function drawCover(doc: PDFDocument, book: RegisterBook, faces: Faces): void {
   ink.rules(0.7, [[blockCentre - widest / 6, ruleY, blockCentre + widest / 6, ruleY]]);
 
   const titleSize = 30;
-  const title = wrapText(faces.bold, titleSize, bookTitle(book.kind, book.confidential), TABLE_WIDTH);
+  const title = wrapText(faces.bold, titleSize, table.title, TABLE_WIDTH);
   baseline = ink.centredLines(faces.bold, titleSize, title, PAGE_WIDTH / 2, PAGE_HEIGHT * 0.58, titleSize * 1.25);
 
   const factSize = 15;
-  const facts = bookCoverLines(book).flatMap((line) => wrapText(faces.regular, factSize, line, TABLE_WIDTH));
+  const facts = table.coverLines.flatMap((line) => wrapText(faces.regular, factSize, line, TABLE_WIDTH));
   ink.centredLines(faces.regular, factSize, facts, PAGE_WIDTH / 2, baseline - 20, factSize * 1.9);
   ink.close();
 }
@@ -156,10 +175,9 @@ class TableWriter {
   constructor(
     private readonly doc: PDFDocument,
     private readonly columns: readonly BookColumn[],
-    kind: BookKind,
     private readonly faces: Faces,
   ) {
-    this.edges = bookTableColumnEdges(kind);
+    this.edges = tableColumnEdges(columns);
     this.innerWidths = columns.map((_, i) => this.edge(i + 1) - this.edge(i) - 2 * CELL_PAD_X);
     this.headerLines = columns.map((column, i) => wrapText(faces.bold, BODY_SIZE, column.vi, this.innerWidths[i] as number));
     this.headerHeight = Math.max(...this.headerLines.map((lines) => lines.length)) * LINE_HEIGHT + 2 * CELL_PAD_Y + 4;
@@ -257,19 +275,30 @@ class TableWriter {
 
 export async function renderBookPdf(book: RegisterBook): Promise<Uint8Array> {
   const columns = assertValidBook(book);
+  return renderTablePdf({
+    agencyLines: bookAgencyLines(book),
+    title: bookTitle(book.kind, book.confidential),
+    coverLines: bookCoverLines(book),
+    documentTitle: `${bookTitle(book.kind, book.confidential)} – ${book.agencyName.trim()} – ${book.year}`,
+    columns,
+    rows: book.rows,
+  });
+}
+
+export async function renderTablePdf(printed: PrintedTable): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   doc.registerFontkit(pdfLibFontkit);
   const faces: Faces = {
     regular: new Typeface(await doc.embedFont(tinosFontBytes('regular'), { subset: true })),
     bold: new Typeface(await doc.embedFont(tinosFontBytes('bold'), { subset: true })),
   };
-  doc.setTitle(`${bookTitle(book.kind, book.confidential)} – ${book.agencyName.trim()} – ${book.year}`);
+  doc.setTitle(printed.documentTitle);
   doc.setLanguage('vi-VN');
   doc.setCreator('eOffice');
 
-  drawCover(doc, book, faces);
-  const table = new TableWriter(doc, columns, book.kind, faces);
-  for (const row of book.rows) table.addRow(row);
+  drawCover(doc, printed, faces);
+  const table = new TableWriter(doc, printed.columns, faces);
+  for (const row of printed.rows) table.addRow(row);
   const pages = table.finish();
 
   // Numbered only now that the total is known; the cover, like a book's, carries no number.

@@ -9,6 +9,7 @@
 import { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { assertValidBook, bookAgencyLines, bookCoverLines, bookTitle, type RegisterBook } from './book.js';
+import type { PrintedTable } from './bookPdf.js';
 
 // Roughly the characters of the default font one unit of column weight holds; a date column
 // (weight 1.1) then shows dd/MM/yyyy without wrapping.
@@ -28,7 +29,20 @@ const ROWS_PER_TURN = 500;
 export async function renderBookXlsx(book: RegisterBook): Promise<Uint8Array> {
   const columns = assertValidBook(book);
   const title = bookTitle(book.kind, book.confidential);
-  const agencyLines = bookAgencyLines(book);
+  return renderTableXlsx({
+    agencyLines: bookAgencyLines(book),
+    title,
+    coverLines: bookCoverLines(book),
+    documentTitle: `${title} – ${book.agencyName.trim()} – ${book.year}`,
+    columns,
+    rows: book.rows,
+    sheetName: String(book.year),
+  });
+}
+
+/** A table laid out as the register's sheet (bookPdf.ts's PrintedTable), on one sheet of that name. */
+export async function renderTableXlsx(table: PrintedTable & { sheetName: string }): Promise<Uint8Array> {
+  const { columns, title, agencyLines } = table;
   const lastColumn = columns.length;
   // The layout above the table is fixed, so the header's row numbers are known before any row is
   // written — as they must be: the streaming writer puts the frozen view and the fit-to-page flag
@@ -52,9 +66,9 @@ export async function renderBookXlsx(book: RegisterBook): Promise<Uint8Array> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: sink, useStyles: true, useSharedStrings: false });
   // The writer would otherwise sign the file's last change "ExcelJS".
   workbook.creator = workbook.lastModifiedBy = 'eOffice';
-  workbook.title = `${title} – ${book.agencyName.trim()} – ${book.year}`;
+  workbook.title = table.documentTitle;
 
-  const sheet = workbook.addWorksheet(String(book.year), {
+  const sheet = workbook.addWorksheet(table.sheetName, {
     views: [{ state: 'frozen', xSplit: 0, ySplit: numberingRowNumber, topLeftCell: `A${numberingRowNumber + 1}`, activeCell: `A${numberingRowNumber + 1}` }],
     pageSetup: {
       paperSize: 9, // A4
@@ -93,7 +107,7 @@ export async function renderBookXlsx(book: RegisterBook): Promise<Uint8Array> {
   // The agency block of the cover, top left over the first few columns, as on the paper book.
   agencyLines.forEach((line, i) => spanRow(line, { bold: i === agencyLines.length - 1 }, 'left', Math.min(4, lastColumn)));
   spanRow(title, { bold: true, size: 16 }, 'center', lastColumn, 26);
-  spanRow(bookCoverLines(book).join('     '), { italic: true }, 'center');
+  spanRow(table.coverLines.join('     '), { italic: true }, 'center');
 
   const header = sheet.addRow(columns.map((column) => column.vi));
   const numbering = sheet.addRow(columns.map((_, i) => `(${i + 1})`));
@@ -110,7 +124,7 @@ export async function renderBookXlsx(book: RegisterBook): Promise<Uint8Array> {
   }
 
   let written = 0;
-  for (const values of book.rows) {
+  for (const values of table.rows) {
     // An empty cell is left without a value rather than holding "", so Excel sees it as blank.
     const row = sheet.addRow(values.map((value) => (value === '' ? null : value)));
     // Every cell is ruled, empty ones too: the blank "Ký nhận" box is where the recipient signs.

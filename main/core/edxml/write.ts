@@ -30,12 +30,6 @@ const MAX_ATTACHMENT_NAME_CHARS = 200;
 const ATTACHMENT_READ_BYTES = 3 * 256 * 1024;
 const PREFIX = 'edXML:';
 
-/** `{OrganId},{yyyy/MM/dd},{Number}/{Notation}`; date given as 'yyyy-MM-dd'. Number is written as given (e.g. '07' or '7' — keep the string). */
-export function documentIdOf(organId: string, isoDate: string, number: string, notation: string): string {
-  const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
-  if (!date) throw new AppError('INVALID_INPUT', `Promulgation date must be yyyy-MM-dd, got ${JSON.stringify(isoDate)}`, { field: 'date' });
-  return `${organId},${date[1]}/${date[2]}/${date[3]},${number}/${notation}`;
-}
 
 // ---- XML text ------------------------------------------------------------------------------
 

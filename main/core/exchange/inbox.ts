@@ -7,8 +7,10 @@
 import fs from 'node:fs';
 import { prepared } from '../storage/database.js';
 import { appendAudit } from '../registry/audit.js';
-import { insertDocument } from '../registry/documents.js';
+import { indexDocument, insertDocument } from '../registry/documents.js';
+import { readMissingTexts } from '../registry/fileTexts.js';
 import { recordArrival } from '../registry/incomingRecord.js';
+import { duplicatesOf } from '../registry/duplicates.js';
 import type { Capture } from '../../common/capture.js';
 import { storeFileThenCommit, type NewFile } from '../registry/fileJournal.js';
 import { AppError, type ApiErrorShape } from '../../common/errors.js';
@@ -41,6 +43,8 @@ export interface ReceiveResult {
   received: number;
   statuses: number;
   duplicates: number;
+  /** Received documents that may duplicate one already in the register (same identifier code, or number, notation and agency): stored, and flagged for the clerk. */
+  possibleDuplicates: number;
   refused: number;
   reachable: boolean;
   authFailed: boolean;
@@ -53,7 +57,8 @@ export interface ReceiveProgress {
   total: number;
 }
 
-type Outcome = 'received' | 'status' | 'duplicate' | 'refused' | 'known';
+/** 'suspected': received and stored, but it may duplicate a document already in the register (registry/duplicates.ts). */
+type Outcome = 'received' | 'suspected' | 'status' | 'duplicate' | 'refused' | 'known';
 
 /** Fetches and stores everything waiting on the axis for this agency, edoc first, then statuses. */
 export async function receiveWaiting(
@@ -62,7 +67,7 @@ export async function receiveWaiting(
   localCode: string,
   options: { limits?: Partial<ParseLimits>; signal?: AbortSignal; onProgress?: (progress: ReceiveProgress) => void } = {},
 ): Promise<ReceiveResult> {
-  const result: ReceiveResult = { received: 0, statuses: 0, duplicates: 0, refused: 0, reachable: true, authFailed: false, lastError: null };
+  const result: ReceiveResult = { received: 0, statuses: 0, duplicates: 0, possibleDuplicates: 0, refused: 0, reachable: true, authFailed: false, lastError: null };
   for (const messageType of ['edoc', 'status'] as MessageType[]) {
     let items: InboxItem[];
     try {
@@ -79,6 +84,7 @@ export async function receiveWaiting(
       try {
         const outcome = await receiveItem(ctx, adapter, localCode, item, options.limits ?? {}, options.signal);
         if (outcome === 'received') result.received++;
+        else if (outcome === 'suspected') (result.received++, result.possibleDuplicates++);
         else if (outcome === 'status') result.statuses++;
         else if (outcome === 'duplicate') result.duplicates++;
         else if (outcome === 'refused') result.refused++;
@@ -152,11 +158,18 @@ async function receiveItem(ctx: ExchangeContext, adapter: AxisAdapter, localCode
     const packageFile: NewFile = { parts: [{ staged }], sha256: fetched.sha256, mediaType: EDXML_MEDIA_TYPE };
     const outcome = parsed.kind === 'status' ? recordStatus(ctx, item, parsed.status, packageFile, fetched.size) : recordDocument(ctx, item, parsed.header, parsed.attachments, packageFile, fetched.size);
     await adapter.acknowledge(item.docId, outcome === 'known' ? acknowledgementFor(ctx, item) : 'done', signal);
+    if (outcome === 'received' || outcome === 'suspected') await readTextsOfReceived(ctx, item);
     return outcome;
   } finally {
     fs.rmSync(staged, { force: true });
     fs.rmSync(workDir, { recursive: true, force: true });
   }
+}
+
+/** The received file's and attachments' text, for search: read after the commit, as it takes time. */
+async function readTextsOfReceived(ctx: ExchangeContext, item: InboxItem): Promise<void> {
+  const row = prepared(ctx.db, 'SELECT document_id FROM received_packages WHERE axis_doc_id = ? AND document_id IS NOT NULL ORDER BY id DESC LIMIT 1').get(item.docId) as { document_id: number } | undefined;
+  if (row) await readMissingTexts(ctx, row.document_id);
 }
 
 function refusal(reason: RefusalReason, message: string): AppError {
@@ -343,10 +356,19 @@ function recordDocument(ctx: ExchangeContext, item: InboxItem, header: EdocHeade
     recordArrival(ctx.db, id, { receivedVia: 'axis', capture: captureOfHeader(header, typeCode, documentDate) });
     const attach = prepared(ctx.db, 'INSERT INTO attachments (document_id, file_sha256, file_name, description) VALUES (?, ?, ?, ?)');
     for (const a of attachments) if (a !== main) attach.run(id, a.sha256, a.name, a.description);
+    indexDocument(ctx.db, id); // with its identifier code and its attachments' names; their text follows (readMissingTexts)
     const receivedId = insertReceived(ctx, item, { ...received, outcome: 'accepted', documentId: id }, now);
-    appendAudit(ctx.db, { actor: ctx.actor, kind: 'received', documentId: id, at: now, details: { sender, exchangeId: header.documentId, businessType, axisDocId: item.docId, receivedId, packageSha256: packageFile.sha256, attachments: attachments.map((a) => a.sha256) } });
+    // Stored all the same: only the clerk can tell a resend from two documents (Appendix VI 1h).
+    const possibleDuplicateOf = duplicatesOf(ctx.db, id).map((c) => c.id);
+    appendAudit(ctx.db, {
+      actor: ctx.actor,
+      kind: 'received',
+      documentId: id,
+      at: now,
+      details: { sender, exchangeId: header.documentId, businessType, axisDocId: item.docId, receivedId, packageSha256: packageFile.sha256, attachments: attachments.map((a) => a.sha256), possibleDuplicateOf },
+    });
     if (answer) queueJob(ctx.db, { documentId: id, action: 'status', messageType: 'status', statusCode: '01', recipients: [sender], exchangeId: header.documentId, packageSha256: answer.sha256, packageSize: (answer.parts[0] as Uint8Array).length }, now);
-    return 'received';
+    return possibleDuplicateOf.length > 0 ? 'suspected' : 'received';
   });
 }
 

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import { prepared } from '../storage/database.js';
 import { isProcessAlive } from '../storage/blobStore.js';
 import { appendAudit } from '../registry/audit.js';
+import { indexDocument } from '../registry/documents.js';
 import { storeFilesThenCommitWith, type FileStoreContext } from '../registry/fileJournal.js';
 import { toVnIso } from '../../common/dates.js';
 import { AppError, type ApiErrorShape } from '../../common/errors.js';
@@ -132,7 +133,10 @@ async function ensurePackage(ctx: ExchangeContext, job: JobRow): Promise<JobRow>
         JSON.stringify(written!.recipients),
         job.id,
       );
-      if (job.action === 'send') prepared(ctx.db, 'UPDATE documents SET exchange_id = ? WHERE id = ?').run(written!.exchangeId, job.document_id);
+      if (job.action === 'send' && job.document_id !== null) {
+        prepared(ctx.db, 'UPDATE documents SET exchange_id = ? WHERE id = ?').run(written!.exchangeId, job.document_id);
+        indexDocument(ctx.db, job.document_id); // the identifier code is searchable
+      }
     },
   );
   return prepared(ctx.db, 'SELECT * FROM outbox_jobs WHERE id = ?').get(job.id) as JobRow;

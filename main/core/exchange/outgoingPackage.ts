@@ -10,7 +10,8 @@ import { localAgency } from '../registry/agency.js';
 import { AppError } from '../../common/errors.js';
 import { documentType } from '../../common/doctypes.js';
 import type { AttachmentToWrite, Business, BusinessDocType, EdocHeader, Organization, StatusCode, StatusMessage } from '../edxml/model.js';
-import { documentIdOf, statusMessageXml, writeEdocPackage } from '../edxml/write.js';
+import { statusMessageXml, writeEdocPackage } from '../edxml/write.js';
+import { exchangeIdOf, splitNotation } from '../../common/identifierCode.js';
 import { sha256Hex } from '../storage/blobStore.js';
 import { edxmlDate, edxmlTimestamp } from './edxmlDates.js';
 
@@ -100,12 +101,6 @@ export function outgoingFacts(db: Database, id: number): OutgoingFacts {
   };
 }
 
-/** "07/QĐ-UBND" → number "07" and notation "QĐ-UBND", as the Code element splits them. */
-export function splitNotation(notation: string, number: string): { number: string; notation: string } {
-  const slash = notation.indexOf('/');
-  if (slash < 0) return { number, notation };
-  return { number: notation.slice(0, slash), notation: notation.slice(slash + 1) };
-}
 
 export function localOrganization(db: Database): Organization {
   const agency = localAgency(db);
@@ -118,10 +113,6 @@ function organization(db: Database, code: string): Organization {
   return { organId: code, organName: known?.name || code };
 }
 
-export function exchangeIdOf(from: Organization, facts: Pick<OutgoingFacts, 'documentDate' | 'notation' | 'number'>): string {
-  const code = splitNotation(facts.notation, facts.number);
-  return documentIdOf(from.organId, facts.documentDate, code.number, code.notation);
-}
 
 export interface PackageRequest {
   facts: OutgoingFacts;
@@ -142,7 +133,7 @@ export interface PackageRequest {
 export async function writeOutgoingPackage(db: Database, blobs: BlobStore, request: PackageRequest): Promise<{ file: NewFile; exchangeId: string; recipients: string[] }> {
   const { facts } = request;
   const from = localOrganization(db);
-  const exchangeId = exchangeIdOf(from, facts);
+  const exchangeId = exchangeIdOf(from.organId, facts);
   const code = splitNotation(facts.notation, facts.number);
   const type = documentType(facts.typeCode);
   const business: Business = { docType: BUSINESS_TYPE[request.action], reason: request.reason, paper: false, staff: { staff: request.actor } };

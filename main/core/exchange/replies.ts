@@ -5,6 +5,7 @@
 import type { Database } from '../storage/database.js';
 import { prepared } from '../storage/database.js';
 import { appendAudit } from '../registry/audit.js';
+import { indexDocument } from '../registry/documents.js';
 import { storeFileThenCommit } from '../registry/fileJournal.js';
 import { AppError } from '../../common/errors.js';
 import { toVnIso } from '../../common/dates.js';
@@ -84,6 +85,8 @@ export function answerSender<T extends Record<string, unknown> | void = void>(ct
       at: stamp,
       details: { ...change.details, ...(applied ?? {}), statusCode: change.code, description: change.description, toSender: overAxis ? row.sender_code : null },
     });
+    // A step may give the số đến or the handler, and its note is searchable (Appendix VI 6d).
+    indexDocument(ctx.db, id);
     if (answer) {
       queueJob(ctx.db, { documentId: id, action: 'status', messageType: 'status', statusCode: change.code, reason: change.stateReason ?? '', recipients: [row.sender_code!], exchangeId: row.exchange_id!, packageSha256: answer.sha256, packageSize: (answer.parts[0] as Uint8Array).length }, stamp);
     }

@@ -95,7 +95,7 @@ export class ExchangeService {
   }
 
   private async pass(): Promise<SyncPassResult> {
-    const result: SyncPassResult = { sent: 0, retrying: 0, failed: 0, received: 0, statuses: 0, duplicates: 0, refused: 0, connection: this.connection, error: null };
+    const result: SyncPassResult = { sent: 0, retrying: 0, failed: 0, received: 0, statuses: 0, duplicates: 0, possibleDuplicates: 0, refused: 0, connection: this.connection, error: null };
     const configured = this.adapter();
     const localCode = localAgency(this.core.db).code;
     if (!('adapter' in configured) || !localCode) {
@@ -119,7 +119,7 @@ export class ExchangeService {
         signal,
         onProgress: (p) => this.report({ phase: 'receiving', done: p.done, total: p.total }),
       });
-      Object.assign(result, { received: received.received, statuses: received.statuses, duplicates: received.duplicates, refused: received.refused });
+      Object.assign(result, { received: received.received, statuses: received.statuses, duplicates: received.duplicates, possibleDuplicates: received.possibleDuplicates, refused: received.refused });
       error = received.lastError ?? error;
       connection = received.authFailed ? 'auth-failed' : received.reachable ? 'online' : 'offline';
       // A 01 queued for what just arrived goes out in the same pass rather than a minute later.

@@ -3,6 +3,7 @@
 import type { Database } from '../storage/database.js';
 import { prepared } from '../storage/database.js';
 import { appendAudit } from '../registry/audit.js';
+import { indexDocument } from '../registry/documents.js';
 import { AppError } from '../../common/errors.js';
 import { toVnIso } from '../../common/dates.js';
 import type { Handler } from '../../common/contract.js';
@@ -76,6 +77,8 @@ export function updateHandler(db: Database, actor: string, id: number, patch: { 
       const now = toVnIso();
       prepared(db, 'UPDATE handlers SET name = ?, unit = ?, kind = ?, active = ?, updated_at = ? WHERE id = ?').run(after.name, after.unit, after.kind, after.active ? 1 : 0, now, id);
       appendAudit(db, { actor, kind: 'handler-updated', documentId: null, at: now, details: { handlerId: id, ...changed } });
+      // The documents they handle are searched by their name and unit.
+      if ('name' in changed || 'unit' in changed) for (const d of prepared(db, 'SELECT id FROM documents WHERE handler_id = ?').all(id) as { id: number }[]) indexDocument(db, d.id);
       return getHandler(db, id);
     })
     .immediate();

@@ -18,7 +18,7 @@ export function incomingBookRows(db: Database, year: number, confidential: boole
   const rows = prepared(
     db,
     `SELECT d.id, d.incoming_number, d.registered_at, d.author_agency, d.sender_code, d.notation, d.document_date, d.type_code, d.subject,
-            d.assigned_at, d.handling_due, d.state, d.state_reason, d.notes, h.name AS handler_name, h.unit AS handler_unit,
+            d.assigned_at, d.handling_due, d.state, d.state_reason, d.notes, d.exchange_id, h.name AS handler_name, h.unit AS handler_unit,
             (SELECT group_concat(r.id, ', ') FROM documents r WHERE r.replaces_id = d.id) AS replaced_by
        FROM registers g JOIN documents d INDEXED BY documents_incoming_number ON d.register_id = g.id LEFT JOIN handlers h ON h.id = d.handler_id
       WHERE d.direction = 'in' AND g.year = @year AND g.confidential = @confidential AND d.incoming_number IS NOT NULL
@@ -39,6 +39,7 @@ export function incomingBookRows(db: Database, year: number, confidential: boole
     state: string;
     state_reason: string | null;
     notes: string;
+    exchange_id: string | null;
     handler_name: string | null;
     handler_unit: string | null;
     replaced_by: string | null;
@@ -52,6 +53,8 @@ export function incomingBookRows(db: Database, year: number, confidential: boole
       r.state === 'done' ? 'Đã xử lý xong' : '',
       r.replaced_by ? `Có văn bản cập nhật/thay thế (#${r.replaced_by})` : '',
       r.notes,
+      // The sender's mã định danh văn bản (Appendix VI 1c), for what came over the axis.
+      r.exchange_id ? `Mã định danh: ${r.exchange_id}` : '',
     ].filter(Boolean);
     return {
       id: r.id,

@@ -16,7 +16,7 @@ import { vnYear } from '../../common/dates.js';
 import { appendAudit } from '../registry/audit.js';
 import { ensureRegister } from '../registry/registers.js';
 import { importDocument, throwIfIncomplete, type ImportContext } from '../registry/importDocument.js';
-import { getDocumentRow, updateDocument, type DocumentChanges } from '../registry/documents.js';
+import { getDocumentRow, indexDocument, updateDocument, type DocumentChanges } from '../registry/documents.js';
 import { confirmRecord, markTypedByClerk } from '../registry/incomingRecord.js';
 import { parseCapture } from '../../common/capture.js';
 import type { RegisterFieldsInput } from '../../common/contract.js';
@@ -148,6 +148,7 @@ export async function registerPaper(
       const taken = takeNumber(ctx.db, id, arrival, lastNumber(ctx.db, arrival), stamp);
       prepared(ctx.db, "UPDATE documents SET state = 'registered', updated_at = ? WHERE id = ?").run(stamp, id);
       confirmRecord(ctx.db, id, stamp);
+      indexDocument(ctx.db, id); // the import indexed it before it had its số đến
       appendAudit(ctx.db, { actor: ctx.actor, kind: 'accepted', documentId: id, at: stamp, details: { ...taken, source: 'paper' } });
     },
   });

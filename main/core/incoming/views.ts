@@ -12,6 +12,7 @@ import { handlingNotes, receivedViaOf, type ReceivedVia } from '../registry/inco
 import { latestRecall, RECALL_PACKAGE_SQL, RECALLABLE } from './recall.js';
 import { ASSIGNABLE, FINISHABLE, STARTABLE } from './handling.js';
 import { storedProblem } from '../exchange/problems.js';
+import { duplicatesOf } from '../registry/duplicates.js';
 
 
 // Open: not yet done, returned or recalled. Only assigning sets a due date today, but the list
@@ -102,6 +103,7 @@ function toItem(r: ItemRow, c: Clock): IncomingItem {
     dueSoon: open && r.handling_due !== null && r.handling_due >= c.today && r.handling_due <= c.soon,
     recallPending: r.recall_pending === 1,
     replacesId: r.replaces_id,
+    identifierCode: r.exchange_id,
   };
 }
 
@@ -227,5 +229,6 @@ export function incomingDetail(db: Database, id: number, now: Date = new Date())
       done: (FINISHABLE as readonly string[]).includes(state),
       answerRecall: recall?.pending ?? false,
     },
+    duplicates: duplicatesOf(db, id),
   };
 }

@@ -23,9 +23,11 @@ import { sealRect, type Rect } from '../pades/appearance.js';
 import { verifyPdfSignatures, type SignatureCheck } from '../pades/verify.js';
 import type { TokenSigningKey } from '../token/session.js';
 import { appendAudit } from '../registry/audit.js';
+import { assertRecordOpen, auditRefusals } from '../registry/recordLock.js';
 import { localAgency } from '../registry/agency.js';
 import { cleanFileName } from '../registry/importDocument.js';
 import { findDocumentByFile, getDocumentRow, indexDocument, insertDocument, updateDocument, type DocumentRow } from '../registry/documents.js';
+import { storeFileText } from '../registry/fileTexts.js';
 import { storeFileThenCommit, storeFilesThenCommitWith, type FileStoreContext, type NewFile } from '../registry/fileJournal.js';
 import { outgoingFacts, writeOutgoingPackage, type OutgoingFacts } from '../exchange/outgoingPackage.js';
 import { queueJob } from '../exchange/queue.js';
@@ -224,11 +226,11 @@ export async function createDraft(
   }
   const facts = await inspectPdf(bytes, fileName);
   const sha256 = sha256Hex(bytes);
-  const attachments: { name: string; bytes: Uint8Array; sha256: string }[] = [];
+  const attachments: { name: string; bytes: Uint8Array; sha256: string; text: string }[] = [];
   for (const attachment of request.attachments ?? []) {
     const name = cleanFileName(attachment.fileName);
-    await inspectPdf(attachment.bytes, name);
-    attachments.push({ name, bytes: attachment.bytes, sha256: sha256Hex(attachment.bytes) });
+    const { text } = await inspectPdf(attachment.bytes, name);
+    attachments.push({ name, bytes: attachment.bytes, sha256: sha256Hex(attachment.bytes), text });
   }
   const { places, printed } = await foundPlaces(bytes);
   const specs = fieldSpecs(places, printed);
@@ -274,7 +276,9 @@ export async function createDraft(
     writeRecipientCodes(ctx.db, id, details.recipientCodes);
     writePlaces(ctx.db, id, places);
     const insertAttachment = prepared(ctx.db, 'INSERT INTO attachments (document_id, file_sha256, file_name) VALUES (?, ?, ?)');
-    for (const a of attachments) insertAttachment.run(id, a.sha256, a.name);
+    for (const a of attachments) (insertAttachment.run(id, a.sha256, a.name), storeFileText(ctx.db, a.sha256, a.text));
+    // Again, now that the notes, the recipients' codes and the attachments are there.
+    indexDocument(ctx.db, id);
     appendAudit(ctx.db, {
       actor: ctx.actor,
       kind: 'draft-details',
@@ -290,8 +294,14 @@ export async function createDraft(
  * Marks (or moves) the places for the number and date on a draft. The fields are rebuilt from the
  * file as drafted, so moving them leaves no trace of the old places in the PDF.
  */
-export async function markNumberPlaces(ctx: IssuingContext, id: number, places: { number: NumberPlace | null; date: NumberPlace | null }): Promise<void> {
+export function markNumberPlaces(ctx: IssuingContext, id: number, places: { number: NumberPlace | null; date: NumberPlace | null }): Promise<void> {
+  return auditRefusals(ctx.db, ctx.actor, () => markPlacesOnDraft(ctx, id, places));
+}
+
+async function markPlacesOnDraft(ctx: IssuingContext, id: number, places: { number: NumberPlace | null; date: NumberPlace | null }): Promise<void> {
   const row = issuingRow(ctx.db, id);
+  // The places are written into the file: a numbered document's file is the one that was numbered.
+  assertRecordOpen(row, ['files']);
   requireOutgoing(row, ['draft'], 'given new places for its number and date');
   const base = row.draft_sha256 ?? row.file_sha256;
   if (!base) throw new AppError('NO_FILE', `Document ${id} has no file.`, { id });
@@ -640,7 +650,10 @@ function storeIssuingStep<T>(ctx: IssuingContext, id: number, files: readonly Ne
 }
 
 function queuePackage(ctx: IssuingContext, id: number, action: 'send' | 'recall' | 'update' | 'replace', reason: string, queued: NonNullable<QueuedPackage>, now: string): void {
-  if (action === 'send') prepared(ctx.db, 'UPDATE documents SET exchange_id = ? WHERE id = ?').run(queued.exchangeId, id);
+  if (action === 'send') {
+    prepared(ctx.db, 'UPDATE documents SET exchange_id = ? WHERE id = ?').run(queued.exchangeId, id);
+    indexDocument(ctx.db, id); // the identifier code is searchable
+  }
   const packageSize = fs.statSync(ctx.blobs.pathFor(queued.file.sha256)).size;
   queueJob(ctx.db, { documentId: id, action, messageType: 'edoc', reason, recipients: queued.recipients, exchangeId: queued.exchangeId, packageSha256: queued.file.sha256, packageSize }, now);
   appendAudit(ctx.db, { actor: ctx.actor, kind: 'queued', documentId: id, at: now, details: { action, recipients: queued.recipients, exchangeId: queued.exchangeId, packageSha256: queued.file.sha256 } });
@@ -760,20 +773,43 @@ export function exportCurrentPdf(ctx: FileStoreContext, id: number, outputPath: 
   }
 }
 
-/** Once numbered, only the register's own columns stay open: the rest is what was signed and numbered. */
-const EDITABLE_AFTER_NUMBERING = new Set<keyof DraftDetails>(['archiveHolder', 'copies', 'notes']);
+/** The draft's details as they stand, to tell a change from a value given again. */
+function currentDraftDetails(db: Database, row: IssuingRow): DraftDetails {
+  const facts = outgoingFacts(db, row.id);
+  return {
+    typeCode: row.type_code,
+    subject: row.subject,
+    signerName: row.signer_name,
+    signerPosition: row.signer_position,
+    signerCompetence: row.signer_competence,
+    recipients: facts.recipients,
+    recipientCodes: facts.recipientCodes,
+    priority: row.priority,
+    dueDate: row.due_date,
+    draftingUnit: row.drafting_unit,
+    copies: row.copies,
+    confidential: row.confidential === 1,
+    archiveHolder: row.archive_holder,
+    notes: row.notes,
+  };
+}
 
-/** Changes the draft's details; after numbering, only the register columns the clerk keeps by hand. */
+/**
+ * Changes the draft's details; after numbering, only the register columns the clerk keeps by hand,
+ * and nothing once recalled (recordLock.ts: refused with RECORD_LOCKED, and the refusal audited).
+ */
 export function updateDraftDetails(ctx: IssuingContext, id: number, details: Partial<DraftDetails>): void {
+  auditRefusals(ctx.db, ctx.actor, () => writeDraftDetails(ctx, id, details));
+}
+
+function writeDraftDetails(ctx: IssuingContext, id: number, details: Partial<DraftDetails>): void {
   ctx.db
     .transaction(() => {
       const row = issuingRow(ctx.db, id);
       requireOutgoing(row, ['draft', 'signed', 'numbered', 'queued', 'sent', 'recalled', 'updated', 'replaced'], 'edited');
+      const current = currentDraftDetails(ctx.db, row);
       const keys = (Object.keys(details) as (keyof DraftDetails)[]).filter((k) => details[k] !== undefined);
-      if (row.state !== 'draft' && row.state !== 'signed') {
-        const locked = keys.filter((k) => !EDITABLE_AFTER_NUMBERING.has(k));
-        if (locked.length) throw new AppError('WRONG_STATE', `Document ${id} is numbered: ${locked.join(', ')} can no longer change.`, { id, state: row.state });
-      }
+      assertRecordOpen(row, keys.filter((k) => JSON.stringify(details[k]) !== JSON.stringify(current[k])));
       const { typeCode, subject, signerName, signerPosition, signerCompetence, priority, dueDate, recipients } = details;
       updateDocument(ctx.db, id, { typeCode, subject, signerName, signerPosition, signerCompetence, priority, dueDate, recipients }, ctx.actor);
       const extras: Record<string, unknown> = {};
@@ -788,7 +824,10 @@ export function updateDraftDetails(ctx: IssuingContext, id: number, details: Par
         writeRecipientCodes(ctx.db, id, details.recipientCodes);
         extras.recipientCodes = details.recipientCodes;
       }
-      if (Object.keys(extras).length) appendAudit(ctx.db, { actor: ctx.actor, kind: 'draft-details', documentId: id, details: extras });
+      if (Object.keys(extras).length) {
+        appendAudit(ctx.db, { actor: ctx.actor, kind: 'draft-details', documentId: id, details: extras });
+        indexDocument(ctx.db, id); // the notes and the recipients' codes are searchable
+      }
     })
     .immediate();
 }

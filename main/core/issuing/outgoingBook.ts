@@ -7,6 +7,7 @@ import { prepared } from '../storage/database.js';
 import { formatDateVn } from '../../common/dates.js';
 import { documentType } from '../../common/doctypes.js';
 import { localAgency } from '../registry/agency.js';
+import { identifierCodeOf } from '../registry/documents.js';
 import type { BookPeriod, RegisterBook } from '../books/book.js';
 
 const STATE_NOTE: Record<string, string> = { recalled: 'Đã thu hồi', updated: 'Đã cập nhật', replaced: 'Đã bị thay thế' };
@@ -20,7 +21,7 @@ export function outgoingBookRows(db: Database, year: number, confidential: boole
   const rows = prepared(
     db,
     `SELECT d.id, d.number, d.notation, d.document_date, d.type_code, d.subject, d.signer_name, d.signer_position, d.signer_competence,
-            d.archive_holder, d.copies, d.queued_at, d.notes, d.state, d.state_reason,
+            d.archive_holder, d.copies, d.queued_at, d.notes, d.state, d.state_reason, d.number, d.numbered_at, d.exchange_id,
             (SELECT group_concat(name, '; ') FROM (SELECT name FROM document_recipients r WHERE r.document_id = d.id ORDER BY position)) AS printed,
             (SELECT group_concat(code, '; ') FROM (SELECT code FROM document_recipient_agencies a WHERE a.document_id = d.id ORDER BY position)) AS codes
        FROM registers g JOIN documents d INDEXED BY documents_assigned_number ON d.register_id = g.id
@@ -29,6 +30,9 @@ export function outgoingBookRows(db: Database, year: number, confidential: boole
       ORDER BY d.number`,
   ).all({ year, confidential: confidential ? 1 : 0, from: period?.from ?? null, to: period?.to ?? null }) as {
     id: number;
+    number: number;
+    numbered_at: string;
+    exchange_id: string | null;
     notation: string;
     document_date: string;
     type_code: string;
@@ -45,12 +49,15 @@ export function outgoingBookRows(db: Database, year: number, confidential: boole
     printed: string | null;
     codes: string | null;
   }[];
+  const agencyCode = localAgency(db).code;
   return rows.map((r) => {
     const type = documentType(r.type_code)?.vi ?? r.type_code;
+    // Mã định danh văn bản (Appendix VI 1c): in the notes, the book keeping Appendix IV's ten columns.
+    const code = identifierCodeOf({ ...r, direction: 'out', agency_code: agencyCode });
     const signer = [r.signer_competence, r.signer_position].filter(Boolean).join(' ');
     // Printed "Nơi nhận" lines end in ";" or "." already.
     const recipients = (r.printed ?? '').split('; ').map((line) => line.replace(/[;.,\s]+$/, '')).filter(Boolean).join('; ');
-    const note = [STATE_NOTE[r.state] ? `${STATE_NOTE[r.state]}: ${r.state_reason ?? ''}`.trim() : '', r.notes].filter(Boolean).join('. ');
+    const note = [STATE_NOTE[r.state] ? `${STATE_NOTE[r.state]}: ${r.state_reason ?? ''}`.trim() : '', r.notes, code ? `Mã định danh: ${code}` : ''].filter(Boolean).join('. ');
     return {
       id: r.id,
       cells: [

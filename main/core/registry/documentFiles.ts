@@ -15,18 +15,10 @@ import { AppError } from '../../common/errors.js';
 import { commonName } from '../../common/distinguishedName.js';
 import { documentEvents } from './audit.js';
 import { getDocumentRow } from './documents.js';
+import { FILE_STEP_VI } from '../../common/fileSteps.js';
 
 type VersionStep = Exclude<DocumentFile['step'], 'attachment'>;
 
-/** How a saved copy of an earlier version is named after its step (the current one keeps the document's own name). */
-const STEP_SUFFIX: Record<VersionStep, string> = {
-  draft: 'dự thảo',
-  signed: 'đã ký',
-  numbered: 'đã cấp số',
-  issued: 'phát hành',
-  received: 'bản nhận',
-  imported: 'bản nhập',
-};
 
 interface FileFacts {
   size: number;
@@ -78,7 +70,7 @@ function versions(db: Database, id: number): DocumentFile[] {
       kind: 'version',
       step: v.step,
       index: null,
-      fileName: current ? baseName : withSuffix(baseName, STEP_SUFFIX[v.step]),
+      fileName: current ? baseName : withSuffix(baseName, FILE_STEP_VI[v.step]),
       description: '',
       size: facts.size,
       mediaType: facts.media_type,

@@ -10,6 +10,9 @@ import { numberOfNotation, parseCapture } from '../../common/capture.js';
 import { appendAudit, documentEvents } from './audit.js';
 import { incomingFacts, markTypedByClerk } from './incomingRecord.js';
 import { ensureRegister, type Direction } from './registers.js';
+import { localAgency } from './agency.js';
+import { assertRecordOpen, recordLock } from './recordLock.js';
+import { exchangeIdOf } from '../../common/identifierCode.js';
 
 export interface DocumentRow {
   id: number;
@@ -35,10 +38,29 @@ export interface DocumentRow {
   page_count: number | null;
   /** JSON: where an incoming document's fields came from (incomingRecord.ts). */
   capture?: string | null;
+  /** The identifier code the package carried: ours once queued for the axis, the sender's when received over it. */
+  exchange_id?: string | null;
+  numbered_at?: string | null;
+  incoming_number?: number | null;
+  /** The local agency's identifier code, where the query joins it (SUMMARY_COLUMNS). */
+  agency_code?: string | null;
 }
 
 export const SUMMARY_COLUMNS =
-  'd.id, d.direction, d.year, d.type_code, d.number, d.notation, d.document_date, d.subject, d.author_agency, d.signer_name, d.state, d.priority, d.registered_at, d.file_name, d.page_count, d.capture';
+  'd.id, d.direction, d.year, d.type_code, d.number, d.notation, d.document_date, d.subject, d.author_agency, d.signer_name, d.state, d.priority, d.registered_at, d.file_name, d.page_count, d.capture, d.exchange_id, d.numbered_at, (SELECT a.code FROM agencies a WHERE a.is_local = 1) AS agency_code';
+
+/**
+ * Mã định danh văn bản (Decree 30 Appendix VI 1c): the agency's identifier code, the date and the
+ * number and notation, as the edXML's DocumentId writes them (exchangeIdOf, the one maker of it).
+ * A received document has its sender's; one of ours has it from its number on — the three facts
+ * it is made of are fixed then (recordLock.ts) — and keeps the one its package carried once queued.
+ * It is not stored at numbering: exchange_id also says that a document went over the axis.
+ */
+export function identifierCodeOf(row: Pick<DocumentRow, 'direction' | 'number' | 'notation' | 'document_date' | 'exchange_id' | 'numbered_at' | 'agency_code'>): string | null {
+  if (row.exchange_id) return row.exchange_id;
+  if (row.direction !== 'out' || !row.numbered_at || !row.agency_code || !row.notation || !row.document_date) return null;
+  return exchangeIdOf(row.agency_code, { documentDate: row.document_date, notation: row.notation, number: String(row.number ?? '') });
+}
 
 export function toSummary(row: Pick<DocumentRow, keyof DocumentRow & string>): DocumentSummary {
   return {
@@ -58,6 +80,7 @@ export function toSummary(row: Pick<DocumentRow, keyof DocumentRow & string>): D
     fileName: row.file_name,
     pageCount: row.page_count,
     capture: parseCapture(row.capture),
+    identifierCode: identifierCodeOf(row),
   };
 }
 
@@ -141,19 +164,47 @@ function writeRecipients(db: Database, id: number, recipients: string[]): void {
   recipients.forEach((name, i) => insert.run(id, i, name));
 }
 
-/** (Re)writes the document's full-text entry from its current fields and stored text. */
+/**
+ * What the full-text index holds of a document, one column per kind of field (migration 0012),
+ * unfolded: every field a clerk types or reads (Appendix VI 6d), the handling notes kept in the
+ * audit trail, the identifier code, and the attachments' names and text (fileTexts.ts).
+ */
+const INDEXED_FIELDS = `
+  SELECT d.subject, coalesce(d.notation, '') AS notation, d.author_agency AS author, d.signer_name AS signer, coalesce(t.text, '') AS body,
+         CASE WHEN d.incoming_number IS NULL THEN '' ELSE d.incoming_number || ' ' || printf('%02d', d.incoming_number) END AS incoming,
+         coalesce(h.name || ' ' || h.unit, '') AS handler,
+         concat_ws(' ',
+           (SELECT group_concat(r.name, ' ') FROM document_recipients r WHERE r.document_id = d.id),
+           (SELECT group_concat(c.code, ' ') FROM document_recipient_agencies c WHERE c.document_id = d.id)) AS recipients,
+         concat_ws(' ', d.notes,
+           (SELECT group_concat(json_extract(a.details, '$.note'), ' ') FROM audit_events a WHERE a.document_id = d.id AND json_extract(a.details, '$.note') <> '')) AS notes,
+         d.direction, d.number, d.notation AS printed_notation, d.document_date, d.exchange_id, d.numbered_at,
+         (SELECT a.code FROM agencies a WHERE a.is_local = 1) AS agency_code,
+         coalesce((SELECT group_concat(concat_ws(' ', a.file_name, a.description, ft.text), ' ')
+                     FROM attachments a LEFT JOIN file_texts ft ON ft.sha256 = a.file_sha256 WHERE a.document_id = d.id), '') AS attachments
+    FROM documents d
+    LEFT JOIN document_texts t ON t.document_id = d.id
+    LEFT JOIN handlers h ON h.id = d.handler_id
+   WHERE d.id = ?`;
+const INDEX_COLUMNS = ['subject', 'notation', 'author', 'signer', 'body', 'incoming', 'handler', 'recipients', 'notes', 'code', 'attachments'] as const;
+
+/**
+ * (Re)writes the document's full-text entry from its current fields and stored texts. Every path
+ * that changes an indexed field calls it in the same transaction: the register's own writes here,
+ * the answers of incoming handling (exchange/replies.ts), the handlers directory, the identifier
+ * code when a package is queued, and the attachments when they are stored or read.
+ */
 export function indexDocument(db: Database, id: number): void {
-  const row = prepared(db, 'SELECT d.subject, d.notation, d.author_agency, d.signer_name, t.text FROM documents d LEFT JOIN document_texts t ON t.document_id = d.id WHERE d.id = ?')
-    .get(id) as { subject: string; notation: string | null; author_agency: string; signer_name: string; text: string | null } | undefined;
-  if (!row) return;
+  const fields = prepared(db, INDEXED_FIELDS).get(id) as
+    | (Record<Exclude<(typeof INDEX_COLUMNS)[number], 'code'>, string> & Parameters<typeof identifierCodeOf>[0] & { printed_notation: string | null })
+    | undefined;
+  if (!fields) return;
+  // The identifier code as the record shows it (made from the number once numbered, or the package's).
+  const row = { ...fields, code: identifierCodeOf({ ...fields, notation: fields.printed_notation }) ?? '' };
   prepared(db, 'DELETE FROM documents_fts WHERE rowid = ?').run(id);
-  prepared(db, 'INSERT INTO documents_fts (rowid, subject, notation, author, signer, body) VALUES (?, ?, ?, ?, ?, ?)').run(
+  prepared(db, `INSERT INTO documents_fts (rowid, ${INDEX_COLUMNS.join(', ')}) VALUES (?, ${INDEX_COLUMNS.map(() => '?').join(', ')})`).run(
     id,
-    foldVietnamese(row.subject),
-    foldVietnamese(row.notation ?? ''),
-    foldVietnamese(row.author_agency),
-    foldVietnamese(row.signer_name),
-    foldVietnamese(row.text ?? ''),
+    ...INDEX_COLUMNS.map((column) => foldVietnamese(row[column] ?? '')),
   );
 }
 
@@ -165,10 +216,10 @@ export function getDocumentRow(db: Database, id: number): DocumentRow {
 
 export function getDocument(db: Database, id: number): DocumentDetail {
   const row = getDocumentRow(db, id);
-  const recipients = (prepared(db, 'SELECT name FROM document_recipients WHERE document_id = ? ORDER BY position').all(id) as { name: string }[]).map((r) => r.name);
+  const recipients = recipientsOf(db, id);
   const file = row.file_sha256 ? (prepared(db, 'SELECT size FROM files WHERE sha256 = ?').get(row.file_sha256) as { size: number } | undefined) : undefined;
   return {
-    ...toSummary(row),
+    ...toSummary({ ...row, agency_code: localAgency(db).code }),
     signerPosition: row.signer_position,
     signerCompetence: row.signer_competence,
     dueDate: row.due_date,
@@ -177,6 +228,7 @@ export function getDocument(db: Database, id: number): DocumentDetail {
     fileSize: file?.size ?? null,
     underIssuingRules: row.direction === 'out' && (row as DocumentRow & { draft_sha256?: string | null }).draft_sha256 != null,
     incoming: incomingFacts(db, id, row),
+    lock: recordLock(row),
     events: documentEvents(db, id),
   };
 }
@@ -195,11 +247,12 @@ export function filterClause(filters: DocumentFilters): { sql: string; params: R
   return { sql: parts.join(' AND '), params };
 }
 
-export function listDocuments(db: Database, filters: DocumentFilters, offset: number, limit: number): { total: number; items: DocumentSummary[] } {
+/** `orderBy`: SQL on the alias `d` (search.ts orders the list as the clerk asked); newest registered first by default. */
+export function listDocuments(db: Database, filters: DocumentFilters, offset: number, limit: number, orderBy = 'd.registered_at DESC, d.id DESC'): { total: number; items: DocumentSummary[] } {
   const where = filterClause(filters);
   const whereSql = where.sql ? `WHERE ${where.sql}` : '';
   const total = (prepared(db, `SELECT count(*) AS n FROM documents d ${whereSql}`).get(where.params) as { n: number }).n;
-  const rows = prepared(db, `SELECT ${SUMMARY_COLUMNS} FROM documents d ${whereSql} ORDER BY d.registered_at DESC, d.id DESC LIMIT @limit OFFSET @offset`)
+  const rows = prepared(db, `SELECT ${SUMMARY_COLUMNS} FROM documents d ${whereSql} ORDER BY ${orderBy} LIMIT @limit OFFSET @offset`)
     .all({ ...where.params, limit, offset }) as DocumentRow[];
   return { total, items: rows.map(toSummary) };
 }
@@ -222,14 +275,21 @@ const COLUMN_OF: Record<Exclude<keyof DocumentChanges, 'recipients'>, keyof Docu
   dueDate: 'due_date',
 };
 
-/** Updates metadata fields, reindexes, and records which fields changed. Call inside a transaction. */
+function recipientsOf(db: Database, id: number): string[] {
+  return (prepared(db, 'SELECT name FROM document_recipients WHERE document_id = ? ORDER BY position').all(id) as { name: string }[]).map((r) => r.name);
+}
+
+/**
+ * Updates metadata fields, reindexes, and records which fields changed. Call inside a transaction.
+ * Refused (RECORD_LOCKED, nothing written) when the record's lock holds a field that would change.
+ */
 export function updateDocument(db: Database, id: number, changes: DocumentChanges, actor: string): void {
-  const before = getDocumentRow(db, id) as DocumentRow & { numbered_at?: string | null };
-  // A number this client assigned was written into the signed PDF: the register must say the same.
-  if (before.numbered_at) {
-    const touched = (['notation', 'documentDate', 'typeCode'] as const).filter((k) => changes[k] !== undefined && changes[k] !== before[COLUMN_OF[k]]);
-    if (touched.length) throw new AppError('WRONG_STATE', `Document ${id} was numbered by eOffice: its ${touched.join(', ')} cannot be edited.`, { id, state: before.state });
-  }
+  const before = getDocumentRow(db, id);
+  const recipientsChange = changes.recipients !== undefined && JSON.stringify(changes.recipients) !== JSON.stringify(recipientsOf(db, id));
+  assertRecordOpen(before, [
+    ...(Object.keys(COLUMN_OF) as (keyof typeof COLUMN_OF)[]).filter((k) => changes[k] !== undefined && changes[k] !== before[COLUMN_OF[k]]),
+    ...(recipientsChange ? ['recipients'] : []),
+  ]);
   const sets: string[] = [];
   const params: Record<string, unknown> = { id, now: toVnIso() };
   const changed: Record<string, unknown> = {};
@@ -240,7 +300,7 @@ export function updateDocument(db: Database, id: number, changes: DocumentChange
     params[key] = value;
     changed[key] = value;
   }
-  if (changes.recipients) {
+  if (changes.recipients && recipientsChange) {
     writeRecipients(db, id, changes.recipients);
     changed.recipients = changes.recipients;
   }

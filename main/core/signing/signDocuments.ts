@@ -21,6 +21,7 @@ import type { AppearanceSpec } from '../pades/appearance.js';
 import type { TokenSigningKey } from '../token/session.js';
 import { appendAudit } from '../registry/audit.js';
 import { getDocumentRow, type DocumentRow } from '../registry/documents.js';
+import { assertRecordOpen, auditRefusals } from '../registry/recordLock.js';
 import { storeFilesThenCommitWith } from '../registry/fileJournal.js';
 
 export interface SigningContext {
@@ -143,6 +144,8 @@ interface SignedFile {
 
 async function signFile(ctx: SigningContext, id: number): Promise<SignedFile> {
   const row = getDocumentRow(ctx.db, id);
+  // A signature makes a new current file: a numbered, registered or recalled document keeps its own.
+  auditRefusals(ctx.db, ctx.actor, () => assertRecordOpen(row, ['files']));
   const previousSha256 = row.file_sha256;
   if (!previousSha256) throw new AppError('NO_FILE', `Document ${id} has no file to sign.`, { id });
   const fileName = row.file_name ?? `${id}.pdf`;

@@ -19,6 +19,14 @@ const FIELD_LABELS: Record<string, MessageKey> = {
   priority: 'field.priority',
   dueDate: 'field.dueDate',
   recipients: 'field.recipients',
+  // Named too by a refused change (change-refused): the draft's fields and the files.
+  recipientCodes: 'draft.recipientCodes',
+  draftingUnit: 'draft.draftingUnit',
+  confidential: 'draft.confidential',
+  copies: 'draft.copies',
+  archiveHolder: 'draft.archiveHolder',
+  notes: 'draft.notes',
+  files: 'files.title',
 };
 
 /** `events`: the whole history, which tells an import from a package received over the axis. */
@@ -93,6 +101,14 @@ function useEventText(events: readonly AuditEvent[]) {
         return t('event.statusSent', { meaning: statusMeaning(i18n, text('statusCode')) ?? text('statusCode') });
       case 'sent':
         return t('event.sent');
+      // Trùng văn bản linked (registry/duplicates.ts): the other named as the clerk knows it, not by id.
+      case 'duplicate-linked':
+        return t('event.duplicateLinked', { document: [text('notation'), text('subject')].filter(Boolean).join(' — ') });
+      // A change the record's lock refused (recordLock.ts), with the fields it would have changed.
+      case 'change-refused': {
+        const fields = Array.isArray(event.details.fields) ? (event.details.fields as string[]) : [];
+        return t('event.changeRefused', { fields: fields.map((key) => (FIELD_LABELS[key] ? t(FIELD_LABELS[key]) : key)).join(locale === 'vi' ? '; ' : ', ') });
+      }
     }
     // Kinds added by later versions still show, by their stored name.
     return event.kind;

@@ -18,7 +18,7 @@ function parseVnDate(text: string): string | null | undefined {
  * Only valid dates reach `onChange`; an invalid one marks the input invalid, which also stops
  * the enclosing form from submitting.
  */
-export function DateField({ id, label, value, onChange }: { id: string; label: string; value: string | null; onChange: (value: string | null) => void }) {
+export function DateField({ id, label, value, onChange, disabled = false }: { id: string; label: string; value: string | null; onChange: (value: string | null) => void; disabled?: boolean }) {
   const { t } = useI18n();
   const [text, setText] = useState(() => formatDateVn(value));
   const input = useRef<HTMLInputElement>(null);
@@ -48,6 +48,7 @@ export function DateField({ id, label, value, onChange }: { id: string; label: s
         autoComplete="off"
         placeholder={t('date.placeholder')}
         value={text}
+        disabled={disabled}
         aria-invalid={showError || undefined}
         aria-describedby={showError ? `${id}-error` : undefined}
         onFocus={() => setEditing(true)}

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { DocumentDetail } from '../../../main/common/contract.js';
 import type { CaptureField } from '../../../main/common/capture.js';
 import { formatDateTimeVn, formatDateVn } from '../../../main/common/dates.js';
@@ -65,40 +65,75 @@ export function DocumentDetails({ detail, agencyName = '' }: { detail: DocumentD
         ...fileRows,
       ];
   const wide: Array<[MessageKey, ReactNode]> = [];
+  // Mã định danh văn bản (Decree 30 Appendix VI 1c): ours from the number on, the sender's for what came over the axis.
+  if (detail.identifierCode) wide.push(['field.identifierCode', <IdentifierCode code={detail.identifierCode} />]);
   if (incoming?.assignNote) wide.push(['field.assignNote', incoming.assignNote]);
   if (incoming?.doneNote) wide.push(['field.doneNote', incoming.doneNote]);
   if (detail.capture?.signedBy.length) {
     wide.push(['field.signedBy', detail.capture.signedBy.map((s) => (s.organization && s.organization !== s.name ? `${s.name} (${s.organization})` : s.name)).join('; ')]);
   }
   return (
-    <dl className="detail-list">
-      {fields.map(([label, value]) => (
-        <div key={label} className="detail-item" data-field={label}>
-          <dt>{t(label)}</dt>
-          <dd>{value}</dd>
+    <>
+      {/* Why "Sửa" is closed: the record is fixed once numbered, registered or recalled (Appendix VI 5d, 8a). */}
+      {detail.lock && (
+        <p className="notice record-lock-notice" role="note" data-testid="record-lock">
+          {t(`lock.${detail.lock.reason}`)}
+        </p>
+      )}
+      <dl className="detail-list">
+        {fields.map(([label, value]) => (
+          <div key={label} className="detail-item" data-field={label}>
+            <dt>{t(label)}</dt>
+            <dd>{value}</dd>
+          </div>
+        ))}
+        {wide.map(([label, value]) => (
+          <div key={label} className="detail-item is-wide" data-field={label}>
+            <dt>{t(label)}</dt>
+            <dd>{value}</dd>
+          </div>
+        ))}
+        <div className="detail-item is-wide">
+          <dt>{t('field.recipients')}</dt>
+          <dd>
+            {detail.recipients.length === 0 ? (
+              none
+            ) : (
+              <ul className="recipient-list">
+                {detail.recipients.map((r, i) => (
+                  <li key={i}>{withoutBullet(r)}</li>
+                ))}
+              </ul>
+            )}
+          </dd>
         </div>
-      ))}
-      {wide.map(([label, value]) => (
-        <div key={label} className="detail-item is-wide" data-field={label}>
-          <dt>{t(label)}</dt>
-          <dd>{value}</dd>
-        </div>
-      ))}
-      <div className="detail-item is-wide">
-        <dt>{t('field.recipients')}</dt>
-        <dd>
-          {detail.recipients.length === 0 ? (
-            none
-          ) : (
-            <ul className="recipient-list">
-              {detail.recipients.map((r, i) => (
-                <li key={i}>{withoutBullet(r)}</li>
-              ))}
-            </ul>
-          )}
-        </dd>
-      </div>
-    </dl>
+      </dl>
+    </>
+  );
+}
+
+/** The code as the package writes it, to be copied whole into another system or a reply. */
+function IdentifierCode({ code }: { code: string }) {
+  const { t } = useI18n();
+  const [copied, setCopied] = useState(false);
+  return (
+    <span className="identifier-code">
+      <code data-testid="identifier-code">{code}</code>
+      <button
+        type="button"
+        className="button button-small"
+        onClick={() => {
+          void navigator.clipboard.writeText(code).then(() => setCopied(true));
+        }}
+      >
+        {t('pane.copyCode')}
+      </button>
+      {copied && (
+        <span className="saved-notice" role="status">
+          {t('pane.codeCopied')}
+        </span>
+      )}
+    </span>
   );
 }
 

@@ -10,6 +10,14 @@ import { underIssuingRules } from '../outgoing/useIssuing.js';
 
 type DocumentPatch = Input<'documents.update'>['patch'];
 
+/** The fields this form edits, as the record's lock names them (main/core/registry/recordLock.ts). */
+const FORM_FIELDS = ['notation', 'documentDate', 'typeCode', 'priority', 'subject', 'authorAgency', 'signerCompetence', 'signerName', 'signerPosition', 'dueDate', 'recipients'] as const;
+
+/** Nothing in the form may change: "Sửa" is closed, and the details say why. */
+export function editLocked(detail: DocumentDetail): boolean {
+  return detail.lock !== null && FORM_FIELDS.every((field) => detail.lock!.fields.includes(field));
+}
+
 interface Draft {
   typeCode: DocumentTypeCode;
   subject: string;
@@ -70,6 +78,9 @@ export function DocumentEditForm({ detail, onSaved, onCancel }: { detail: Docume
   const [error, setError] = useState<string | null>(null);
   const subjectInput = useRef<HTMLTextAreaElement>(null);
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => ({ ...d, [key]: value }));
+  // A field the record's lock holds is shown, not edited (the API would refuse it with RECORD_LOCKED).
+  const locked = (field: (typeof FORM_FIELDS)[number]) => detail.lock?.fields.includes(field) ?? false;
+  const lockHint = (field: (typeof FORM_FIELDS)[number]) => (locked(field) ? t('lock.fieldHint') : undefined);
 
   async function onSubmit(event: FormEvent) {
     event.preventDefault();
@@ -95,26 +106,31 @@ export function DocumentEditForm({ detail, onSaved, onCancel }: { detail: Docume
       <h3 id={`${id}-title`} className="section-title">
         {t('pane.editTitle')}
       </h3>
+      {detail.lock && (
+        <p className="notice record-lock-notice" role="note">
+          {t(`lock.${detail.lock.reason}`)}
+        </p>
+      )}
       <div className="form-grid">
         {/* A draft under the issuing rules gets its number and date from "Cấp số", after the signature, never by hand. */}
         {!underIssuingRules(detail) && (
           <>
             <div className="field">
               <label htmlFor={`${id}-notation`}>{t('field.notation')}</label>
-              <input id={`${id}-notation`} type="text" maxLength={100} value={draft.notation} onChange={(e) => set('notation', e.target.value)} />
+              <input id={`${id}-notation`} type="text" maxLength={100} value={draft.notation} disabled={locked('notation')} title={lockHint('notation')} onChange={(e) => set('notation', e.target.value)} />
             </div>
-            <DateField id={`${id}-date`} label={t('field.documentDate')} value={draft.documentDate} onChange={(v) => set('documentDate', v)} />
+            <DateField id={`${id}-date`} label={t('field.documentDate')} value={draft.documentDate} disabled={locked('documentDate')} onChange={(v) => set('documentDate', v)} />
           </>
         )}
         <div className="field">
           <label htmlFor={`${id}-type`}>{t('field.type')}</label>
-          <select id={`${id}-type`} value={draft.typeCode} onChange={(e) => set('typeCode', e.target.value as DocumentTypeCode)}>
+          <select id={`${id}-type`} value={draft.typeCode} disabled={locked('typeCode')} title={lockHint('typeCode')} onChange={(e) => set('typeCode', e.target.value as DocumentTypeCode)}>
             <DocumentTypeOptions direction={detail.direction} />
           </select>
         </div>
         <div className="field">
           <label htmlFor={`${id}-priority`}>{t('field.priority')}</label>
-          <select id={`${id}-priority`} value={draft.priority} onChange={(e) => set('priority', e.target.value as Priority)}>
+          <select id={`${id}-priority`} value={draft.priority} disabled={locked('priority')} title={lockHint('priority')} onChange={(e) => set('priority', e.target.value as Priority)}>
             <PriorityOptions />
           </select>
         </div>
@@ -126,13 +142,15 @@ export function DocumentEditForm({ detail, onSaved, onCancel }: { detail: Docume
             rows={3}
             maxLength={2000}
             required
+            disabled={locked('subject')}
+            title={lockHint('subject')}
             value={draft.subject}
             onChange={(e) => set('subject', e.target.value)}
           />
         </div>
         <div className="field is-wide">
           <label htmlFor={`${id}-author`}>{t('field.authorAgency')}</label>
-          <input id={`${id}-author`} type="text" maxLength={300} value={draft.authorAgency} onChange={(e) => set('authorAgency', e.target.value)} />
+          <input id={`${id}-author`} type="text" maxLength={300} value={draft.authorAgency} disabled={locked('authorAgency')} title={lockHint('authorAgency')} onChange={(e) => set('authorAgency', e.target.value)} />
         </div>
         <div className="field">
           <label htmlFor={`${id}-competence`}>{t('field.signerCompetence')}</label>
@@ -141,24 +159,28 @@ export function DocumentEditForm({ detail, onSaved, onCancel }: { detail: Docume
             type="text"
             maxLength={20}
             value={draft.signerCompetence}
+            disabled={locked('signerCompetence')}
+            title={lockHint('signerCompetence')}
             placeholder={t('field.signerCompetenceHint')}
             onChange={(e) => set('signerCompetence', e.target.value)}
           />
         </div>
         <div className="field">
           <label htmlFor={`${id}-signer`}>{t('field.signerName')}</label>
-          <input id={`${id}-signer`} type="text" maxLength={200} value={draft.signerName} onChange={(e) => set('signerName', e.target.value)} />
+          <input id={`${id}-signer`} type="text" maxLength={200} value={draft.signerName} disabled={locked('signerName')} title={lockHint('signerName')} onChange={(e) => set('signerName', e.target.value)} />
         </div>
         <div className="field">
           <label htmlFor={`${id}-position`}>{t('field.signerPosition')}</label>
-          <input id={`${id}-position`} type="text" maxLength={200} value={draft.signerPosition} onChange={(e) => set('signerPosition', e.target.value)} />
+          <input id={`${id}-position`} type="text" maxLength={200} value={draft.signerPosition} disabled={locked('signerPosition')} title={lockHint('signerPosition')} onChange={(e) => set('signerPosition', e.target.value)} />
         </div>
-        <DateField id={`${id}-due`} label={t('field.dueDate')} value={draft.dueDate} onChange={(v) => set('dueDate', v)} />
+        <DateField id={`${id}-due`} label={t('field.dueDate')} value={draft.dueDate} disabled={locked('dueDate')} onChange={(v) => set('dueDate', v)} />
         <div className="field is-wide">
           <label htmlFor={`${id}-recipients`}>{t('field.recipients')}</label>
           <textarea
             id={`${id}-recipients`}
             rows={3}
+            disabled={locked('recipients')}
+            title={lockHint('recipients')}
             value={draft.recipients}
             aria-describedby={`${id}-recipients-hint`}
             onChange={(e) => set('recipients', e.target.value)}

@@ -1,24 +1,38 @@
 // Danh sách văn bản: a virtualized grid. Only the rows on screen exist in the DOM, and only the
 // pages of 100 around them are fetched, so 250,000 documents scroll as smoothly as 25.
-import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type MouseEvent, type RefObject } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent, type MouseEvent, type ReactNode, type RefObject } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { formatDateVn } from '../../../main/common/dates.js';
+import { searchColumnText, type SearchColumnKey } from '../../../main/common/searchColumns.js';
 import { useI18n } from '../i18n/i18n.js';
 import { useTypeLabel } from '../incoming/CapturedValue.js';
 import type { DocumentPageCache, ListRow } from '../documents/pageCache.js';
+import { COLUMN_LAYOUT, columnTemplate, oneLineMinPx, packLines } from '../search/listColumns.js';
+import '../search/search.css';
 import { Highlighted } from './Highlighted.js';
 
 const ROW_HEIGHT = 36;
 const ROW_HEIGHT_WITH_SNIPPET = 54;
-// Narrower than the columns need (a 1024-pixel screen with the sidebar and the pane open), each
-// row takes two lines: số/ký hiệu, date, type and state, then the subject and the issuing agency.
-const COMPACT_BELOW_PX = 740;
-const COMPACT_ROW_HEIGHT = 56;
-const COMPACT_ROW_HEIGHT_WITH_SNIPPET = 74;
+// Narrower than the chosen columns need (a 1024-pixel screen with the sidebar and the pane open),
+// each row takes several lines: the short fields (số/ký hiệu, dates, type, state) above, the long
+// ones (subject, agency, people, the identifier code) below; two for the columns the list always
+// had. Nothing is dropped.
+const LINE_HEIGHT = 18;
+const LINES_PADDING = 20;
 /** Pages are requested a little ahead of the scroll so rows are usually there before they show. */
 const PREFETCH_ROWS = 30;
 
-const COLUMNS = ['notation', 'date', 'type', 'subject', 'author', 'state'] as const;
+/** The chosen columns as the grid lays them: one line, or split over several. */
+interface GridLines {
+  twoLines: boolean;
+  lines: readonly (readonly SearchColumnKey[])[];
+}
+
+function gridLines(columns: readonly SearchColumnKey[], width: number): GridLines {
+  // Width 0: not measured yet (or hidden); one line until it is.
+  if (width === 0 || width >= oneLineMinPx(columns)) return { twoLines: false, lines: [columns] };
+  return { twoLines: true, lines: packLines(columns, width) };
+}
 
 /** Ticking rows for a batch: one row on its own, or every row from the last one ticked. */
 export type CheckMode = 'toggle' | 'range';
@@ -34,9 +48,11 @@ interface DocumentListProps {
   onOpen: (row: ListRow) => void;
   checkedIds: ReadonlySet<number>;
   onCheck: (row: ListRow, index: number, mode: CheckMode) => void;
+  /** The fields shown, chosen by the clerk (search/listColumns.ts). */
+  columns: readonly SearchColumnKey[];
 }
 
-export function DocumentList({ cache, label, terms, selectedId, emptyMessage, onSelect, onOpen, checkedIds, onCheck }: DocumentListProps) {
+export function DocumentList({ cache, label, terms, selectedId, emptyMessage, onSelect, onOpen, checkedIds, onCheck, columns }: DocumentListProps) {
   const { t, errorMessage } = useI18n();
   const scrollRef = useRef<HTMLDivElement>(null);
   const [activeIndex, setActiveIndex] = useState(0);
@@ -46,8 +62,11 @@ export function DocumentList({ cache, label, terms, selectedId, emptyMessage, on
   const ownSelection = useRef<number | null>(null);
   const total = cache.total ?? 0;
   const gridRef = useRef<HTMLDivElement>(null);
-  const compact = useNarrow(gridRef, COMPACT_BELOW_PX);
-  const rowHeight = compact ? (terms.length > 0 ? COMPACT_ROW_HEIGHT_WITH_SNIPPET : COMPACT_ROW_HEIGHT) : terms.length > 0 ? ROW_HEIGHT_WITH_SNIPPET : ROW_HEIGHT;
+  const width = useWidth(gridRef);
+  const layout = useMemo(() => gridLines(columns, width), [columns, width]);
+  const lineCount = layout.lines.length;
+  const snippetHeight = terms.length > 0 ? ROW_HEIGHT_WITH_SNIPPET - ROW_HEIGHT : 0;
+  const rowHeight = (lineCount > 1 ? LINES_PADDING + lineCount * LINE_HEIGHT : ROW_HEIGHT) + snippetHeight;
 
   const virtualizer = useVirtualizer({
     count: total,
@@ -157,11 +176,12 @@ export function DocumentList({ cache, label, terms, selectedId, emptyMessage, on
   return (
     <div
       ref={gridRef}
-      className={compact ? 'doc-grid is-compact' : 'doc-grid'}
+      className={layout.twoLines ? 'doc-grid is-two-lines' : 'doc-grid'}
+      style={gridStyle(layout)}
       role="grid"
       aria-label={label}
       aria-rowcount={total + 1}
-      aria-colcount={COLUMNS.length + 1}
+      aria-colcount={columns.length + 1}
       aria-multiselectable="true"
       aria-busy={status === 'loading'}
     >
@@ -170,11 +190,13 @@ export function DocumentList({ cache, label, terms, selectedId, emptyMessage, on
           <div role="columnheader" className="cell cell-check">
             <span className="visually-hidden">{t('list.checkColumn')}</span>
           </div>
-          {COLUMNS.map((column) => (
-            <div key={column} role="columnheader" className={`cell cell-${column}`}>
-              {t(`column.${column}`)}
-            </div>
-          ))}
+          <GridLineCells layout={layout}>
+            {(key) => (
+              <div key={key} role="columnheader" className={`cell ${COLUMN_LAYOUT[key].className}`}>
+                {t(COLUMN_LAYOUT[key].label)}
+              </div>
+            )}
+          </GridLineCells>
         </div>
       </div>
       <div
@@ -193,6 +215,7 @@ export function DocumentList({ cache, label, terms, selectedId, emptyMessage, on
               return (
                 <DocumentRow
                   key={item.key}
+                  layout={layout}
                   row={row}
                   index={item.index}
                   top={item.start}
@@ -224,7 +247,28 @@ export function DocumentList({ cache, label, terms, selectedId, emptyMessage, on
   );
 }
 
+/** The one-line template (--columns), or how many lines the tick box spans (--lines). */
+function gridStyle(layout: GridLines): CSSProperties {
+  if (!layout.twoLines) return { '--columns': `32px ${columnTemplate(layout.lines[0] ?? [], 'wide')}` } as CSSProperties;
+  return { '--lines': layout.lines.length } as CSSProperties;
+}
+
+/** The cells of a row or of the header: straight in the row's grid, or in one grid per line. */
+function GridLineCells({ layout, children }: { layout: GridLines; children: (key: SearchColumnKey) => ReactNode }) {
+  if (!layout.twoLines) return <>{layout.lines[0]?.map(children)}</>;
+  return (
+    <>
+      {layout.lines.map((line) => (
+        <div key={line.join()} className="doc-line" style={{ gridTemplateColumns: columnTemplate(line, 'narrow') }}>
+          {line.map(children)}
+        </div>
+      ))}
+    </>
+  );
+}
+
 interface DocumentRowProps {
+  layout: GridLines;
   /** Undefined while its page loads: the same element then fills in, so keyboard focus stays on it. */
   row: ListRow | undefined;
   index: number;
@@ -239,26 +283,25 @@ interface DocumentRowProps {
   onCheck: (row: ListRow, index: number, mode: CheckMode) => void;
 }
 
-/** Whether the element is narrower than `below` pixels, followed as it is resized. */
-function useNarrow(ref: RefObject<HTMLElement | null>, below: number): boolean {
-  const [narrow, setNarrow] = useState(false);
+/** The element's width in whole pixels, followed as it is resized; 0 until measured. */
+function useWidth(ref: RefObject<HTMLElement | null>): number {
+  const [width, setWidth] = useState(0);
   useLayoutEffect(() => {
     const element = ref.current;
     if (!element) return;
     const observer = new ResizeObserver(([entry]) => {
       // A hidden list (another view on screen) measures 0: keep the last layout for its return.
-      const width = entry?.contentRect.width ?? 0;
-      if (width > 0) setNarrow(width < below);
+      const measured = Math.floor(entry?.contentRect.width ?? 0);
+      if (measured > 0) setWidth(measured);
     });
     observer.observe(element);
     return () => observer.disconnect();
-  }, [ref, below]);
-  return narrow;
+  }, [ref]);
+  return width;
 }
 
-const DocumentRow = memo(function DocumentRow({ row, index, top, height, terms, selected, checked, active, onSelect, onOpen, onCheck }: DocumentRowProps) {
+const DocumentRow = memo(function DocumentRow({ layout, row, index, top, height, terms, selected, checked, active, onSelect, onOpen, onCheck }: DocumentRowProps) {
   const { t } = useI18n();
-  const typeLabel = useTypeLabel();
   return (
     <div
       role="row"
@@ -293,44 +336,82 @@ const DocumentRow = memo(function DocumentRow({ row, index, top, height, terms, 
               }}
             />
           </div>
-          <div role="gridcell" className="cell cell-notation" title={row.notation ?? undefined}>
-            {row.notation ?? t('common.none')}
-          </div>
-          {/* A document without a date shows the day it was imported, and says so. */}
-          <div
-            role="gridcell"
-            className={row.documentDate ? 'cell cell-date' : 'cell cell-date is-imported-date'}
-            title={row.documentDate ? undefined : t('list.dateImported', { date: formatDateVn(row.registeredAt) })}
-          >
-            {formatDateVn(row.documentDate ?? row.registeredAt)}
-          </div>
-          <div role="gridcell" className="cell cell-type" title={typeLabel(row.typeCode, row.capture)}>
-            {typeLabel(row.typeCode, row.capture)}
-          </div>
-          <div role="gridcell" className="cell cell-subject" title={row.subject}>
-            <span className="subject-line">
-              <Highlighted text={row.subject} terms={terms} />
-            </span>
-            {row.snippet && (
-              <span className="snippet-line">
-                <Highlighted text={row.snippet} terms={terms} />
-              </span>
-            )}
-          </div>
-          <div role="gridcell" className="cell cell-author" title={row.authorAgency}>
-            {row.authorAgency}
-          </div>
-          <div role="gridcell" className="cell cell-state">
-            <span className={`state-badge state-${row.state}`}>{t(`state.${row.state}`)}</span>
-          </div>
+          <GridLineCells layout={layout}>{(key) => <DocumentCell key={key} column={key} row={row} terms={terms} />}</GridLineCells>
         </>
       ) : (
-        ['check', ...COLUMNS].map((column) => (
-          <div key={column} role="gridcell" className={`cell cell-${column}`}>
+        <>
+          <div role="gridcell" className="cell cell-check">
             <span className="skeleton" />
           </div>
-        ))
+          <GridLineCells layout={layout}>
+            {(key) => (
+              <div key={key} role="gridcell" className={`cell ${COLUMN_LAYOUT[key].className}`}>
+                <span className="skeleton" />
+              </div>
+            )}
+          </GridLineCells>
+        </>
       )}
     </div>
   );
 });
+
+/** One field of a row, as the list shows it; every cell that may be cut carries its whole text as a tooltip. */
+function DocumentCell({ column, row, terms }: { column: SearchColumnKey; row: ListRow; terms: readonly string[] }) {
+  const { t } = useI18n();
+  const typeLabel = useTypeLabel();
+  const className = `cell ${COLUMN_LAYOUT[column].className}`;
+  switch (column) {
+    case 'notation':
+      return (
+        <div role="gridcell" className={className} title={row.notation ?? undefined}>
+          {row.notation ?? t('common.none')}
+        </div>
+      );
+    case 'documentDate':
+      // A document without a date shows the day it was imported, and says so.
+      return (
+        <div
+          role="gridcell"
+          className={row.documentDate ? className : `${className} is-imported-date`}
+          title={row.documentDate ? formatDateVn(row.documentDate) : t('list.dateImported', { date: formatDateVn(row.registeredAt) })}
+        >
+          {formatDateVn(row.documentDate ?? row.registeredAt)}
+        </div>
+      );
+    case 'typeCode':
+      return (
+        <div role="gridcell" className={className} title={typeLabel(row.typeCode, row.capture)}>
+          {typeLabel(row.typeCode, row.capture)}
+        </div>
+      );
+    case 'subject':
+      return (
+        <div role="gridcell" className={className} title={row.subject}>
+          <span className="subject-line">
+            <Highlighted text={row.subject} terms={terms} />
+          </span>
+          {row.snippet && (
+            <span className="snippet-line" title={row.snippet}>
+              <Highlighted text={row.snippet} terms={terms} />
+            </span>
+          )}
+        </div>
+      );
+    case 'state':
+      return (
+        <div role="gridcell" className={className} title={t(`state.${row.state}`)}>
+          <span className={`state-badge state-${row.state}`}>{t(`state.${row.state}`)}</span>
+        </div>
+      );
+    default: {
+      // The other fields read as the export and the command line print them; the query's words marked.
+      const text = searchColumnText(row, column);
+      return (
+        <div role="gridcell" className={className} title={text || undefined}>
+          {text ? <Highlighted text={text} terms={terms} /> : t('common.none')}
+        </div>
+      );
+    }
+  }
+}

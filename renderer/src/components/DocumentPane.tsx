@@ -11,7 +11,7 @@ import { call } from '../api/client.js';
 import { useI18n } from '../i18n/i18n.js';
 import { AuditTrail } from './AuditTrail.js';
 import { DocumentDetails } from './DocumentDetails.js';
-import { DocumentEditForm } from './DocumentEditForm.js';
+import { DocumentEditForm, editLocked } from './DocumentEditForm.js';
 import { PdfPreview } from './PdfPreview.js';
 import { SignPanel } from './SignPanel.js';
 import { Splitter } from './Splitter.js';
@@ -21,6 +21,7 @@ import { IssuingPanel } from '../outgoing/IssuingPanel.js';
 import { underIssuingRules, useIssuing } from '../outgoing/useIssuing.js';
 import { SignaturePanel } from '../validation/SignaturePanel.js';
 import { DocumentFilesSection } from '../files/DocumentFilesSection.js';
+import { DocumentDuplicates } from '../incoming/DuplicateNotice.js';
 import { FileBar, useFileLabel } from '../files/FileBar.js';
 import { isPdf } from '../files/fileActions.js';
 import { useDocumentFiles } from '../files/useDocumentFiles.js';
@@ -287,6 +288,7 @@ export function DocumentPane({ documentId, refreshToken, focusRequest, onSaved, 
 
   const panels = (
     <div className="pane-side" role="region" aria-label={t('pane.panelsLabel')} data-testid="pane-side">
+      {detail.direction === 'in' && <DocumentDuplicates key={detail.id} documentId={detail.id} />}
       {editing ? (
         <DocumentEditForm
           key={detail.id}
@@ -345,9 +347,13 @@ export function DocumentPane({ documentId, refreshToken, focusRequest, onSaved, 
             </span>
           )}
           {!editing && (
+            // Closed once the record is locked (numbered, registered, recalled): the details say why.
             <button
               type="button"
               className="button button-small"
+              data-testid="pane-edit"
+              disabled={editLocked(detail)}
+              title={detail.lock ? t('pane.editLocked', { reason: t(`lock.${detail.lock.reason}`) }) : undefined}
               onClick={() => {
                 setSavedNotice(false);
                 setPanelsOpen(true);

@@ -1,5 +1,6 @@
 import { useI18n } from '../i18n/i18n.js';
 import type { ImportOutcome } from '../import/useImport.js';
+import { DuplicateNotice } from '../incoming/DuplicateNotice.js';
 
 export function ImportSummary({ outcomes, onOpen, onDismiss }: { outcomes: readonly ImportOutcome[]; onOpen: (id: number) => void; onDismiss: () => void }) {
   const { t, count, errorMessage } = useI18n();
@@ -25,11 +26,18 @@ export function ImportSummary({ outcomes, onOpen, onDismiss }: { outcomes: reado
               <span className="result-mark" aria-hidden="true">
                 ✓
               </span>
-              <span className="result-file">{outcome.fileName}</span>
+              <span className="result-file" title={outcome.fileName}>
+                {outcome.fileName}
+              </span>
               <span className="result-status">{t('import.imported')}</span>
               <button type="button" className="link-button" onClick={() => onOpen(outcome.document.id)}>
                 {t('import.open')}
               </button>
+              {outcome.duplicates.length > 0 && (
+                <div className="import-result-duplicates">
+                  <DuplicateNotice documentId={outcome.document.id} duplicates={outcome.duplicates} onOpen={onOpen} />
+                </div>
+              )}
             </li>
           ) : (
             <li key={i} className="import-result is-failed" data-testid="import-result" data-status="failed">

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { useI18n } from '../i18n/i18n.js';
 import { ResultCount } from './ResultCount.js';
 
@@ -12,6 +12,7 @@ export function ListToolbar({
   capped,
   onImport,
   focusRequest,
+  tools,
 }: {
   query: string;
   onQueryChange: (query: string) => void;
@@ -20,6 +21,8 @@ export function ListToolbar({
   onImport: (files: File[]) => void;
   /** Changes when the clerk asks for the search box (Ctrl+K, "/", the skip link). */
   focusRequest: number;
+  /** The order, columns, saved searches and export (search/SearchTools.tsx), on a line of their own. */
+  tools?: ReactNode;
 }) {
   const { t } = useI18n();
   const fileInput = useRef<HTMLInputElement>(null);
@@ -70,6 +73,7 @@ export function ListToolbar({
           onImport(files);
         }}
       />
+      {tools}
     </div>
   );
 }

@@ -3,12 +3,15 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
 import type { Output } from '../../../main/common/contract.js';
 import { useI18n, type Locale } from '../i18n/i18n.js';
-import { hasNarrowingFilters, initialFilters, toApiFilters, withDirection, type Direction, type RegisterFilters } from '../documents/filters.js';
+import { fromApiFilters, hasNarrowingFilters, initialFilters, toApiFilters, withDirection, type Direction, type RegisterFilters } from '../documents/filters.js';
 import type { ListRow } from '../documents/pageCache.js';
 import { useDocumentPages } from '../documents/useDocumentPages.js';
 import { useRegisterCounts } from '../documents/useRegisterCounts.js';
 import { useRegistryRefresh } from '../documents/useRegistryRefresh.js';
 import { useSearchQuery } from '../documents/useSearchQuery.js';
+import { useListColumns } from '../search/listColumns.js';
+import { INITIAL_SORTING, SearchTools, type Sorting } from '../search/SearchTools.js';
+import type { SearchSpec } from '../../../main/common/contract.js';
 import { useImport } from '../import/useImport.js';
 import { useSigning, type SigningTarget } from '../signing/useSigning.js';
 import { DocumentList, type CheckMode } from './DocumentList.js';
@@ -69,6 +72,8 @@ export function Workspace({ info, agencyName, onAgencyNamed, cover, onCover, onL
   const { t, count } = useI18n();
   const [filters, setFilters] = useState<RegisterFilters>(initialFilters);
   const search = useSearchQuery();
+  const [sorting, setSorting] = useState<Sorting>(INITIAL_SORTING);
+  const [columns, setColumns] = useListColumns();
   const { refreshToken, refresh } = useRegistryRefresh();
   const [selectedId, setSelectedId] = useState<number | null>(null);
   const [focusRequest, setFocusRequest] = useState(0);
@@ -86,7 +91,20 @@ export function Workspace({ info, agencyName, onAgencyNamed, cover, onCover, onL
   // so that coming back finds the period and the open list as they were left.
   const [dashboardOpen, setDashboardOpen] = useState(true);
 
-  const apiFilters = useMemo(() => toApiFilters(filters), [filters]);
+  const apiFilters = useMemo(() => ({ ...toApiFilters(filters), ...sorting }), [filters, sorting]);
+  const searchSpec: SearchSpec = useMemo(() => ({ ...apiFilters, query: search.query }), [apiFilters, search.query]);
+  // A saved search run again: its query, filters and order, and its columns when it was saved with them.
+  const runSaved = useCallback(
+    (saved: SearchSpec) => {
+      search.setText(saved.query);
+      setFilters((f) => fromApiFilters(saved, f));
+      setSorting({ sort: saved.sort, order: saved.order });
+      if (saved.columns) setColumns(saved.columns);
+      setSelectedId(null);
+      setChecked(new Map());
+    },
+    [search.setText, setColumns],
+  );
   const cache = useDocumentPages(apiFilters, search.query, refreshToken);
   const terms = useMemo(() => queryTerms(search.query), [search.query]);
   const registers = useRegisterCounts(filters.year, refreshToken);
@@ -271,7 +289,15 @@ export function Workspace({ info, agencyName, onAgencyNamed, cover, onCover, onL
       <div className={outgoingView || incomingView || dashboardOpen ? 'registry-views is-hidden' : 'registry-views'}>
         <main className="list-area">
           <div id={LIST_PANEL_ID} className="list-panel" role="tabpanel" aria-labelledby={`tab-${filters.direction}`} tabIndex={-1}>
-            <ListToolbar query={search.text} onQueryChange={search.setText} total={cache.total} capped={cache.capped} onImport={importFiles} focusRequest={searchFocus} />
+            <ListToolbar
+              query={search.text}
+              onQueryChange={search.setText}
+              total={cache.total}
+              capped={cache.capped}
+              onImport={importFiles}
+              focusRequest={searchFocus}
+              tools={<SearchTools search={searchSpec} sorting={sorting} onSortingChange={setSorting} columns={columns} onColumnsChange={setColumns} onRunSaved={runSaved} />}
+            />
             {importer.state.running && <ImportProgress state={importer.state} />}
             {!importer.state.running && importer.state.outcomes.length > 0 && (
               <ImportSummary
@@ -311,6 +337,7 @@ export function Workspace({ info, agencyName, onAgencyNamed, cover, onCover, onL
                 onOpen={onOpen}
                 checkedIds={checkedIds}
                 onCheck={onCheck}
+                columns={columns}
               />
             </DropZone>
           </div>

@@ -50,3 +50,15 @@ export function withDirection(filters: RegisterFilters, direction: Direction): R
 export function hasNarrowingFilters(filters: RegisterFilters): boolean {
   return Boolean(filters.typeCode || filters.state || filters.dateFrom || filters.dateTo);
 }
+
+/** The filters a saved search was made with; a search saved without a register keeps the one on screen. */
+export function fromApiFilters(filters: DocumentFilters, current: RegisterFilters): RegisterFilters {
+  return {
+    direction: filters.direction ?? current.direction,
+    year: filters.year ?? null,
+    typeCode: filters.typeCode ?? null,
+    state: filters.state ?? null,
+    dateFrom: filters.dateFrom ?? null,
+    dateTo: filters.dateTo ?? null,
+  };
+}

@@ -1,8 +1,8 @@
 // The list's window onto a register that may hold 250,000 documents: the total comes with the
 // first page, and pages of 100 rows are fetched only as they scroll into view. One cache serves
-// one (filters, query) pair; a new pair gets a new cache, and a refresh gets a new cache that
+// one (filters and order, query) pair; a new pair gets a new cache, and a refresh gets a new cache that
 // keeps showing the old rows until their fresh pages arrive, so the list does not flash.
-import type { DocumentFilters, SearchHit } from '../../../main/common/contract.js';
+import type { DocumentFilters, SearchHit, SearchSort, SortOrder } from '../../../main/common/contract.js';
 import { call } from '../api/client.js';
 
 const PAGE_SIZE = 100;
@@ -13,7 +13,10 @@ const THROTTLE_MS = 40;
 
 export type ListRow = SearchHit;
 
-export function cacheKey(filters: DocumentFilters, query: string): string {
+/** The filters and the order the rows come in (Appendix VI 6g): both go to the host with every page. */
+export type ListQuery = DocumentFilters & { sort: SearchSort; order: SortOrder };
+
+export function cacheKey(filters: ListQuery, query: string): string {
   return JSON.stringify([filters, query.trim()]);
 }
 
@@ -32,7 +35,7 @@ export class DocumentPageCache {
   private timer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
-    private readonly filters: DocumentFilters,
+    private readonly filters: ListQuery,
     private readonly query: string,
     refreshing?: DocumentPageCache,
   ) {

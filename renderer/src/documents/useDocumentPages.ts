@@ -1,13 +1,12 @@
 import { useState, useSyncExternalStore } from 'react';
-import type { DocumentFilters } from '../../../main/common/contract.js';
-import { cacheKey, DocumentPageCache } from './pageCache.js';
+import { cacheKey, DocumentPageCache, type ListQuery } from './pageCache.js';
 
 /**
- * The page cache for the current filters and query. `refreshToken` changes when the registry
+ * The page cache for the current filters, order and query. `refreshToken` changes when the registry
  * changed underneath (an import, an edit, a documents.changed event): the rows are fetched again
  * while the old ones stay on screen.
  */
-export function useDocumentPages(filters: DocumentFilters, query: string, refreshToken: number): DocumentPageCache {
+export function useDocumentPages(filters: ListQuery, query: string, refreshToken: number): DocumentPageCache {
   const [state, setState] = useState(() => ({ cache: new DocumentPageCache(filters, query), refreshToken }));
   let cache = state.cache;
   if (cache.key !== cacheKey(filters, query) || state.refreshToken !== refreshToken) {

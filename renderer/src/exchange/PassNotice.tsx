@@ -34,6 +34,8 @@ export function PassNotice({ outcome, onDismiss }: { outcome: PassOutcome; onDis
                 errors: count(errorsOf(outcome.result)),
               })}
             </span>
+            {/* Stored all the same; each document's pane names what it may duplicate (Appendix VI 1h). */}
+            {outcome.result.possibleDuplicates > 0 && <span data-testid="pass-duplicates">{t('exchange.pass.possibleDuplicates', { count: count(outcome.result.possibleDuplicates) })}</span>}
             {outcome.result.connection === 'not-configured' && <span>{t('exchange.pass.notConfigured')}</span>}
             {outcome.result.connection === 'offline' && <span>{t('exchange.pass.offline')}</span>}
             {outcome.result.connection === 'auth-failed' && <span>{t('exchange.pass.authFailed')}</span>}

@@ -1,12 +1,13 @@
 // Nhập văn bản: files go to the registry one at a time, so a 200-file drop neither holds 200
 // files' bytes in memory at once nor starves the list's own requests.
 import { useCallback, useLayoutEffect, useRef, useState } from 'react';
-import type { DocumentSummary } from '../../../main/common/contract.js';
+import type { DocumentSummary, DuplicateCandidate } from '../../../main/common/contract.js';
 import { ApiError, call } from '../api/client.js';
 import type { Direction } from '../documents/filters.js';
 
 export type ImportOutcome =
-  | { fileName: string; status: 'imported'; document: DocumentSummary }
+  /** `duplicates`: documents already in the register this one may duplicate (imported all the same: the clerk decides). */
+  | { fileName: string; status: 'imported'; document: DocumentSummary; duplicates: DuplicateCandidate[] }
   | { fileName: string; status: 'failed'; error: unknown };
 
 export interface ImportState {
@@ -34,8 +35,8 @@ async function importOne(file: File, direction: Direction, maxBytes: number): Pr
     return { fileName, status: 'failed', error: new ApiError('FILE_UNREADABLE', `${fileName}: ${(cause as Error).message}`, { fileName }) };
   }
   try {
-    const { document } = await call('documents.import', { direction, fileName, bytes });
-    return { fileName, status: 'imported', document };
+    const { document, duplicates } = await call('documents.import', { direction, fileName, bytes });
+    return { fileName, status: 'imported', document, duplicates };
   } catch (error) {
     return { fileName, status: 'failed', error };
   }

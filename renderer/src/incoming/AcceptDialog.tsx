@@ -3,8 +3,10 @@
 // what is still missing and shows what eOffice read off the file — marked with where from — for
 // the clerk to check or correct. The file's signers are offered for the issuing agency, with the
 // warning that whoever signed the file may not have issued the document.
-import { useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
-import type { RegisterFieldsInput } from '../../../main/common/contract.js';
+import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import type { DuplicateCandidate, RegisterFieldsInput } from '../../../main/common/contract.js';
+import { call } from '../api/client.js';
+import { DuplicateNotice } from './DuplicateNotice.js';
 import { isGuessed, missingRegisterFields, REGISTER_FIELDS, type Capture, type RegisterField, type RegisterValues } from '../../../main/common/capture.js';
 import { DateField } from '../components/DateField.js';
 import { DocumentTypeOptions } from '../components/DocumentTypeOptions.js';
@@ -25,11 +27,16 @@ interface AcceptDialogProps {
   document: RegisterValues & { capture: Capture | null };
   /** Registering a scan (Vào sổ văn bản giấy) rather than accepting a document that arrived. */
   paperFileName?: string;
+  /** The document being accepted (absent for a scan not yet stored): left out of its own duplicates, and linked to one. */
+  documentId?: number;
   onSubmit: (fields: RegisterFieldsInput) => Promise<void>;
   onClose: () => void;
 }
 
-export function AcceptDialog({ document, paperFileName, onSubmit, onClose }: AcceptDialogProps) {
+/** How long typing pauses before the register is asked for duplicates of what was typed. */
+const DUPLICATE_CHECK_DELAY_MS = 300;
+
+export function AcceptDialog({ document, paperFileName, documentId, onSubmit, onClose }: AcceptDialogProps) {
   const { t } = useI18n();
   const id = useId();
   const firstField = useRef<HTMLInputElement>(null);
@@ -41,6 +48,25 @@ export function AcceptDialog({ document, paperFileName, onSubmit, onClose }: Acc
   const initial = (field: RegisterField) => (missing.includes(field) ? '' : (document[field] ?? ''));
   const [values, setValues] = useState<Record<RegisterField, string>>(() => Object.fromEntries(REGISTER_FIELDS.map((f) => [f, initial(f)])) as Record<RegisterField, string>);
   const [errors, setErrors] = useState<Set<RegisterField>>(new Set());
+  const [duplicates, setDuplicates] = useState<DuplicateCandidate[]>([]);
+
+  // Trùng văn bản (Appendix VI 1h): the register is asked again as the clerk corrects the number,
+  // notation, agency or date, so that the warning is about the record the số đến will be given to.
+  const { notation, authorAgency, documentDate } = values;
+  useEffect(() => {
+    let current = true;
+    const timer = setTimeout(() => {
+      call('incoming.duplicates', { id: documentId, notation: notation.trim(), authorAgency: authorAgency.trim(), documentDate: documentDate || null }).then(
+        (found) => current && setDuplicates(found),
+        // A warning that cannot be had leaves the form as it is: tiếp nhận itself warns again.
+        () => current && setDuplicates([]),
+      );
+    }, DUPLICATE_CHECK_DELAY_MS);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [documentId, notation, authorAgency, documentDate]);
 
   const set = (field: RegisterField, value: string) => {
     setValues((current) => ({ ...current, [field]: value }));
@@ -113,6 +139,7 @@ export function AcceptDialog({ document, paperFileName, onSubmit, onClose }: Acc
       errorTestId="accept-error"
       submit={{ label: t(paperFileName ? 'incoming.registerPaperSubmit' : 'incoming.acceptSubmit'), testId: 'accept-submit' }}
     >
+      <DuplicateNotice documentId={documentId ?? null} duplicates={duplicates} onLinked={(next) => setDuplicates(next.duplicates)} />
       {missing.length > 0 && (
         <p className="notice notice-warning" data-testid="accept-missing">
           {t('incoming.acceptMissing', { fields: missing.map((f) => t(LABELS[f])).join(', ') })}

@@ -11,6 +11,8 @@ import { formatIncomingNumber } from './incomingTerms.js';
 
 export interface BatchOutcome {
   accepted: { id: number; number: string }[];
+  /** Accepted, but each may duplicate a document already in the register (Appendix VI 1h): opened to link or go on. */
+  possibleDuplicates: { id: number; name: string; number: string }[];
   failed: { id: number; name: string; error: unknown }[];
 }
 
@@ -50,12 +52,13 @@ export function BatchAccept({ items, checkedIds, outcome, onOutcome, onClear, on
   }
 
   async function acceptAll() {
-    const result: BatchOutcome = { accepted: [], failed: [] };
+    const result: BatchOutcome = { accepted: [], possibleDuplicates: [], failed: [] };
     setProgress({ done: 0, total: chosen.length });
     for (const item of chosen) {
       try {
         const detail = await call('incoming.accept', { id: item.id });
         result.accepted.push({ id: item.id, number: formatIncomingNumber(detail.incomingNumber) });
+        if (detail.duplicates.some((d) => !d.linked)) result.possibleDuplicates.push({ id: item.id, name: item.notation || item.subject, number: formatIncomingNumber(detail.incomingNumber) });
       } catch (error) {
         result.failed.push({ id: item.id, name: item.notation || item.subject, error });
       }
@@ -87,6 +90,21 @@ export function BatchAccept({ items, checkedIds, outcome, onOutcome, onClear, on
               <span data-testid="incoming-batch-accepted">
                 {t('incoming.batch.accepted', { count: count(outcome.accepted.length), numbers: outcome.accepted.map((a) => a.number).join(', ') })}
               </span>
+            )}
+            {outcome.possibleDuplicates.length > 0 && (
+              <>
+                <span>{t('incoming.batch.possibleDuplicates', { count: count(outcome.possibleDuplicates.length) })}</span>
+                <ul className="batch-failures">
+                  {outcome.possibleDuplicates.map((d) => (
+                    <li key={d.id} data-testid="incoming-batch-duplicate" data-doc-id={d.id}>
+                      <button type="button" className="link-button" onClick={() => onOpen(d.id)}>
+                        {d.name}
+                      </button>{' '}
+                      ({t('duplicates.incomingNumber', { number: d.number })})
+                    </li>
+                  ))}
+                </ul>
+              </>
             )}
             {outcome.failed.length > 0 && (
               <>

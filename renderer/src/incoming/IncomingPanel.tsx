@@ -17,6 +17,7 @@ import { SignaturePanel } from '../validation/SignaturePanel.js';
 import { DocumentFilesSection } from '../files/DocumentFilesSection.js';
 import { AcceptDialog } from './AcceptDialog.js';
 import { AssignDialog } from './AssignDialog.js';
+import { DuplicateNotice } from './DuplicateNotice.js';
 import { CapturedValue, useTypeLabel } from './CapturedValue.js';
 import { ReasonDialog } from './ReasonDialog.js';
 import { formatIncomingNumber, handlerLabel } from './incomingTerms.js';
@@ -100,7 +101,9 @@ function LoadedPanel({ documentId, onOpenDocument }: { documentId: number; onOpe
   }
 
   // Tiếp nhận asks first for what the register lacks, and shows what eOffice guessed for the clerk to check.
-  const acceptNeedsForm = missingRegisterFields(document, document.capture).length > 0 || CAPTURE_FIELDS.some((field) => isGuessed(document.capture, field));
+  // A possible duplicate too: the clerk sees it before the số đến is given (Appendix VI 1h).
+  const acceptNeedsForm =
+    missingRegisterFields(document, document.capture).length > 0 || CAPTURE_FIELDS.some((field) => isGuessed(document.capture, field)) || detail.duplicates.some((d) => !d.linked);
   const deciding = allowed.accept || allowed.return;
   const recallOpen = detail.recall !== null && detail.recall.answer === null && allowed.answerRecall;
   const actionButton = (key: string, label: MessageKey, onClick: () => void, primary = false, spinning = false) => (
@@ -166,6 +169,7 @@ function LoadedPanel({ documentId, onOpenDocument }: { documentId: number; onOpe
             {t('incoming.returnedReason', { reason: detail.stateReason || t('common.none') })}
           </p>
         )}
+        <DuplicateNotice documentId={detail.id} duplicates={detail.duplicates} onLinked={(next) => done(next)} onOpen={onOpenDocument} />
         {(allowed.accept || allowed.return || allowed.assign || allowed.start || allowed.done) && (
           <section className="incoming-actions" aria-label={t('incoming.actions')}>
             <div className="incoming-action-buttons">
@@ -255,6 +259,7 @@ function LoadedPanel({ documentId, onOpenDocument }: { documentId: number; onOpe
       {dialog === 'accept' && (
         <AcceptDialog
           document={document}
+          documentId={detail.id}
           onSubmit={async (fields) => {
             const next = await call('incoming.accept', { id: documentId, fields });
             done(next, t('incoming.accepted', { number: formatIncomingNumber(next.incomingNumber) }));
