@@ -161,32 +161,17 @@ export function searchDocuments(
     ).map((r) => r.id);
     total = countMatches();
   } else {
-    // Newest first is the order FTS5 walks its index in, so this stops after the first 500 matches.
-    const newest = (
-      prepared(db, `SELECT f.rowid AS id FROM documents_fts f ${join} WHERE documents_fts MATCH @match ${extra} ORDER BY f.rowid DESC LIMIT ${RANKED_CANDIDATES}`).all(params) as {
-        id: number;
-      }[]
-    ).map((r) => r.id);
-    const moreThanRanked = newest.length === RANKED_CANDIDATES;
-    const oldestCandidate = newest.at(-1) ?? 0;
-    const candidates = rankCandidates(db, newest, terms);
+    // Newest first is the order FTS5 walks its index in. One walk gives the newest matches, up to
+    // the count's cap: the first 500 are ranked, the rest follow newest first, and their number is
+    // the total — walking the index a second time to count cost as much as this walk (issue 20).
+    const matches = prepared(db, `SELECT f.rowid AS id FROM documents_fts f ${join} WHERE documents_fts MATCH @match ${extra} ORDER BY f.rowid DESC LIMIT ${COUNT_CAP}`)
+      .pluck()
+      .all(params) as number[];
+    const candidates = rankCandidates(db, matches.slice(0, RANKED_CANDIDATES), terms);
     // Relevance asked for the other way round: the least relevant first.
     if (order.order === 'asc') candidates.reverse();
-
-    ids = candidates.slice(offset, offset + limit);
-    if (moreThanRanked && offset + limit > RANKED_CANDIDATES) {
-      // Past the ranked head the other matches follow, newest first.
-      const restOffset = Math.max(0, offset - RANKED_CANDIDATES);
-      const restLimit = offset + limit - Math.max(offset, RANKED_CANDIDATES);
-      const rest = prepared(
-        db,
-        `SELECT f.rowid AS id FROM documents_fts f ${join}
-          WHERE documents_fts MATCH @match ${extra} AND f.rowid < @oldest
-          ORDER BY f.rowid DESC LIMIT @restLimit OFFSET @restOffset`,
-      ).all({ ...params, oldest: oldestCandidate, restLimit, restOffset }) as { id: number }[];
-      ids = ids.concat(rest.map((r) => r.id));
-    }
-    total = moreThanRanked ? countMatches() : candidates.length;
+    ids = candidates.concat(matches.slice(RANKED_CANDIDATES)).slice(offset, offset + limit);
+    total = matches.length;
   }
 
   // The document's text is read only for the snippets: an export of thousands of rows needs none.
