@@ -17,6 +17,7 @@ import { appendedSource, bytesSource, fileSource, type PdfSource } from '../pdf/
 import { inspectPdf } from '../pdf/inspect.js';
 import { findNumberDatePlaces, type PrintedRun } from '../pdf/numberDatePlaces.js';
 import { addTextFields, fillTextFields, type TextFieldSpec } from '../pades/formFields.js';
+import { rememberStructure } from '../pades/knownStructures.js';
 import { signPdfSource, type SignedUpdate, type SignPdfOptions } from '../pades/signPdf.js';
 import type { TimestampOptions } from '../pades/timestamp.js';
 import { sealRect, type Rect } from '../pades/appearance.js';
@@ -237,6 +238,9 @@ export async function createDraft(
   const preparedUpdate = specs.length ? await addTextFields(bytesSource(bytes), specs, fileName) : null;
   const original = pdfFile([bytes], sha256);
   const current = preparedUpdate ? pdfFile([bytes, preparedUpdate], ctx.blobs.sha256OfParts([bytes, preparedUpdate])) : original;
+  // Read whole on this thread to prepare its fields, and the update written here: the leader's
+  // signature need not have the worker read it again (knownStructures.ts).
+  if (preparedUpdate) rememberStructure(current.sha256);
   const files = [original, ...(preparedUpdate ? [current] : []), ...attachments.map((a) => pdfFile([a.bytes], a.sha256))];
 
   const duplicate = () => {
@@ -324,6 +328,7 @@ async function markPlacesOnDraft(ctx: IssuingContext, id: number, places: { numb
   const update = specs.length ? await withStoredFile(ctx, base, id, (source) => addTextFields(source, specs, row.file_name ?? `${id}.pdf`)) : null;
   const parts: FilePart[] = update ? [{ stored: base }, update] : [{ stored: base }];
   const file = pdfFile(parts, ctx.blobs.sha256OfParts(parts));
+  if (update) rememberStructure(file.sha256);
   storeFileThenCommit(ctx, file, (now) => {
     if (issuingRow(ctx.db, id).file_sha256 !== row.file_sha256) throw new AppError('DOCUMENT_CHANGED', `Document ${id} changed meanwhile; mark the places again.`, { id });
     prepared(ctx.db, 'UPDATE documents SET file_sha256 = ?, draft_sha256 = ?, updated_at = ? WHERE id = ?').run(file.sha256, base, now, id);
@@ -521,12 +526,14 @@ async function numberAndMaybeSeal(ctx: IssuingContext, id: number, seal: AgencyS
     const built = await withStoredFile(ctx, base, id, async (source) => {
       const filled = await fillTextFields(source, values, fileName);
       if (!seal) return { updates: [filled], sha256: null, attachments: [] as { id: number; sha256: string; parts: FilePart[] }[] };
-      const sealed = await sealSource(appendedSource(source, filled), seal, fileName, at);
+      const sealed = await sealSource(appendedSource(source, filled), seal, fileName, at, { sha256: base, bytes: source.size });
       const attachments = await sealAttachments(ctx, id, seal, notation, at);
       return { updates: [filled, sealed.appended], sha256: sealed.sha256, attachments };
     });
     const parts: FilePart[] = [{ stored: base }, ...built.updates];
     const file = pdfFile(parts, built.sha256 ?? ctx.blobs.sha256OfParts(parts));
+    // Numbered without the seal: the number and date were filled in here, over a file read whole here.
+    if (!seal) rememberStructure(file.sha256);
     const files = [file, ...built.attachments.map((a) => pdfFile(a.parts, a.sha256))];
     const packaged = seal ? { number: String(number), notation, documentDate, signerName, file: { sha256: file.sha256, name: fileName }, signedAttachments: built.attachments } : null;
     try {
@@ -577,7 +584,7 @@ async function numberAndMaybeSeal(ctx: IssuingContext, id: number, seal: AgencyS
   }
 }
 
-async function sealSource(source: PdfSource, seal: AgencySeal, fileName: string, at: Date): Promise<SignedUpdate> {
+async function sealSource(source: PdfSource, seal: AgencySeal, fileName: string, at: Date, knownPrefix: SignPdfOptions['knownPrefix']): Promise<SignedUpdate> {
   const options: SignPdfOptions = {
     key: seal.key,
     fileName,
@@ -585,6 +592,7 @@ async function sealSource(source: PdfSource, seal: AgencySeal, fileName: string,
     timestamp: seal.timestamp,
     // Into the field the leader's signature prepared (its own rect); for a document signed outside
     // eOffice, with no such field, the agency's mark goes at the top right of page 1.
+    knownPrefix,
     fieldName: FIELD_NAMES.seal,
     whenFieldMissing: 'new-field',
     appearance: { kind: 'agency', page: 1, rect: [330, 770, 230, 50], sealImage: seal.sealImage, agencyName: seal.agencyName },
@@ -696,7 +704,7 @@ export async function issueDocument(ctx: IssuingContext, id: number, seal: Agenc
   const fileName = row.file_name ?? `${id}.pdf`;
   const at = ctx.now?.() ?? new Date();
   const { sealed, attachments } = await withStoredFile(ctx, base, id, async (source) => ({
-    sealed: await sealSource(source, seal, fileName, at),
+    sealed: await sealSource(source, seal, fileName, at, { sha256: base, bytes: source.size }),
     attachments: await sealAttachments(ctx, id, seal, row.notation ?? '', at),
   }));
   const file = pdfFile([{ stored: base }, sealed.appended], sealed.sha256);

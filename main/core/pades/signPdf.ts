@@ -11,6 +11,7 @@ import { AppError } from '../../common/errors.js';
 import { fileSource, type PdfSource } from '../pdf/source.js';
 import { PdfRevision } from './revision.js';
 import { pdfWorker } from '../pdfWorker/pdfWorker.js';
+import { isStructureKnown, rememberStructure } from './knownStructures.js';
 import type { SigningKey } from '../token/signingKey.js';
 import { addTimestampToken, buildSignedData, signatureValue } from './cms.js';
 import { requestTimestamp, type TimestampOptions } from './timestamp.js';
@@ -37,6 +38,12 @@ export interface SignPdfOptions {
   permissions?: SignaturePermissions;
   /** Empty signature fields to add in the same revision, for the signatures that must follow. */
   emptySignatureFields?: { name: string; page: number; rect: [number, number, number, number] }[];
+  /**
+   * The source begins with this stored file, and any bytes after it were written by eOffice in the
+   * same step (the filled number and date before the seal). When this process knows the file's
+   * structure (knownStructures.ts) and the bytes hashed are that file, the worker's check is skipped.
+   */
+  knownPrefix?: { sha256: string; bytes: number };
 }
 
 export interface SignaturePermissions {
@@ -101,10 +108,24 @@ export async function signPdfSource(source: PdfSource, options: SignPdfOptions):
   // in the PDF worker, where a file made to stall its reader is stopped within the budget. This
   // thread hashes the document's bytes meanwhile: the hash does not depend on their structure,
   // and for a large scan it takes longer than the worker.
-  const structureChecked = pdfWorker().run('signingStructure', { origin: source.origin, fileName }, fileName);
+  const known = options.knownPrefix && options.knownPrefix.bytes <= source.size && isStructureKnown(options.knownPrefix.sha256) ? options.knownPrefix : null;
+  const checkStructure = () => pdfWorker().run('signingStructure', { origin: source.origin, fileName }, fileName);
+  const structureChecked = known ? null : checkStructure();
   const prefix = createHash('sha256');
-  source.forEachChunk((chunk) => prefix.update(chunk));
-  await structureChecked;
+  // The digest of the known file's bytes, taken on the way: the source must really begin with it.
+  let knownDigest: string | null = known && known.bytes === 0 ? prefix.copy().digest('hex') : null;
+  let hashed = 0;
+  source.forEachChunk((chunk) => {
+    if (known && knownDigest === null && hashed + chunk.length >= known.bytes) {
+      const split = known.bytes - hashed;
+      prefix.update(chunk.subarray(0, split));
+      knownDigest = prefix.copy().digest('hex');
+      prefix.update(chunk.subarray(split));
+    } else prefix.update(chunk);
+    hashed += chunk.length;
+  });
+  if (structureChecked) await structureChecked;
+  else if (knownDigest !== known!.sha256) await checkStructure();
   const revision = new PdfRevision(source, fileName);
   const { doc } = revision;
   const signingTime = options.signingTime ?? new Date();
@@ -216,7 +237,10 @@ export async function signPdfSource(source: PdfSource, options: SignPdfOptions):
     throw new AppError('INTERNAL', `The signature (${cms.length} bytes) does not fit the ${reserved} bytes reserved for it.`);
   }
   appended.set(new TextEncoder().encode(Buffer.from(cms).toString('hex')), contentsStart - originalSize + 1);
-  return { appended, sha256: prefix.update(appended.subarray(contentsStart - originalSize)).digest('hex'), ...outcome };
+  const sha256 = prefix.update(appended.subarray(contentsStart - originalSize)).digest('hex');
+  // Read here whole (the source) and written here (the update): the next signature skips the worker.
+  rememberStructure(sha256);
+  return { appended, sha256, ...outcome };
 }
 
 /**

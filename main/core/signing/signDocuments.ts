@@ -158,7 +158,16 @@ async function signFile(ctx: SigningContext, id: number): Promise<SignedFile> {
     throw new AppError('STORAGE_CORRUPT', `The file of document ${id} is missing from the data folder.`, { id });
   }
   try {
-    const signed = await signPdfSource(fileSource(fd), { key: ctx.key, appearance: ctx.appearance, fileName, signingTime: new Date(), timestamp: ctx.timestamp, ...optionsFor(ctx, row) });
+    const source = fileSource(fd);
+    const signed = await signPdfSource(source, {
+      key: ctx.key,
+      appearance: ctx.appearance,
+      fileName,
+      signingTime: new Date(),
+      timestamp: ctx.timestamp,
+      knownPrefix: { sha256: previousSha256, bytes: source.size },
+      ...optionsFor(ctx, row),
+    });
     return { previousSha256, signed };
   } finally {
     fs.closeSync(fd);
