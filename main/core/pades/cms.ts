@@ -322,7 +322,7 @@ function readAttributes(set: DerSetOf | undefined): ParsedAttribute[] {
 // certificate object, so a batch parses each certificate once, not once per document.
 const certificateFacts = new WeakMap<Uint8Array, { issuer: Uint8Array; serialNumber: Uint8Array; signingCertificateV2?: Uint8Array; publicKey?: KeyObject }>();
 
-function readCertificate(der: Uint8Array, what: string): { issuer: Uint8Array; serialNumber: Uint8Array; signingCertificateV2?: Uint8Array; publicKey?: KeyObject } {
+function readCertificate(der: Uint8Array, what: string): { issuer: Uint8Array; serialNumber: Uint8Array; signingCertificateV2Attribute?: Uint8Array; publicKey?: KeyObject } {
   let facts = certificateFacts.get(der);
   if (!facts) {
     const tbs = parseDer(der, CertificateOutline, what).tbsCertificate;
@@ -353,6 +353,35 @@ function signingCertificateV2(certificate: Uint8Array, issuer: Uint8Array, seria
   return encode(value);
 }
 
+/** The DER pieces every signature repeats, encoded through the schema classes once. */
+let fixedPieces: {
+  version1: Uint8Array;
+  sha256Algorithm: Uint8Array;
+  rsaSignatureAlgorithm: Uint8Array;
+  ecSignatureAlgorithm: Uint8Array;
+  contentTypeAttribute: Uint8Array;
+  messageDigestAttribute: Uint8Array;
+} | null = null;
+
+function fixedDer(): NonNullable<typeof fixedPieces> {
+  return (fixedPieces ??= {
+    version1: Uint8Array.from([0x02, 0x01, 0x01]),
+    // RFC 5754: SHA-2 digest AlgorithmIdentifiers are generated without parameters.
+    sha256Algorithm: encode(new AlgorithmIdentifier({ algorithm: CMS_OIDS.sha256 })),
+    rsaSignatureAlgorithm: encode(signatureAlgorithm('rsa')),
+    ecSignatureAlgorithm: encode(signatureAlgorithm('ec')),
+    contentTypeAttribute: encodeAttribute(CMS_OIDS.contentType, encode(Object.assign(new ObjectIdentifierValue(), { value: CMS_OIDS.data }))),
+    // With a digest of zeros: the digest is the last 32 bytes (SEQUENCE { OID, SET { OCTET STRING } }).
+    messageDigestAttribute: encodeAttribute(CMS_OIDS.messageDigest, encode(Object.assign(new OctetStringValue(), { value: new ArrayBuffer(32) }))),
+  });
+}
+
+function messageDigestAttribute(digest: Uint8Array): Uint8Array {
+  const attribute = fixedDer().messageDigestAttribute.slice();
+  attribute.set(digest, attribute.length - 32);
+  return attribute;
+}
+
 function signatureAlgorithm(keyType: SigningKey['keyType']): AlgorithmIdentifier {
   // RFC 4055 gives sha256WithRSAEncryption NULL parameters; RFC 5758 gives ECDSA none.
   return keyType === 'rsa'
@@ -375,12 +404,12 @@ export async function buildSignedData(key: SigningKey, contentDigest: Uint8Array
     throw new AppError('INVALID_INPUT', `The key is ${key.keyType} but the certificate holds a ${publicKey.asymmetricKeyType ?? 'unknown'} key.`);
   }
 
-  const signedAttributes = derSetOf([
-    encodeAttribute(CMS_OIDS.contentType, encode(Object.assign(new ObjectIdentifierValue(), { value: CMS_OIDS.data }))),
-    encodeAttribute(CMS_OIDS.messageDigest, encode(Object.assign(new OctetStringValue(), { value: arrayBuffer(contentDigest) }))),
-    encodeAttribute(CMS_OIDS.signingCertificateV2, (signer.signingCertificateV2 ??= signingCertificateV2(key.certificate, signer.issuer, signer.serialNumber))),
-  ]);
-  const signedAttributesDer = encode(signedAttributes);
+  const members = [
+    fixedDer().contentTypeAttribute,
+    messageDigestAttribute(contentDigest),
+    (signer.signingCertificateV2Attribute ??= encodeAttribute(CMS_OIDS.signingCertificateV2, signingCertificateV2(key.certificate, signer.issuer, signer.serialNumber))),
+  ].sort(compareSetMembers);
+  const signedAttributesDer = derTlv(0x31, ...members);
   const signature = await key.sign(signedAttributesDer.slice());
   if (key.keyType === 'ec' && signature[0] !== 0x30) {
     throw new AppError('INVALID_INPUT', 'The key returned an ECDSA signature that is not a DER ECDSA-Sig-Value (raw r||s must be converted by the key).');
@@ -398,18 +427,19 @@ export async function buildSignedData(key: SigningKey, contentDigest: Uint8Array
     certificates.push(certificate);
   }
 
-  const signerInfo = new SignerInfo();
-  signerInfo.version = 1; // issuerAndSerialNumber
-  signerInfo.sid.issuerAndSerialNumber = new IssuerAndSerialNumber();
-  signerInfo.sid.issuerAndSerialNumber.issuer = arrayBuffer(signer.issuer);
-  signerInfo.sid.issuerAndSerialNumber.serialNumber = arrayBuffer(signer.serialNumber);
-  // RFC 5754: SHA-2 digest AlgorithmIdentifiers are generated without parameters.
-  signerInfo.digestAlgorithm = new AlgorithmIdentifier({ algorithm: CMS_OIDS.sha256 });
-  signerInfo.signedAttrs = signedAttributes;
-  signerInfo.signatureAlgorithm = signatureAlgorithm(key.keyType);
-  signerInfo.signature = arrayBuffer(signature);
-
-  const der = contentInfoDer(signedDataHead(certificates), encode(new SignerInfos([signerInfo])));
+  // The SignerInfo is written here, around the parts encoded once (fixedDer): encoding it through
+  // the schema classes cost more than the rest of the signature together (issue 19).
+  const fixed = fixedDer();
+  const signerInfo = derTlv(
+    0x30,
+    fixed.version1, // issuerAndSerialNumber
+    derTlv(0x30, signer.issuer, derTlv(0x02, signer.serialNumber)),
+    fixed.sha256Algorithm,
+    derTlv(0xa0, ...members), // [0] IMPLICIT SET OF Attribute
+    key.keyType === 'rsa' ? fixed.rsaSignatureAlgorithm : fixed.ecSignatureAlgorithm,
+    derTlv(0x04, signature),
+  );
+  const der = contentInfoDer(signedDataHead(certificates), derTlv(0x31, signerInfo));
   // What was signed must be exactly what is embedded (with the [0] tag); a difference would
   // only show up later as a signature no one can verify.
   if (!holdsAsSignedAttributes(der, signedAttributesDer)) {
