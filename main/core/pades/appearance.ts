@@ -64,7 +64,10 @@ export async function embedSerifFont(doc: PDFDocument, italic = false): Promise<
   // Loaded only when text is drawn: an invisible signature does without fontkit's memory.
   const { pdfLibFontkit, tinosFontBytes } = await import('../pdf/fonts.js');
   doc.registerFontkit(pdfLibFontkit);
-  return doc.embedFont(tinosFontBytes(italic ? 'italic' : 'regular'), { subset: true });
+  const style = italic ? 'italic' : 'regular';
+  const font = await doc.embedFont(tinosFontBytes(style), { subset: true });
+  unitWidthsOf.set(font, unitWidthsByStyle[style]);
+  return font;
 }
 
 async function embedPng(doc: PDFDocument, bytes: Uint8Array, what: string) {
@@ -75,15 +78,29 @@ async function embedPng(doc: PDFDocument, bytes: Uint8Array, what: string) {
   }
 }
 
-/** A text's width at a size, each text measured once: a width is linear in the size, and measuring
- *  shapes the text with fontkit, which cost a fifth of issuing when it ran at every size tried. */
-type Measure = (text: string, size: number) => number;
+/**
+ * A text's width at a size, each text measured once per process and typeface: a width is linear in
+ * the size and depends only on the font file, and measuring shapes the text with fontkit, which
+ * cost a fifth of issuing when it ran at every size tried, and still a twentieth when each
+ * document measured again the lines every document of the register prints (the signer's name and
+ * position, the agency's, the captions). The newest few thousand texts are kept per typeface.
+ */
+export type Measure = (text: string, size: number) => number;
 
-function measureWith(font: PDFFont): Measure {
-  const atUnitSize = new Map<string, number>();
+const UNIT_WIDTHS_KEPT = 4096;
+const unitWidthsByStyle = { regular: new Map<string, number>(), italic: new Map<string, number>() };
+/** The shared widths of the typeface a font embedded by embedSerifFont is made from. */
+const unitWidthsOf = new WeakMap<PDFFont, Map<string, number>>();
+
+export function measureWith(font: PDFFont): Measure {
+  const atUnitSize = unitWidthsOf.get(font) ?? new Map<string, number>();
   return (text, size) => {
     let width = atUnitSize.get(text);
-    if (width === undefined) atUnitSize.set(text, (width = font.widthOfTextAtSize(text, 1)));
+    if (width === undefined) {
+      width = font.widthOfTextAtSize(text, 1);
+      atUnitSize.set(text, width);
+      if (atUnitSize.size > UNIT_WIDTHS_KEPT) atUnitSize.delete(atUnitSize.keys().next().value!);
+    }
     return width * size;
   };
 }

@@ -9,7 +9,7 @@ import { PDFHexString, PDFName, PDFString, type PDFFont, type PDFOperator, type 
 import { beginText, endText, fill, moveText, popGraphicsState, pushGraphicsState, rectangle, setFillingRgbColor, setFontAndSize, showText } from 'pdf-lib';
 import { AppError } from '../../common/errors.js';
 import type { PdfSource } from '../pdf/source.js';
-import { embedSerifFont } from './appearance.js';
+import { embedSerifFont, measureWith } from './appearance.js';
 import { PdfRevision } from './revision.js';
 import { removePrintedText } from './printedText.js';
 import type { PrintedRun } from '../pdf/printedLines.js';
@@ -103,8 +103,9 @@ function textOperators(font: PDFFont, value: TextFieldValue, width: number, heig
   const ops: PDFOperator[] = [];
   if (value.opaque) ops.push(pushGraphicsState(), setFillingRgbColor(1, 1, 1), rectangle(0, 0, width, height), fill(), popGraphicsState());
   let size = value.fontSize;
+  const measure = measureWith(font);
   // Shrunk rather than clipped: a long notation must stay whole.
-  while (size > 5 && font.widthOfTextAtSize(value.text, size) > width - 2) size -= 0.25;
+  while (size > 5 && measure(value.text, size) > width - 2) size -= 0.25;
   const baseline = Math.max(1, (height - size) / 2 + size * 0.22);
   ops.push(beginText(), setFontAndSize('F1', size), setFillingRgbColor(0, 0, 0), moveText(1, baseline), showText(font.encodeText(value.text)), endText());
   return ops;

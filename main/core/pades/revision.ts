@@ -8,6 +8,7 @@ import { assertPdfFraming } from '../pdf/framing.js';
 import type { PdfSource } from '../pdf/source.js';
 import { findStartxref, PdfStructure } from './pdfStructure.js';
 import { incrementalSection, type NewObject, type TrailerFacts } from './incremental.js';
+import { useDeflateOnce } from '../pdf/deflate.js';
 
 /** A form field found by its full name, with the object to clone when it changes. */
 export interface FoundField {
@@ -37,6 +38,7 @@ export class PdfRevision {
       this.structure = structure;
       if (structure.trailer.get(PDFName.of('Encrypt'))) throw new AppError('ENCRYPTED_PDF', `${fileName} is encrypted and cannot be changed.`, { fileName });
       this.doc = structure.document();
+      useDeflateOnce(this.doc.context);
       const size = structure.trailer.lookup(PDFName.of('Size'));
       const info = structure.trailer.get(PDFName.of('Info'));
       const id = structure.trailer.get(PDFName.of('ID'));
