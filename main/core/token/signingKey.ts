@@ -20,7 +20,13 @@ const SHA256_DIGEST_INFO_PREFIX = Buffer.from('3031300d0609608648016503040201050
  * verifier accepts, so the hash always goes inside its DigestInfo.
  */
 export function sha256DigestInfo(data: Uint8Array): Buffer {
-  return Buffer.concat([SHA256_DIGEST_INFO_PREFIX, createHash('sha256').update(data).digest()]);
+  return digestInfoOfSha256(createHash('sha256').update(data).digest());
+}
+
+/** The DER DigestInfo of a SHA-256 hash already made: what a remote signer's key pads and signs. */
+export function digestInfoOfSha256(hash: Uint8Array): Buffer {
+  if (hash.length !== 32) throw new Error(`A SHA-256 hash has 32 bytes, not ${hash.length}.`);
+  return Buffer.concat([SHA256_DIGEST_INFO_PREFIX, hash]);
 }
 
 /**
