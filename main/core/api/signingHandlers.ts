@@ -7,7 +7,7 @@ import type { ParsedInput } from '../../common/contract.js';
 import { AppError } from '../../common/errors.js';
 import { formatDateVn, vnDate } from '../../common/dates.js';
 import type { AppearanceSpec } from '../pades/appearance.js';
-import type { TokenSigningKey } from '../token/session.js';
+import type { SignerKey } from '../signing/signerKey.js';
 import { assertAgencyCertificate } from '../../common/agencyCertificate.js';
 import { localAgency } from '../registry/agency.js';
 import { certificateImage, certificateImages, clearCertificateImage, setCertificateImage } from '../registry/certificateImages.js';
@@ -18,7 +18,7 @@ type SigningHandlers = GroupHandlers<'signing'>;
 
 
 /** A certificate that cannot make a valid signature now is refused before any document is touched. */
-export function assertUsable(key: TokenSigningKey): void {
+export function assertUsable(key: SignerKey): void {
   const { facts } = key;
   const day = (iso: string) => formatDateVn(vnDate(new Date(iso)));
   if (facts.warning === 'expired') {
@@ -41,7 +41,7 @@ export function createSigningHandlers(core: CoreServices, signingQueue: <T>(task
     return name;
   }
 
-  function appearanceFor(requested: ParsedInput<'documents.sign'>['appearance'], key: TokenSigningKey): AppearanceSpec {
+  function appearanceFor(requested: ParsedInput<'documents.sign'>['appearance'], key: SignerKey): AppearanceSpec {
     const fingerprint = key.facts.fingerprint256;
     switch (requested.kind) {
       case 'invisible':

@@ -22,7 +22,7 @@ import { signPdfSource, type SignedUpdate, type SignPdfOptions } from '../pades/
 import type { TimestampOptions } from '../pades/timestamp.js';
 import { sealRect, type Rect } from '../pades/appearance.js';
 import { verifyPdfSignatures, type SignatureCheck } from '../pades/verify.js';
-import type { TokenSigningKey } from '../token/session.js';
+import type { SignerKey } from '../signing/signerKey.js';
 import { appendAudit } from '../registry/audit.js';
 import { assertRecordOpen, auditRefusals } from '../registry/recordLock.js';
 import { localAgency } from '../registry/agency.js';
@@ -425,7 +425,7 @@ export function competentSignature(checks: SignatureCheck[], declaredSigner: str
 }
 
 export interface AgencySeal {
-  key: TokenSigningKey;
+  key: SignerKey;
   sealImage?: Uint8Array;
   agencyName: string;
   timestamp?: TimestampOptions;

@@ -18,7 +18,7 @@ import { leaderSigningOptions } from '../issuing/outgoing.js';
 import { fileSource } from '../pdf/source.js';
 import type { TimestampOptions } from '../pades/timestamp.js';
 import type { AppearanceSpec } from '../pades/appearance.js';
-import type { TokenSigningKey } from '../token/session.js';
+import type { ApprovalRequest, SignerKey } from './signerKey.js';
 import { appendAudit } from '../registry/audit.js';
 import { getDocumentRow, type DocumentRow } from '../registry/documents.js';
 import { assertRecordOpen, auditRefusals } from '../registry/recordLock.js';
@@ -28,7 +28,7 @@ export interface SigningContext {
   db: Database;
   blobs: BlobStore;
   actor: string;
-  key: TokenSigningKey;
+  key: SignerKey;
   /** The role signed as, for the audit trail. */
   role: SignatureAppearance['kind'];
   appearance: AppearanceSpec;
@@ -40,6 +40,10 @@ export interface SigningContext {
   onResult?(result: SigningResult, done: number, total: number): void;
   /** Test hook for crash tests: called between the durable write of a signed file and its commit. */
   beforeCommit?: () => void;
+  /** Stops a wait for the phone's confirmation (the cancel button). */
+  signal?: AbortSignal;
+  /** A confirmation is awaited on the signer's phone: what it shows and until when. */
+  onWaiting?: ApprovalRequest['onWaiting'];
 }
 
 /**
@@ -68,6 +72,14 @@ const FATAL_FOR_BATCH = new Set<string>([
   'PIN_EXPIRED',
   'KEY_CERT_MISMATCH',
   'KEY_REFUSED',
+  // The phone said no, or could not be asked: the next approval would end the same way.
+  'REMOTE_REFUSED',
+  'REMOTE_EXPIRED',
+  'REMOTE_CANCELLED',
+  'REMOTE_UNREACHABLE',
+  'REMOTE_AUTH_FAILED',
+  'REMOTE_PIN_BLOCKED',
+  'REMOTE_UNKNOWN_IDENTITY',
 ]);
 
 function shape(error: unknown): ApiErrorShape {
@@ -82,6 +94,7 @@ function shape(error: unknown): ApiErrorShape {
  * its commit is done, and a cancel still stops the batch right after the last result reported.
  */
 export async function signDocuments(ctx: SigningContext, ids: readonly number[]): Promise<SigningResult[]> {
+  if (ctx.key.signaturesPerApproval > 1) return signUnderApprovals(ctx, ids);
   const results: SigningResult[] = [];
   let stop: ApiErrorShape | null = null;
   // Typed by assertion: assigned in closures and at the end of the loop, which narrowing does not follow.
@@ -135,6 +148,106 @@ export async function signDocuments(ctx: SigningContext, ids: readonly number[])
   }
   await settle();
   return results;
+}
+
+/**
+ * With a signer that confirms on the phone, a batch asks for as few confirmations as it can: the
+ * documents of each group (up to what one confirmation covers) are prepared together, their
+ * hashes go to the phone in one request, and each signed file is then stored and committed in
+ * order. A document that fails while being prepared drops out of its group without holding the
+ * others back; a refused or expired confirmation leaves every document of the group as it was,
+ * and the groups after it are skipped.
+ */
+async function signUnderApprovals(ctx: SigningContext, ids: readonly number[]): Promise<SigningResult[]> {
+  const results: SigningResult[] = [];
+  let stop: ApiErrorShape | null = null;
+  const report = (result: SigningResult) => {
+    results.push(result);
+    ctx.onResult?.(result, results.length, ids.length);
+  };
+  for (const group of approvalGroups(ids, ctx.key.signaturesPerApproval)) {
+    if (!stop && ctx.cancelled()) stop = { code: 'CANCELLED', message: 'Signing was cancelled before this document.' };
+    if (stop) {
+      for (const id of group) report({ id, status: 'skipped', error: stop });
+      continue;
+    }
+    for (const outcome of await signGroup(ctx, group)) {
+      let result: SigningResult;
+      try {
+        if ('error' in outcome) throw outcome.error;
+        result = { id: outcome.id, status: 'signed', ...(await commitSigned(ctx, outcome.id, outcome.signed)) };
+      } catch (error) {
+        const failed = shape(error);
+        if (FATAL_FOR_BATCH.has(failed.code)) stop ??= { code: failed.code, message: `Not signed: ${failed.message}` };
+        result = { id: outcome.id, status: 'failed', error: failed };
+      }
+      report(result);
+    }
+  }
+  return results;
+}
+
+/** Consecutive groups of at most `size`; a document listed twice goes to a later group, to be signed over its first signature. */
+function approvalGroups(ids: readonly number[], size: number): number[][] {
+  const groups: number[][] = [];
+  for (const id of ids) {
+    const last = groups.at(-1);
+    if (last && last.length < size && !last.includes(id)) last.push(id);
+    else groups.push([id]);
+  }
+  return groups;
+}
+
+type GroupOutcome = { id: number; signed: SignedFile } | { id: number; error: unknown };
+
+async function signGroup(ctx: SigningContext, group: number[]): Promise<GroupOutcome[]> {
+  const asked: { id: number; data: Uint8Array; resolve(signature: Uint8Array): void; reject(error: unknown): void }[] = [];
+  let preparing = group.length;
+  let allPrepared!: () => void;
+  const prepared = new Promise<void>((resolve) => (allPrepared = resolve));
+  const done = () => {
+    if (--preparing === 0) allPrepared();
+  };
+  const outcomes = group.map(async (id): Promise<GroupOutcome> => {
+    let reachedTheKey = false;
+    // Each document's signer stops at the signature and waits for the group's confirmation.
+    const key: SignerKey = Object.assign(Object.create(ctx.key) as SignerKey, {
+      sign: (data: Uint8Array) =>
+        new Promise<Uint8Array>((resolve, reject) => {
+          reachedTheKey = true;
+          asked.push({ id, data, resolve, reject });
+          done();
+        }),
+    });
+    try {
+      return { id, signed: await signFile({ ...ctx, key }, id) };
+    } catch (error) {
+      if (!reachedTheKey) done();
+      return { id, error };
+    }
+  });
+  await prepared;
+  if (asked.length > 0) {
+    try {
+      const rows = asked.map(({ id }) => getDocumentRow(ctx.db, id));
+      const signatures = await ctx.key.signMany(
+        asked.map((a) => a.data),
+        { display: approvalText(rows), names: rows.map((row) => row.file_name ?? `${row.id}.pdf`), signal: ctx.signal, onWaiting: ctx.onWaiting },
+      );
+      if (signatures.length !== asked.length) throw new AppError('REMOTE_FAILED', `The signer returned ${signatures.length} signatures for ${asked.length} documents.`);
+      asked.forEach((a, i) => a.resolve(signatures[i]!));
+    } catch (error) {
+      for (const a of asked) a.reject(error);
+    }
+  }
+  return Promise.all(outcomes);
+}
+
+/** What the phone shows: the notation (when numbered) and trích yếu of one document, or how many and the first. */
+function approvalText(rows: DocumentRow[]): string {
+  const first = rows[0]!;
+  const what = [first.notation, first.subject].filter(Boolean).join(' — ') || (first.file_name ?? `văn bản ${first.id}`);
+  return rows.length === 1 ? `Ký văn bản: ${what}` : `Ký ${rows.length} văn bản: ${what}…`;
 }
 
 interface SignedFile {

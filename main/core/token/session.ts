@@ -6,7 +6,7 @@
 // time instead of remembering the PIN.
 import { createHash, verify as verifySignature, X509Certificate } from 'node:crypto';
 import { AppError } from '../../common/errors.js';
-import { issuerChain, sameSerialNumber, type CertificateFacts } from './certificate.js';
+import { issuerChain, sameSerialNumber } from './certificate.js';
 import {
   CKA_ALWAYS_AUTHENTICATE,
   CKA_CLASS,
@@ -30,7 +30,8 @@ import {
   type Handle,
   type Pkcs11Api,
 } from './pkcs11.js';
-import { ecdsaRawToDer, sha256DigestInfo, type SigningKey } from './signingKey.js';
+import { ecdsaRawToDer, sha256DigestInfo } from './signingKey.js';
+import type { SignerKey } from '../signing/signerKey.js';
 import { pinStatusFromFlags, presentTokens, readTokenCertificates, type PinStatus, type PresentToken, type SlotToken, type TokenCertificate } from './tokens.js';
 
 export type PinProvider = () => Promise<string>;
@@ -58,10 +59,10 @@ export interface LoginResult {
   warning: 'PIN_COUNT_LOW' | null;
 }
 
-export interface TokenSigningKey extends SigningKey {
+/** The signing key of a token: the signing room's key, with the token's own name for it. */
+export interface TokenSigningKey extends SignerKey {
   /** CKA_ID in lower-case hex. */
   readonly id: string;
-  readonly facts: CertificateFacts;
   readonly alwaysAuthenticate: boolean;
 }
 
@@ -217,14 +218,7 @@ export class TokenSession {
       const certificate = new Uint8Array(wanted.der);
       const publicKey = new X509Certificate(certificate).publicKey;
       const { der: _der, id, label: _label, keyVerified: _keyVerified, ...facts } = wanted;
-      return {
-        id,
-        facts,
-        alwaysAuthenticate,
-        certificate,
-        chain: issuerChain(certificate, certificates.all).map((der) => new Uint8Array(der)),
-        keyType,
-        sign: (data: Uint8Array) =>
+      const sign = (data: Uint8Array) =>
           this.enqueue(async () => {
             const signature = await this.signWithKey(key, keyType, data, alwaysAuthenticate ? pinProvider : undefined, alwaysAuthenticate);
             // A token whose key does not belong to the certificate (a botched renewal, a wrong
@@ -233,8 +227,25 @@ export class TokenSession {
               throw new AppError('KEY_CERT_MISMATCH', "The token's key does not match its certificate: the signature does not verify.", { });
             }
             return new Uint8Array(signature);
-          }),
+          });
+      const signingKey: TokenSigningKey = {
+        id,
+        facts,
+        alwaysAuthenticate,
+        approval: alwaysAuthenticate ? 'pin-each' : 'pin',
+        // The act's PIN covers every signature already: the documents are signed one by one.
+        signaturesPerApproval: 1,
+        certificate,
+        chain: issuerChain(certificate, certificates.all).map((der) => new Uint8Array(der)),
+        keyType,
+        sign,
+        signMany: async (datas) => {
+          const signatures: Uint8Array[] = [];
+          for (const data of datas) signatures.push(await sign(data));
+          return signatures;
+        },
       };
+      return signingKey;
     });
   }
 

@@ -1,0 +1,131 @@
+// A signer that confirms on the phone covers several documents with one confirmation
+// (signing/signDocuments.ts, signUnderApprovals). The key here is a real SoftHSM key with the
+// phone's batching laid over it — the phone's own protocols are tested against the reference
+// service in remoteSigners.test.ts; here what is tested is the grouping: how many confirmations
+// a batch asks for, a document that fails on its own, a refused confirmation that leaves its
+// group as it was and stops the batch, and a document listed twice.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { openCore, type Core } from '../../main/core/app/core.js';
+import { createFileSettings } from '../../main/core/settings/settings.js';
+import { importDocument } from '../../main/core/registry/importDocument.js';
+import { signDocuments, type SigningContext } from '../../main/core/signing/signDocuments.js';
+import type { ApprovalRequest, SignerKey } from '../../main/core/signing/signerKey.js';
+import { AppError } from '../../main/common/errors.js';
+import { createTestToken, type TestToken } from '../support/softhsm.js';
+import { nssTrusting, pdfsig, qpdfCheck } from '../support/pdfsig.js';
+import { makeVietnamesePdf, tempDir } from '../support/fixtures.js';
+
+let token: TestToken;
+let core: Core;
+let nss: string;
+
+before(async () => {
+  token = await createTestToken({ label: 'Phone Lãnh đạo' });
+  const dataDir = tempDir('eoffice-approvals-');
+  const settings = createFileSettings(dataDir);
+  settings.update({ tokenModules: [token.modulePath] });
+  core = openCore({ dataDir, shell: 'cli', actor: 'văn thư', settings });
+  nss = nssTrusting([token.caCertPem]);
+});
+
+after(() => {
+  core?.close();
+  token?.cleanup();
+});
+
+async function draft(subject: string): Promise<number> {
+  const bytes = await makeVietnamesePdf(['ỦY BAN NHÂN DÂN XÃ THỬ NGHIỆM', `V/v ${subject}`]);
+  const id = await importDocument({ db: core.db, blobs: core.blobs, actor: 'văn thư', maxBytes: 10 * 1048576 }, { direction: 'out', fileName: `${subject}.pdf`, bytes });
+  core.db.prepare('UPDATE documents SET subject = ? WHERE id = ?').run(subject, id);
+  return id;
+}
+
+function fileOf(id: number): string {
+  return (core.db.prepare('SELECT file_sha256 FROM documents WHERE id = ?').get(id) as { file_sha256: string }).file_sha256;
+}
+
+/** The token's key, confirming `perApproval` signatures at a time; `answer` may refuse a confirmation. */
+function phoneKey(key: SignerKey, perApproval: number, answer: (request: ApprovalRequest, count: number) => void = () => {}): { key: SignerKey; approvals: ApprovalRequest[] } {
+  const approvals: ApprovalRequest[] = [];
+  const phone: SignerKey = Object.assign(Object.create(key) as SignerKey, {
+    approval: 'phone' as const,
+    signaturesPerApproval: perApproval,
+    async signMany(datas: Uint8Array[], request: ApprovalRequest) {
+      approvals.push(request);
+      answer(request, datas.length);
+      return key.signMany(datas, request);
+    },
+  });
+  return { key: phone, approvals };
+}
+
+async function withPhone<T>(perApproval: number, answer: Parameters<typeof phoneKey>[2], act: (context: SigningContext, approvals: ApprovalRequest[]) => Promise<T>): Promise<T> {
+  return core.tokens.signingAct({ label: token.label }, token.ids.signer, { pin: token.userPin }, async (tokenKey) => {
+    const { key, approvals } = phoneKey(tokenKey, perApproval, answer);
+    return act({ db: core.db, blobs: core.blobs, actor: 'văn thư', key, role: 'invisible', appearance: { kind: 'invisible' }, cancelled: () => false }, approvals);
+  });
+}
+
+test('five documents, three to a confirmation: two confirmations, and a document whose file is gone fails alone', async () => {
+  const ids = [await draft('Tờ trình 1'), await draft('Tờ trình 2'), await draft('Tờ trình 3'), await draft('Tờ trình 4'), await draft('Tờ trình 5')];
+  const gone = ids[1]!;
+  const goneFile = core.blobs.pathFor(fileOf(gone));
+  const kept = fs.readFileSync(goneFile);
+  fs.rmSync(goneFile);
+  try {
+    const { results, approvals } = await withPhone(3, undefined, async (context, approvals) => ({ results: await signDocuments(context, ids), approvals }));
+    assert.deepEqual(results.map((r) => [r.id, r.status, r.error?.code]), [
+      [ids[0], 'signed', undefined],
+      [gone, 'failed', 'STORAGE_CORRUPT'],
+      [ids[2], 'signed', undefined],
+      [ids[3], 'signed', undefined],
+      [ids[4], 'signed', undefined],
+    ]);
+    assert.equal(approvals.length, 2, 'one confirmation per group of three');
+    assert.deepEqual(approvals.map((a) => a.names.length), [2, 2], 'the document that failed was not sent to the phone');
+    assert.match(approvals[0]!.display, /^Ký 2 văn bản: Tờ trình 1/);
+    for (const id of [ids[0]!, ids[4]!]) {
+      const file = path.join(tempDir('eoffice-approvals-out-'), 'signed.pdf');
+      fs.writeFileSync(file, core.blobs.read(fileOf(id)));
+      assert.equal(pdfsig(file, nss)[0]?.validation, 'Signature is Valid.');
+      assert.notEqual(qpdfCheck(file).status, 2);
+    }
+  } finally {
+    fs.writeFileSync(goneFile, kept);
+  }
+});
+
+test('a refused confirmation leaves its documents as they were and skips the groups after it', async () => {
+  const ids = [await draft('Công văn 1'), await draft('Công văn 2'), await draft('Công văn 3'), await draft('Công văn 4'), await draft('Công văn 5')];
+  const before = ids.map(fileOf);
+  let asked = 0;
+  const results = await withPhone(2, () => {
+    if (++asked === 2) throw new AppError('REMOTE_REFUSED', 'The signer refused on the phone.');
+  }, (context) => signDocuments(context, ids));
+  assert.deepEqual(results.map((r) => [r.status, r.error?.code]), [
+    ['signed', undefined],
+    ['signed', undefined],
+    ['failed', 'REMOTE_REFUSED'],
+    ['failed', 'REMOTE_REFUSED'],
+    ['skipped', 'REMOTE_REFUSED'],
+  ]);
+  assert.equal(asked, 2, 'no confirmation is asked after a refusal');
+  assert.deepEqual(ids.slice(2).map(fileOf), before.slice(2), 'the refused and skipped documents keep their files');
+  const states = ids.map((id) => (core.db.prepare('SELECT state FROM documents WHERE id = ?').get(id) as { state: string }).state);
+  assert.deepEqual(states.slice(2), states.slice(2).map(() => states[4]), 'and their state');
+  const audit = core.db.prepare("SELECT count(*) AS n FROM audit_events WHERE kind = 'signed' AND document_id IN (?, ?, ?)").get(ids[2], ids[3], ids[4]) as { n: number };
+  assert.equal(audit.n, 0);
+});
+
+test('a document listed twice is signed twice, the second time over its first signature, in a later confirmation', async () => {
+  const id = await draft('Báo cáo');
+  const { results, approvals } = await withPhone(50, undefined, async (context, approvals) => ({ results: await signDocuments(context, [id, id]), approvals }));
+  assert.deepEqual(results.map((r) => r.status), ['signed', 'signed']);
+  assert.equal(approvals.length, 2);
+  const file = path.join(tempDir('eoffice-approvals-out-'), 'twice.pdf');
+  fs.writeFileSync(file, core.blobs.read(fileOf(id)));
+  assert.deepEqual(pdfsig(file, nss).map((s) => s.validation), ['Signature is Valid.', 'Signature is Valid.']);
+});
