@@ -14,6 +14,14 @@ import { importDocument } from '../../main/core/registry/importDocument.js';
 import { signDocuments, type SigningContext } from '../../main/core/signing/signDocuments.js';
 import type { ApprovalRequest, SignerKey } from '../../main/core/signing/signerKey.js';
 import { AppError } from '../../main/common/errors.js';
+import { randomBytes } from 'node:crypto';
+import { remoteSignerKey } from '../../main/core/signing/signerKey.js';
+import { createSmartCaClient } from '../../main/core/signing/remote/smartca.js';
+import { createCscClient } from '../../main/core/signing/remote/csc.js';
+import type { RemoteSignerClient } from '../../main/core/signing/remote/remoteSigner.js';
+import { startRemoteSigner, type RemoteSigner } from '../remoteSigner/server.js';
+import { verifyPdfSignatures } from '../../main/core/pades/verify.js';
+import { bytesSource } from '../../main/core/pdf/source.js';
 import { createTestToken, type TestToken } from '../support/softhsm.js';
 import { nssTrusting, pdfsig, qpdfCheck } from '../support/pdfsig.js';
 import { makeVietnamesePdf, tempDir } from '../support/fixtures.js';
@@ -21,6 +29,9 @@ import { makeVietnamesePdf, tempDir } from '../support/fixtures.js';
 let token: TestToken;
 let core: Core;
 let nss: string;
+let service: RemoteSigner;
+let remoteToken: TestToken;
+const clientSecret = randomBytes(18).toString('base64url');
 
 before(async () => {
   token = await createTestToken({ label: 'Phone Lãnh đạo' });
@@ -28,12 +39,17 @@ before(async () => {
   const settings = createFileSettings(dataDir);
   settings.update({ tokenModules: [token.modulePath] });
   core = openCore({ dataDir, shell: 'cli', actor: 'văn thư', settings });
-  nss = nssTrusting([token.caCertPem]);
+  // The provider's keys are on a token of their own, as they are on the provider's HSM, apart from the one the acts here log in and out of.
+  remoteToken = await createTestToken({ label: 'Remote HSM' });
+  service = await startRemoteSigner({ token: remoteToken, clientSecret, apPassword: randomBytes(12).toString('base64url') });
+  nss = nssTrusting([token.caCertPem, remoteToken.caCertPem]);
 });
 
-after(() => {
+after(async () => {
+  await service?.close();
   core?.close();
   token?.cleanup();
+  remoteToken?.cleanup();
 });
 
 async function draft(subject: string): Promise<number> {
@@ -128,4 +144,54 @@ test('a document listed twice is signed twice, the second time over its first si
   const file = path.join(tempDir('eoffice-approvals-out-'), 'twice.pdf');
   fs.writeFileSync(file, core.blobs.read(fileOf(id)));
   assert.deepEqual(pdfsig(file, nss).map((s) => s.validation), ['Signature is Valid.', 'Signature is Valid.']);
+});
+
+test('through SmartCA and a CSC service, the leader confirms once on the phone for a batch: each PDF verified by pdfsig and by our validator', async () => {
+  const fast = { intervalMs: 20 };
+  const providers: Array<[string, RemoteSignerClient, string]> = [
+    ['smartca', createSmartCaClient({ baseUrl: `${service.url}/smartca`, clientId: 'eoffice-test', clientSecret }, fast), '079123456789'],
+    ['csc', createCscClient({ baseUrl: `${service.url}/csc/v2`, clientId: 'eoffice-test', clientSecret }, fast), ''],
+  ];
+  for (const [name, client, account] of providers) {
+    const ids = [await draft(`${name} 1`), await draft(`${name} 2`), await draft(`${name} 3`)];
+    const identity = (await client.listIdentities(account || undefined)).find((i) => i.keyType === 'rsa')!;
+    const key = remoteSignerKey(client, identity);
+    assert.equal(key.approval, 'phone');
+    assert.equal(key.facts.subjectCommonName, 'Nguyễn Văn An');
+    const approvalsBefore = service.control.stats().approvals;
+    const waits: string[] = [];
+    // The leader confirms on the phone what the phone shows: three documents, one confirmation.
+    const confirmed = new Set<string>();
+    const confirm = setInterval(() => {
+      for (const pending of service.control.pending()) {
+        if (confirmed.has(pending.id)) continue;
+        confirmed.add(pending.id);
+        waits.push(pending.display);
+        void service.control.approve(pending.id);
+      }
+    }, 10);
+    try {
+      const results = await signDocuments(
+        { db: core.db, blobs: core.blobs, actor: 'văn thư', key, role: 'signer', appearance: { kind: 'signer', page: 1, rect: [330, 420, 180, 80], lines: ['Nguyễn Văn An'] }, cancelled: () => false, onWaiting: (w) => waits.push(`waiting ${w.hashes}`) },
+        ids,
+      );
+      assert.deepEqual(results.map((r) => r.status), ['signed', 'signed', 'signed'], `${name}: ${JSON.stringify(results)}`);
+    } finally {
+      clearInterval(confirm);
+    }
+    assert.equal(service.control.stats().approvals - approvalsBefore, 1, `${name}: one confirmation for the batch`);
+    assert.ok(waits.includes('waiting 3'), `${name}: the wait was announced (${waits.join('; ')})`);
+    assert.ok(waits.some((w) => w.startsWith(`Ký 3 văn bản: ${name} 1`)), `${name}: the phone showed the batch (${waits.join('; ')})`);
+    for (const id of ids) {
+      const file = path.join(tempDir('eoffice-remote-out-'), `${name}-${id}.pdf`);
+      fs.writeFileSync(file, core.blobs.read(fileOf(id)));
+      const [signature] = pdfsig(file, nss);
+      assert.equal(signature?.validation, 'Signature is Valid.', name);
+      assert.equal(signature?.certificate, 'Certificate is Trusted.', name);
+      assert.equal(signature?.commonName, 'Nguyễn Văn An');
+      assert.notEqual(qpdfCheck(file).status, 2);
+      const [ours] = verifyPdfSignatures(bytesSource(fs.readFileSync(file)), file);
+      assert.equal(ours?.integrity, 'valid', name);
+    }
+  }
 });
