@@ -1,5 +1,5 @@
 // The reference remote signing service (test/remoteSigner/) spoken to directly over HTTP(S), not
-// through eOffice's adapters: each protocol of /work/notes/remote-signing-spec.md, the control
+// through eOffice's adapters: each protocol of main/core/signing/remote/PROTOCOLS.md, the control
 // endpoint that plays the user, the fault switches, and `npm run remote-signer -- serve`.
 //
 // How signatures are checked: the service signs a SHA-256 hash it is given, and node:crypto's

@@ -29,6 +29,7 @@ export const METHODS_BY_GROUP = {
   signing: [
     'documents.sign',
     'signing.cancel',
+    'signers.list',
     'tokens.list',
     'tokens.addModule',
     'tokens.removeModule',
@@ -90,7 +91,7 @@ export type MethodGroup = keyof typeof METHODS_BY_GROUP;
 export type MethodName = (typeof METHODS_BY_GROUP)[MethodGroup][number];
 export const METHOD_NAMES: readonly MethodName[] = Object.values(METHODS_BY_GROUP).flat();
 
-export const EVENT_NAMES = ['documents.changed', 'token.changed', 'signing.progress', 'exchange.changed'] as const;
+export const EVENT_NAMES = ['documents.changed', 'token.changed', 'signing.progress', 'signing.waiting', 'exchange.changed'] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 
 export const IPC_CHANNEL_PREFIX = 'eoffice:';

@@ -219,6 +219,35 @@ const ModulePath = z.string().min(1).max(1024);
 
 const AxisPath = z.string().trim().regex(/^(?!.*\.\.)[A-Za-z0-9._~\-/]{1,200}$/, 'a URL path below the endpoint');
 
+const ServiceUrl = z.url({ protocol: /^https?$/ }).max(500);
+const ClientId = z.string().trim().min(1).max(200);
+/** A file the administrator placed on this PC (a certificate, the gateway's CA): an absolute path. */
+const LocalFile = z.string().min(1).max(1000);
+export const MobileNumber = z.string().regex(/^84\d{9,10}$/, 'not a mobile number in the form 84912345678');
+export const RemoteSignerSettings = z.object({
+  /** VNPT SmartCA: its address, this app's client id, and the SmartCA accounts (the leaders' ids) whose certificates are offered. */
+  smartca: z.object({ baseUrl: ServiceUrl, clientId: ClientId, accounts: z.array(z.string().trim().min(1).max(64)).max(20) }).nullable(),
+  /** CSC API v2 services, each under a short name (csc:<name>/<credential>); userId narrows the credentials listed. */
+  csc: z.array(z.object({ name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/), baseUrl: ServiceUrl, clientId: ClientId, userId: z.string().trim().max(128) })).max(8),
+  /**
+   * A SIM PKI gateway (ETSI TS 102 204): its address, this agency's AP_ID and the MSSP's id, the
+   * AP's client certificate and key (mutual TLS), the CA its certificate is checked against (the
+   * system's when empty), and each leader's number with the certificate the operator issued.
+   */
+  mss: z
+    .object({
+      url: ServiceUrl,
+      apId: ClientId,
+      msspId: z.string().trim().max(200),
+      clientCertificateFile: LocalFile,
+      clientKeyFile: LocalFile,
+      caFile: z.string().max(1000),
+      identities: z.array(z.object({ msisdn: MobileNumber, certificateFile: LocalFile })).max(20),
+    })
+    .nullable(),
+});
+export type RemoteSignerSettings = z.infer<typeof RemoteSignerSettings>;
+
 export const Settings = z.object({
   locale: Locale,
   maxImportMegabytes: z.number().int().min(1).max(500),
@@ -254,6 +283,8 @@ export const Settings = z.object({
   signingSessionSeconds: z.number().int().min(0).max(900),
   /** A token logged in and left without a signing act this many minutes is logged out. Also the administrator's. */
   signingIdleMinutes: z.number().int().min(1).max(60),
+  /** The remote signing services the administrator set up (eoffice config set signer.*); their secrets are kept sealed apart. */
+  remoteSigners: RemoteSignerSettings,
 });
 export type Settings = z.infer<typeof Settings>;
 /** What settings.update may change; token modules go through tokens.addModule, which loads them first. */
@@ -321,6 +352,27 @@ export const TokenOverview = z.object({
 });
 
 const TokenSelector = { label: TokenLabel, serial: TokenSerial.optional() };
+
+/** Who signs (common/signerChoice.ts): a token on this PC, or an identity a remote signing service holds. */
+export const SignerChoice = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('token'), label: TokenLabel, serial: TokenSerial.optional(), certificateId: z.string().min(1).max(128).optional() }),
+  z.object({ kind: z.literal('smartca'), account: z.string().min(1).max(64), credentialId: z.string().min(1).max(200).optional() }),
+  z.object({ kind: z.literal('csc'), provider: z.string().min(1).max(32), credentialId: z.string().min(1).max(200) }),
+  z.object({ kind: z.literal('mss'), msisdn: MobileNumber }),
+]);
+export type SignerChoice = z.infer<typeof SignerChoice>;
+
+/** A signer offered in the picker: the certificate it signs with, and how its holder approves. */
+export const SignerEntry = z.object({
+  choice: SignerChoice,
+  /** token:…, smartca:…: the command line's name for it. */
+  name: z.string(),
+  /** Where the key is: the token's label, or the service ("VNPT SmartCA", a CSC service's name, "SIM PKI"). */
+  source: z.string(),
+  approval: z.enum(['pin', 'pin-each', 'phone']),
+  certificate: z.object({ subjectCommonName: z.string().nullable(), organization: z.string().nullable(), issuerCommonName: z.string().nullable(), serialNumber: z.string(), validTo: z.string(), fingerprint256: Fingerprint256, keyType: z.enum(['rsa', 'ec']) }),
+});
+export type SignerEntry = z.infer<typeof SignerEntry>;
 
 /** Where a signature goes, in PDF points from the page's bottom-left corner: [x, y, width, height]. */
 const PdfCoordinate = z.number().min(-14_400).max(14_400);
@@ -690,7 +742,41 @@ const RegisterFieldsInput = z
 export type RegisterFieldsInput = z.infer<typeof RegisterFieldsInput>;
 
 /** The key a signing act uses, and the PIN for the act (see documents.sign). */
-const TokenKeyChoice = { label: TokenLabel, serial: TokenSerial.optional(), certificateId: z.string().min(1).max(128), pin: Pin.optional(), confirmFinalTry: z.boolean().optional() };
+/**
+ * Who signs, for the calls that sign: `signer`, or — the short form for a token, as before remote
+ * signers — its label, serial and certificate. Either way the handler sees `signer` only.
+ */
+const SignerFields = {
+  signer: SignerChoice.optional(),
+  label: TokenLabel.optional(),
+  serial: TokenSerial.optional(),
+  certificateId: z.string().min(1).max(128).optional(),
+  /**
+   * The token's PIN for this signing act (the batch), unless a login is there to serve it: each
+   * act asks for the PIN, but for the administrator's window. A key that wants the PIN at every
+   * signature (CKA_ALWAYS_AUTHENTICATE) gets it too. A remote signer asks on the phone instead.
+   */
+  pin: Pin.optional(),
+  /** The user was told one more wrong PIN locks the token, and tries anyway. */
+  confirmFinalTry: z.boolean().optional(),
+};
+
+type SignerFieldValues = { signer?: z.infer<typeof SignerChoice>; label?: string; serial?: string; certificateId?: string };
+
+function bySigner<T extends SignerFieldValues>({ signer, label, serial, certificateId, ...rest }: T): Omit<T, keyof SignerFieldValues> & { signer: z.infer<typeof SignerChoice> } {
+  return { ...rest, signer: signer ?? { kind: 'token', label: label!, serial, certificateId: certificateId! } };
+}
+
+function withSigner<Shape extends z.ZodRawShape>(shape: Shape) {
+  const object = z.object({ ...shape, ...SignerFields });
+  type Values = z.output<typeof object> & SignerFieldValues;
+  return object
+    .refine((input) => (input as Values).signer !== undefined || ((input as Values).label !== undefined && (input as Values).certificateId !== undefined), {
+      message: "say who signs: signer, or a token's label and certificateId",
+      path: ['signer'],
+    })
+    .transform((input) => bySigner(input as Values));
+}
 const BookQuery = { year: Year, confidential: z.boolean().default(false) };
 /** A register exported for a period: only its rows dated from–to (within the register's year). */
 const BookPeriod = { from: IsoDate.optional(), to: IsoDate.optional() };
@@ -738,25 +824,21 @@ export const contract = {
     z.object({ document: DocumentSummary, duplicates: z.array(DuplicateCandidate) }),
   ),
   'documents.sign': method(
-    z.object({
+    withSigner({
       ids: z.array(Id).min(1).max(200),
-      ...TokenSelector,
-      certificateId: z.string().min(1).max(128),
       appearance: SignatureAppearance,
-      /**
-       * The token's PIN for this signing act (the batch), unless a login is there to serve it: each
-       * act asks for the PIN, but for the administrator's window. A key that wants the PIN at every
-       * signature (CKA_ALWAYS_AUTHENTICATE) gets it too.
-       */
-      pin: Pin.optional(),
-      /** The user was told one more wrong PIN locks the token, and tries anyway. */
-      confirmFinalTry: z.boolean().optional(),
       /** Chosen by the caller so that it can cancel, and tell its progress events, before the answer. */
       batchId: BatchId.optional(),
     }),
     z.object({ batchId: BatchId, results: z.array(SigningResult) }),
   ),
   'signing.cancel': method(z.object({ batchId: BatchId }), z.object({ cancelled: z.boolean() })),
+  /**
+   * Everyone who can sign here: the certificates on the plugged-in tokens and the identities the
+   * configured remote services hold. A service that cannot be asked (offline, refused) is listed
+   * in `problems`, so the picker says so at once and still offers the tokens.
+   */
+  'signers.list': method(z.object({}), z.object({ signers: z.array(SignerEntry), problems: z.array(z.object({ source: z.string(), error: ApiErrorShape })) })),
   'tokens.list': method(z.object({}), TokenOverview),
   /**
    * Adds a token library. No path: a library is native code run in eOffice, so the page never
@@ -790,7 +872,7 @@ export const contract = {
   /** Cấp số: refused before a valid signature of the declared signer. */
   'outgoing.number': method(z.object({ id: Id }), OutgoingDetail),
   /** Phát hành: number (if needed), fill, the agency's signature with the agency token, queue. */
-  'outgoing.issue': method(z.object({ id: Id, ...TokenKeyChoice }), OutgoingDetail),
+  'outgoing.issue': method(withSigner({ id: Id, batchId: BatchId.optional() }), OutgoingDetail),
   'outgoing.afterIssue': method(
     z.object({ id: Id, action: z.enum(['recall', 'update', 'replace']), reason: z.string().trim().min(1).max(2000), replacementId: Id.optional() }),
     OutgoingDetail,
@@ -936,6 +1018,8 @@ export const events = {
   'token.changed': TokenOverview,
   /** One more document of a signing batch is done. */
   'signing.progress': z.object({ batchId: BatchId, done: z.number().int(), total: z.number().int(), documentId: Id, status: SigningStatus }),
+  /** A remote signature waits for the signer's phone: what the phone shows, for how many documents, until when. */
+  'signing.waiting': z.object({ batchId: BatchId, protocol: z.enum(['smartca', 'csc', 'mss']), display: z.string(), documents: z.number().int(), expiresAt: z.string() }),
   /** The connection, a pass's progress, or the queue changed. */
   'exchange.changed': ExchangeStatus,
 } as const satisfies Record<EventName, z.ZodType>;

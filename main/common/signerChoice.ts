@@ -1,15 +1,13 @@
 // Who signs: a token plugged into this PC, or an identity a remote signing service holds for the
 // signer (SmartCA, a CSC service, a SIM PKI gateway). The command line writes it as one word —
-// token:<label>[/<certificate>], smartca:<account>, csc:<provider>/<credential>, mss:<msisdn> —
+// token:<label>[/<certificate>], smartca:<account>[/<credential>], csc:<provider>/<credential>, mss:<msisdn> —
 // and the UI picks it from the list of signers; both give this shape.
 
-export type SignerChoice =
-  | { kind: 'token'; label: string; serial?: string; certificateId?: string }
-  | { kind: 'smartca'; account: string }
-  | { kind: 'csc'; provider: string; credentialId: string }
-  | { kind: 'mss'; msisdn: string };
+import type { SignerChoice } from './contract.js';
 
-export const SIGNER_SYNTAX = 'token:<label>[/<certificate>] | smartca:<account> | csc:<provider>/<credential> | mss:<msisdn>';
+export type { SignerChoice };
+
+export const SIGNER_SYNTAX = 'token:<label>[/<certificate>] | smartca:<account>[/<credential>] | csc:<provider>/<credential> | mss:<msisdn>';
 
 /** Reads the command line's form; throws an Error naming the accepted forms. */
 export function parseSignerChoice(text: string): SignerChoice {
@@ -27,8 +25,14 @@ export function parseSignerChoice(text: string): SignerChoice {
       if (!label || certificateId === '') throw bad();
       return certificateId ? { kind: 'token', label, certificateId } : { kind: 'token', label };
     }
-    case 'smartca':
-      return { kind: 'smartca', account: rest };
+    case 'smartca': {
+      // An account with several certificates names one after a slash.
+      const slash = rest.indexOf('/');
+      const account = (slash < 0 ? rest : rest.slice(0, slash)).trim();
+      const credentialId = slash < 0 ? undefined : rest.slice(slash + 1).trim();
+      if (!account || credentialId === '') throw bad();
+      return credentialId ? { kind: 'smartca', account, credentialId } : { kind: 'smartca', account };
+    }
     case 'csc': {
       const slash = rest.indexOf('/');
       const provider = slash < 0 ? '' : rest.slice(0, slash).trim();
@@ -54,7 +58,7 @@ export function formatSignerChoice(choice: SignerChoice): string {
     case 'token':
       return `token:${choice.label}${choice.certificateId ? `/${choice.certificateId}` : ''}`;
     case 'smartca':
-      return `smartca:${choice.account}`;
+      return `smartca:${choice.account}${choice.credentialId ? `/${choice.credentialId}` : ''}`;
     case 'csc':
       return `csc:${choice.provider}/${choice.credentialId}`;
     case 'mss':

@@ -21,7 +21,7 @@ import fs from 'node:fs';
 export const ISSUE_TARGETS = { documentsPerSecond: 20 } as const;
 
 /** A one-page draft with the "Số:" and date lines, padded to about 1 MB by an image of noise. */
-async function draftOfOneMegabyte(i: number, font: Uint8Array): Promise<Uint8Array> {
+export async function draftOfOneMegabyte(i: number, font: Uint8Array): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   doc.registerFontkit(pdfLibFontkit);
   const serif = await doc.embedFont(font, { subset: true });

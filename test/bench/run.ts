@@ -11,6 +11,7 @@ const BENCHMARKS: Record<string, () => Promise<(args: readonly string[]) => unkn
   registry: async () => (await import('./registry.js')).runRegistryBenchmark,
   sign: async () => (await import('./sign.js')).runSignBenchmark,
   issue: async () => (await import('./issue.js')).runIssueBenchmark,
+  'remote-sign': async () => (await import('./remoteSign.js')).runRemoteSignBenchmark,
   sync: async () => (await import('./sync.js')).runSyncBenchmark,
   verify: async () => (await import('./verify.js')).runVerifyBenchmark,
   report: async () => (await import('./report.js')).runReportBenchmark,

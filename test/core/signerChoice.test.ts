@@ -10,6 +10,7 @@ test('each form reads as its choice and prints back the same', () => {
     ['token:VNPT-CA Lãnh đạo', { kind: 'token', label: 'VNPT-CA Lãnh đạo' }],
     ['token:Token Văn thư/9a01', { kind: 'token', label: 'Token Văn thư', certificateId: '9a01' }],
     ['smartca:079123456789', { kind: 'smartca', account: '079123456789' }],
+    ['smartca:079123456789/smartca-an', { kind: 'smartca', account: '079123456789', credentialId: 'smartca-an' }],
     ['csc:vnpt/csc-an', { kind: 'csc', provider: 'vnpt', credentialId: 'csc-an' }],
     ['mss:84912345678', { kind: 'mss', msisdn: '84912345678' }],
   ];
@@ -26,7 +27,7 @@ test('a mobile number written as people write it is kept in the international fo
 });
 
 test('malformed choices are refused with the forms that are accepted', () => {
-  for (const text of ['', 'token', 'token:', 'token:/9a01', 'token:Lãnh đạo/', 'usb:Lãnh đạo', 'csc:vnpt', 'csc:/csc-an', 'smartca:  ']) {
+  for (const text of ['', 'token', 'token:', 'token:/9a01', 'token:Lãnh đạo/', 'usb:Lãnh đạo', 'csc:vnpt', 'csc:/csc-an', 'smartca:  ', 'smartca:079123456789/']) {
     assert.throws(() => parseSignerChoice(text), /is not a signer; write token:<label>/, JSON.stringify(text));
   }
   assert.throws(() => parseSignerChoice('mss:12345'), /not a Vietnamese mobile number/);

@@ -1,7 +1,7 @@
 // What the three protocols of the reference remote signing service share: who it serves, the
 // transactions waiting for the user's approval on the "phone", the fault switches, the automatic
 // policy for benchmarks, the statistics, and the control endpoint that plays the user
-// (/work/notes/remote-signing-spec.md §4). A transaction is one approval on the phone, whatever the
+// (main/core/signing/remote/PROTOCOLS.md §4). A transaction is one approval on the phone, whatever the
 // number of hashes it covers.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { TokenKeys, KeyName } from './keys.js';

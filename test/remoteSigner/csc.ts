@@ -2,7 +2,7 @@
 // makes the transaction the user approves on the phone and hands out a SAD at once;
 // signatures/signHash (operationMode "A") gives its responseID, which signatures/signPolling
 // follows. Errors are CSC style: HTTP 4xx/5xx with { error, error_description }.
-// See /work/notes/remote-signing-spec.md §2.
+// See main/core/signing/remote/PROTOCOLS.md §2.
 import { randomBytes } from 'node:crypto';
 import {
   BearerTokens,

@@ -2,7 +2,7 @@
 // its mutual-TLS listener: MSS_Signature in asynchClientServer mode makes the transaction,
 // MSS_StatusQuery follows it. Refusals of a request are SOAP faults (faultcode soapenv:Client, the
 // ETSI status code in the detail); the outcome of a transaction is a StatusCode in MSS_StatusResp.
-// See /work/notes/remote-signing-spec.md §3.
+// See main/core/signing/remote/PROTOCOLS.md §3.
 import sax from 'sax';
 import { IDENTITIES, hashFromBase64, jsonReply, type ProtocolCall, type ProtocolReply, type ServiceContext, type Transaction } from './core.js';
 

@@ -1,7 +1,7 @@
 // The reference remote signing service: VNPT SmartCA, CSC API v2 and ETSI TS 102 204 (MSS) over a
 // real SoftHSM key, on 127.0.0.1, for the tests of eOffice's remote signing adapters and for
 // developers (serve.ts). Never part of the shipped app. The contract it keeps is
-// /work/notes/remote-signing-spec.md.
+// main/core/signing/remote/PROTOCOLS.md.
 //
 // One HTTP listener: /smartca/…, /csc/v2/…, and /control/… (the "phone": approve, refuse, expire;
 // fault switches; statistics). A second, HTTPS listener for MSS at /mss, which asks for a client

@@ -1,6 +1,6 @@
 // VNPT SmartCA (integration spec v1.1) as the reference service speaks it: every answer HTTP 200
 // with the wrapper { code, codeDesc, message, content } (code 0 success), but HTTP 401 for a bad
-// bearer token. See /work/notes/remote-signing-spec.md §1.
+// bearer token. See main/core/signing/remote/PROTOCOLS.md §1.
 import {
   BearerTokens,
   IDENTITIES,

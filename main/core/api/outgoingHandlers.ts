@@ -15,7 +15,8 @@ import { outgoingDetail } from '../issuing/outgoingDetail.js';
 import { outgoingBook, outgoingBookRows } from '../issuing/outgoingBook.js';
 import { bookColumns, bookPeriod } from '../books/book.js';
 import { exportBook } from '../books/exportBook.js';
-import { assertUsable } from './signingHandlers.js';
+import { assertUsable, signersContext } from './signingHandlers.js';
+import { withSignerKey } from '../signing/signers.js';
 
 type OutgoingHandlers = GroupHandlers<'outgoing'>;
 
@@ -71,12 +72,12 @@ export function createOutgoingHandlers(core: CoreServices, writeQueue: <T>(task:
         await numberDocument(issuingContext(core), id);
         return changed(id);
       }),
-    'outgoing.issue': ({ id, label, serial, certificateId, pin, confirmFinalTry }) =>
+    'outgoing.issue': ({ id, signer, pin, confirmFinalTry }) =>
       writeQueue(async () => {
         const agencyName = localAgency(core.db).name.trim();
         if (!agencyName) throw new AppError('AGENCY_NOT_CONFIGURED', "Set the agency's name before issuing: it is written in the agency's signature.");
-        // Issuing is a signing act of its own: it asks for the agency token's PIN.
-        await core.tokens.signingAct({ label, serial }, certificateId, { pin, confirmFinalTry }, async (key) => {
+        // Issuing is a signing act of its own: it asks for the agency token's PIN (or the agency's remote seal, on its phone).
+        await withSignerKey(signersContext(core), signer, { pin, confirmFinalTry }, async (key) => {
           assertUsable(key);
           const tsaUrl = core.settings.read().tsaUrl;
           await issueDocument(issuingContext(core), id, {

@@ -12,6 +12,7 @@ import { assertAgencyCertificate } from '../../common/agencyCertificate.js';
 import { localAgency } from '../registry/agency.js';
 import { certificateImage, certificateImages, clearCertificateImage, setCertificateImage } from '../registry/certificateImages.js';
 import { signDocuments } from '../signing/signDocuments.js';
+import { listSigners, withSignerKey, type SignersContext } from '../signing/signers.js';
 import { pickUserModule } from '../token/userModules.js';
 
 type SigningHandlers = GroupHandlers<'signing'>;
@@ -32,8 +33,14 @@ export function assertUsable(key: SignerKey): void {
   }
 }
 
+/** What choosing a signer needs of the core. */
+export function signersContext(core: CoreServices): SignersContext {
+  return { dataDir: core.dataDir, settings: core.settings, secrets: core.secrets, tokens: core.tokens };
+}
+
 export function createSigningHandlers(core: CoreServices, signingQueue: <T>(task: () => Promise<T>) => Promise<T>): SigningHandlers {
-  const batches = new Map<string, { cancelled: boolean }>();
+  // A cancel stops the batch between documents, and a wait for the phone at once.
+  const batches = new Map<string, { cancelled: boolean; abort: AbortController }>();
 
   function agencyName(): string {
     const name = localAgency(core.db).name.trim();
@@ -89,18 +96,27 @@ export function createSigningHandlers(core: CoreServices, signingQueue: <T>(task
     },
     'signing.cancel': ({ batchId }) => {
       const batch = batches.get(batchId);
-      if (batch) batch.cancelled = true;
+      if (batch) {
+        batch.cancelled = true;
+        batch.abort.abort();
+      }
       return { cancelled: batch !== undefined };
     },
+    'signers.list': () => listSigners(signersContext(core)),
     'documents.sign': async (input) => {
       const batchId = input.batchId ?? randomUUID();
       if (batches.has(batchId)) throw new AppError('INVALID_INPUT', `A signing batch with id ${batchId} is already running.`, { field: 'batchId' });
-      const batch = { cancelled: false };
+      const batch = { cancelled: false, abort: new AbortController() };
       batches.set(batchId, batch);
       try {
-        // The batch is one signing act: one PIN, then the token is logged out (see TokenService).
+        // The batch is one signing act: one PIN, then the token is logged out (see TokenService);
+        // with a remote signer, one confirmation on the phone per group of documents.
         const act = { pin: input.pin, confirmFinalTry: input.confirmFinalTry };
-        return await signingQueue(() => core.tokens.signingAct({ label: input.label, serial: input.serial }, input.certificateId, act, async (key) => {
+        // A token's batch takes its turn among the writes, as it always has; a phone's confirmation
+        // may take minutes, and holding the queue would stop every clerk's work meanwhile (cấp số,
+        // tiếp nhận…). Its commits need no turn: each checks that the document is still the one signed.
+        const turn = input.signer.kind === 'token' ? signingQueue : <T,>(task: () => Promise<T>) => task();
+        return await turn(() => withSignerKey(signersContext(core), input.signer, act, async (key) => {
           assertUsable(key);
           const appearance = appearanceFor(input.appearance, key);
           const ids = [...new Set(input.ids)];
@@ -114,6 +130,9 @@ export function createSigningHandlers(core: CoreServices, signingQueue: <T>(task
               appearance,
               timestamp: core.settings.read().tsaUrl ? { url: core.settings.read().tsaUrl } : undefined,
               cancelled: () => batch.cancelled,
+              signal: batch.abort.signal,
+              onWaiting: (waiting) =>
+                core.events.emit('signing.waiting', { batchId, protocol: waiting.protocol, display: waiting.display, documents: waiting.hashes, expiresAt: waiting.expiresAt.toISOString() }),
               onResult: (result, done, total) => {
                 if (result.status === 'signed') core.events.emit('documents.changed', { ids: [result.id] });
                 core.events.emit('signing.progress', { batchId, done, total, documentId: result.id, status: result.status });
@@ -122,7 +141,7 @@ export function createSigningHandlers(core: CoreServices, signingQueue: <T>(task
             ids,
           );
           return { batchId, results };
-        }));
+        }, batch.abort.signal));
       } finally {
         batches.delete(batchId);
       }

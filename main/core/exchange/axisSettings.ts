@@ -1,53 +1,32 @@
 // Where this agency reaches the axis. The endpoint and system id are ordinary settings; the
 // secret is sealed (safeStorage in the app, the key-file box elsewhere) into a file of its own, so
 // it is never in settings.json, never sent to the UI, and never printed.
-import fs from 'node:fs';
-import path from 'node:path';
 import type { SecretBox } from '../secrets/secretBox.js';
+import { hasSealedSecret, readSealedSecret, SealedSecretUnavailable, writeSealedSecret } from '../secrets/sealedFile.js';
 import type { SettingsStore } from '../settings/settings.js';
 import type { AxisConfig } from '../axis/adapter.js';
 import { axisEndpointIssue } from '../axis/endpoint.js';
 import { AppError } from '../../common/errors.js';
 
-const SECRET_FILE = 'axis-secret.sealed';
-
-interface SealedFile {
-  kind: SecretBox['kind'];
-  sealed: string;
-}
-
-function secretPath(dataDir: string): string {
-  return path.join(dataDir, SECRET_FILE);
-}
+const SECRET_NAME = 'axis-secret';
 
 export function hasAxisSecret(dataDir: string): boolean {
-  return fs.existsSync(secretPath(dataDir));
+  return hasSealedSecret(dataDir, SECRET_NAME);
 }
 
 export function writeAxisSecret(dataDir: string, box: SecretBox, secret: string): void {
-  const file: SealedFile = { kind: box.kind, sealed: box.seal(secret) };
-  const target = secretPath(dataDir);
-  const tmp = `${target}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(file), { mode: 0o600 });
-  fs.renameSync(tmp, target);
+  writeSealedSecret(dataDir, SECRET_NAME, box, secret);
 }
 
 function readAxisSecret(dataDir: string, box: SecretBox): string | null {
-  let file: SealedFile;
   try {
-    file = JSON.parse(fs.readFileSync(secretPath(dataDir), 'utf8')) as SealedFile;
+    return readSealedSecret(dataDir, SECRET_NAME, box);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new AppError('AXIS_SECRET_UNREADABLE', 'The stored axis secret is unreadable; enter it again.');
-  }
-  if (file.kind !== box.kind) {
-    // The OS keystore's seal opens only in the app; the key-file box's only outside it.
-    throw new AppError('AXIS_SECRET_ELSEWHERE', `The axis secret was saved by ${file.kind === 'safeStorage' ? 'the desktop app' : 'the command line'}; enter it again here.`);
-  }
-  try {
-    return box.open(file.sealed);
-  } catch (error) {
-    throw new AppError('AXIS_SECRET_UNREADABLE', (error as Error).message);
+    if (!(error instanceof SealedSecretUnavailable)) throw error;
+    if (error.reason === 'elsewhere') {
+      throw new AppError('AXIS_SECRET_ELSEWHERE', `The axis secret was saved by ${error.sealedBy === 'safeStorage' ? 'the desktop app' : 'the command line'}; enter it again here.`);
+    }
+    throw new AppError('AXIS_SECRET_UNREADABLE', error.sealedBy === null ? 'The stored axis secret is unreadable; enter it again.' : error.message);
   }
 }
 

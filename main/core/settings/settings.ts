@@ -27,6 +27,8 @@ export const DEFAULT_SETTINGS: Settings = {
   signingSessionSeconds: 0,
   // Long enough to read a document before signing it, short enough for a clerk who walks away.
   signingIdleMinutes: 5,
+  // None until the administrator sets one up: eOffice ships no provider's address or secret.
+  remoteSigners: { smartca: null, csc: [], mss: null },
 };
 
 export interface SettingsStore {

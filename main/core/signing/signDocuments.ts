@@ -171,18 +171,20 @@ async function signUnderApprovals(ctx: SigningContext, ids: readonly number[]): 
       for (const id of group) report({ id, status: 'skipped', error: stop });
       continue;
     }
-    for (const outcome of await signGroup(ctx, group)) {
-      let result: SigningResult;
+    // The group's signed files are stored and committed side by side, their fsyncs on the thread
+    // pool at once: one after another, a batch waited 12 ms a document for the disk, as long as
+    // preparing it took. Each result is still reported in order.
+    const committed = (await signGroup(ctx, group)).map(async (outcome): Promise<SigningResult> => {
       try {
         if ('error' in outcome) throw outcome.error;
-        result = { id: outcome.id, status: 'signed', ...(await commitSigned(ctx, outcome.id, outcome.signed)) };
+        return { id: outcome.id, status: 'signed', ...(await commitSigned(ctx, outcome.id, outcome.signed)) };
       } catch (error) {
         const failed = shape(error);
         if (FATAL_FOR_BATCH.has(failed.code)) stop ??= { code: failed.code, message: `Not signed: ${failed.message}` };
-        result = { id: outcome.id, status: 'failed', error: failed };
+        return { id: outcome.id, status: 'failed', error: failed };
       }
-      report(result);
-    }
+    });
+    for (const result of committed) report(await result);
   }
   return results;
 }

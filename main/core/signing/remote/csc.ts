@@ -1,7 +1,7 @@
 // A Cloud Signature Consortium API v2 service: credentials/authorize asks the user (on the phone)
 // to approve N hashes and gives a SAD at once; signatures/signHash in asynchronous mode ("A")
 // gives a responseID; signatures/signPolling answers "pending" until the user decides. Errors are
-// HTTP 4xx/5xx with { error, error_description }. See notes/remote-signing-spec.md §2.
+// HTTP 4xx/5xx with { error, error_description }. See PROTOCOLS.md §2.
 import { AppError } from '../../../common/errors.js';
 import {
   agentFor,

@@ -17,6 +17,9 @@ export const DEFAULT_POLL: Required<PollOptions> = { intervalMs: 1_000, tolerate
 const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
 /** A provider may still say "waiting" a little after the expiry it announced (clocks differ); then we stop asking. */
 const EXPIRY_GRACE_MS = 30_000;
+/** How long, and how often, a new request is asked about before the interval applies. */
+const EAGER_POLLING_MS = 20_000;
+const EAGER_INTERVAL_MS = 250;
 
 export interface PostRequest {
   protocol: RemoteProtocol;
@@ -193,8 +196,13 @@ export async function pollUntilDone<T>(
   signal: AbortSignal | undefined,
   poll: () => Promise<PollResult<T>>,
 ): Promise<T> {
+  const started = Date.now();
   for (;;) {
-    await pause(protocol, options.intervalMs, signal);
+    // Often faster in the first seconds: the leader who is expecting the request confirms at once,
+    // and a batch's documents wait for that answer (a second's poll added a second to every
+    // batch). Then at the interval, for the minutes a confirmation may take.
+    const soon = Date.now() - started < EAGER_POLLING_MS;
+    await pause(protocol, soon ? Math.min(options.intervalMs, EAGER_INTERVAL_MS) : options.intervalMs, signal);
     const result = await withRetries(protocol, options, signal, poll);
     if (result.done) return result.value;
     if (Date.now() > expiresAt.getTime() + EXPIRY_GRACE_MS) {

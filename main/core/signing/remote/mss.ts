@@ -2,7 +2,7 @@
 // operator's gateway asks for the PIN on the phone. SOAP 1.1 over HTTPS with the agency's client
 // certificate (mutual TLS); MSS_Signature in asynchClientServer mode starts a transaction and
 // MSS_StatusQuery polls it. One hash per transaction: the standard signs one DTBS.
-// See notes/remote-signing-spec.md §3.
+// See PROTOCOLS.md §3.
 import { randomUUID } from 'node:crypto';
 import sax from 'sax';
 import { AppError } from '../../../common/errors.js';

@@ -1,7 +1,7 @@
 // VNPT SmartCA (integration spec v1.1): the leader's key at VNPT, approved in the SmartCA app.
 // Every answer is HTTP 200 with { code, codeDesc, message, content }; code 0 is success. One
 // signhash call carries up to 50 hashes, so a batch of documents needs one approval on the phone.
-// See notes/remote-signing-spec.md §1.
+// See PROTOCOLS.md §1.
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../../common/errors.js';
 import {
