@@ -66,6 +66,20 @@ module.exports = {
       to: { path: '^main/core/(issuing|incoming|exchange|reports|books|validation)/', dependencyTypesNot: ['type-only'] },
     },
     {
+      name: 'signing-through-the-signing-room',
+      comment: 'A stored document is signed through signing/signStoredFile.ts, whoever signs (issue 14); loose files through pades/batch.ts.',
+      severity: 'error',
+      from: { path: '^main/', pathNot: '^main/core/(pades/|signing/signStoredFile\\.ts$)' },
+      to: { path: '^main/core/pades/signPdf\\.ts$', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'signing-below-issuing',
+      comment: 'Issuing decides where its signatures go and asks the signing room to make them; the signing room never calls back into issuing.',
+      severity: 'error',
+      from: { path: '^main/core/signing/' },
+      to: { path: '^main/core/(issuing|registry/signDocuments)', dependencyTypesNot: ['type-only'] },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},

@@ -12,9 +12,9 @@ import { formatDateVn } from '../common/dates.js';
 import { localAgency } from '../core/registry/agency.js';
 import { certificateImage } from '../core/registry/certificateImages.js';
 import { signDocuments } from '../core/signing/signDocuments.js';
-import { afterIssue, issueDocument } from '../core/issuing/outgoing.js';
+import { afterIssue, issueDocument, signaturePlacement } from '../core/issuing/outgoing.js';
 import { issuingContext } from '../core/api/outgoingHandlers.js';
-import { assertUsable } from '../core/api/signingHandlers.js';
+import { assertUsable } from '../core/signing/signStoredFile.js';
 import { CliError } from './cliError.js';
 import { BOOK_USAGE } from './usage.js';
 import { parseRect, withTokenKey, type TokenCommandOptions } from './tokenCommands.js';
@@ -344,7 +344,7 @@ export async function runOut(core: Core, args: string[], options: OutCommandOpti
             role: 'signer',
             appearance: options.invisible ? { kind: 'invisible' } : { kind: 'signer', page, rect: [...rect], image, lines: image ? undefined : [key.facts.subjectCommonName ?? key.facts.subject] },
             timestamp: options.tsa ? { url: options.tsa } : undefined,
-            cancelled: () => false,
+            placement: signaturePlacement, cancelled: () => false,
           },
           [id],
         );

@@ -4,6 +4,7 @@
 // documents per second for the whole of it, and the share of the time spent outside the two
 // token signatures (the rest of the pipeline: structure, hashing, the fill, the stores, the
 // commits). Drafting (import, text extraction) is done before the clock starts.
+import { signaturePlacement } from '../../main/core/issuing/outgoing.js';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { PDFDocument, PDFName } from 'pdf-lib';
@@ -87,7 +88,7 @@ export async function runIssueBenchmark(args: readonly string[]): Promise<unknow
       // The leader's batch is one signing act, the clerk's issuing another: one PIN each.
       const signed = await core.tokens.signingAct({ label: leader.label }, leader.ids.signer, { pin: leader.userPin }, (key) =>
         signDocuments(
-          { db: core.db, blobs: core.blobs, actor: 'bench', key: timedKey(key, tokenClock), role: 'signer', appearance: { kind: 'signer', page: 1, rect: [330, 420, 180, 80], lines: ['Nguyễn Văn An'] }, cancelled: () => false },
+          { db: core.db, blobs: core.blobs, actor: 'bench', key: timedKey(key, tokenClock), role: 'signer', appearance: { kind: 'signer', page: 1, rect: [330, 420, 180, 80], lines: ['Nguyễn Văn An'] }, placement: signaturePlacement, cancelled: () => false },
           ids,
         ),
       );

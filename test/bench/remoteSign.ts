@@ -5,6 +5,7 @@
 // Both go through signDocuments with the same visible signer appearance over the same registry.
 // The remote figure without the approval wait is set against the token's (issue 14's target).
 // Drafting is done before the clock; the leader's identity is chosen before it too, as in the app.
+import { signaturePlacement } from '../../main/core/issuing/outgoing.js';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -62,7 +63,7 @@ export async function runRemoteSignBenchmark(args: readonly string[]): Promise<u
       const remoteIds = await drafts(core, count, 'remote');
       const tokenIds = await drafts(core, count, 'token');
 
-      const context = (key: SignerKey): SigningContext => ({ db: core.db, blobs: core.blobs, actor: 'bench', key, role: 'signer', appearance: APPEARANCE, cancelled: () => false });
+      const context = (key: SignerKey): SigningContext => ({ db: core.db, blobs: core.blobs, actor: 'bench', key, role: 'signer', appearance: APPEARANCE, placement: signaturePlacement, cancelled: () => false });
       const onToken = <T>(act: (key: SignerKey) => Promise<T>) => core.tokens.signingAct({ label: leader.label }, leader.ids.signer, { pin: leader.userPin }, act);
       // The PDF worker started and the signing code compiled before either clock, so neither pays for it.
       expectSigned('warm-up', await onToken((key) => signDocuments(context(key), warmUpIds)));

@@ -9,6 +9,7 @@
 // Revocation is checked offline, so nothing touches the network: it is 'unknown' (the test
 // certificates name no OCSP service and no CRL either), which makes both signatures
 // 'indeterminate' with REVOCATION_UNKNOWN — expected, and not a failure.
+import { signaturePlacement } from '../../main/core/issuing/outgoing.js';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -68,7 +69,7 @@ export async function issuedPdf(token: TestToken, work: string, megabytes: numbe
     });
     // Two signing acts, one PIN each: the leader's signature, then the agency's.
     const [signed] = await core.tokens.signingAct({ label: token.label }, token.ids.signer, { pin: token.userPin }, (key) =>
-      signDocuments({ db: core.db, blobs: core.blobs, actor: 'bench', key, role: 'signer', appearance: { kind: 'signer', page: 1, rect: [330, 420, 180, 80], lines: ['Nguyễn Văn An'] }, cancelled: () => false }, [id]),
+      signDocuments({ db: core.db, blobs: core.blobs, actor: 'bench', key, role: 'signer', appearance: { kind: 'signer', page: 1, rect: [330, 420, 180, 80], lines: ['Nguyễn Văn An'] }, placement: signaturePlacement, cancelled: () => false }, [id]),
     );
     if (signed?.status !== 'signed') throw new Error(`the leader's signature failed: ${JSON.stringify(signed)}`);
     await core.tokens.signingAct({ label: token.label }, token.ids.agency, { pin: token.userPin }, (key) => issueDocument(ctx, id, { key, agencyName: AGENCY_NAME }));

@@ -4,6 +4,7 @@
 // pdfsig), the agency's role refused to a personal certificate, a token pulled out mid-batch
 // (injected), a cancel between documents. Each call is a signing act and carries the PIN (see
 // signingSessions.test.ts for the login each act ends).
+import { signaturePlacement } from '../../main/core/issuing/outgoing.js';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
@@ -290,7 +291,7 @@ test('a failure between the signed file and its commit leaves the document and t
   const blobs = () => fs.readdirSync(core.blobs.root, { recursive: true }).map(String).filter((f) => /[0-9a-f]{64}$/.test(f)).sort();
   const blobsBefore = blobs();
   await core.tokens.signingAct({ label: LABEL }, token.ids.signer, { pin: token.userPin }, async (key) => {
-    const context = { db: core.db, blobs: core.blobs, actor: 'văn thư', key, role: 'invisible' as const, appearance: { kind: 'invisible' as const }, cancelled: () => false };
+    const context = { db: core.db, blobs: core.blobs, actor: 'văn thư', key, role: 'invisible' as const, appearance: { kind: 'invisible' as const }, placement: signaturePlacement, cancelled: () => false };
     const crashed = await signDocuments({ ...context, beforeCommit: () => { throw new Error('disk full'); } }, [id]);
     assert.deepEqual(crashed.map((r) => [r.status, r.error?.message]), [['failed', 'disk full']]);
     // Signed elsewhere meanwhile: committing would drop that signature, so this one is refused.

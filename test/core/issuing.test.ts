@@ -19,7 +19,7 @@ import type { Envelope } from '../../main/common/errors.js';
 import { createFileSettings } from '../../main/core/settings/settings.js';
 import { verifyAudit } from '../../main/core/registry/audit.js';
 import { signDocuments } from '../../main/core/signing/signDocuments.js';
-import { numberDocument, type IssuingContext } from '../../main/core/issuing/outgoing.js';
+import { numberDocument, signaturePlacement, type IssuingContext } from '../../main/core/issuing/outgoing.js';
 import { vietnameseDate } from '../../main/core/issuing/notation.js';
 import { verifyPdfSignatures } from '../../main/core/pades/verify.js';
 import { bytesSource } from '../../main/core/pdf/source.js';
@@ -335,7 +335,7 @@ test('numbers run per year in Vietnam time: 31/12 23:59:59 and 01/01 00:00:00 (+
   const early2 = (await newDraft('đầu năm thứ hai')).document.id;
   // One signing act, one PIN, for the three.
   await core.tokens.signingAct({ label: LEADER }, leader.ids.signer, { pin: leader.userPin }, async (key) => {
-    const signed = await signDocuments({ db: core.db, blobs: core.blobs, actor: 'lãnh đạo', key, role: 'signer', appearance: { kind: 'signer', page: 1, rect: [330, 420, 180, 80], image: signatureImage() }, cancelled: () => false }, [late, early, early2]);
+    const signed = await signDocuments({ db: core.db, blobs: core.blobs, actor: 'lãnh đạo', key, role: 'signer', appearance: { kind: 'signer', page: 1, rect: [330, 420, 180, 80], image: signatureImage() }, placement: signaturePlacement, cancelled: () => false }, [late, early, early2]);
     assert.deepEqual(signed.map((r) => r.status), ['signed', 'signed', 'signed']);
   });
 
@@ -356,7 +356,7 @@ test('confidential documents take numbers from their own series', async () => {
   const open = (await newDraft('văn bản thường 2032')).document.id;
   const secret = (await newDraft('văn bản mật 2032', { confidential: true })).document.id;
   await core.tokens.signingAct({ label: LEADER }, leader.ids.signer, { pin: leader.userPin }, (key) =>
-    signDocuments({ db: core.db, blobs: core.blobs, actor: 'lãnh đạo', key, role: 'signer', appearance: { kind: 'signer', page: 1, rect: [330, 420, 180, 80] }, cancelled: () => false }, [open, secret]),
+    signDocuments({ db: core.db, blobs: core.blobs, actor: 'lãnh đạo', key, role: 'signer', appearance: { kind: 'signer', page: 1, rect: [330, 420, 180, 80] }, placement: signaturePlacement, cancelled: () => false }, [open, secret]),
   );
   assert.equal((await numberDocument(ctx, open)).number, 1);
   assert.equal((await numberDocument(ctx, secret)).number, 1, 'the confidential series has its own 01');

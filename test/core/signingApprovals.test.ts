@@ -4,6 +4,7 @@
 // service in remoteSigners.test.ts; here what is tested is the grouping: how many confirmations
 // a batch asks for, a document that fails on its own, a refused confirmation that leaves its
 // group as it was and stops the batch, and a document listed twice.
+import { signaturePlacement } from '../../main/core/issuing/outgoing.js';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -81,7 +82,7 @@ function phoneKey(key: SignerKey, perApproval: number, answer: (request: Approva
 async function withPhone<T>(perApproval: number, answer: Parameters<typeof phoneKey>[2], act: (context: SigningContext, approvals: ApprovalRequest[]) => Promise<T>): Promise<T> {
   return core.tokens.signingAct({ label: token.label }, token.ids.signer, { pin: token.userPin }, async (tokenKey) => {
     const { key, approvals } = phoneKey(tokenKey, perApproval, answer);
-    return act({ db: core.db, blobs: core.blobs, actor: 'văn thư', key, role: 'invisible', appearance: { kind: 'invisible' }, cancelled: () => false }, approvals);
+    return act({ db: core.db, blobs: core.blobs, actor: 'văn thư', key, role: 'invisible', appearance: { kind: 'invisible' }, placement: signaturePlacement, cancelled: () => false }, approvals);
   });
 }
 
@@ -172,7 +173,7 @@ test('through SmartCA and a CSC service, the leader confirms once on the phone f
     }, 10);
     try {
       const results = await signDocuments(
-        { db: core.db, blobs: core.blobs, actor: 'văn thư', key, role: 'signer', appearance: { kind: 'signer', page: 1, rect: [330, 420, 180, 80], lines: ['Nguyễn Văn An'] }, cancelled: () => false, onWaiting: (w) => waits.push(`waiting ${w.hashes}`) },
+        { db: core.db, blobs: core.blobs, actor: 'văn thư', key, role: 'signer', appearance: { kind: 'signer', page: 1, rect: [330, 420, 180, 80], lines: ['Nguyễn Văn An'] }, placement: signaturePlacement, cancelled: () => false, onWaiting: (w) => waits.push(`waiting ${w.hashes}`) },
         ids,
       );
       assert.deepEqual(results.map((r) => r.status), ['signed', 'signed', 'signed'], `${name}: ${JSON.stringify(results)}`);

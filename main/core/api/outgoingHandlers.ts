@@ -15,7 +15,8 @@ import { outgoingDetail } from '../issuing/outgoingDetail.js';
 import { outgoingBook, outgoingBookRows } from '../issuing/outgoingBook.js';
 import { bookColumns, bookPeriod } from '../books/book.js';
 import { exportBook } from '../books/exportBook.js';
-import { assertUsable, signersContext } from './signingHandlers.js';
+import { signersContext } from './signingHandlers.js';
+import { assertUsable } from '../signing/signStoredFile.js';
 import { withSignerKey } from '../signing/signers.js';
 
 type OutgoingHandlers = GroupHandlers<'outgoing'>;

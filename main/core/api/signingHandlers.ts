@@ -1,37 +1,23 @@
 // The handlers for tokens and signing: the token panel (modules, tokens, login), the signature
 // and seal images, and signing documents in batches with progress and cancel.
+import { signaturePlacement } from '../issuing/outgoing.js';
 import { randomUUID } from 'node:crypto';
 import type { CoreServices } from '../app/core.js';
 import type { GroupHandlers } from './methodGroups.js';
 import type { ParsedInput } from '../../common/contract.js';
 import { AppError } from '../../common/errors.js';
-import { formatDateVn, vnDate } from '../../common/dates.js';
 import type { AppearanceSpec } from '../pades/appearance.js';
 import type { SignerKey } from '../signing/signerKey.js';
 import { assertAgencyCertificate } from '../../common/agencyCertificate.js';
 import { localAgency } from '../registry/agency.js';
 import { certificateImage, certificateImages, clearCertificateImage, setCertificateImage } from '../registry/certificateImages.js';
 import { signDocuments } from '../signing/signDocuments.js';
+import { assertUsable } from '../signing/signStoredFile.js';
 import { listSigners, withSignerKey, type SignersContext } from '../signing/signers.js';
 import { pickUserModule } from '../token/userModules.js';
 
 type SigningHandlers = GroupHandlers<'signing'>;
 
-
-/** A certificate that cannot make a valid signature now is refused before any document is touched. */
-export function assertUsable(key: SignerKey): void {
-  const { facts } = key;
-  const day = (iso: string) => formatDateVn(vnDate(new Date(iso)));
-  if (facts.warning === 'expired') {
-    throw new AppError('CERTIFICATE_EXPIRED', `The certificate ${facts.serialNumber} expired on ${day(facts.validTo)}; renew it with the CA.`, { date: day(facts.validTo) });
-  }
-  if (facts.warning === 'not-yet-valid') {
-    throw new AppError('CERTIFICATE_NOT_YET_VALID', `The certificate ${facts.serialNumber} is valid only from ${day(facts.validFrom)}.`, { date: day(facts.validFrom) });
-  }
-  if (!facts.canSign) {
-    throw new AppError('CERTIFICATE_NOT_FOR_SIGNING', `The certificate ${facts.serialNumber} is not allowed to sign documents (its key usage forbids it).`);
-  }
-}
 
 /** What choosing a signer needs of the core. */
 export function signersContext(core: CoreServices): SignersContext {
@@ -129,7 +115,7 @@ export function createSigningHandlers(core: CoreServices, signingQueue: <T>(task
               role: input.appearance.kind,
               appearance,
               timestamp: core.settings.read().tsaUrl ? { url: core.settings.read().tsaUrl } : undefined,
-              cancelled: () => batch.cancelled,
+              placement: signaturePlacement, cancelled: () => batch.cancelled,
               signal: batch.abort.signal,
               onWaiting: (waiting) =>
                 core.events.emit('signing.waiting', { batchId, protocol: waiting.protocol, display: waiting.display, documents: waiting.hashes, expiresAt: waiting.expiresAt.toISOString() }),

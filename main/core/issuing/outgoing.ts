@@ -18,9 +18,10 @@ import { inspectPdf } from '../pdf/inspect.js';
 import { findNumberDatePlaces, type PrintedRun } from '../pdf/numberDatePlaces.js';
 import { addTextFields, fillTextFields, type TextFieldSpec } from '../pades/formFields.js';
 import { rememberStructure } from '../pades/knownStructures.js';
-import { signPdfSource, type SignedUpdate, type SignPdfOptions } from '../pades/signPdf.js';
+import type { SignedUpdate, SignPdfOptions } from '../pades/signPdf.js';
+import { signStoredFile, type SignaturePlacement } from '../signing/signStoredFile.js';
 import type { TimestampOptions } from '../pades/timestamp.js';
-import { sealRect, type Rect } from '../pades/appearance.js';
+import { sealRect, type AppearanceSpec, type Rect } from '../pades/appearance.js';
 import { verifyPdfSignatures, type SignatureCheck } from '../pades/verify.js';
 import type { SignerKey } from '../signing/signerKey.js';
 import { appendAudit } from '../registry/audit.js';
@@ -352,7 +353,18 @@ export async function findPlacesAgain(ctx: IssuingContext, id: number): Promise<
  * empty field the agency's signature will fill. Refused when the draft has no place for its
  * number: the number could not be written after the signature without breaking it.
  */
-export function leaderSigningOptions(ctx: FileStoreContext, id: number, appearance: { kind: string; page?: number; rect?: Rect }): Pick<SignPdfOptions, 'permissions' | 'emptySignatureFields'> {
+/**
+ * Where a document's signature goes in a signing batch (signing/signDocuments.ts asks): an
+ * outgoing document drafted for issuing is signed by the competent person through the issuing
+ * rules (a certification that leaves the number, date and seal open); other documents — incoming
+ * ones, and outgoing PDFs imported into the register as they are — are signed as they are.
+ */
+export function signaturePlacement(ctx: FileStoreContext, row: { id: number; direction: string; draft_sha256?: string | null }, appearance: AppearanceSpec): SignaturePlacement {
+  if (row.direction !== 'out' || !row.draft_sha256) return {};
+  return leaderSigningOptions(ctx, row.id, appearance.kind === 'signer' ? { kind: 'signer', page: appearance.page, rect: appearance.rect } : { kind: appearance.kind });
+}
+
+function leaderSigningOptions(ctx: FileStoreContext, id: number, appearance: { kind: string; page?: number; rect?: Rect }): SignaturePlacement {
   const row = issuingRow(ctx.db, id);
   requireOutgoing(row, ['draft', 'signed'], 'signed by the competent person');
   if (appearance.kind === 'agency' || appearance.kind === 'attachment') {
@@ -584,20 +596,18 @@ async function numberAndMaybeSeal(ctx: IssuingContext, id: number, seal: AgencyS
   }
 }
 
-async function sealSource(source: PdfSource, seal: AgencySeal, fileName: string, at: Date, knownPrefix: SignPdfOptions['knownPrefix']): Promise<SignedUpdate> {
-  const options: SignPdfOptions = {
+async function sealSource(source: PdfSource, seal: AgencySeal, fileName: string, at: Date, stored: { sha256: string; bytes: number }): Promise<SignedUpdate> {
+  return signStoredFile(source, {
     key: seal.key,
     fileName,
     signingTime: at,
     timestamp: seal.timestamp,
+    stored,
     // Into the field the leader's signature prepared (its own rect); for a document signed outside
     // eOffice, with no such field, the agency's mark goes at the top right of page 1.
-    knownPrefix,
-    fieldName: FIELD_NAMES.seal,
-    whenFieldMissing: 'new-field',
+    placement: { fieldName: FIELD_NAMES.seal, whenFieldMissing: 'new-field' },
     appearance: { kind: 'agency', page: 1, rect: [330, 770, 230, 50], sealImage: seal.sealImage, agencyName: seal.agencyName },
-  };
-  return signPdfSource(source, options);
+  });
 }
 
 /** Each attachment issued as its own file gets the agency's signature at the top right, with the main document's notation. */
@@ -606,7 +616,7 @@ async function sealAttachments(ctx: IssuingContext, id: number, seal: AgencySeal
   const out = [];
   for (const a of rows) {
     const signed = await withStoredFile(ctx, a.file_sha256, id, (source) =>
-      signPdfSource(source, { key: seal.key, fileName: a.file_name, signingTime: at, timestamp: seal.timestamp, appearance: { kind: 'attachment', agencyName: seal.agencyName, mainNotation: notation } }),
+      signStoredFile(source, { key: seal.key, fileName: a.file_name, signingTime: at, timestamp: seal.timestamp, stored: { sha256: a.file_sha256, bytes: source.size }, appearance: { kind: 'attachment', agencyName: seal.agencyName, mainNotation: notation } }),
     );
     out.push({ id: a.id, sha256: signed.sha256, parts: [{ stored: a.file_sha256 }, signed.appended] });
   }

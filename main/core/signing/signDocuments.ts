@@ -13,8 +13,8 @@ import fs from 'node:fs';
 import type { BlobStore } from '../storage/blobStore.js';
 import type { SignatureAppearance, SigningResult } from '../../common/contract.js';
 import { AppError, type ApiErrorShape } from '../../common/errors.js';
-import { signPdfSource, type SignPdfOptions, type SigningOutcome } from '../pades/signPdf.js';
-import { leaderSigningOptions } from '../issuing/outgoing.js';
+import type { SigningOutcome } from '../pades/signPdf.js';
+import { signStoredFile, type SignaturePlacement } from './signStoredFile.js';
 import { fileSource } from '../pdf/source.js';
 import type { TimestampOptions } from '../pades/timestamp.js';
 import type { AppearanceSpec } from '../pades/appearance.js';
@@ -38,23 +38,18 @@ export interface SigningContext {
   cancelled(): boolean;
   /** After each document, in order. */
   onResult?(result: SigningResult, done: number, total: number): void;
+  /**
+   * Where each document's signature goes and what it permits after it. Issuing's rule
+   * (issuing/outgoing.ts, signaturePlacement): an outgoing draft is certified by the competent
+   * person with the seal's field prepared; other documents are signed as they are.
+   */
+  placement(ctx: { db: Database; blobs: BlobStore }, row: DocumentRow, appearance: AppearanceSpec): SignaturePlacement;
   /** Test hook for crash tests: called between the durable write of a signed file and its commit. */
   beforeCommit?: () => void;
   /** Stops a wait for the phone's confirmation (the cancel button). */
   signal?: AbortSignal;
   /** A confirmation is awaited on the signer's phone: what it shows and until when. */
   onWaiting?: ApprovalRequest['onWaiting'];
-}
-
-/**
- * An outgoing document drafted for issuing is signed by the competent person through the issuing
- * rules (a certification that leaves the number, date and seal open). Other documents — incoming
- * ones, and outgoing PDFs imported into the register as they are — are signed as they are.
- */
-function optionsFor(ctx: SigningContext, row: DocumentRow & { draft_sha256?: string | null }): Pick<SignPdfOptions, 'permissions' | 'emptySignatureFields'> {
-  if (row.direction !== 'out' || !row.draft_sha256) return {};
-  const spec = ctx.appearance;
-  return leaderSigningOptions(ctx, row.id, spec.kind === 'signer' ? { kind: 'signer', page: spec.page, rect: spec.rect } : { kind: spec.kind });
 }
 
 /**
@@ -254,7 +249,7 @@ function approvalText(rows: DocumentRow[]): string {
 
 interface SignedFile {
   previousSha256: string;
-  signed: Awaited<ReturnType<typeof signPdfSource>>;
+  signed: Awaited<ReturnType<typeof signStoredFile>>;
 }
 
 async function signFile(ctx: SigningContext, id: number): Promise<SignedFile> {
@@ -274,14 +269,14 @@ async function signFile(ctx: SigningContext, id: number): Promise<SignedFile> {
   }
   try {
     const source = fileSource(fd);
-    const signed = await signPdfSource(source, {
+    const signed = await signStoredFile(source, {
       key: ctx.key,
       appearance: ctx.appearance,
       fileName,
       signingTime: new Date(),
       timestamp: ctx.timestamp,
-      knownPrefix: { sha256: previousSha256, bytes: source.size },
-      ...optionsFor(ctx, row),
+      stored: { sha256: previousSha256, bytes: source.size },
+      placement: ctx.placement(ctx, row, ctx.appearance),
     });
     return { previousSha256, signed };
   } finally {
