@@ -23,6 +23,7 @@ import type { RemoteSignerClient } from '../../main/core/signing/remote/remoteSi
 import { startRemoteSigner, type RemoteSigner } from '../remoteSigner/server.js';
 import { verifyPdfSignatures } from '../../main/core/pades/verify.js';
 import { bytesSource } from '../../main/core/pdf/source.js';
+import { parseSignedData } from '../../main/core/pades/cms.js';
 import { createTestToken, type TestToken } from '../support/softhsm.js';
 import { nssTrusting, pdfsig, qpdfCheck } from '../support/pdfsig.js';
 import { makeVietnamesePdf, tempDir } from '../support/fixtures.js';
@@ -193,6 +194,12 @@ test('through SmartCA and a CSC service, the leader confirms once on the phone f
       assert.notEqual(qpdfCheck(file).status, 2);
       const [ours] = verifyPdfSignatures(bytesSource(fs.readFileSync(file)), file);
       assert.equal(ours?.integrity, 'valid', name);
+      // Still PAdES B-B with a hash signed elsewhere: content type, message digest, signing-certificate-v2; no signing-time.
+      const text = fs.readFileSync(file).toString('latin1');
+      const hex = /\/Contents <([0-9a-fA-F]+)>/.exec(text.slice(text.lastIndexOf('/ETSI.CAdES.detached') - 200))![1]!;
+      const cms = parseSignedData(Buffer.from(hex, 'hex'));
+      assert.deepEqual(cms.signedAttributeOids, ['1.2.840.113549.1.9.3', '1.2.840.113549.1.9.4', '1.2.840.113549.1.9.16.2.47'], name);
+      assert.equal(cms.hasEContent, false);
     }
   }
 });
