@@ -2,13 +2,16 @@
 // signature goes, then sign the document shown — or every document ticked in the list — with a
 // progress bar, a cancel between documents and a result for each. Each signing asks for the
 // token's PIN (the host logs the token out after it). The agency's roles offer only the agency's
-// own certificates, and say why the others are not there.
+// own certificates, and say why the others are not there. The leader may instead sign on the
+// phone through a remote signing service: no PIN here, a panel waits for the phone's confirmation.
 import { useEffect, useId, useMemo, useState } from 'react';
 import type { SignatureAppearance, TokenInfo } from '../../../main/common/contract.js';
 import { ApiError, call, isApiError } from '../api/client.js';
 import { useI18n, type MessageKey } from '../i18n/i18n.js';
 import type { SignaturePlacement, SigningRole } from '../signing/placement.js';
-import type { Signing, SigningRequest, SigningTarget } from '../signing/useSigning.js';
+import type { Signing, SigningKey, SigningRequest, SigningTarget } from '../signing/useSigning.js';
+import { remoteCanSign, remoteValue, useRemoteSigners } from '../signing/useRemoteSigners.js';
+import { PhoneWaitingPanel } from '../signing/PhoneWaitingPanel.js';
 import { allCertificates, canSignWith, sameToken, useTokens, type TokenCertificate } from '../tokens/TokensProvider.js';
 import { CertificateSelect } from '../tokens/CertificateSelect.js';
 import { AgencyCertificateNote, agencyCertificates } from '../tokens/agencyCertificates.js';
@@ -38,12 +41,18 @@ function suggest(role: SigningRole, offered: readonly TokenCertificate[], agency
   return (role === 'signer' ? usable.find((c) => !agencyOwn.includes(c)) : undefined) ?? usable[0] ?? offered[0];
 }
 
-type PinRequest = { purpose: 'login' | 'signature'; request: SigningRequest };
+type PinRequest = { purpose: 'login' | 'signature'; token: TokenInfo; request: SigningRequest };
+
+/** The token a request signs with, which a PIN unlocks; none for a remote signer. */
+function tokenOf(request: SigningRequest): TokenInfo | null {
+  return request.key.kind === 'token' ? request.key.token : null;
+}
 
 export function SignPanel({ targets, fromSelection, signing, role, onRoleChange, placement, placing, onPlacingChange, agencyName, onAgencyNamed }: SignPanelProps) {
   const { t, count, errorMessage } = useI18n();
   const { overview } = useTokens();
   const allOnTokens = useMemo(() => allCertificates(overview), [overview]);
+  const { remote, problems } = useRemoteSigners();
   const [chosenPrint, setChosenPrint] = useState<string | null>(null);
   const [mainNotation, setMainNotation] = useState('');
   const [agencyDraft, setAgencyDraft] = useState('');
@@ -55,21 +64,24 @@ export function SignPanel({ targets, fromSelection, signing, role, onRoleChange,
   // The agency's roles print its name: only its own certificates (named as typed here when unset).
   const agencyChoice = useMemo(() => agencyCertificates(allOnTokens, agencyName || agencyDraft), [allOnTokens, agencyName, agencyDraft]);
   const certificates = role === 'signer' ? allOnTokens : agencyChoice.offered;
-  const chosen = certificates.find((c) => c.certificate.fingerprint256 === chosenPrint) ?? suggest(role, certificates, agencyChoice.offered);
+  // A phone signs as a person: remote identities are offered for the competent person's signature.
+  const offeredRemote = role === 'signer' ? remote : [];
+  const chosenRemote = offeredRemote.find((entry) => remoteValue(entry) === chosenPrint);
+  const chosen = chosenRemote ? undefined : (certificates.find((c) => c.certificate.fingerprint256 === chosenPrint) ?? suggest(role, certificates, agencyChoice.offered));
   const { state } = signing;
   const running = state.phase === 'running';
 
-  const missing: MessageKey | null = !chosen
-    ? 'sign.missingCertificate'
-    : !canSignWith(chosen.certificate)
-      ? 'sign.missingUsableCertificate'
-      : role === 'attachment'
-        ? mainNotation.trim()
-          ? null
-          : 'sign.missingNotation'
-        : placement
-          ? null
-          : 'sign.missingPlacement';
+  const keyMissing: MessageKey | null = chosenRemote
+    ? remoteCanSign(chosenRemote)
+      ? null
+      : 'sign.missingUsableCertificate'
+    : !chosen
+      ? 'sign.missingCertificate'
+      : !canSignWith(chosen.certificate)
+        ? 'sign.missingUsableCertificate'
+        : null;
+  const missing: MessageKey | null =
+    keyMissing ?? (role === 'attachment' ? (mainNotation.trim() ? null : 'sign.missingNotation') : placement ? null : 'sign.missingPlacement');
   const agencyMissing = needsAgency && !agencyDraft.trim();
 
   function appearance(): SignatureAppearance {
@@ -78,7 +90,7 @@ export function SignPanel({ targets, fromSelection, signing, role, onRoleChange,
   }
 
   async function start() {
-    if (!chosen || missing || agencyMissing || running) return;
+    if ((!chosen && !chosenRemote) || missing || agencyMissing || running) return;
     setSetupError(null);
     onPlacingChange(false);
     try {
@@ -90,24 +102,33 @@ export function SignPanel({ targets, fromSelection, signing, role, onRoleChange,
       setSetupError(error);
       return;
     }
-    const request: SigningRequest = { targets, token: chosen.token, certificate: chosen.certificate, appearance: appearance() };
-    if (!chosen.token.loggedIn) setPinRequest({ purpose: 'login', request });
+    const key: SigningKey = chosenRemote ? { kind: 'remote', entry: chosenRemote } : { kind: 'token', token: chosen!.token, certificate: chosen!.certificate };
+    const request: SigningRequest = { targets, key, appearance: appearance() };
+    // A phone asks its holder itself; a token not logged in wants its PIN first.
+    if (key.kind === 'token' && !key.token.loggedIn) setPinRequest({ purpose: 'login', token: key.token, request });
     else void signing.sign(request);
   }
 
   const liveToken = (token: TokenInfo) => overview?.tokens.find((tk) => sameToken(tk, token)) ?? token;
   const unsigned = state.phase === 'finished' ? state.results.filter((r) => r.status !== 'signed') : [];
   const labelOf = (id: number) => (state.phase === 'finished' ? state.request.targets.find((d) => d.id === id)?.label : undefined) ?? `#${id}`;
-  const wantsPin = unsigned.some((r) => r.error?.code === 'PIN_REQUIRED');
+  const wantsPin = state.phase === 'finished' && tokenOf(state.request) !== null && unsigned.some((r) => r.error?.code === 'PIN_REQUIRED');
   // The login was gone by the time the batch started (it lapsed, the screen was locked): ask again.
-  const loginLapsed = state.phase === 'failed' && isApiError(state.error) && (state.error.code === 'PIN_REQUIRED' || state.error.code === 'NOT_LOGGED_IN');
+  const failedToken = state.phase === 'failed' ? tokenOf(state.request) : null;
+  const finishedToken = state.phase === 'finished' ? tokenOf(state.request) : null;
+  const loginLapsed = failedToken !== null && state.phase === 'failed' && isApiError(state.error) && (state.error.code === 'PIN_REQUIRED' || state.error.code === 'NOT_LOGGED_IN');
 
   return (
     <section className="pane-section sign-section" aria-labelledby={`${formId}-title`} data-testid="sign-panel">
       <h3 id={`${formId}-title`} className="section-title">
         {t('sign.title')}
       </h3>
-      {allOnTokens.length === 0 ? (
+      {problems.map((problem) => (
+        <p key={problem.source} className="field-error signer-problem" role="alert" data-testid="signer-problem">
+          {t('sign.remoteProblem', { source: problem.source, message: errorMessage(problem.error) })}
+        </p>
+      ))}
+      {allOnTokens.length === 0 && remote.length === 0 ? (
         <p className="muted">{t('sign.noToken')}</p>
       ) : (
         <>
@@ -127,8 +148,21 @@ export function SignPanel({ targets, fromSelection, signing, role, onRoleChange,
           </fieldset>
           <div className="field">
             <label htmlFor={`${formId}-certificate`}>{t('sign.certificate')}</label>
-            {certificates.length > 0 && (
-              <CertificateSelect id={`${formId}-certificate`} testId="sign-certificate" certificates={certificates} chosen={chosen} disabled={running} onChoose={setChosenPrint} />
+            {certificates.length + offeredRemote.length > 0 && (
+              <CertificateSelect
+                id={`${formId}-certificate`}
+                testId="sign-certificate"
+                certificates={certificates}
+                remote={offeredRemote}
+                value={chosenRemote ? remoteValue(chosenRemote) : (chosen?.certificate.fingerprint256 ?? '')}
+                disabled={running}
+                onChoose={setChosenPrint}
+              />
+            )}
+            {chosenRemote && (
+              <span className="field-hint" data-testid="remote-signer-facts">
+                {t('sign.remoteFacts', { source: chosenRemote.source, issuer: chosenRemote.certificate.issuerCommonName ?? '—', date: certificateDay(chosenRemote.certificate.validTo) })}
+              </span>
             )}
             {role !== 'signer' && <AgencyCertificateNote choice={agencyChoice} agencyName={agencyName || agencyDraft} />}
             {chosen && (
@@ -190,7 +224,8 @@ export function SignPanel({ targets, fromSelection, signing, role, onRoleChange,
           {errorMessage(setupError)}
         </p>
       )}
-      {state.phase === 'running' && (
+      {state.phase === 'running' && state.waiting && <PhoneWaitingPanel waiting={state.waiting} cancelling={state.cancelling} onCancel={signing.cancel} />}
+      {state.phase === 'running' && !state.waiting && (
         <div className="sign-progress">
           <div className="sign-progress-label" aria-live="polite">
             {state.cancelling ? t('sign.cancelling') : t('sign.progress', { done: count(state.done), total: count(state.total) })}
@@ -219,7 +254,7 @@ export function SignPanel({ targets, fromSelection, signing, role, onRoleChange,
             {t('sign.notStarted')} {errorMessage(state.error)}
           </p>
           {loginLapsed && (
-            <button type="button" className="button button-small button-primary" onClick={() => setPinRequest({ purpose: 'login', request: state.request })}>
+            <button type="button" className="button button-small button-primary" onClick={() => setPinRequest({ purpose: 'login', token: failedToken, request: state.request })}>
               {t('sign.enterPinToSign')}
             </button>
           )}
@@ -237,6 +272,7 @@ export function SignPanel({ targets, fromSelection, signing, role, onRoleChange,
               <button type="button" className="button button-small button-primary" onClick={() =>
                   setPinRequest({
                     purpose: 'signature',
+                    token: finishedToken!,
                     request: { ...state.request, targets: state.request.targets.filter((d) => unsigned.some((r) => r.id === d.id)) },
                   })
                 }>
@@ -274,13 +310,13 @@ export function SignPanel({ targets, fromSelection, signing, role, onRoleChange,
       )}
       {pinRequest && (
         <PinDialog
-          token={liveToken(pinRequest.request.token)}
+          token={liveToken(pinRequest.token)}
           purpose={pinRequest.purpose}
           onClose={() => setPinRequest(null)}
           onSubmit={async (pin, confirmFinalTry) => {
             const { request, purpose } = pinRequest;
             if (purpose === 'login') {
-              await call('tokens.login', { label: request.token.label, serial: request.token.serial, pin, confirmFinalTry });
+              await call('tokens.login', { label: pinRequest.token.label, serial: pinRequest.token.serial, pin, confirmFinalTry });
               void signing.sign(request);
             } else {
               void signing.sign(request, pin);

@@ -169,7 +169,7 @@ export function NumberAndIssue({ outgoing, agencyName, onAgencyNamed, onDone }: 
           ) : (
             <>
               {certificates.length > 0 && (
-                <CertificateSelect id={`${id}-certificate`} testId="issue-certificate" certificates={certificates} chosen={chosen} disabled={busy !== null} onChoose={setChosenPrint} />
+                <CertificateSelect id={`${id}-certificate`} testId="issue-certificate" certificates={certificates} value={chosen?.certificate.fingerprint256 ?? ''} disabled={busy !== null} onChoose={setChosenPrint} />
               )}
               {chosen && (
                 <span className="field-hint">

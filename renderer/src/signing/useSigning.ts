@@ -1,8 +1,9 @@
 // A signing batch as the UI follows it: the documents, how many are done (from the host's
 // signing.progress events), a cancel that takes effect between documents, and a result for each.
 // It lives above the document pane so that moving through the list does not lose a running batch.
+// With a remote signer, the batch first waits for the signer's phone (signing.waiting).
 import { useCallback, useRef, useState } from 'react';
-import type { SignatureAppearance, SigningResult, TokenCertificateInfo, TokenInfo } from '../../../main/common/contract.js';
+import type { EventPayload, SignatureAppearance, SignerChoice, SignerEntry, SigningResult, TokenCertificateInfo, TokenInfo } from '../../../main/common/contract.js';
 import { call } from '../api/client.js';
 import { useApiEvent } from '../api/useApiEvent.js';
 
@@ -12,16 +13,21 @@ export interface SigningTarget {
   label: string;
 }
 
+/** Who signs: a certificate on a token here (PIN), or an identity a remote service holds (phone). */
+export type SigningKey = { kind: 'token'; token: TokenInfo; certificate: TokenCertificateInfo } | { kind: 'remote'; entry: SignerEntry };
+
 export interface SigningRequest {
   targets: readonly SigningTarget[];
-  token: TokenInfo;
-  certificate: TokenCertificateInfo;
+  key: SigningKey;
   appearance: SignatureAppearance;
 }
 
+/** What the signer's phone shows and until when, while it has not confirmed. */
+export type PhoneWaiting = Omit<EventPayload<'signing.waiting'>, 'batchId'>;
+
 export type SigningState =
   | { phase: 'idle' }
-  | { phase: 'running'; batchId: string; total: number; done: number; cancelling: boolean }
+  | { phase: 'running'; batchId: string; total: number; done: number; cancelling: boolean; waiting: PhoneWaiting | null }
   | { phase: 'finished'; request: SigningRequest; results: SigningResult[] }
   | { phase: 'failed'; request: SigningRequest; error: unknown };
 
@@ -45,20 +51,24 @@ export function useSigning(): Signing {
 
   useApiEvent('signing.progress', (progress) => {
     if (progress.batchId !== running.current) return;
-    setState((current) => (current.phase === 'running' && current.batchId === progress.batchId ? { ...current, done: progress.done } : current));
+    // A document done: the phone has answered, so the wait is over.
+    setState((current) => (current.phase === 'running' && current.batchId === progress.batchId ? { ...current, done: progress.done, waiting: null } : current));
+  });
+
+  useApiEvent('signing.waiting', ({ batchId, ...waiting }) => {
+    if (batchId !== running.current) return;
+    setState((current) => (current.phase === 'running' && current.batchId === batchId ? { ...current, waiting } : current));
   });
 
   const sign = useCallback(async (request: SigningRequest, pin?: string) => {
     if (running.current) return;
     const batchId = newBatchId();
     running.current = batchId;
-    setState({ phase: 'running', batchId, total: request.targets.length, done: 0, cancelling: false });
+    setState({ phase: 'running', batchId, total: request.targets.length, done: 0, cancelling: false, waiting: null });
     try {
       const { results } = await call('documents.sign', {
         ids: request.targets.map((target) => target.id),
-        label: request.token.label,
-        serial: request.token.serial,
-        certificateId: request.certificate.id,
+        signer: signerChoice(request.key),
         appearance: request.appearance,
         batchId,
         ...(pin === undefined ? {} : { pin }),
@@ -83,4 +93,9 @@ export function useSigning(): Signing {
   }, []);
 
   return { state, sign, cancel, dismiss };
+}
+
+/** The API's name for the key. */
+export function signerChoice(key: SigningKey): SignerChoice {
+  return key.kind === 'token' ? { kind: 'token', label: key.token.label, serial: key.token.serial, certificateId: key.certificate.id } : key.entry.choice;
 }
