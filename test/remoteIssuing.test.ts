@@ -8,7 +8,6 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { openCore, type Core } from '../main/core/app/core.js';
 import { invoke } from '../main/core/api/invoke.js';
@@ -21,6 +20,7 @@ import { createTestToken, type TestToken } from './support/softhsm.js';
 import { nssTrusting, pdfsig, qpdfCheck } from './support/pdfsig.js';
 import { makeVietnamesePdf, tempDir } from './support/fixtures.js';
 import { startRemoteSigner, type RemoteSigner } from './remoteSigner/server.js';
+import { closedPort } from './support/ports.js';
 
 const AGENCY = 'Token Cơ quan';
 const ACCOUNT = '079123456789'; // the reference service's SmartCA user: Nguyễn Văn An
@@ -33,15 +33,6 @@ let core: Core;
 let nss: string;
 const events: Array<{ name: EventName; payload: unknown }> = [];
 const logLines: string[] = [];
-
-/** A port nothing listens on: a CSC service that is down (or a commune offline). */
-async function closedPort(): Promise<number> {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 before(async () => {
   agency = await createTestToken({ label: AGENCY });

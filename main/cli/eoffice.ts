@@ -67,6 +67,8 @@ export async function run(argv: string[], out: (line: string) => void = console.
       module: { type: 'string' },
       token: { type: 'string' },
       cert: { type: 'string' },
+      // Who signs, as `eoffice signers` names it: token:…, smartca:…, csc:…, mss:….
+      signer: { type: 'string' },
       as: { type: 'string' },
       image: { type: 'string' },
       page: { type: 'string' },
@@ -130,7 +132,7 @@ export async function run(argv: string[], out: (line: string) => void = console.
     out(USAGE);
     return values.help ? 0 : 2;
   }
-  const known = ['import', 'list', 'search', 'audit', 'tokens', 'sign', 'config', 'out', 'book', 'sync', 'queue', 'in', 'verify', 'report'];
+  const known = ['import', 'list', 'search', 'audit', 'tokens', 'sign', 'config', 'out', 'book', 'sync', 'queue', 'in', 'verify', 'report', 'signers'];
   if (!known.includes(command)) throw new CliError(`unknown command "${command}"; try: ${known.join(', ')}`);
   // Token commands work on files and tokens, not on the registry (sign only reads the agency's
   // name from it, when the data folder exists and no --agency-name is given).
@@ -140,8 +142,10 @@ export async function run(argv: string[], out: (line: string) => void = console.
   // Imported files are read in the PDF worker: its start overlaps the opening of the registry.
   if (command === 'import') (await import('../core/pdfWorker/pdfWorker.js')).pdfWorker().prepare('inspect');
   const { openCore } = await import('../core/app/core.js');
-  const core = openCore({ dataDir, shell: 'cli' });
+  // --module: a token library to look in besides the data folder's, for the commands that list or sign through the core.
+  const core = openCore({ dataDir, shell: 'cli', tokens: values.module ? { knownModules: [values.module] } : undefined });
   try {
+    if (command === 'signers') return await (await import('./signerCommands.js')).runSigners(core, values.json, out);
     if (command === 'tokens') return (await import('./tokenCommands.js')).runAddModule(core, rest.slice(1), out);
     if (command === 'config') return await (await import('./outCommands.js')).runConfig(core, rest, out);
     if (command === 'out') return await (await import('./outCommands.js')).runOut(core, rest, values, out);

@@ -12,10 +12,13 @@ import { formatDateVn } from '../common/dates.js';
 import { localAgency } from '../core/registry/agency.js';
 import { certificateImage } from '../core/registry/certificateImages.js';
 import { signDocuments } from '../core/signing/signDocuments.js';
-import { afterIssue, issueDocument, signaturePlacement } from '../core/issuing/outgoing.js';
+import { issueDocument, signaturePlacement } from '../core/issuing/outgoing.js';
 import { issuingContext } from '../core/api/outgoingHandlers.js';
 import { assertUsable } from '../core/signing/signStoredFile.js';
-import { CliError } from './cliError.js';
+import { CliError, UsageError } from './cliError.js';
+import { SIGNER_CONFIG_KEYS, setSignerConfig, signerConfigValues, unsetSignerConfig } from './signerConfig.js';
+import { issueOnPhone, signerOption, signOnPhone, tokenOptions } from './signerCommands.js';
+import { formatSignerChoice } from '../common/signerChoice.js';
 import { BOOK_USAGE } from './usage.js';
 import { parseRect, withTokenKey, type TokenCommandOptions } from './tokenCommands.js';
 import { dateArgument } from './cliDates.js';
@@ -48,6 +51,8 @@ export interface OutCommandOptions extends TokenCommandOptions {
   /** out export: an attachment by its number, or a version by its step, instead of the current file. */
   attachment?: string;
   version?: string;
+  /** out sign / out issue: who signs, as eoffice signers names it (token:…, smartca:…, csc:…, mss:…). */
+  signer?: string;
 }
 
 async function call<M extends MethodName>(core: Core, method: M, input: Input<M>): Promise<Output<M>> {
@@ -143,12 +148,21 @@ export async function runConfig(core: Core, args: string[], out: (line: string) 
     signingSessionSeconds: String(settings.signingSessionSeconds),
     signingIdleMinutes: String(settings.signingIdleMinutes),
   };
+  const signers = signerConfigValues(core);
   if (action === 'get') {
-    if (key && !(key in current)) throw new CliError(`unknown key "${key}"; keys: ${CONFIG_KEYS.join(', ')}`);
+    if (key?.startsWith('signer.')) {
+      if (!(key in signers)) throw new CliError(`"${key}" is not set; signer keys: ${SIGNER_CONFIG_KEYS.join(', ')}`);
+      out(signers[key]!);
+      return 0;
+    }
+    if (key && !(key in current)) throw new CliError(`unknown key "${key}"; keys: ${CONFIG_KEYS.join(', ')}, ${SIGNER_CONFIG_KEYS.join(', ')}`);
     for (const k of key ? [key] : CONFIG_KEYS) out(key ? current[k]! : `${k}=${current[k]}`);
+    if (!key) for (const [k, v] of Object.entries(signers)) out(`${k}=${v}`);
     return 0;
   }
-  if (action !== 'set' || !key) throw new CliError('usage: eoffice config get [key] | eoffice config set <key> <value>');
+  if (action === 'unset') return unsetSignerConfig(core, key, out);
+  if (action !== 'set' || !key) throw new CliError('usage: eoffice config get [key] | eoffice config set <key> <value> | eoffice config unset signer.<service>');
+  if (key.startsWith('signer.')) return setSignerConfig(core, [key, ...valueParts], out);
   const value = valueParts.join(' ');
   switch (key) {
     case 'agency.code':
@@ -329,7 +343,18 @@ export async function runOut(core: Core, args: string[], options: OutCommandOpti
     }
     case 'sign': {
       const id = documentId(rest[0]);
-      return withTokenKey(options, async (key) => {
+      const choice = signerOption(options);
+      if (choice && choice.kind !== 'token') {
+        // A remote identity signs through the API, as the app signs: the holder confirms on the phone, no PIN here.
+        if (options.image || options.tsa) throw new UsageError('--image and --tsa are for a token; a remote signer uses the signature image stored for its certificate and the timestamp authority in the settings');
+        const page = options.page === undefined ? 1 : Number(options.page);
+        if (!Number.isInteger(page) || page < 1) throw new UsageError('--page must be a page number from 1');
+        const rect = options.rect ? parseRect(options.rect) : ([320, 150, 200, 80] as const);
+        await signOnPhone(core, id, choice, options.invisible ? { kind: 'invisible' } : { kind: 'signer', page, rect: [...rect] });
+        print(await call(core, 'outgoing.get', { id }));
+        return 0;
+      }
+      return withTokenKey(choice ? tokenOptions(options, choice) : options, async (key) => {
         assertUsable(key);
         const image = options.image ? readInput(options.image) : (certificateImage(core, key.facts.fingerprint256, 'signature') ?? undefined);
         const page = options.page === undefined ? 1 : Number(options.page);
@@ -364,9 +389,17 @@ export async function runOut(core: Core, args: string[], options: OutCommandOpti
       const id = documentId(rest[0]);
       const agencyName = localAgency(core.db).name.trim();
       if (!agencyName) throw new CliError('set the agency name first: eoffice config set agency.name "…"');
-      if (!options.token) throw new CliError('--token <label> is required: say which token signs');
-      await confirm(describeIssue(await call(core, 'outgoing.get', { id }), options.token), options);
-      return withTokenKey(options, async (key) => {
+      const choice = signerOption(options);
+      if (choice && choice.kind !== 'token') {
+        if (options.image || options.tsa) throw new UsageError('--image and --tsa are for a token; a remote seal uses the seal image stored for its certificate and the timestamp authority in the settings');
+        await confirm(describeIssue(await call(core, 'outgoing.get', { id }), formatSignerChoice(choice)), options);
+        print(await issueOnPhone(core, id, choice));
+        return 0;
+      }
+      const tokenChosen = choice ? tokenOptions(options, choice) : options;
+      if (!tokenChosen.token) throw new CliError('--token <label> or --signer <choice> is required: say which token signs');
+      await confirm(describeIssue(await call(core, 'outgoing.get', { id }), tokenChosen.token), options);
+      return withTokenKey(tokenChosen, async (key) => {
         assertUsable(key);
         const tsaUrl = options.tsa ?? core.settings.read().tsaUrl;
         await issueDocument(issuingContext(core), id, {
@@ -391,8 +424,7 @@ export async function runOut(core: Core, args: string[], options: OutCommandOpti
           await confirm(`Thu hồi: ${d.notation ?? ''} ${titled(d)} becomes recalled, for the reason “${options.reason}”; the recall notice goes to ${recipientsOnAxis(detail)}.`, options);
         }
       }
-      await afterIssue(issuingContext(core), id, action, options.reason, action === 'replace' ? documentId(options.by) : undefined);
-      print(await call(core, 'outgoing.get', { id }));
+      print(await call(core, 'outgoing.afterIssue', { id, action, reason: options.reason, replacementId: action === 'replace' ? documentId(options.by) : undefined }));
       return 0;
     }
     case 'export':

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { AppError } from '../common/errors.js';
 import { assertAgencyCertificate } from '../common/agencyCertificate.js';
 import { CliError } from './cliError.js';
+import { signerOption, tokenOptions } from './signerCommands.js';
 import { takeEnvironmentPin } from './environmentPin.js';
 import { findModules, loadModule, type LoadedModule } from '../core/token/modules.js';
 import { addUserModule } from '../core/token/userModules.js';
@@ -246,8 +247,14 @@ export async function withTokenKey<T>(options: TokenCommandOptions, use: (key: T
 }
 
 /** `dataDir`: the data folder whose agency.name stands in for --agency-name; never created here. */
-export async function runSign(inputs: string[], options: TokenCommandOptions, out: (line: string) => void, dataDir: string): Promise<number> {
+export async function runSign(inputs: string[], given: TokenCommandOptions & { signer?: string }, out: (line: string) => void, dataDir: string): Promise<number> {
   if (inputs.length === 0) throw new CliError('sign needs at least one PDF file');
+  // --signer token:… is --token [--cert]; a remote signer signs documents of the registry only.
+  const choice = signerOption(given);
+  if (choice && choice.kind !== 'token') {
+    throw new CliError(`${choice.kind}: a remote signer does not sign loose files yet; import the file with eoffice out new and sign it with eoffice out sign <id> --signer ${given.signer}`);
+  }
+  const options = choice ? tokenOptions(given, choice) : given;
   if (!options.token) throw new CliError('--token <label> is required: say which token signs');
   const items = outputsFor(inputs, options.output);
   // The files are read in the PDF worker before they are signed: its start overlaps the token's login.

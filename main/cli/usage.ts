@@ -37,8 +37,13 @@ export const USAGE = `Usage: eoffice [--data-dir <dir>] <command>
                                   list the tokens plugged in and their certificates
   tokens add-module <library>     add a CA's PKCS#11 library to those eOffice loads (the app's
                                   "Add a token library" in a terminal; loaded first, then saved)
+  signers [--module <lib>] [--json]
+                                  who can sign here: the tokens' certificates and the identities
+                                  the remote signing services hold, each with its --signer name,
+                                  holder, approval (PIN / điện thoại) and validity; a service that
+                                  cannot be asked is named on standard error (--json: "problems")
   sign <in.pdf…> -o <file|folder> --token <label> [--module <lib>] [--cert <serial|id>]
-       [--as signer|agency|attachment] [--image <png>] [--page N] [--rect x,y,w,h] [--invisible]
+       [--signer token:<label>[/<cert>] instead of --token/--cert] [--as signer|agency|attachment] [--image <png>] [--page N] [--rect x,y,w,h] [--invisible]
        [--agency-name <name>] [--notation <number/notation>] [--tsa <url>] [--confirm-final-try]
                                   sign PDFs with the token (PIN from EOFFICE_PIN or a prompt).
                                   Without --rect, on the signature block of the last page (or of
@@ -52,6 +57,16 @@ export const USAGE = `Usage: eoffice [--data-dir <dir>] <command>
                                   signingSessionSeconds (how long a typed PIN serves further
                                   signing, 0–900, 0: every signing asks), signingIdleMinutes
                                   (an unused token login lapses, 1–60)
+  config set signer.smartca.url|clientId|accounts <value> [signer.… <value>…]
+  config set signer.csc.<name>.url|clientId|userId <value> [signer.… <value>…]
+  config set signer.mss.url|apId|msspId|clientCertificate|clientKey|ca <value>
+  config set signer.mss.identities 84912345678=/path/cert.pem,…
+  config set signer.smartca.secret - | signer.csc.<name>.secret - | signer.mss.apPassword -
+  config unset signer.smartca | signer.csc.<name> | signer.mss
+                                  the remote signing services (the administrator's): a new
+                                  service's required keys go in one command; accounts is a comma
+                                  list; the secrets are read from standard input only, sealed,
+                                  and shown by config get as (set)/(not set)
   out new <file.pdf|.docx|.odt> --type <QĐ|TB|…|CV> --subject "…" [--to <codes,…>]
        [--signer-name … --signer-position … --competence TM.|KT.|TL.] [--unit VP]
        [--recipient "printed recipient"]… [--priority normal|urgent|very_urgent|flash]
@@ -60,9 +75,14 @@ export const USAGE = `Usage: eoffice [--data-dir <dir>] <command>
                                   create an outgoing draft; prints its id
   out places <id> --number-at … --date-at …   mark where the number and date go
   out sign <id> --token <label> [--cert …] [--page N --rect x,y,w,h] [--image <png>]
-                                  the competent person signs (certifies; number and date stay open)
+  out sign <id> --signer <choice> [--page N --rect x,y,w,h]
+                                  the competent person signs (certifies; number and date stay open);
+                                  <choice>: token:<label>[/<cert>] | smartca:<account>[/<credential>]
+                                  | csc:<provider>/<credential> | mss:<msisdn> (see eoffice signers);
+                                  a remote signer confirms on the phone (no PIN; Ctrl+C cancels)
   out number <id> [--yes]         cấp số: refused before a valid signature of the declared signer
   out issue <id> --token <label> [--cert …] [--image <seal.png>] [--yes]
+  out issue <id> --signer <choice> [--yes]
                                   number if needed, fill number and date, agency signature (the
                                   agency's own certificate), queue
   out recall <id> --reason "…" [--yes] | out update <id> --reason "…"

@@ -11,7 +11,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { CHROMIUM, RENDERER, serveApp } from '../support/browser.js';
@@ -25,20 +24,12 @@ import { createTestToken } from '../support/softhsm.js';
 import { nssTrusting, pdfsig } from '../support/pdfsig.js';
 import { layoutProblems } from '../support/layout.js';
 import { startRemoteSigner, type RemoteSigner } from '../remoteSigner/server.js';
+import { closedPort } from '../support/ports.js';
 
 const ARTIFACTS = path.join(REPO_ROOT, '.test-artifacts');
 const LABEL = 'Token UBND xã Thử Nghiệm';
 const ACCOUNT = '079123456789'; // the reference service's SmartCA user: Nguyễn Văn An
 const PHONE_OPTION = `remote:smartca:${ACCOUNT}/smartca-an`;
-
-/** A port nothing listens on: a CSC service that is down. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function newDraft(core: Core, subject: string): Promise<number> {
   const bytes = await makeVietnamesePdf(['ỦY BAN NHÂN DÂN XÃ THỬ NGHIỆM', 'Số:          /QĐ-UBND', 'Thử Nghiệm, ngày        tháng        năm 2026', 'QUYẾT ĐỊNH', `Về việc ${subject}`]);

@@ -18,6 +18,8 @@ import { exportBook } from '../books/exportBook.js';
 import { signersContext } from './signingHandlers.js';
 import { assertUsable } from '../signing/signStoredFile.js';
 import { withSignerKey } from '../signing/signers.js';
+import { asSigningBatch } from './signingBatches.js';
+import { getDocumentRow } from '../registry/documents.js';
 
 type OutgoingHandlers = GroupHandlers<'outgoing'>;
 
@@ -73,11 +75,13 @@ export function createOutgoingHandlers(core: CoreServices, writeQueue: <T>(task:
         await numberDocument(issuingContext(core), id);
         return changed(id);
       }),
-    'outgoing.issue': ({ id, signer, pin, confirmFinalTry }) =>
-      writeQueue(async () => {
+    'outgoing.issue': ({ id, signer, pin, confirmFinalTry, batchId }) =>
+      writeQueue(() => asSigningBatch(core, batchId, async (batch) => {
         const agencyName = localAgency(core.db).name.trim();
         if (!agencyName) throw new AppError('AGENCY_NOT_CONFIGURED', "Set the agency's name before issuing: it is written in the agency's signature.");
         // Issuing is a signing act of its own: it asks for the agency token's PIN (or the agency's remote seal, on its phone).
+        const subject = getDocumentRow(core.db, id).subject;
+        const approval = { display: `Đóng dấu và phát hành: ${subject}`, signal: batch.abort.signal, onWaiting: batch.waiting };
         await withSignerKey(signersContext(core), signer, { pin, confirmFinalTry }, async (key) => {
           assertUsable(key);
           const tsaUrl = core.settings.read().tsaUrl;
@@ -87,9 +91,9 @@ export function createOutgoingHandlers(core: CoreServices, writeQueue: <T>(task:
             sealImage: certificateImage(core, key.facts.fingerprint256, 'seal') ?? undefined,
             timestamp: tsaUrl ? { url: tsaUrl } : undefined,
           });
-        });
+        }, approval);
         return changed(id);
-      }),
+      })),
     'outgoing.afterIssue': ({ id, action, reason, replacementId }) =>
       writeQueue(async () => {
         await afterIssue(issuingContext(core), id, action, reason, replacementId);

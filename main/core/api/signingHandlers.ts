@@ -1,7 +1,6 @@
 // The handlers for tokens and signing: the token panel (modules, tokens, login), the signature
 // and seal images, and signing documents in batches with progress and cancel.
 import { signaturePlacement } from '../issuing/outgoing.js';
-import { randomUUID } from 'node:crypto';
 import type { CoreServices } from '../app/core.js';
 import type { GroupHandlers } from './methodGroups.js';
 import type { ParsedInput } from '../../common/contract.js';
@@ -14,6 +13,7 @@ import { certificateImage, certificateImages, clearCertificateImage, setCertific
 import { signDocuments } from '../signing/signDocuments.js';
 import { assertUsable } from '../signing/signStoredFile.js';
 import { listSigners, withSignerKey, type SignersContext } from '../signing/signers.js';
+import { asSigningBatch, cancelSigningBatch } from './signingBatches.js';
 import { pickUserModule } from '../token/userModules.js';
 
 type SigningHandlers = GroupHandlers<'signing'>;
@@ -25,8 +25,6 @@ export function signersContext(core: CoreServices): SignersContext {
 }
 
 export function createSigningHandlers(core: CoreServices, signingQueue: <T>(task: () => Promise<T>) => Promise<T>): SigningHandlers {
-  // A cancel stops the batch between documents, and a wait for the phone at once.
-  const batches = new Map<string, { cancelled: boolean; abort: AbortController }>();
 
   function agencyName(): string {
     const name = localAgency(core.db).name.trim();
@@ -80,21 +78,11 @@ export function createSigningHandlers(core: CoreServices, signingQueue: <T>(task
       clearCertificateImage(core, fingerprint256, kind);
       return certificateImages(core, fingerprint256);
     },
-    'signing.cancel': ({ batchId }) => {
-      const batch = batches.get(batchId);
-      if (batch) {
-        batch.cancelled = true;
-        batch.abort.abort();
-      }
-      return { cancelled: batch !== undefined };
-    },
+    'signing.cancel': ({ batchId }) => ({ cancelled: cancelSigningBatch(core, batchId) }),
     'signers.list': () => listSigners(signersContext(core)),
-    'documents.sign': async (input) => {
-      const batchId = input.batchId ?? randomUUID();
-      if (batches.has(batchId)) throw new AppError('INVALID_INPUT', `A signing batch with id ${batchId} is already running.`, { field: 'batchId' });
-      const batch = { cancelled: false, abort: new AbortController() };
-      batches.set(batchId, batch);
-      try {
+    'documents.sign': (input) =>
+      asSigningBatch(core, input.batchId, async (batch) => {
+        const batchId = batch.id;
         // The batch is one signing act: one PIN, then the token is logged out (see TokenService);
         // with a remote signer, one confirmation on the phone per group of documents.
         const act = { pin: input.pin, confirmFinalTry: input.confirmFinalTry };
@@ -117,8 +105,7 @@ export function createSigningHandlers(core: CoreServices, signingQueue: <T>(task
               timestamp: core.settings.read().tsaUrl ? { url: core.settings.read().tsaUrl } : undefined,
               placement: signaturePlacement, cancelled: () => batch.cancelled,
               signal: batch.abort.signal,
-              onWaiting: (waiting) =>
-                core.events.emit('signing.waiting', { batchId, protocol: waiting.protocol, display: waiting.display, documents: waiting.hashes, expiresAt: waiting.expiresAt.toISOString() }),
+              onWaiting: batch.waiting,
               onResult: (result, done, total) => {
                 if (result.status === 'signed') core.events.emit('documents.changed', { ids: [result.id] });
                 core.events.emit('signing.progress', { batchId, done, total, documentId: result.id, status: result.status });
@@ -127,10 +114,7 @@ export function createSigningHandlers(core: CoreServices, signingQueue: <T>(task
             ids,
           );
           return { batchId, results };
-        }, batch.abort.signal));
-      } finally {
-        batches.delete(batchId);
-      }
-    },
+        }, { signal: batch.abort.signal }));
+      }),
   };
 }

@@ -36,7 +36,7 @@ export interface SignerKey extends SigningKey {
  * A key whose private half a remote service holds: each signature is a SHA-256 hash sent to the
  * provider and a signature value back, checked by the adapter against the certificate.
  */
-export function remoteSignerKey(client: RemoteSignerClient, identity: RemoteIdentity, now = new Date()): SignerKey {
+export function remoteSignerKey(client: RemoteSignerClient, identity: RemoteIdentity, single: Partial<ApprovalRequest> = {}, now = new Date()): SignerKey {
   const signMany = async (datas: Uint8Array[], request: ApprovalRequest): Promise<Uint8Array[]> => {
     const hashes = datas.map((data) => new Uint8Array(createHash('sha256').update(data).digest()));
     return client.signHashes(identity, { hashes, names: request.names, display: request.display, signal: request.signal, onWaiting: request.onWaiting });
@@ -50,7 +50,8 @@ export function remoteSignerKey(client: RemoteSignerClient, identity: RemoteIden
     signaturesPerApproval: Math.max(1, identity.maxHashesPerApproval),
     signMany,
     async sign(data) {
-      const [signature] = await signMany([data], { display: 'eOffice', names: ['document.pdf'] });
+      // One signature at a time (issuing's seal, its attachments): what the act said the phone should show.
+      const [signature] = await signMany([data], { display: single.display ?? 'eOffice', names: single.names ?? ['document.pdf'], signal: single.signal, onWaiting: single.onWaiting });
       return signature!;
     },
   };

@@ -9,7 +9,7 @@ import type { SettingsStore } from '../settings/settings.js';
 import type { SecretBox } from '../secrets/secretBox.js';
 import type { TokenService } from '../token/service.js';
 import { certificateFacts } from '../token/certificate.js';
-import { remoteSignerKey, type SignerKey } from './signerKey.js';
+import { remoteSignerKey, type ApprovalRequest, type SignerKey } from './signerKey.js';
 import { remoteServices, type RemoteService } from './remote/services.js';
 import type { RemoteIdentity } from './remote/remoteSigner.js';
 
@@ -137,16 +137,17 @@ async function remoteIdentity(service: RemoteService, choice: Exclude<SignerChoi
 
 /**
  * Runs `act` with the chosen signer's key. A token's act is one login with the PIN given and a
- * logout after (TokenService.signingAct); a remote signer's key asks the phone at each approval.
+ * logout after (TokenService.signingAct); a remote signer's key asks the phone at each approval,
+ * showing `approval.display` and stopping at `approval.signal` when a single signature asks.
  */
-export async function withSignerKey<T>(ctx: SignersContext, choice: SignerChoice, options: SignerOptions, act: (key: SignerKey) => Promise<T>, signal?: AbortSignal): Promise<T> {
+export async function withSignerKey<T>(ctx: SignersContext, choice: SignerChoice, options: SignerOptions, act: (key: SignerKey) => Promise<T>, approval: Partial<ApprovalRequest> = {}): Promise<T> {
   if (choice.kind === 'token') {
     const certificateId = choice.certificateId ?? onlySigningCertificate(ctx, choice.label, choice.serial);
     return ctx.tokens.signingAct({ label: choice.label, serial: choice.serial }, certificateId, options, act);
   }
   const service = serviceFor(ctx, choice);
-  const identity = await remoteIdentity(service, choice, signal);
-  return act(remoteSignerKey(service.client(), identity));
+  const identity = await remoteIdentity(service, choice, approval.signal);
+  return act(remoteSignerKey(service.client(), identity, approval));
 }
 
 /** A token named without its certificate: the one certificate on it that can sign now. */
