@@ -2,9 +2,9 @@
 // SIGINT or SIGTERM. A development tool of the source checkout: nothing the app ships loads it.
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startAxisServer, type AxisServerAgency } from './server.js';
+import { runAsScript, untilStopped, UsageError } from '../support/devServe.js';
 
 export const AXIS_USAGE = `Usage: npm run axis -- serve --port <n> --db <file> --agencies <file.json>
        [--fail-rate <0..1>] [--delay-ms <n>] [--drop-rate <0..1>] [--duplicate-rate <0..1>]
@@ -12,8 +12,7 @@ export const AXIS_USAGE = `Usage: npm run axis -- serve --port <n> --db <file> -
   --port 0 picks a free port; the line "axis listening on <url>" tells which.
   agencies file: [{"code": "000.00.01.H99", "name": "…", "systemId": "…", "secret": "…"}, …]`;
 
-/** A command line that makes no sense: said in one line, exit code 2. */
-export class UsageError extends Error {}
+export { UsageError };
 
 export interface ServeArgs {
   port: number;
@@ -105,15 +104,7 @@ export async function serveFromArgs(args: ServeArgs, out: (line: string) => void
     duplicateRate: args.duplicateRate,
   });
   out(`axis listening on ${server.url}`);
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    const stop = (name: NodeJS.Signals) => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve(name);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  const signal = await untilStopped();
   await server.close();
   out(`axis stopped (${signal})`);
   return 0;
@@ -129,14 +120,4 @@ export async function runAxisCommand(argv: string[], out: (line: string) => void
   return serveFromArgs(args, out);
 }
 
-// Run as a script (package.json's "axis"), not when a test imports this module.
-if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  runAxisCommand(process.argv.slice(2), (line) => console.log(line)).then(
-    (code) => process.exit(code),
-    (error: Error) => {
-      // A usage error says what is expected (the usage text after the reason); anything else in one line.
-      console.error(`axis: ${error instanceof UsageError ? error.message : error.message.split('\n')[0]}`);
-      process.exit(error instanceof UsageError ? 2 : 1);
-    },
-  );
-}
+runAsScript(import.meta.url, 'axis', runAxisCommand);

@@ -9,11 +9,11 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createTestToken } from '../support/softhsm.js';
 import { IDENTITIES } from './core.js';
 import { startRemoteSigner } from './server.js';
+import { runAsScript, untilStopped, UsageError } from '../support/devServe.js';
 
 export const REMOTE_SIGNER_USAGE = `Usage: npm run remote-signer -- serve --port <n> --keys <dir> [--mss-port <n>] [--expires-in <seconds>]
   runs the reference remote signing service (VNPT SmartCA, CSC API v2, ETSI MSS) on 127.0.0.1,
@@ -26,8 +26,7 @@ export const REMOTE_SIGNER_USAGE = `Usage: npm run remote-signer -- serve --port
 /** The files serve writes into --keys (and removes at exit). */
 export const KEYS_FILES = ['ca.pem', 'ap-client.pem', 'ap-client.key', 'signer.der', 'agency.der', 'credentials.json'] as const;
 
-/** A command line that makes no sense: said in one line, exit code 2. */
-export class UsageError extends Error {}
+export { UsageError };
 
 export interface ServeArgs {
   port: number;
@@ -109,15 +108,7 @@ export async function serveFromArgs(args: ServeArgs, out: (line: string) => void
     out(`remote signer listening on ${signer.url}`);
     out(`MSS listening on ${signer.mssUrl}`);
     out(`client files (CA, AP certificate, credentials) in ${args.keys}`);
-    signal = await new Promise<NodeJS.Signals>((resolve) => {
-      const stop = (name: NodeJS.Signals) => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        resolve(name);
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-    });
+    signal = await untilStopped();
   } finally {
     await signer.close();
     token.cleanup();
@@ -137,13 +128,4 @@ export async function runRemoteSignerCommand(argv: string[], out: (line: string)
   return serveFromArgs(args, out);
 }
 
-// Run as a script (package.json's "remote-signer"), not when a test imports this module.
-if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  runRemoteSignerCommand(process.argv.slice(2), (line) => console.log(line)).then(
-    (code) => process.exit(code),
-    (error: Error) => {
-      console.error(`remote-signer: ${error instanceof UsageError ? error.message : error.message.split('\n')[0]}`);
-      process.exit(error instanceof UsageError ? 2 : 1);
-    },
-  );
-}
+runAsScript(import.meta.url, 'remote-signer', runRemoteSignerCommand);
