@@ -67,7 +67,7 @@ module.exports = {
     },
     {
       name: 'signing-through-the-signing-room',
-      comment: 'A stored document is signed through signing/signStoredFile.ts, whoever signs (issue 14); loose files through pades/batch.ts.',
+      comment: 'A stored document is signed through signing/signStoredFile.ts, whoever signs (issue 14); loose files through signing/signFiles.ts.',
       severity: 'error',
       from: { path: '^main/', pathNot: '^main/core/(pades/|signing/signStoredFile\\.ts$)' },
       to: { path: '^main/core/pades/signPdf\\.ts$', dependencyTypesNot: ['type-only'] },
@@ -78,6 +78,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^main/core/signing/' },
       to: { path: '^main/core/(issuing|registry/signDocuments)', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'cli-through-the-contract',
+      comment: "The command line works the registry as the app does, through the API contract (invoke); it never reaches for the handlers' helpers or the rooms they call (issue 14).",
+      severity: 'error',
+      from: { path: '^main/cli/' },
+      to: { path: '^main/core/(api/(?!invoke\\.ts$)|issuing/|incoming/|registry/|exchange/|reports/|books/|signing/(signDocuments|signStoredFile)\\.ts$)', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'no-circular',

@@ -3,8 +3,8 @@
 // administrator sets SmartCA up with `config set` (the secret from standard input only), `signers`
 // lists the phone identity beside the tokens and names a CSC service that is down, the leader
 // signs from the phone (the test plays the phone) and the clerk issues with the agency token; a
-// refused confirmation fails the command and leaves the draft as it was; a malformed --signer is
-// a usage error.
+// refused confirmation fails the command and leaves the draft as it was; loose files are signed on
+// the phone under one confirmation; a malformed --signer is a usage error.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -215,7 +215,7 @@ test('Ctrl+C while the phone has not confirmed cancels: nothing is signed', asyn
   assert.ok((await currentFile(id)).equals(before));
 });
 
-test('a malformed --signer, or --signer with --token, is a usage error (exit 2); loose files take no remote signer', async () => {
+test('a malformed --signer, or --signer with --token, is a usage error (exit 2); --tsa is the settings\' on registry documents', async () => {
   const id = await newDraft('sai cú pháp');
   for (const bad of ['smartca:', 'mss:123', 'phone:0912345678', 'csc:only-provider']) {
     const run = await eoffice(['out', 'sign', String(id), '--signer', bad]);
@@ -225,9 +225,53 @@ test('a malformed --signer, or --signer with --token, is a usage error (exit 2);
   const both = await eoffice(['out', 'issue', String(id), '--signer', ON_PHONE, '--token', AGENCY, '--yes']);
   assert.equal(both.code, 2);
   assert.match(both.stderr, /not both/);
+  // --image goes through the contract with the act, checked before the phone is asked.
+  const notPng = path.join(work, 'chữ ký.png');
+  fs.writeFileSync(notPng, '%PDF-1.4 not an image');
+  const badImage = await eoffice(['out', 'sign', String(id), '--signer', ON_PHONE, '--image', notPng]);
+  assert.equal(badImage.code, 1);
+  assert.match(badImage.stderr, /not a PNG/);
+  assert.equal(service.control.pending().filter((p) => !handled.has(p.id)).length, 0, 'the phone was never asked');
+  const tsa = await eoffice(['out', 'sign', String(id), '--signer', ON_PHONE, '--tsa', 'http://127.0.0.1:1/tsa']);
+  assert.equal(tsa.code, 2);
+  assert.match(tsa.stderr, /config set tsaUrl/);
   assert.equal(await state(id), 'draft');
-  const loose = await eoffice(['sign', path.join(work, 'sai cú pháp.pdf'), '-o', path.join(work, 'loose.pdf'), '--signer', ON_PHONE]);
-  assert.equal(loose.code, 1);
-  assert.match(loose.stderr, /does not sign loose files yet/);
-  assert.ok(!fs.existsSync(path.join(work, 'loose.pdf')));
+});
+
+test('loose files signed on the phone: three files under one confirmation, each valid; a refusal writes nothing', async () => {
+  const inputs = [];
+  for (const name of ['tờ trình 1', 'tờ trình 2', 'tờ trình 3']) {
+    const file = path.join(work, `${name}.pdf`);
+    fs.writeFileSync(file, await makeVietnamesePdf(['ỦY BAN NHÂN DÂN XÃ THỬ NGHIỆM', `Tờ trình ${name}`, 'Nguyễn Văn An']));
+    inputs.push(file);
+  }
+  const originals = inputs.map((file) => fs.readFileSync(file));
+  const out = path.join(work, 'loose-signed');
+  const approvalsBefore = service.control.stats().approvals;
+  let seen: { hashes: number; display: string } | undefined;
+  const run = await eoffice(['sign', ...inputs, '-o', out, '--signer', ON_PHONE, '--invisible'], {
+    whileRunning: phone(async (pending) => {
+      seen = service.control.pending().find((p) => p.id === pending);
+      assert.equal(fs.existsSync(out) ? fs.readdirSync(out).length : 0, 0, 'nothing is written before the phone confirms');
+      await service.control.approve(pending);
+    }),
+  });
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(seen?.hashes, 3, 'the three files go to the phone in one request');
+  assert.match(seen?.display ?? '', /Ký 3 tệp: tờ trình 1\.pdf/);
+  assert.equal(service.control.stats().approvals - approvalsBefore, 1, 'one confirmation');
+  assert.match(run.stderr, /Đang chờ xác nhận trên điện thoại…/);
+  assert.equal(run.stdout.split('\n').filter((line) => line.startsWith('✓')).length, 3, run.stdout);
+  inputs.forEach((file, i) => assert.ok(fs.readFileSync(file).equals(originals[i]!), 'the source is never changed'));
+  for (const name of fs.readdirSync(out)) {
+    const signatures = pdfsig(path.join(out, name), nssTrusting([providerHsm.caCertPem]));
+    assert.deepEqual(signatures.map((s) => [s.commonName, s.validation]), [['Nguyễn Văn An', 'Signature is Valid.']], name);
+  }
+
+  const refusedOut = path.join(work, 'loose-refused');
+  const refused = await eoffice(['sign', ...inputs, '-o', refusedOut, '--signer', ON_PHONE, '--invisible'], { whileRunning: phone((pending) => service.control.refuse(pending)) });
+  assert.equal(refused.code, 1);
+  assert.match(refused.stdout, /✗ .*tờ trình 1\.pdf: .*refused/);
+  assert.match(refused.stderr, /3 of 3 document\(s\) were not signed/);
+  assert.deepEqual(fs.existsSync(refusedOut) ? fs.readdirSync(refusedOut) : [], [], 'no half-written output');
 });

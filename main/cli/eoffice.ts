@@ -12,7 +12,7 @@ import { formatDateVn } from '../common/dates.js';
 import { documentType } from '../common/doctypes.js';
 import type { DocumentSummary, MethodName, Output } from '../common/contract.js';
 import { CliError } from './cliError.js';
-import { takeEnvironmentPin } from './environmentPin.js';
+import { takeEnvironmentPin } from './tokenPin.js';
 import { USAGE } from './usage.js';
 import { warnDuplicates } from './duplicateWarning.js';
 
@@ -257,8 +257,7 @@ export async function run(argv: string[], out: (line: string) => void = console.
         );
       case 'audit': {
         if (rest[0] !== 'verify') throw new CliError('usage: eoffice audit verify');
-        const { verifyAudit } = await import('../core/registry/audit.js');
-        const result = verifyAudit(core.db);
+        const result = await call(core, 'audit.verify', {});
         if (values.json) out(JSON.stringify(result));
         if (!result.ok) throw new CliError(`audit trail broken at entry ${result.firstBroken!.id} (${result.firstBroken!.reason}); ${result.checked} entries before it are intact`);
         if (!values.json) out(`audit trail intact: ${result.checked} entries`);

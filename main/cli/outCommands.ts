@@ -1,6 +1,7 @@
 // eoffice config / out / book: issuing outgoing documents from the command line, for IT staff,
-// scripts and the crash trials. Everything goes through the same core as the app; the token
-// steps (out sign, out issue) open the token the way `eoffice sign` does.
+// scripts and the crash trials. Everything goes through the API contract, as the app does: out
+// sign and out issue are documents.sign and outgoing.issue, with the token's PIN from EOFFICE_PIN
+// or the prompt, or the holder's confirmation on the phone.
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline/promises';
@@ -9,18 +10,12 @@ import { invoke } from '../core/api/invoke.js';
 import { Settings, type Input, type MethodName, type Output } from '../common/contract.js';
 import { documentType, documentTypeByAbbreviation } from '../common/doctypes.js';
 import { formatDateVn } from '../common/dates.js';
-import { localAgency } from '../core/registry/agency.js';
-import { certificateImage } from '../core/registry/certificateImages.js';
-import { signDocuments } from '../core/signing/signDocuments.js';
-import { issueDocument, signaturePlacement } from '../core/issuing/outgoing.js';
-import { issuingContext } from '../core/api/outgoingHandlers.js';
-import { assertUsable } from '../core/signing/signStoredFile.js';
 import { CliError, UsageError } from './cliError.js';
 import { SIGNER_CONFIG_KEYS, setSignerConfig, signerConfigValues, unsetSignerConfig } from './signerConfig.js';
-import { issueOnPhone, signerOption, signOnPhone, tokenOptions } from './signerCommands.js';
+import { chosenSigner, issueDocument, signDocument } from './signerCommands.js';
 import { formatSignerChoice } from '../common/signerChoice.js';
 import { BOOK_USAGE } from './usage.js';
-import { parseRect, withTokenKey, type TokenCommandOptions } from './tokenCommands.js';
+import { parseRect, type TokenCommandOptions } from './tokenCommands.js';
 import { dateArgument } from './cliDates.js';
 import { assertOutputFolder, writeWhole } from './outputFile.js';
 import { exportFile, printFiles } from './fileCommands.js';
@@ -101,6 +96,11 @@ function readInput(file: string): Uint8Array<ArrayBuffer> {
   } catch (error) {
     throw new CliError(`cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
+}
+
+/** The registry's documents are timestamped as the app timestamps them: by the settings' authority. */
+function refuseTsa(options: OutCommandOptions): void {
+  if (options.tsa) throw new UsageError("--tsa is for eoffice sign on loose files; the registry's documents are timestamped by the authority in the settings (eoffice config set tsaUrl <url>)");
 }
 
 export { assertOutputFolder, writeWhole } from './outputFile.js';
@@ -273,10 +273,10 @@ function numberToGive(detail: Output<'outgoing.get'>): string {
   return `${next.notation} dated ${formatDateVn(next.documentDate)} in the ${next.documentDate.slice(0, 4)} outgoing register`;
 }
 
-function describeIssue(detail: Output<'outgoing.get'>, token: string): string {
+function describeIssue(detail: Output<'outgoing.get'>, signer: string): string {
   const d = detail.document;
   const attachments = detail.attachments.length ? `, its ${detail.attachments.length} attachment(s) signed too` : '';
-  const seal = `the agency's signature from the token “${token}”${attachments}`;
+  const seal = `the agency's signature from ${signer}${attachments}`;
   if (d.state === 'numbered') return `Phát hành: ${d.notation} ${titled(d)} gets ${seal}, and is queued for ${recipientsOnAxis(detail)}.`;
   return `Phát hành: ${titled(d)} takes ${numberToGive(detail)}, gets ${seal}, and is queued for ${recipientsOnAxis(detail)}.`;
 }
@@ -343,40 +343,17 @@ export async function runOut(core: Core, args: string[], options: OutCommandOpti
     }
     case 'sign': {
       const id = documentId(rest[0]);
-      const choice = signerOption(options);
-      if (choice && choice.kind !== 'token') {
-        // A remote identity signs through the API, as the app signs: the holder confirms on the phone, no PIN here.
-        if (options.image || options.tsa) throw new UsageError('--image and --tsa are for a token; a remote signer uses the signature image stored for its certificate and the timestamp authority in the settings');
-        const page = options.page === undefined ? 1 : Number(options.page);
-        if (!Number.isInteger(page) || page < 1) throw new UsageError('--page must be a page number from 1');
-        const rect = options.rect ? parseRect(options.rect) : ([320, 150, 200, 80] as const);
-        await signOnPhone(core, id, choice, options.invisible ? { kind: 'invisible' } : { kind: 'signer', page, rect: [...rect] });
-        print(await call(core, 'outgoing.get', { id }));
-        return 0;
-      }
-      return withTokenKey(choice ? tokenOptions(options, choice) : options, async (key) => {
-        assertUsable(key);
-        const image = options.image ? readInput(options.image) : (certificateImage(core, key.facts.fingerprint256, 'signature') ?? undefined);
-        const page = options.page === undefined ? 1 : Number(options.page);
-        // Without --rect the signature goes where Decree 30's layout usually has the signer's block: lower right.
-        const rect = options.rect ? parseRect(options.rect) : ([320, 150, 200, 80] as const);
-        const [result] = await signDocuments(
-          {
-            db: core.db,
-            blobs: core.blobs,
-            actor: core.actor,
-            key,
-            role: 'signer',
-            appearance: options.invisible ? { kind: 'invisible' } : { kind: 'signer', page, rect: [...rect], image, lines: image ? undefined : [key.facts.subjectCommonName ?? key.facts.subject] },
-            timestamp: options.tsa ? { url: options.tsa } : undefined,
-            placement: signaturePlacement, cancelled: () => false,
-          },
-          [id],
-        );
-        if (result!.status !== 'signed') throw new CliError(result!.error?.message ?? 'not signed');
-        print(await call(core, 'outgoing.get', { id }));
-        return 0;
-      });
+      const choice = chosenSigner(options);
+      if (!choice) throw new CliError('--signer <choice> or --token <label> is required: say who signs (eoffice signers lists them)');
+      refuseTsa(options);
+      const page = options.page === undefined ? 1 : Number(options.page);
+      if (!Number.isInteger(page) || page < 1) throw new UsageError('--page must be a page number from 1');
+      // Without --rect the signature goes where Decree 30's layout usually has the signer's block: lower right.
+      const rect = options.rect ? parseRect(options.rect) : ([320, 150, 200, 80] as const);
+      const image = options.image ? readInput(options.image) : undefined;
+      await signDocument(core, id, choice, options.invisible ? { kind: 'invisible' } : { kind: 'signer', page, rect: [...rect] }, { image, confirmFinalTry: options['confirm-final-try'] });
+      print(await call(core, 'outgoing.get', { id }));
+      return 0;
     }
     case 'number': {
       const id = documentId(rest[0]);
@@ -387,30 +364,15 @@ export async function runOut(core: Core, args: string[], options: OutCommandOpti
     }
     case 'issue': {
       const id = documentId(rest[0]);
-      const agencyName = localAgency(core.db).name.trim();
-      if (!agencyName) throw new CliError('set the agency name first: eoffice config set agency.name "…"');
-      const choice = signerOption(options);
-      if (choice && choice.kind !== 'token') {
-        if (options.image || options.tsa) throw new UsageError('--image and --tsa are for a token; a remote seal uses the seal image stored for its certificate and the timestamp authority in the settings');
-        await confirm(describeIssue(await call(core, 'outgoing.get', { id }), formatSignerChoice(choice)), options);
-        print(await issueOnPhone(core, id, choice));
-        return 0;
-      }
-      const tokenChosen = choice ? tokenOptions(options, choice) : options;
-      if (!tokenChosen.token) throw new CliError('--token <label> or --signer <choice> is required: say which token signs');
-      await confirm(describeIssue(await call(core, 'outgoing.get', { id }), tokenChosen.token), options);
-      return withTokenKey(tokenChosen, async (key) => {
-        assertUsable(key);
-        const tsaUrl = options.tsa ?? core.settings.read().tsaUrl;
-        await issueDocument(issuingContext(core), id, {
-          key,
-          agencyName,
-          sealImage: options.image ? readInput(options.image) : (certificateImage(core, key.facts.fingerprint256, 'seal') ?? undefined),
-          timestamp: tsaUrl ? { url: tsaUrl } : undefined,
-        });
-        print(await call(core, 'outgoing.get', { id }));
-        return 0;
-      });
+      const choice = chosenSigner(options);
+      // Asked before the confirmation: the agency's signature writes its name.
+      if (!(await call(core, 'agency.get', {})).name.trim()) throw new CliError('set the agency name first: eoffice config set agency.name "…"');
+      if (!choice) throw new CliError('--signer <choice> or --token <label> is required: say who signs as the agency (eoffice signers lists them)');
+      refuseTsa(options);
+      const image = options.image ? readInput(options.image) : undefined;
+      await confirm(describeIssue(await call(core, 'outgoing.get', { id }), choice.kind === 'token' ? `the token “${choice.label}”` : `${formatSignerChoice(choice)}, confirmed on the phone`), options);
+      print(await issueDocument(core, id, choice, { image, confirmFinalTry: options['confirm-final-try'] }));
+      return 0;
     }
     case 'recall':
     case 'update':

@@ -1,6 +1,7 @@
 // eoffice signers, and --signer on the commands that sign: who can sign here (the tokens'
-// certificates and the identities the remote signing services hold), and signing with a remote
-// identity through the API contract, as the app does — the holder confirms on the phone.
+// certificates and the identities the remote signing services hold), and signing a registry
+// document through the API contract, as the app does — with a token's PIN, or confirmed on the
+// holder's phone.
 import { randomUUID } from 'node:crypto';
 import type { Core } from '../core/app/core.js';
 import { invoke } from '../core/api/invoke.js';
@@ -8,6 +9,7 @@ import type { EventPayload, Input, MethodName, Output, SignerChoice } from '../c
 import { parseSignerChoice, formatSignerChoice } from '../common/signerChoice.js';
 import { formatDateVn } from '../common/dates.js';
 import { CliError, UsageError } from './cliError.js';
+import { readPin } from './tokenPin.js';
 
 async function call<M extends MethodName>(core: Core, method: M, input: Input<M>): Promise<Output<M>> {
   const envelope = await invoke(core.handlers, method, input, () => undefined);
@@ -54,14 +56,35 @@ export function tokenOptions<T extends { token?: string; cert?: string }>(option
   return { ...options, token: choice.label, cert: choice.certificateId };
 }
 
+/** Who signs: --signer, or the short form --token <label> [--cert <id>]; null when neither is given. */
+export function chosenSigner(options: { signer?: string; token?: string; cert?: string }): SignerChoice | null {
+  const choice = signerOption(options);
+  if (choice) return choice;
+  return options.token === undefined ? null : { kind: 'token', label: options.token, certificateId: options.cert };
+}
+
 /**
- * Runs a call that signs with a remote identity: says it waits for the phone (and what the phone
- * shows, once the service has the request), and cancels the batch on Ctrl+C — the phone's
- * request then expires there, and nothing is signed.
+ * What the act needs besides the signer: a token's PIN (EOFFICE_PIN or the prompt), after the
+ * token's own warning; nothing for a remote identity, whose holder confirms on the phone.
  */
-export async function onPhone<T>(core: Core, choice: SignerChoice, sign: (batchId: string) => Promise<T>): Promise<T> {
+async function approvalFor(core: Core, choice: SignerChoice, confirmFinalTry: boolean | undefined): Promise<{ pin?: string; confirmFinalTry?: boolean }> {
+  if (choice.kind !== 'token') return {};
+  const { tokens } = await call(core, 'tokens.list', {});
+  const token = tokens.find((t) => t.label === choice.label && (choice.serial === undefined || t.serial === choice.serial));
+  // Not plugged in: the call says so, without asking for a PIN first.
+  if (!token) return {};
+  if (token.pin.countLow && !token.pin.locked) process.stderr.write('eoffice: warning: a wrong PIN was entered on this token before; few tries are left\n');
+  return { pin: await readPin(), confirmFinalTry: confirmFinalTry ?? false };
+}
+
+/**
+ * Runs a call that signs: with a remote identity, says it waits for the phone (and what the phone
+ * shows, once the service has the request); Ctrl+C cancels the batch — the phone's request then
+ * expires there, and nothing is signed.
+ */
+async function whileSigning<T>(core: Core, choice: SignerChoice, sign: (batchId: string) => Promise<T>): Promise<T> {
   const batchId = `cli-${randomUUID()}`;
-  process.stderr.write(`Đang chờ xác nhận trên điện thoại… (${formatSignerChoice(choice)})\n`);
+  if (choice.kind !== 'token') process.stderr.write(`Đang chờ xác nhận trên điện thoại… (${formatSignerChoice(choice)})\n`);
   const unsubscribe = core.events.subscribe((name, payload) => {
     if (name !== 'signing.waiting') return;
     const waiting = payload as EventPayload<'signing.waiting'>;
@@ -87,14 +110,22 @@ export async function onPhone<T>(core: Core, choice: SignerChoice, sign: (batchI
   }
 }
 
-/** documents.sign with a remote identity, for one document; the signing result's error is the command's. */
-export async function signOnPhone(core: Core, id: number, choice: SignerChoice, appearance: Input<'documents.sign'>['appearance']): Promise<void> {
-  const { results } = await onPhone(core, choice, (batchId) => call(core, 'documents.sign', { ids: [id], batchId, signer: choice, appearance }));
+interface ActOptions {
+  /** --image: a PNG for this act instead of the certificate's stored one. */
+  image?: Uint8Array<ArrayBuffer>;
+  confirmFinalTry?: boolean;
+}
+
+/** documents.sign for one document, as the app signs it; the signing result's error is the command's. */
+export async function signDocument(core: Core, id: number, choice: SignerChoice, appearance: Input<'documents.sign'>['appearance'], options: ActOptions): Promise<void> {
+  const approval = await approvalFor(core, choice, options.confirmFinalTry);
+  const { results } = await whileSigning(core, choice, (batchId) => call(core, 'documents.sign', { ids: [id], batchId, signer: choice, appearance, image: options.image, ...approval }));
   const [result] = results;
   if (result?.status !== 'signed') throw new CliError(result?.error?.message ?? 'not signed');
 }
 
-/** outgoing.issue with a remote identity (the agency's seal held by a service). */
-export async function issueOnPhone(core: Core, id: number, choice: SignerChoice): Promise<Output<'outgoing.issue'>> {
-  return onPhone(core, choice, (batchId) => call(core, 'outgoing.issue', { id, batchId, signer: choice }));
+/** outgoing.issue: the number when still needed, the agency's seal from a token or a remote service, the queue. */
+export async function issueDocument(core: Core, id: number, choice: SignerChoice, options: ActOptions): Promise<Output<'outgoing.issue'>> {
+  const approval = await approvalFor(core, choice, options.confirmFinalTry);
+  return whileSigning(core, choice, (batchId) => call(core, 'outgoing.issue', { id, batchId, signer: choice, sealImage: options.image, ...approval }));
 }

@@ -7,17 +7,21 @@ import { AppError } from '../common/errors.js';
 import { assertAgencyCertificate } from '../common/agencyCertificate.js';
 import { CliError } from './cliError.js';
 import { signerOption, tokenOptions } from './signerCommands.js';
-import { takeEnvironmentPin } from './environmentPin.js';
+import { readPin } from './tokenPin.js';
 import { findModules, loadModule, type LoadedModule } from '../core/token/modules.js';
 import { addUserModule } from '../core/token/userModules.js';
 import type { Core } from '../core/app/core.js';
 import { listTokens } from '../core/token/tokens.js';
 import { openTokenSession, type TokenSigningKey } from '../core/token/session.js';
-import { signBatch, type BatchItem } from '../core/pades/batch.js';
+import type { BatchItem } from '../core/pades/batch.js';
+import { signFiles, type FileSigningOptions } from '../core/signing/signFiles.js';
+import { withSignerKey } from '../core/signing/signers.js';
+import type { SignerKey } from '../core/signing/signerKey.js';
+import { formatSignerChoice } from '../common/signerChoice.js';
 import type { AppearanceSpec, Rect } from '../core/pades/appearance.js';
 import type { SignaturePlace } from '../core/pades/signaturePlace.js';
 import { pdfWorker } from '../core/pdfWorker/pdfWorker.js';
-import type { Output } from '../common/contract.js';
+import type { Output, SignerChoice } from '../common/contract.js';
 import { formatDateVn } from '../common/dates.js';
 
 export interface TokenCommandOptions {
@@ -90,34 +94,6 @@ export function runAddModule(core: Core, args: string[], out: (line: string) => 
   addUserModule(core.tokens, core.settings, modulePath);
   out(`added ${modulePath}`);
   return 0;
-}
-
-async function readPin(): Promise<string> {
-  const fromEnv = takeEnvironmentPin();
-  if (fromEnv) return fromEnv;
-  if (!process.stdin.isTTY) throw new CliError('no PIN: set EOFFICE_PIN or run eoffice sign in a terminal to type it');
-  process.stderr.write('PIN: ');
-  process.stdin.setRawMode(true);
-  process.stdin.resume();
-  return new Promise((resolve, reject) => {
-    let pin = '';
-    const onData = (chunk: Buffer) => {
-      for (const ch of chunk.toString('utf8')) {
-        if (ch === '\r' || ch === '\n') return finish(() => resolve(pin));
-        if (ch === '\u0003') return finish(() => reject(new CliError('cancelled')));
-        if (ch === '\u007f' || ch === '\b') pin = pin.slice(0, -1);
-        else pin += ch;
-      }
-    };
-    const finish = (done: () => void) => {
-      process.stdin.off('data', onData);
-      process.stdin.setRawMode(false);
-      process.stdin.pause();
-      process.stderr.write('\n');
-      done();
-    };
-    process.stdin.on('data', onData);
-  });
 }
 
 export function parseRect(text: string | undefined): Rect {
@@ -246,29 +222,26 @@ export async function withTokenKey<T>(options: TokenCommandOptions, use: (key: T
   }
 }
 
-/** `dataDir`: the data folder whose agency.name stands in for --agency-name; never created here. */
+/** `dataDir`: the data folder whose agency.name (and remote signers) serve here; never created here. */
 export async function runSign(inputs: string[], given: TokenCommandOptions & { signer?: string }, out: (line: string) => void, dataDir: string): Promise<number> {
   if (inputs.length === 0) throw new CliError('sign needs at least one PDF file');
-  // --signer token:… is --token [--cert]; a remote signer signs documents of the registry only.
+  // --signer token:… is --token [--cert]; another signer is one of the data folder's remote services.
   const choice = signerOption(given);
-  if (choice && choice.kind !== 'token') {
-    throw new CliError(`${choice.kind}: a remote signer does not sign loose files yet; import the file with eoffice out new and sign it with eoffice out sign <id> --signer ${given.signer}`);
-  }
-  const options = choice ? tokenOptions(given, choice) : given;
-  if (!options.token) throw new CliError('--token <label> is required: say which token signs');
+  const options = choice?.kind === 'token' ? tokenOptions(given, choice) : given;
+  if (!choice && !options.token) throw new CliError('--token <label> or --signer <choice> is required: say who signs (eoffice signers lists them)');
   const items = outputsFor(inputs, options.output);
   // The files are read in the PDF worker before they are signed: its start overlaps the token's login.
   pdfWorker().prepare('signingStructure');
   const asAgency = !options.invisible && (options.as === 'agency' || options.as === 'attachment');
   const agencyName = options['agency-name'] ?? (asAgency ? await dataFolderAgencyName(dataDir) : '');
   const appearance = appearanceFrom(options, agencyName, dataDir);
-  return withTokenKey(options, async (key) => {
+  const sign = async (key: SignerKey, phone: { signal?: AbortSignal; onWaiting?: FileSigningOptions['onWaiting'] } = {}) => {
     // The agency's name on the page takes the agency's own certificate, not a person's.
     if (asAgency) assertAgencyCertificate(key.facts, agencyName);
     const timestamp = options.tsa ? { url: options.tsa } : undefined;
     const unplaced = appearance.kind === 'unplaced';
     const signing = unplaced ? await placeOnSignatureBlocks(items, appearance, key.facts.subjectCommonName) : items;
-    const results = await signBatch(signing, { key, appearance: unplaced ? undefined : appearance, reason: options.reason, location: options.location, timestamp });
+    const results = await signFiles(signing, { key, appearance: unplaced ? undefined : appearance, reason: options.reason, location: options.location, timestamp, ...phone });
     let failed = 0;
     for (const result of results) {
       if (result.status === 'signed') {
@@ -281,5 +254,37 @@ export async function runSign(inputs: string[], given: TokenCommandOptions & { s
     }
     if (failed) throw new CliError(`${failed} of ${results.length} document(s) were not signed`);
     return 0;
-  });
+  };
+  if (!choice || choice.kind === 'token') return withTokenKey(options, (key) => sign(key));
+  return withRemoteKey(dataDir, choice, sign);
+}
+
+/**
+ * Runs `use` with a remote identity of the data folder's signing services: says it waits for the
+ * phone and what the phone shows; Ctrl+C stops the wait, and nothing is written.
+ */
+async function withRemoteKey<T>(dataDir: string, choice: Exclude<SignerChoice, { kind: 'token' }>, use: (key: SignerKey, phone: { signal: AbortSignal; onWaiting: FileSigningOptions['onWaiting'] }) => Promise<T>): Promise<T> {
+  const { databasePath, openCore } = await import('../core/app/core.js');
+  if (!fs.existsSync(databasePath(dataDir))) throw new CliError(`no remote signing service is set up in ${dataDir}: eoffice config set signer.${choice.kind}.… first (or pass --data-dir)`);
+  const core = openCore({ dataDir, shell: 'cli' });
+  const stop = new AbortController();
+  const cancel = () => {
+    process.stderr.write('\nĐang hủy…\n');
+    stop.abort();
+  };
+  process.on('SIGINT', cancel);
+  try {
+    process.stderr.write(`Đang chờ xác nhận trên điện thoại… (${formatSignerChoice(choice)})\n`);
+    const onWaiting: FileSigningOptions['onWaiting'] = (waiting) => {
+      const until = waiting.expiresAt.toLocaleTimeString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+      process.stderr.write(`Trên điện thoại: “${waiting.display}” (${waiting.hashes} chữ ký) — xác nhận trước ${until}\n`);
+    };
+    return await withSignerKey(core, choice, {}, (key) => use(key, { signal: stop.signal, onWaiting }), { signal: stop.signal, onWaiting, display: 'Ký tệp PDF' });
+  } catch (error) {
+    if (stop.signal.aborted) throw new CliError('cancelled: nothing was signed');
+    throw error;
+  } finally {
+    process.off('SIGINT', cancel);
+    core.close();
+  }
 }

@@ -43,9 +43,12 @@ export const USAGE = `Usage: eoffice [--data-dir <dir>] <command>
                                   holder, approval (PIN / điện thoại) and validity; a service that
                                   cannot be asked is named on standard error (--json: "problems")
   sign <in.pdf…> -o <file|folder> --token <label> [--module <lib>] [--cert <serial|id>]
-       [--signer token:<label>[/<cert>] instead of --token/--cert] [--as signer|agency|attachment] [--image <png>] [--page N] [--rect x,y,w,h] [--invisible]
+       [--signer <choice> instead of --token/--cert] [--as signer|agency|attachment] [--image <png>] [--page N] [--rect x,y,w,h] [--invisible]
        [--agency-name <name>] [--notation <number/notation>] [--tsa <url>] [--confirm-final-try]
-                                  sign PDFs with the token (PIN from EOFFICE_PIN or a prompt).
+                                  sign PDFs with the token (PIN from EOFFICE_PIN or a prompt), or
+                                  with a remote identity of the data folder's services: the files
+                                  go to the phone together, under one confirmation (up to what
+                                  the service allows at once); Ctrl+C cancels.
                                   Without --rect, on the signature block of the last page (or of
                                   --page N): the signer between the position and the name printed
                                   as the certificate's holder; the agency's seal over the left
@@ -75,16 +78,19 @@ export const USAGE = `Usage: eoffice [--data-dir <dir>] <command>
                                   create an outgoing draft; prints its id
   out places <id> --number-at … --date-at …   mark where the number and date go
   out sign <id> --token <label> [--cert …] [--page N --rect x,y,w,h] [--image <png>]
-  out sign <id> --signer <choice> [--page N --rect x,y,w,h]
+  out sign <id> --signer <choice> [--page N --rect x,y,w,h] [--image <png>]
                                   the competent person signs (certifies; number and date stay open);
                                   <choice>: token:<label>[/<cert>] | smartca:<account>[/<credential>]
                                   | csc:<provider>/<credential> | mss:<msisdn> (see eoffice signers);
                                   a remote signer confirms on the phone (no PIN; Ctrl+C cancels)
   out number <id> [--yes]         cấp số: refused before a valid signature of the declared signer
   out issue <id> --token <label> [--cert …] [--image <seal.png>] [--yes]
-  out issue <id> --signer <choice> [--yes]
+  out issue <id> --signer <choice> [--image <seal.png>] [--yes]
                                   number if needed, fill number and date, agency signature (the
-                                  agency's own certificate), queue
+                                  agency's own certificate), queue. out sign and out issue are the
+                                  app's documents.sign and outgoing.issue: timestamped by the
+                                  settings' tsaUrl; --image is for this act only (else the image
+                                  stored for the certificate)
   out recall <id> --reason "…" [--yes] | out update <id> --reason "…"
   out replace <id> --by <newId> --reason "…"
                                   number, issue and recall say what they will do and ask y/N;

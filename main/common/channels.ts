@@ -19,6 +19,7 @@ export const METHODS_BY_GROUP = {
     'searches.list',
     'searches.save',
     'searches.remove',
+    'audit.verify',
     'documents.get',
     'documents.update',
     'documents.files',

@@ -807,6 +807,11 @@ export const contract = {
   'searches.list': method(z.object({}), z.array(SavedSearch)),
   'searches.save': method(z.object({ name: SavedSearchName, search: SearchSpec }), SavedSearch),
   'searches.remove': method(z.object({ name: SavedSearchName }), z.object({ removed: z.literal(true) })),
+  /** Checks the audit trail's hash chain from its first entry: `firstBroken` is the first entry removed before or altered. */
+  'audit.verify': method(
+    z.object({}),
+    z.object({ ok: z.boolean(), checked: z.number().int(), firstBroken: z.object({ id: z.number().int(), reason: z.enum(['missing-before', 'altered']) }).optional() }),
+  ),
   'documents.get': method(z.object({ id: Id }), DocumentDetail),
   'documents.update': method(z.object({ id: Id, patch: DocumentPatch }), DocumentDetail),
   /** Every version of the document's file and its attachments, oldest version first. */
@@ -829,6 +834,8 @@ export const contract = {
       appearance: SignatureAppearance,
       /** Chosen by the caller so that it can cancel, and tell its progress events, before the answer. */
       batchId: BatchId.optional(),
+      /** A PNG for this act only, instead of the image stored for the certificate (eoffice out sign --image). */
+      image: Bytes.optional(),
     }),
     z.object({ batchId: BatchId, results: z.array(SigningResult) }),
   ),
@@ -872,7 +879,8 @@ export const contract = {
   /** Cấp số: refused before a valid signature of the declared signer. */
   'outgoing.number': method(z.object({ id: Id }), OutgoingDetail),
   /** Phát hành: number (if needed), fill, the agency's signature with the agency token, queue. */
-  'outgoing.issue': method(withSigner({ id: Id, batchId: BatchId.optional() }), OutgoingDetail),
+  /** `sealImage`: a PNG for this act only, instead of the seal stored for the certificate (eoffice out issue --image). */
+  'outgoing.issue': method(withSigner({ id: Id, batchId: BatchId.optional(), sealImage: Bytes.optional() }), OutgoingDetail),
   'outgoing.afterIssue': method(
     z.object({ id: Id, action: z.enum(['recall', 'update', 'replace']), reason: z.string().trim().min(1).max(2000), replacementId: Id.optional() }),
     OutgoingDetail,

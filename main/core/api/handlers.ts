@@ -10,6 +10,7 @@ import { getDocument, getDocumentRow, toSummary, updateDocument } from '../regis
 import { listResults, searchDocuments } from '../registry/search.js';
 import { listSavedSearches, removeSavedSearch, saveSearch } from '../registry/savedSearches.js';
 import { auditRefusals } from '../registry/recordLock.js';
+import { verifyAudit } from '../registry/audit.js';
 import { listDocumentFiles, readDocumentFile, revealDocumentFile } from '../registry/documentFiles.js';
 import { duplicatesOf } from '../registry/duplicates.js';
 import { createExchangeHandlers } from './exchangeHandlers.js';
@@ -40,6 +41,7 @@ export function createHandlers(core: CoreServices, exchange: ExchangeService, in
     'searches.list': () => listSavedSearches(core.db),
     'searches.save': ({ name, search }) => saveSearch(core.db, name, search),
     'searches.remove': ({ name }) => removeSavedSearch(core.db, name),
+    'audit.verify': () => verifyAudit(core.db),
     'documents.get': ({ id }) => getDocument(core.db, id),
     'documents.update': ({ id, patch }) => {
       // What the record's lock holds is refused (recordLock.ts), and the refusal audited.

@@ -8,7 +8,7 @@ import type { GroupHandlers } from './methodGroups.js';
 import { AppError } from '../../common/errors.js';
 import { cleanFileName } from '../registry/importDocument.js';
 import { localAgency } from '../registry/agency.js';
-import { certificateImage } from '../registry/certificateImages.js';
+import { certificateImage, checkPng } from '../registry/certificateImages.js';
 import { convertToPdf } from '../pdf/convertOffice.js';
 import { afterIssue, createDraft, findPlacesAgain, issueDocument, markNumberPlaces, numberDocument, updateDraftDetails, type IssuingContext } from '../issuing/outgoing.js';
 import { outgoingDetail } from '../issuing/outgoingDetail.js';
@@ -75,8 +75,9 @@ export function createOutgoingHandlers(core: CoreServices, writeQueue: <T>(task:
         await numberDocument(issuingContext(core), id);
         return changed(id);
       }),
-    'outgoing.issue': ({ id, signer, pin, confirmFinalTry, batchId }) =>
-      writeQueue(() => asSigningBatch(core, batchId, async (batch) => {
+    'outgoing.issue': async ({ id, signer, pin, confirmFinalTry, batchId, sealImage }) => {
+      if (sealImage) await checkPng(sealImage);
+      return writeQueue(() => asSigningBatch(core, batchId, async (batch) => {
         const agencyName = localAgency(core.db).name.trim();
         if (!agencyName) throw new AppError('AGENCY_NOT_CONFIGURED', "Set the agency's name before issuing: it is written in the agency's signature.");
         // Issuing is a signing act of its own: it asks for the agency token's PIN (or the agency's remote seal, on its phone).
@@ -88,12 +89,13 @@ export function createOutgoingHandlers(core: CoreServices, writeQueue: <T>(task:
           await issueDocument(issuingContext(core), id, {
             key,
             agencyName,
-            sealImage: certificateImage(core, key.facts.fingerprint256, 'seal') ?? undefined,
+            sealImage: sealImage ?? certificateImage(core, key.facts.fingerprint256, 'seal') ?? undefined,
             timestamp: tsaUrl ? { url: tsaUrl } : undefined,
           });
         }, approval);
         return changed(id);
-      })),
+      }));
+    },
     'outgoing.afterIssue': ({ id, action, reason, replacementId }) =>
       writeQueue(async () => {
         await afterIssue(issuingContext(core), id, action, reason, replacementId);

@@ -9,7 +9,7 @@ import type { AppearanceSpec } from '../pades/appearance.js';
 import type { SignerKey } from '../signing/signerKey.js';
 import { assertAgencyCertificate } from '../../common/agencyCertificate.js';
 import { localAgency } from '../registry/agency.js';
-import { certificateImage, certificateImages, clearCertificateImage, setCertificateImage } from '../registry/certificateImages.js';
+import { certificateImage, certificateImages, checkPng, clearCertificateImage, setCertificateImage } from '../registry/certificateImages.js';
 import { signDocuments } from '../signing/signDocuments.js';
 import { assertUsable } from '../signing/signStoredFile.js';
 import { listSigners, withSignerKey, type SignersContext } from '../signing/signers.js';
@@ -32,13 +32,14 @@ export function createSigningHandlers(core: CoreServices, signingQueue: <T>(task
     return name;
   }
 
-  function appearanceFor(requested: ParsedInput<'documents.sign'>['appearance'], key: SignerKey): AppearanceSpec {
+  /** `given`: the act's own image (checked before any document is touched), else the certificate's stored one. */
+  function appearanceFor(requested: ParsedInput<'documents.sign'>['appearance'], key: SignerKey, given: Uint8Array | undefined): AppearanceSpec {
     const fingerprint = key.facts.fingerprint256;
     switch (requested.kind) {
       case 'invisible':
         return requested;
       case 'signer': {
-        const image = certificateImage(core, fingerprint, 'signature') ?? undefined;
+        const image = given ?? certificateImage(core, fingerprint, 'signature') ?? undefined;
         // Without a signature image the holder's name stands in, so the mark is never an empty box.
         return { ...requested, image, lines: image ? undefined : [key.facts.subjectCommonName ?? key.facts.subject] };
       }
@@ -46,7 +47,7 @@ export function createSigningHandlers(core: CoreServices, signingQueue: <T>(task
       case 'agency': {
         const name = agencyName();
         assertAgencyCertificate(key.facts, name);
-        return { ...requested, sealImage: certificateImage(core, fingerprint, 'seal') ?? undefined, agencyName: name };
+        return { ...requested, sealImage: given ?? certificateImage(core, fingerprint, 'seal') ?? undefined, agencyName: name };
       }
       case 'attachment': {
         const name = agencyName();
@@ -80,8 +81,9 @@ export function createSigningHandlers(core: CoreServices, signingQueue: <T>(task
     },
     'signing.cancel': ({ batchId }) => ({ cancelled: cancelSigningBatch(core, batchId) }),
     'signers.list': () => listSigners(signersContext(core)),
-    'documents.sign': (input) =>
-      asSigningBatch(core, input.batchId, async (batch) => {
+    'documents.sign': async (input) => {
+      if (input.image) await checkPng(input.image);
+      return asSigningBatch(core, input.batchId, async (batch) => {
         const batchId = batch.id;
         // The batch is one signing act: one PIN, then the token is logged out (see TokenService);
         // with a remote signer, one confirmation on the phone per group of documents.
@@ -92,7 +94,7 @@ export function createSigningHandlers(core: CoreServices, signingQueue: <T>(task
         const turn = input.signer.kind === 'token' ? signingQueue : <T,>(task: () => Promise<T>) => task();
         return await turn(() => withSignerKey(signersContext(core), input.signer, act, async (key) => {
           assertUsable(key);
-          const appearance = appearanceFor(input.appearance, key);
+          const appearance = appearanceFor(input.appearance, key, input.image);
           const ids = [...new Set(input.ids)];
           const results = await signDocuments(
             {
@@ -115,6 +117,7 @@ export function createSigningHandlers(core: CoreServices, signingQueue: <T>(task
           );
           return { batchId, results };
         }, { signal: batch.abort.signal }));
-      }),
+      });
+    },
   };
 }

@@ -19,6 +19,7 @@ import { fileSource } from '../pdf/source.js';
 import type { TimestampOptions } from '../pades/timestamp.js';
 import type { AppearanceSpec } from '../pades/appearance.js';
 import type { ApprovalRequest, SignerKey } from './signerKey.js';
+import { underOneApproval } from './oneApproval.js';
 import { appendAudit } from '../registry/audit.js';
 import { getDocumentRow, type DocumentRow } from '../registry/documents.js';
 import { assertRecordOpen, auditRefusals } from '../registry/recordLock.js';
@@ -89,7 +90,8 @@ function shape(error: unknown): ApiErrorShape {
  * its commit is done, and a cancel still stops the batch right after the last result reported.
  */
 export async function signDocuments(ctx: SigningContext, ids: readonly number[]): Promise<SigningResult[]> {
-  if (ctx.key.signaturesPerApproval > 1) return signUnderApprovals(ctx, ids);
+  // A phone's confirmation, even of one signature each, shows the documents and is followed by the UI.
+  if (ctx.key.approval === 'phone') return signUnderApprovals(ctx, ids);
   const results: SigningResult[] = [];
   let stop: ApiErrorShape | null = null;
   // Typed by assertion: assigned in closures and at the end of the loop, which narrowing does not follow.
@@ -198,46 +200,16 @@ function approvalGroups(ids: readonly number[], size: number): number[][] {
 type GroupOutcome = { id: number; signed: SignedFile } | { id: number; error: unknown };
 
 async function signGroup(ctx: SigningContext, group: number[]): Promise<GroupOutcome[]> {
-  const asked: { id: number; data: Uint8Array; resolve(signature: Uint8Array): void; reject(error: unknown): void }[] = [];
-  let preparing = group.length;
-  let allPrepared!: () => void;
-  const prepared = new Promise<void>((resolve) => (allPrepared = resolve));
-  const done = () => {
-    if (--preparing === 0) allPrepared();
-  };
-  const outcomes = group.map(async (id): Promise<GroupOutcome> => {
-    let reachedTheKey = false;
-    // Each document's signer stops at the signature and waits for the group's confirmation.
-    const key: SignerKey = Object.assign(Object.create(ctx.key) as SignerKey, {
-      sign: (data: Uint8Array) =>
-        new Promise<Uint8Array>((resolve, reject) => {
-          reachedTheKey = true;
-          asked.push({ id, data, resolve, reject });
-          done();
-        }),
-    });
-    try {
-      return { id, signed: await signFile({ ...ctx, key }, id) };
-    } catch (error) {
-      if (!reachedTheKey) done();
-      return { id, error };
-    }
-  });
-  await prepared;
-  if (asked.length > 0) {
-    try {
-      const rows = asked.map(({ id }) => getDocumentRow(ctx.db, id));
-      const signatures = await ctx.key.signMany(
-        asked.map((a) => a.data),
-        { display: approvalText(rows), names: rows.map((row) => row.file_name ?? `${row.id}.pdf`), signal: ctx.signal, onWaiting: ctx.onWaiting },
-      );
-      if (signatures.length !== asked.length) throw new AppError('REMOTE_FAILED', `The signer returned ${signatures.length} signatures for ${asked.length} documents.`);
-      asked.forEach((a, i) => a.resolve(signatures[i]!));
-    } catch (error) {
-      for (const a of asked) a.reject(error);
-    }
-  }
-  return Promise.all(outcomes);
+  const { outcomes } = await underOneApproval(
+    ctx.key,
+    group.length,
+    (key, index) => signFile({ ...ctx, key }, group[index]!),
+    (indexes) => {
+      const rows = indexes.map((index) => getDocumentRow(ctx.db, group[index]!));
+      return { display: approvalText(rows), names: rows.map((row) => row.file_name ?? `${row.id}.pdf`), signal: ctx.signal, onWaiting: ctx.onWaiting };
+    },
+  );
+  return outcomes.map((outcome, index) => (outcome.ok ? { id: group[index]!, signed: outcome.value } : { id: group[index]!, error: outcome.error }));
 }
 
 /** What the phone shows: the notation (when numbered) and trích yếu of one document, or how many and the first. */

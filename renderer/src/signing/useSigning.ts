@@ -40,7 +40,7 @@ export interface Signing {
 }
 
 /** Chosen here, not by the host, so that a cancel can name the batch before its answer arrives. */
-function newBatchId(): string {
+export function newBatchId(): string {
   // getRandomValues, unlike randomUUID, needs no secure context.
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 }

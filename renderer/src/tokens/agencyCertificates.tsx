@@ -1,14 +1,14 @@
 // The certificates that may sign as the agency (the seal, an attachment): only the agency's own,
-// by the rule the host enforces (main/common/agencyCertificate.ts). The others are left out of the
-// choice, and a note under it says why, so that a clerk who sees no certificate knows what to
-// plug in or to set.
-import { agencyCertificateProblem } from '../../../main/common/agencyCertificate.js';
+// by the rule the host enforces (main/common/agencyCertificate.ts), whether a token holds them or
+// a remote signing service does. The others are left out of the choice, and a note under it says
+// why, so that a clerk who sees no certificate knows what to plug in or to set.
+import { agencyCertificateProblem, type CertificateNaming } from '../../../main/common/agencyCertificate.js';
 import { useI18n } from '../i18n/i18n.js';
 import type { TokenCertificate } from './TokensProvider.js';
 
-export interface AgencyCertificates {
+export interface AgencyCertificates<Entry = TokenCertificate> {
   /** The certificates that can sign as the agency. */
-  offered: TokenCertificate[];
+  offered: Entry[];
   /** Left out: personal certificates (their holder is not the agency). */
   personal: number;
   /** Left out: the certificate that signed the document as the competent person. */
@@ -17,8 +17,9 @@ export interface AgencyCertificates {
   nameUnset: boolean;
 }
 
-export function agencyCertificates(certificates: readonly TokenCertificate[], agencyName: string, competentSigner: string | null = null): AgencyCertificates {
-  const out: AgencyCertificates = { offered: [], personal: 0, competent: false, nameUnset: false };
+/** A token's certificates (TokenCertificate) or remote identities (SignerEntry): both carry theirs. */
+export function agencyCertificates<Entry extends { certificate: CertificateNaming }>(certificates: readonly Entry[], agencyName: string, competentSigner: string | null = null): AgencyCertificates<Entry> {
+  const out: AgencyCertificates<Entry> = { offered: [], personal: 0, competent: false, nameUnset: false };
   for (const entry of certificates) {
     const problem = agencyCertificateProblem(entry.certificate, agencyName, competentSigner);
     if (problem === null) out.offered.push(entry);
@@ -29,8 +30,8 @@ export function agencyCertificates(certificates: readonly TokenCertificate[], ag
   return out;
 }
 
-/** Why certificates on the tokens are not offered for the agency's signature. */
-export function AgencyCertificateNote({ choice, agencyName }: { choice: AgencyCertificates; agencyName: string }) {
+/** Why certificates on the tokens (or remote ones) are not offered for the agency's signature. */
+export function AgencyCertificateNote({ choice, agencyName }: { choice: AgencyCertificates<unknown>; agencyName: string }) {
   const { t, count } = useI18n();
   const lines: string[] = [];
   if (choice.nameUnset) lines.push(t('agencyCertificate.nameUnset'));
