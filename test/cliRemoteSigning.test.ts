@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createTestToken, type TestToken } from './support/softhsm.js';
-import { makeVietnamesePdf, tempDir } from './support/fixtures.js';
+import { decisionDraftPdf, makeVietnamesePdf, tempDir } from './support/fixtures.js';
 import { nssTrusting, pdfsig } from './support/pdfsig.js';
 import { CLI_BUNDLE } from './support/cliRun.js';
 import { startRemoteSigner, type RemoteSigner } from './remoteSigner/server.js';
@@ -92,7 +92,7 @@ function phone(play: (pendingId: string, child: ChildProcess) => Promise<unknown
 
 async function newDraft(subject: string): Promise<number> {
   const file = path.join(work, `${subject}.pdf`);
-  fs.writeFileSync(file, await makeVietnamesePdf(['ỦY BAN NHÂN DÂN XÃ THỬ NGHIỆM', 'Số:          /QĐ-UBND', 'Thử Nghiệm, ngày        tháng        năm 2026', 'QUYẾT ĐỊNH', `Về việc ${subject}`]));
+  fs.writeFileSync(file, await decisionDraftPdf(subject));
   return Number(await ok(['out', 'new', file, '--type', 'QĐ', '--subject', subject, '--to', '000.00.00.H41', '--signer-name', 'Nguyễn Văn An', '--signer-position', 'CHỦ TỊCH', '--competence', 'TM.']));
 }
 

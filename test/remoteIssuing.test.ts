@@ -10,15 +10,14 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { openCore, type Core } from '../main/core/app/core.js';
-import { invoke } from '../main/core/api/invoke.js';
-import type { EventName, MethodName, Output } from '../main/common/contract.js';
-import type { Envelope } from '../main/common/errors.js';
+import type { EventName, Output } from '../main/common/contract.js';
 import { createFileSettings } from '../main/core/settings/settings.js';
 import { writeSealedSecret } from '../main/core/secrets/sealedFile.js';
 import { remoteSecretName } from '../main/core/signing/remote/services.js';
+import { coreCalls } from './support/coreCalls.js';
 import { createTestToken, type TestToken } from './support/softhsm.js';
 import { nssTrusting, pdfsig, qpdfCheck } from './support/pdfsig.js';
-import { makeVietnamesePdf, tempDir } from './support/fixtures.js';
+import { decisionDraftPdf, tempDir } from './support/fixtures.js';
 import { startRemoteSigner, type RemoteSigner } from './remoteSigner/server.js';
 import { closedPort } from './support/ports.js';
 
@@ -64,18 +63,10 @@ after(async () => {
   providerHsm?.cleanup();
 });
 
-async function call<M extends MethodName>(method: M, input: unknown): Promise<Envelope<Output<M>>> {
-  return (await invoke(core.handlers, method, input, (line) => logLines.push(line))) as Envelope<Output<M>>;
-}
-
-async function ok<M extends MethodName>(method: M, input: unknown): Promise<Output<M>> {
-  const envelope = await call(method, input);
-  if (!envelope.ok) assert.fail(`${method} failed: ${envelope.error.code} ${envelope.error.message}`);
-  return envelope.result;
-}
+const { call, ok } = coreCalls(() => core, logLines);
 
 async function newDraft(subject: string): Promise<Output<'outgoing.get'>> {
-  const bytes = await makeVietnamesePdf(['ỦY BAN NHÂN DÂN XÃ THỬ NGHIỆM', 'Số:          /QĐ-UBND', 'Thử Nghiệm, ngày        tháng        năm 2026', 'QUYẾT ĐỊNH', `Về việc ${subject}`]);
+  const bytes = await decisionDraftPdf(subject);
   return ok('outgoing.create', {
     fileName: `${subject}.pdf`,
     bytes,

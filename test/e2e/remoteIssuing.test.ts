@@ -21,7 +21,7 @@ import { openCore, type Core } from '../../main/core/app/core.js';
 import { createFileSettings } from '../../main/core/settings/settings.js';
 import { writeSealedSecret } from '../../main/core/secrets/sealedFile.js';
 import { remoteSecretName } from '../../main/core/signing/remote/services.js';
-import { makeVietnamesePdf, REPO_ROOT, tempDir } from '../support/fixtures.js';
+import { decisionDraftPdf, REPO_ROOT, tempDir } from '../support/fixtures.js';
 import { createTestToken, type TestToken } from '../support/softhsm.js';
 import { nssTrusting, pdfsig } from '../support/pdfsig.js';
 import { layoutProblems } from '../support/layout.js';
@@ -38,7 +38,7 @@ const NOTATION = '01/QĐ-UBND';
 
 /** A draft the leader has signed with the token's personal certificate: ready to number and issue. */
 async function signedDraft(core: Core, token: TestToken, subject: string): Promise<number> {
-  const bytes = await makeVietnamesePdf(['ỦY BAN NHÂN DÂN XÃ THỬ NGHIỆM', 'Số:          /QĐ-UBND', 'Thử Nghiệm, ngày        tháng        năm 2026', 'QUYẾT ĐỊNH', `Về việc ${subject}`]);
+  const bytes = await decisionDraftPdf(subject);
   // Through the contract's parser, as the API takes it: the defaults filled in.
   const draft = await core.handlers['outgoing.create'](contract['outgoing.create'].input.parse({
     fileName: `${subject}.pdf`,

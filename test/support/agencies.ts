@@ -8,7 +8,7 @@ import { invoke } from '../../main/core/api/invoke.js';
 import type { MethodName, Output } from '../../main/common/contract.js';
 import { createFileSettings } from '../../main/core/settings/settings.js';
 import { createTestToken, type TestToken } from './softhsm.js';
-import { makeVietnamesePdf, tempDir } from './fixtures.js';
+import { decisionDraftPdf, tempDir } from './fixtures.js';
 import { randomBytes } from 'node:crypto';
 
 export interface TestAgency {
@@ -80,7 +80,7 @@ export function axisAgency(agency: TestAgency): { code: string; name: string; sy
 export async function issueTo(commune: TestAgency, to: string[], subject: string): Promise<Output<'outgoing.get'>> {
   const [leader, agency] = commune.tokens;
   assert.ok(leader && agency, 'an issuing agency has two tokens');
-  const bytes = await makeVietnamesePdf(['ỦY BAN NHÂN DÂN XÃ THỬ NGHIỆM', 'Số:          /QĐ-UBND', 'Thử Nghiệm, ngày        tháng        năm 2026', 'QUYẾT ĐỊNH', `Về việc ${subject}`]);
+  const bytes = await decisionDraftPdf(subject);
   const draft = await commune.ok('outgoing.create', {
     fileName: `${subject}.pdf`,
     bytes,

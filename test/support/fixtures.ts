@@ -51,3 +51,8 @@ export function listFiles(dir: string): string[] {
   }
   return out.sort();
 }
+
+/** A commune's decision as the clerk drafts it: the number and date left blank for numbering. */
+export function decisionDraftPdf(subject: string): Promise<Uint8Array> {
+  return makeVietnamesePdf(['ỦY BAN NHÂN DÂN XÃ THỬ NGHIỆM', 'Số:          /QĐ-UBND', 'Thử Nghiệm, ngày        tháng        năm 2026', 'QUYẾT ĐỊNH', `Về việc ${subject}`]);
+}
