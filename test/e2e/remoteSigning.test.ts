@@ -7,9 +7,11 @@
 // no PIN here; while the phone has not confirmed, a panel shows what the phone shows, how many
 // documents and a countdown; approved on the phone, the draft is signed (pdfsig finds it valid);
 // refused on the phone, or cancelled with "Hủy", the refusal is said and the draft is unchanged.
+// Signing as the agency, the picker offers the agency's phone identity beside its token — not the
+// leader's phone —, and the agency's signature made on the phone is valid too.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -30,6 +32,9 @@ const ARTIFACTS = path.join(REPO_ROOT, '.test-artifacts');
 const LABEL = 'Token UBND xã Thử Nghiệm';
 const ACCOUNT = '079123456789'; // the reference service's SmartCA user: Nguyễn Văn An
 const PHONE_OPTION = `remote:smartca:${ACCOUNT}/smartca-an`;
+const AGENCY = 'UBND xã Thử Nghiệm';
+const AGENCY_ACCOUNT = 'ubnd-thunghiem'; // and the agency, whose key is the provider HSM's agency key
+const AGENCY_OPTION = `remote:smartca:${AGENCY_ACCOUNT}/smartca-agency`;
 
 async function newDraft(core: Core, subject: string): Promise<number> {
   const bytes = await makeVietnamesePdf(['ỦY BAN NHÂN DÂN XÃ THỬ NGHIỆM', 'Số:          /QĐ-UBND', 'Thử Nghiệm, ngày        tháng        năm 2026', 'QUYẾT ĐỊNH', `Về việc ${subject}`]);
@@ -40,6 +45,12 @@ async function newDraft(core: Core, subject: string): Promise<number> {
     details: { typeCode: 'QD', subject, signerName: 'Nguyễn Văn An', signerPosition: 'CHỦ TỊCH', signerCompetence: 'TM.', recipients: ['Lưu: VT'], recipientCodes: ['000.00.00.H41'], priority: 'normal', copies: 2, archiveHolder: '' },
   }));
   return draft.document.id;
+}
+
+/** A document imported into the register (no draft of eOffice's): the agency may sign it from the pane. */
+async function imported(core: Core, subject: string): Promise<number> {
+  const bytes = await makeVietnamesePdf(['ỦY BAN NHÂN DÂN XÃ THỬ NGHIỆM', 'BÁO CÁO', `V/v ${subject}`]);
+  return (await core.handlers['documents.import'](contract['documents.import'].input.parse({ direction: 'out', fileName: `${subject}.pdf`, bytes }))).document.id;
 }
 
 function fileOf(core: Core, id: number): string {
@@ -77,11 +88,12 @@ async function phoneRequest(service: RemoteSigner, handled: Set<string>) {
   assert.fail('the request never reached the phone');
 }
 
-test('the leader signs a draft on the phone: picker, waiting panel, approval; a refusal and a cancel leave the draft as it was', async (t) => {
+test('the leader signs a draft on the phone: picker, waiting panel, approval; a refusal and a cancel leave the draft as it was; the agency signs from its own phone identity', async (t) => {
   assert.ok(fs.existsSync(path.join(RENDERER, 'index.html')), 'npm run build makes dist/renderer');
   assert.ok(fs.existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install chromium`);
   // The tokens first: SoftHSM reads its configuration when the core first loads it. The
-  // provider's HSM is a token of its own, which this PC's token service never sees.
+  // provider's HSM is a token of its own, in the same SoftHSM configuration, so this PC's token
+  // service lists it too: its options are left out where the picker's are counted.
   const token = await createTestToken({ label: LABEL });
   const providerHsm = await createTestToken({ label: 'Provider HSM' });
   const clientSecret = randomBytes(18).toString('base64url');
@@ -91,7 +103,7 @@ test('the leader signs a draft on the phone: picker, waiting panel, approval; a 
   settings.update({
     tokenModules: [token.modulePath],
     remoteSigners: {
-      smartca: { baseUrl: `${service.url}/smartca`, clientId: 'eoffice-test', accounts: [ACCOUNT] },
+      smartca: { baseUrl: `${service.url}/smartca`, clientId: 'eoffice-test', accounts: [ACCOUNT, AGENCY_ACCOUNT] },
       csc: [{ name: 'down', baseUrl: `http://127.0.0.1:${await closedPort()}/csc/v2`, clientId: 'eoffice-test', userId: '' }],
       mss: null,
     },
@@ -99,9 +111,11 @@ test('the leader signs a draft on the phone: picker, waiting panel, approval; a 
   const core = openCore({ dataDir, shell: 'web', actor: 'vanthu', settings, tokens: { pollIntervalMs: 300 } });
   writeSealedSecret(dataDir, remoteSecretName('smartca'), core.secrets, clientSecret);
   writeSealedSecret(dataDir, remoteSecretName('csc', 'down'), core.secrets, clientSecret);
-  await core.handlers['agency.update']({ code: '000.00.32.H41', name: 'UBND xã Thử Nghiệm', abbreviation: 'UBND' });
+  await core.handlers['agency.update']({ code: '000.00.32.H41', name: AGENCY, abbreviation: 'UBND' });
   const approvedId = await newDraft(core, 'ký trên điện thoại');
   const refusedId = await newDraft(core, 'từ chối trên điện thoại');
+  const agencySignedId = await imported(core, 'ký số cơ quan trên điện thoại');
+  const tokenSeal = new X509Certificate(token.agencyCertDer).fingerprint256;
   const { host, launchBrowser } = await serveApp(t, core, async () => {
     await service.close();
     token.cleanup();
@@ -205,6 +219,63 @@ test('the leader signs a draft on the phone: picker, waiting panel, approval; a 
   await page.locator(`[data-testid="sign-result"][data-doc-id="${refusedId}"]`).filter({ hasText: 'Đã hủy yêu cầu ký. Văn bản vẫn như trước khi ký.' }).waitFor({ timeout: 60_000 });
   assert.equal(fileOf(core, refusedId), before, 'the cancelled draft’s file is unchanged');
   assert.equal((await core.handlers['outgoing.get']({ id: refusedId })).document.state, 'draft');
+
+  // As the agency, on a document imported into the register (an eOffice draft gets the agency's
+  // signature when issued, see remoteIssuing): its phone identity beside its token, not the leader's phone.
+  await page.locator(`[data-testid="doc-row"][data-doc-id="${agencySignedId}"]`).click();
+  await page.waitForSelector('[data-testid="pdf-preview"][data-rendered="true"]', { timeout: 60_000 });
+  // The sign panel's own: the pane's issue section has a picker and a note of its own.
+  const agencyPane = page.getByTestId('doc-pane').getByTestId('sign-panel');
+  const picker = agencyPane.getByTestId('sign-certificate');
+  const offered = async () =>
+    (await picker.locator('option').evaluateAll((all) => all.map((o) => ({ value: (o as HTMLOptionElement).value, text: o.textContent ?? '', disabled: (o as HTMLOptionElement).disabled }))))
+      .filter((o) => !o.text.includes('(Provider HSM)'));
+  const agencyOptions = [
+    { value: tokenSeal, text: `${AGENCY} (${LABEL})`, disabled: false },
+    { value: AGENCY_OPTION, text: `${AGENCY} — Ký qua điện thoại — VNPT SmartCA`, disabled: false },
+  ];
+  // The competent person's picker offers both phone identities.
+  await picker.locator(`option[value="${AGENCY_OPTION}"]`).waitFor({ state: 'attached', timeout: 30_000 });
+  assert.deepEqual((await offered()).filter((o) => o.value.startsWith('remote:')).map((o) => o.value), [PHONE_OPTION, AGENCY_OPTION]);
+  for (const role of ['attachment', 'agency'] as const) {
+    await agencyPane.getByTestId(`sign-role-${role}`).check();
+    await picker.locator(`option[value="${PHONE_OPTION}"]`).waitFor({ state: 'detached' });
+    assert.deepEqual(await offered(), agencyOptions, role);
+  }
+  assert.match(await agencyPane.getByTestId('agency-certificate-note').innerText(), /^Không hiện \d chứng thư: chứng thư số của cá nhân/);
+  // A token's agency certificate is suggested first, as before (this token's or the provider
+  // HSM's, whichever the token service lists first); the phone when chosen.
+  assert.ok([tokenSeal, new X509Certificate(providerHsm.agencyCertDer).fingerprint256].includes(await picker.inputValue()), await picker.inputValue());
+  await picker.selectOption(AGENCY_OPTION);
+  assert.match(await agencyPane.getByTestId('remote-signer-facts').innerText(), /^Xác nhận trên điện thoại \(VNPT SmartCA\), không cần PIN/);
+  await agencyPane.getByTestId('place-signature').click();
+  const sealBox = (await page.locator('[data-testid="pdf-preview"] canvas').boundingBox())!;
+  await page.getByTestId('placement-layer').click({ position: { x: sealBox.width * 0.55, y: sealBox.height * 0.8 } });
+  await picker.evaluate((select) => select.scrollIntoView({ block: 'center' }));
+  await screenshot(page, 'e2e-remote-agency-picker.png');
+  const unsignedFile = fileOf(core, agencySignedId);
+  await agencyPane.getByTestId('sign-button').click();
+  await agencyPane.getByTestId('phone-waiting').waitFor({ timeout: 60_000 });
+  assert.equal(await page.getByTestId('pin-input').count(), 0, 'the phone asks, not a PIN field');
+  const agencyRequest = await phoneRequest(service, handled);
+  assert.equal(await agencyPane.getByTestId('phone-display').innerText(), agencyRequest.display);
+  assert.equal(fileOf(core, agencySignedId), unsignedFile, 'unchanged while the phone has not confirmed');
+  await service.control.approve(agencyRequest.id);
+  const agencySigned = page.locator(`[data-testid="sign-result"][data-doc-id="${agencySignedId}"]`);
+  await agencySigned.waitFor({ timeout: 60_000 });
+  assert.equal(await agencySigned.getAttribute('data-status'), 'signed', await agencySigned.innerText());
+  assert.notEqual(fileOf(core, agencySignedId), unsignedFile);
+  const agencyFile = path.join(tempDir(), 'agency-on-phone.pdf');
+  fs.writeFileSync(agencyFile, (await core.handlers['documents.content']({ id: agencySignedId })).bytes);
+  assert.deepEqual(
+    pdfsig(agencyFile, nssTrusting([providerHsm.caCertPem])).map((s) => [s.commonName, s.validation, s.certificate]),
+    [[AGENCY, 'Signature is Valid.', 'Certificate is Trusted.']],
+  );
+  // The pane shows the signed file: its badge, then the preview drawn again.
+  await page.locator('.pane-badges .state-badge').filter({ hasText: 'Đã ký số' }).waitFor({ timeout: 30_000 });
+  await page.waitForFunction(() => document.querySelector('[data-testid="pdf-preview"] .pdf-frame')?.getAttribute('aria-busy') === 'false', undefined, { timeout: 60_000 });
+  await agencySigned.evaluate((result) => result.scrollIntoView({ block: 'center' }));
+  await screenshot(page, 'e2e-remote-agency-signed.png');
 
   assert.ok(!apiBodies.some((b) => b.includes(clientSecret)), 'the service’s secret never reaches the browser');
   assert.deepEqual(consoleErrors, []);

@@ -2,17 +2,18 @@
 // signature goes, then sign the document shown — or every document ticked in the list — with a
 // progress bar, a cancel between documents and a result for each. Each signing asks for the
 // token's PIN (the host logs the token out after it). The agency's roles offer only the agency's
-// own certificates, and say why the others are not there. The leader may instead sign on the
-// phone through a remote signing service: no PIN here, a panel waits for the phone's confirmation.
+// own certificates, on its tokens or held by a remote signing service, and say why the others are
+// not there. A remote identity (the leader's, or the agency's for its roles) signs on its holder's
+// phone: no PIN here, a panel waits for the phone's confirmation, with Hủy.
 import { useEffect, useId, useMemo, useState } from 'react';
-import type { SignatureAppearance, TokenInfo } from '../../../main/common/contract.js';
+import type { SignatureAppearance, SignerEntry, TokenInfo } from '../../../main/common/contract.js';
 import { ApiError, call, isApiError } from '../api/client.js';
 import { useI18n, type MessageKey } from '../i18n/i18n.js';
 import type { SignaturePlacement, SigningRole } from '../signing/placement.js';
 import type { Signing, SigningKey, SigningRequest, SigningTarget } from '../signing/useSigning.js';
 import { remoteCanSign, remoteValue, useRemoteSigners } from '../signing/useRemoteSigners.js';
 import { PhoneWaitingPanel } from '../signing/PhoneWaitingPanel.js';
-import { allCertificates, canSignWith, sameToken, useTokens, type TokenCertificate } from '../tokens/TokensProvider.js';
+import { allCertificates, canSignWith, onToken, sameToken, useTokens, type TokenCertificate } from '../tokens/TokensProvider.js';
 import { CertificateSelect } from '../tokens/CertificateSelect.js';
 import { AgencyCertificateNote, agencyCertificates } from '../tokens/agencyCertificates.js';
 import { PinDialog } from './PinDialog.js';
@@ -35,11 +36,13 @@ interface SignPanelProps {
   onAgencyNamed(name: string): void;
 }
 
-/** The certificate a role most likely wants among those offered: a person's for the competent person. */
-function suggest(role: SigningRole, offered: readonly TokenCertificate[], agencyOwn: readonly TokenCertificate[]): TokenCertificate | undefined {
-  const usable = offered.filter((c) => canSignWith(c.certificate));
-  return (role === 'signer' ? usable.find((c) => !agencyOwn.includes(c)) : undefined) ?? usable[0] ?? offered[0];
+/** The key a role most likely wants among those offered: one that can sign, a person's for the competent person. */
+function suggest<Entry>(role: SigningRole, offered: readonly Entry[], agencyOwn: readonly unknown[], usable: (entry: Entry) => boolean): Entry | undefined {
+  const ready = offered.filter(usable);
+  return (role === 'signer' ? ready.find((entry) => !agencyOwn.includes(entry)) : undefined) ?? ready[0] ?? offered[0];
 }
+
+const tokenUsable = (c: TokenCertificate) => canSignWith(c.certificate);
 
 type PinRequest = { purpose: 'login' | 'signature'; token: TokenInfo; request: SigningRequest };
 
@@ -61,13 +64,19 @@ export function SignPanel({ targets, fromSelection, signing, role, onRoleChange,
   const formId = useId();
 
   const needsAgency = role !== 'signer' && !agencyName;
-  // The agency's roles print its name: only its own certificates (named as typed here when unset).
-  const agencyChoice = useMemo(() => agencyCertificates(allOnTokens, agencyName || agencyDraft), [allOnTokens, agencyName, agencyDraft]);
-  const certificates = role === 'signer' ? allOnTokens : agencyChoice.offered;
-  // A phone signs as a person: remote identities are offered for the competent person's signature.
-  const offeredRemote = role === 'signer' ? remote : [];
-  const chosenRemote = offeredRemote.find((entry) => remoteValue(entry) === chosenPrint);
-  const chosen = chosenRemote ? undefined : (certificates.find((c) => c.certificate.fingerprint256 === chosenPrint) ?? suggest(role, certificates, agencyChoice.offered));
+  // The agency's roles print its name: only its own certificates, on a token or at a remote
+  // service (named as typed here when unset). The competent person may take any.
+  const agencyChoice = useMemo(
+    () => agencyCertificates<TokenCertificate | SignerEntry>([...allOnTokens, ...remote], agencyName || agencyDraft),
+    [allOnTokens, remote, agencyName, agencyDraft],
+  );
+  const certificates = role === 'signer' ? allOnTokens : agencyChoice.offered.filter(onToken);
+  const offeredRemote = role === 'signer' ? remote : agencyChoice.offered.filter((entry): entry is SignerEntry => !onToken(entry));
+  // A token's certificate comes first, as before; a remote identity when chosen, or when no token
+  // has one (the select would show it, yet choosing what it already shows changes nothing).
+  const chosenRemote =
+    offeredRemote.find((entry) => remoteValue(entry) === chosenPrint) ?? (certificates.length === 0 ? suggest(role, offeredRemote, agencyChoice.offered, remoteCanSign) : undefined);
+  const chosen = chosenRemote ? undefined : (certificates.find((c) => c.certificate.fingerprint256 === chosenPrint) ?? suggest(role, certificates, agencyChoice.offered, tokenUsable));
   const { state } = signing;
   const running = state.phase === 'running';
 

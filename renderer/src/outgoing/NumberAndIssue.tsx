@@ -19,7 +19,7 @@ import { certificateDay } from '../components/TokenPanel.js';
 import { PhoneWaitingPanel } from '../signing/PhoneWaitingPanel.js';
 import { remoteCanSign, remoteValue, useRemoteSigners } from '../signing/useRemoteSigners.js';
 import { newBatchId, type PhoneWaiting } from '../signing/useSigning.js';
-import { allCertificates, canSignWith, sameToken, useTokens, type TokenCertificate } from '../tokens/TokensProvider.js';
+import { allCertificates, canSignWith, onToken, sameToken, useTokens, type TokenCertificate } from '../tokens/TokensProvider.js';
 import { CertificateSelect } from '../tokens/CertificateSelect.js';
 import { AgencyCertificateNote, agencyCertificates } from '../tokens/agencyCertificates.js';
 import { AgencyDialog } from './AgencyDialog.js';
@@ -37,10 +37,6 @@ type PinRequest = { purpose: 'login' | 'signature'; token: TokenInfo };
 type Confirming = 'number' | 'issue' | null;
 /** Issuing with a remote identity: the request the phone has (once it says so), and whether Hủy was pressed. */
 type PhoneIssue = { batchId: string; waiting: PhoneWaiting | null; cancelling: boolean };
-
-function onToken(entry: TokenCertificate | SignerEntry): entry is TokenCertificate {
-  return 'token' in entry;
-}
 
 export function NumberAndIssue({ outgoing, agencyName, onAgencyNamed, onDone }: NumberAndIssueProps) {
   const { t, count, errorMessage } = useI18n();

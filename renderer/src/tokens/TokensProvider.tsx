@@ -1,7 +1,7 @@
 // The tokens plugged in, for every view that needs them (the token panel, the signing form): read
 // once, then kept current by the host's token.changed events.
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import type { TokenCertificateInfo, TokenInfo, TokenOverview } from '../../../main/common/contract.js';
+import type { SignerEntry, TokenCertificateInfo, TokenInfo, TokenOverview } from '../../../main/common/contract.js';
 import { call } from '../api/client.js';
 import { useApiEvent } from '../api/useApiEvent.js';
 
@@ -51,6 +51,11 @@ export function canSignWith(certificate: TokenCertificateInfo): boolean {
 
 export function sameToken(a: Pick<TokenInfo, 'label' | 'serial'>, b: Pick<TokenInfo, 'label' | 'serial'>): boolean {
   return a.label === b.label && a.serial === b.serial;
+}
+
+/** A certificate on a token here, not an identity a remote signing service holds (a picker offers both). */
+export function onToken(entry: TokenCertificate | SignerEntry): entry is TokenCertificate {
+  return 'token' in entry;
 }
 
 /** Every certificate on every token, for choosing one to sign with. */
