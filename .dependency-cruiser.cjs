@@ -84,7 +84,7 @@ module.exports = {
       comment: "The command line works the registry as the app does, through the API contract (invoke); it never reaches for the handlers' helpers or the rooms they call (issue 14).",
       severity: 'error',
       from: { path: '^main/cli/' },
-      to: { path: '^main/core/(api/(?!invoke\\.ts$)|issuing/|incoming/|registry/|exchange/|reports/|books/|signing/(signDocuments|signStoredFile)\\.ts$)', dependencyTypesNot: ['type-only'] },
+      to: { path: '^main/core/(api/(?!invoke\\.ts$)|issuing/|incoming/|registry/|exchange/|reports/|books/|accounts/|signing/(signDocuments|signStoredFile)\\.ts$)', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'no-circular',

@@ -12,7 +12,7 @@ import { formatDateVn } from '../common/dates.js';
 import { documentType } from '../common/doctypes.js';
 import type { DocumentSummary, MethodName, Output } from '../common/contract.js';
 import { CliError } from './cliError.js';
-import { takeEnvironmentPin } from './tokenPin.js';
+import { takeEnvironmentPin } from './secretInput.js';
 import { USAGE } from './usage.js';
 import { warnDuplicates } from './duplicateWarning.js';
 
@@ -125,6 +125,10 @@ export async function run(argv: string[], out: (line: string) => void = console.
       saved: { type: 'string' },
       'saved-list': { type: 'boolean' },
       'remove-saved': { type: 'string' },
+      // users: an account's name, roles (repeated or comma-separated) and position.
+      name: { type: 'string' },
+      role: { type: 'string', multiple: true },
+      position: { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -132,7 +136,7 @@ export async function run(argv: string[], out: (line: string) => void = console.
     out(USAGE);
     return values.help ? 0 : 2;
   }
-  const known = ['import', 'list', 'search', 'audit', 'tokens', 'sign', 'config', 'out', 'book', 'sync', 'queue', 'in', 'verify', 'report', 'signers'];
+  const known = ['import', 'list', 'search', 'audit', 'tokens', 'sign', 'config', 'out', 'book', 'sync', 'queue', 'in', 'verify', 'report', 'signers', 'users'];
   if (!known.includes(command)) throw new CliError(`unknown command "${command}"; try: ${known.join(', ')}`);
   // Token commands work on files and tokens, not on the registry (sign only reads the agency's
   // name from it, when the data folder exists and no --agency-name is given).
@@ -145,6 +149,7 @@ export async function run(argv: string[], out: (line: string) => void = console.
   // --module: a token library to look in besides the data folder's, for the commands that list or sign through the core.
   const core = openCore({ dataDir, shell: 'cli', tokens: values.module ? { knownModules: [values.module] } : undefined });
   try {
+    if (command === 'users') return await (await import('./userCommands.js')).runUsers(core, rest, { name: values.name, role: values.role, unit: values.unit, position: values.position, json: values.json }, out);
     if (command === 'signers') return await (await import('./signerCommands.js')).runSigners(core, values.json, out);
     if (command === 'tokens') return (await import('./tokenCommands.js')).runAddModule(core, rest.slice(1), out);
     if (command === 'config') return await (await import('./outCommands.js')).runConfig(core, rest, out);

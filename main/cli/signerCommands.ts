@@ -9,7 +9,7 @@ import type { EventPayload, Input, MethodName, Output, SignerChoice } from '../c
 import { parseSignerChoice, formatSignerChoice } from '../common/signerChoice.js';
 import { formatDateVn } from '../common/dates.js';
 import { CliError, UsageError } from './cliError.js';
-import { readPin } from './tokenPin.js';
+import { readPin } from './secretInput.js';
 
 async function call<M extends MethodName>(core: Core, method: M, input: Input<M>): Promise<Output<M>> {
   const envelope = await invoke(core.handlers, method, input, () => undefined);

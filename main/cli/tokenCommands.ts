@@ -7,7 +7,7 @@ import { AppError } from '../common/errors.js';
 import { assertAgencyCertificate } from '../common/agencyCertificate.js';
 import { CliError } from './cliError.js';
 import { signerOption, tokenOptions } from './signerCommands.js';
-import { readPin } from './tokenPin.js';
+import { readPin } from './secretInput.js';
 import { findModules, loadModule, type LoadedModule } from '../core/token/modules.js';
 import { addUserModule } from '../core/token/userModules.js';
 import type { Core } from '../core/app/core.js';

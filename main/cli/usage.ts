@@ -33,6 +33,12 @@ export const USAGE = `Usage: eoffice [--data-dir <dir>] <command>
   search --saved-list | --remove-saved <name>
                                   the saved searches (the same the app lists)
   audit verify                    check the hash chain of the audit trail
+  users list [--json] | users add <login> --name "…" --role van-thu|lanh-dao|chuyen-vien|quan-tri[,…]
+       [--unit "…"] [--position "…"] | users update <login> [--name|--role|--unit|--position …]
+       | users disable|enable|reset|signout <login>
+                                  the office's accounts: a password (add, reset) is read from
+                                  standard input or typed twice, never an argument; at least 10
+                                  characters, not the login; the last administrator stays one
   tokens [--module <lib>] [--json]
                                   list the tokens plugged in and their certificates
   tokens add-module <library>     add a CA's PKCS#11 library to those eOffice loads (the app's

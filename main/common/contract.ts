@@ -783,6 +783,38 @@ const BookPeriod = { from: IsoDate.optional(), to: IsoDate.optional() };
 /** A report's period: calendar days in Vietnam, both ends included. */
 const ReportPeriodInput = { from: IsoDate, to: IsoDate };
 
+/** The office's roles (issue 15): văn thư, lãnh đạo, chuyên viên, quản trị (the accounts' administrator). */
+export const Role = z.enum(['van-thu', 'lanh-dao', 'chuyen-vien', 'quan-tri']);
+export type Role = z.infer<typeof Role>;
+const Login = z.string().trim().min(2).max(64).regex(/^[\p{L}\p{N}._@-]+$/u, 'a login is letters, digits and . _ @ -');
+/** A password as typed: checked for strength by the host (accounts/passwords.ts), never logged. */
+const Password = z.string().min(1).max(256);
+export const UserInfo = z.object({
+  id: Id,
+  login: z.string(),
+  fullName: z.string(),
+  position: z.string(),
+  /** Phòng ban. */
+  unit: z.string(),
+  roles: z.array(Role),
+  active: z.boolean(),
+  hasPassword: z.boolean(),
+  /** The certificate the person signs in with, bound by the administrator. */
+  certificateFingerprint: z.string().nullable(),
+  /** Locked after too many wrong passwords, until then; null when not locked. */
+  lockedUntil: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type UserInfo = z.infer<typeof UserInfo>;
+const UserFields = {
+  fullName: z.string().trim().min(1).max(200),
+  position: z.string().trim().max(200),
+  unit: z.string().trim().max(200),
+  roles: z.array(Role).min(1).max(4),
+};
+export const UserPatch = z.object({ ...UserFields, active: z.boolean() }).partial();
+export type UserPatch = z.infer<typeof UserPatch>;
+
 function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
   return { input, output };
 }
@@ -983,6 +1015,19 @@ export const contract = {
   'handlers.add': method(z.object({ ...HandlerFields, unit: HandlerFields.unit.default(''), kind: HandlerFields.kind.default('person') }), Handler),
   'handlers.update': method(z.object({ id: Id, ...HandlerFields, active: z.boolean() }).partial().required({ id: true }), Handler),
   'handlers.deactivate': method(z.object({ id: Id }), Handler),
+  /** The office's accounts (the administrator's): every one, active first. */
+  'users.list': method(z.object({}), z.array(UserInfo)),
+  'users.add': method(z.object({ login: Login, ...UserFields, position: UserFields.position.default(''), unit: UserFields.unit.default(''), password: Password.optional() }), UserInfo),
+  /** Name, position, unit, roles, active; a disabled account, or one whose rights shrank, loses its sessions. */
+  'users.update': method(z.object({ login: Login, patch: UserPatch }), UserInfo),
+  /** The administrator's reset: a new password, the lockout lifted, every session of the account ended. */
+  'users.setPassword': method(z.object({ login: Login, password: Password }), UserInfo),
+  /** The certificate (SHA-256 fingerprint) the person signs in with by token; null unbinds it. */
+  'users.bindCertificate': method(z.object({ login: Login, fingerprint256: Fingerprint256.nullable() }), UserInfo),
+  /** Who is connected to the office host: each open session's person, PC and times. */
+  'users.sessions': method(z.object({}), z.array(z.object({ login: z.string(), fullName: z.string(), client: z.string(), since: z.string(), lastSeen: z.string() }))),
+  /** "Đăng xuất mọi nơi": ends every session of the account. */
+  'users.signOutEverywhere': method(z.object({ login: Login }), z.object({ sessions: z.number().int() })),
   /**
    * The signature validation report of a document's current file (or of the version or attachment
    * `sha256` names, as documents.content picks it): integrity, changes after each

@@ -109,6 +109,18 @@ export const ERROR_CODES = [
   // A document's files taken out: shown in the file manager (the desktop app only), copied out.
   'SHELL_UNAVAILABLE',
   'EXPORT_FAILED',
+  // The office's accounts, sign-in and rights (issue 15).
+  'USER_EXISTS',
+  'USER_NOT_FOUND',
+  'LAST_ADMINISTRATOR',
+  'PASSWORD_TOO_WEAK',
+  'CERTIFICATE_BOUND',
+  'SIGN_IN_FAILED',
+  'SIGN_IN_BACKOFF',
+  'ACCOUNT_LOCKED',
+  'ACCOUNT_DISABLED',
+  'SIGN_IN_REQUIRED',
+  'FORBIDDEN',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

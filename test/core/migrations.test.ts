@@ -266,6 +266,22 @@ test('migration 0011 leaves no trigger on inserting a document, keeps the report
   db.close();
 });
 
+test('migration 0014 adds the accounts: a login taken in any case once, sessions by the hash of their token, gone with their account', () => {
+  const file = path.join(tempDir(), 'r.sqlite');
+  openDatabase(file, { targetVersion: 13 }).close();
+  const db = openDatabase(file, { targetVersion: 14 });
+  assert.equal(schemaVersion(db), 14);
+  const user = db.prepare("INSERT INTO users (login, full_name, roles, created_at, updated_at) VALUES (?, ?, '[\"van-thu\"]', 'now', 'now')");
+  const id = Number(user.run('vanthu', 'Nguyễn Thị Bình').lastInsertRowid);
+  assert.throws(() => user.run('VanThu', 'Ai Đó'), /UNIQUE/);
+  db.prepare("INSERT INTO sessions (token_sha256, user_id, csrf_token, created_at, last_seen_at) VALUES (?, ?, 'c', 'now', 'now')").run('f'.repeat(64), id);
+  assert.throws(() => db.prepare("UPDATE users SET active = 2 WHERE id = ?").run(id), /CHECK/);
+  db.pragma('foreign_keys = ON');
+  db.prepare('DELETE FROM users WHERE id = ?').run(id);
+  assert.equal((db.prepare('SELECT COUNT(*) AS n FROM sessions').get() as { n: number }).n, 0);
+  db.close();
+});
+
 test('opening runs every pending migration and is idempotent', () => {
   const file = path.join(tempDir(), 'r.sqlite');
   openDatabase(file).close();

@@ -69,6 +69,7 @@ export function createHandlers(core: CoreServices, exchange: ExchangeService, in
     ...lazyGroup('signing', async () => (await import('./signingHandlers.js')).createSigningHandlers(core, writeQueue)),
     ...lazyGroup('outgoing', async () => (await import('./outgoingHandlers.js')).createOutgoingHandlers(core, writeQueue)),
     ...lazyGroup('validation', async () => (await import('./validationHandlers.js')).createValidationHandlers(core)),
+    ...lazyGroup('accounts', async () => (await import('./accountHandlers.js')).createAccountHandlers(core)),
     ...lazyGroup('incoming', async () => (await import('./incomingHandlers.js')).createIncomingHandlers(core, exchange, writeQueue)),
     ...lazyGroup('report', async () => (await import('./reportHandlers.js')).createReportHandlers(core)),
   };

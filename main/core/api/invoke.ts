@@ -1,13 +1,14 @@
 // The boundary every call crosses, whatever the transport: the method must exist in the
 // contract, the input must parse against its schema (so no handler ever sees unchecked data),
 // and the answer goes back as an envelope, because Electron IPC loses an Error's fields.
-// Secrets in the input (a token's PIN, the axis secret) are blotted out of every log line and every envelope.
+// Secrets in the input (a token's PIN, the axis secret, a password) are blotted out of every log line and every envelope.
 import { contract, type MethodName, type Output, type ParsedInput } from '../../common/contract.js';
 import { AppError, type ApiErrorShape, type Envelope } from '../../common/errors.js';
 import { prettifyError } from 'zod';
+import { METHOD_ACCESS, mayCall, type RemoteCaller } from '../../common/access.js';
 
 /** Input fields whose values must never be echoed, whatever the method. */
-const SECRET_FIELDS = ['pin', 'secret'] as const;
+const SECRET_FIELDS = ['pin', 'secret', 'password'] as const;
 const BLOTTED = '•••';
 
 function secretsOf(input: unknown): string[] {
@@ -31,8 +32,16 @@ export function isMethodName(name: string): name is MethodName {
   return Object.prototype.hasOwnProperty.call(contract, name);
 }
 
-export async function invoke(handlers: Handlers, method: string, rawInput: unknown, log: (message: string) => void = console.error): Promise<Envelope<unknown>> {
+/**
+ * `caller`: a person calling through the office host, whose roles the method must allow
+ * (common/access.ts) before anything of the input is read; none for this PC's own user.
+ */
+export async function invoke(handlers: Handlers, method: string, rawInput: unknown, log: (message: string) => void = console.error, caller?: RemoteCaller): Promise<Envelope<unknown>> {
   if (!isMethodName(method)) return { ok: false, error: { code: 'NOT_FOUND', message: `Unknown API method "${method}".` } };
+  if (caller && !mayCall(method, caller)) {
+    const where = METHOD_ACCESS[method] === 'this-pc' ? 'only on the PC it concerns, not through the office host' : `with the role ${(METHOD_ACCESS[method] as readonly string[]).join(' or ')}`;
+    return { ok: false, error: { code: 'FORBIDDEN', message: `${caller.login} may not call ${method}: it is allowed ${where}.`, details: { method } } };
+  }
   const secrets = secretsOf(rawInput);
   const parsed = contract[method].input.safeParse(rawInput ?? {});
   if (!parsed.success) {

@@ -12,8 +12,9 @@ import { migrate0010IncomingCapture } from './0010_incoming_capture.js';
 import { migrate0011ReportColumnsOnInsert } from './0011_report_columns_on_insert.js';
 import { migrate0012SearchFields } from './0012_search_fields.js';
 import { migrate0013DocumentLinks } from './0013_document_links.js';
+import { migrate0014Accounts } from './0014_accounts.js';
 
 /** Migration N brings the schema from user_version N-1 to N. Never edit one that has shipped. */
-export const MIGRATIONS: ReadonlyArray<(db: Database) => void> = [migrate0001Registry, migrate0002Search, migrate0003CertificateImages, migrate0004Issuing, migrate0005Exchange, migrate0006Incoming, migrate0007Reports, migrate0008ReceiveAttempts, migrate0009OutboxErrorCodes, migrate0010IncomingCapture, migrate0011ReportColumnsOnInsert, migrate0012SearchFields, migrate0013DocumentLinks];
+export const MIGRATIONS: ReadonlyArray<(db: Database) => void> = [migrate0001Registry, migrate0002Search, migrate0003CertificateImages, migrate0004Issuing, migrate0005Exchange, migrate0006Incoming, migrate0007Reports, migrate0008ReceiveAttempts, migrate0009OutboxErrorCodes, migrate0010IncomingCapture, migrate0011ReportColumnsOnInsert, migrate0012SearchFields, migrate0013DocumentLinks, migrate0014Accounts];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
