@@ -47,6 +47,14 @@ function bookOption(value: string | undefined, required: boolean): 'in' | 'out' 
   return value;
 }
 
+/** Resolves on the first Ctrl+C or service stop (SIGTERM). */
+function stopSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+}
+
 export async function run(argv: string[], out: (line: string) => void = console.log): Promise<number> {
   takeEnvironmentPin();
   // Commands with options of their own, before the shared parser (which refuses unknown options).
@@ -129,6 +137,8 @@ export async function run(argv: string[], out: (line: string) => void = console.
       name: { type: 'string' },
       role: { type: 'string', multiple: true },
       position: { type: 'string' },
+      // serve: where the office host listens.
+      listen: { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -136,7 +146,7 @@ export async function run(argv: string[], out: (line: string) => void = console.
     out(USAGE);
     return values.help ? 0 : 2;
   }
-  const known = ['import', 'list', 'search', 'audit', 'tokens', 'sign', 'config', 'out', 'book', 'sync', 'queue', 'in', 'verify', 'report', 'signers', 'users'];
+  const known = ['import', 'list', 'search', 'audit', 'tokens', 'sign', 'config', 'out', 'book', 'sync', 'queue', 'in', 'verify', 'report', 'signers', 'users', 'serve'];
   if (!known.includes(command)) throw new CliError(`unknown command "${command}"; try: ${known.join(', ')}`);
   // Token commands work on files and tokens, not on the registry (sign only reads the agency's
   // name from it, when the data folder exists and no --agency-name is given).
@@ -149,6 +159,7 @@ export async function run(argv: string[], out: (line: string) => void = console.
   // --module: a token library to look in besides the data folder's, for the commands that list or sign through the core.
   const core = openCore({ dataDir, shell: 'cli', tokens: values.module ? { knownModules: [values.module] } : undefined });
   try {
+    if (command === 'serve') return await (await import('./serveCommand.js')).runServe(core, values.listen, out, stopSignal);
     if (command === 'users') return await (await import('./userCommands.js')).runUsers(core, rest, { name: values.name, role: values.role, unit: values.unit, position: values.position, json: values.json }, out);
     if (command === 'signers') return await (await import('./signerCommands.js')).runSigners(core, values.json, out);
     if (command === 'tokens') return (await import('./tokenCommands.js')).runAddModule(core, rest.slice(1), out);

@@ -33,6 +33,9 @@ export const USAGE = `Usage: eoffice [--data-dir <dir>] <command>
   search --saved-list | --remove-saved <name>
                                   the saved searches (the same the app lists)
   audit verify                    check the hash chain of the audit trail
+  serve [--listen <address:port>]  this data folder as the office host, over HTTPS (default
+                                  0.0.0.0:8443): prints its addresses and its certificate's
+                                  fingerprint (hex, syllables, QR code); needs an administrator
   users list [--json] | users add <login> --name "…" --role van-thu|lanh-dao|chuyen-vien|quan-tri[,…]
        [--unit "…"] [--position "…"] | users update <login> [--name|--role|--unit|--position …]
        | users disable|enable|reset|signout <login>

@@ -121,6 +121,8 @@ export const ERROR_CODES = [
   'ACCOUNT_DISABLED',
   'SIGN_IN_REQUIRED',
   'FORBIDDEN',
+  'HOST_CERTIFICATE_CHANGED',
+  'HOST_UNREACHABLE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -140,6 +142,11 @@ export class AppError extends Error {
     this.name = 'AppError';
     this.code = code;
     this.details = details;
+  }
+
+  /** An error as another process answered it (the office host), thrown here as if raised here. */
+  static fromShape(shape: ApiErrorShape): AppError {
+    return new AppError(shape.code, shape.message, shape.details);
   }
 
   toShape(): ApiErrorShape {

@@ -34,7 +34,7 @@ test('each role against each method: refused with FORBIDDEN before the input is 
     const reached = new Set<string>();
     const handlers = noteTakingHandlers(reached);
     for (const method of METHOD_NAMES) {
-      const caller = { login: `thử-${role}`, roles: [role] };
+      const caller = { login: `thử-${role}`, roles: [role], client: '10.0.0.5' };
       // Input no schema accepts: a refusal must come before the parse.
       const answer = await invoke(handlers, method, { '☠': true }, () => undefined, caller);
       assert.equal(answer.ok, false);

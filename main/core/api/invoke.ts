@@ -5,7 +5,8 @@
 import { contract, type MethodName, type Output, type ParsedInput } from '../../common/contract.js';
 import { AppError, type ApiErrorShape, type Envelope } from '../../common/errors.js';
 import { prettifyError } from 'zod';
-import { METHOD_ACCESS, mayCall, type RemoteCaller } from '../../common/access.js';
+import { METHOD_ACCESS, mayCall } from '../../common/access.js';
+import { withCaller, type CallContext } from '../app/caller.js';
 
 /** Input fields whose values must never be echoed, whatever the method. */
 const SECRET_FIELDS = ['pin', 'secret', 'password'] as const;
@@ -36,7 +37,7 @@ export function isMethodName(name: string): name is MethodName {
  * `caller`: a person calling through the office host, whose roles the method must allow
  * (common/access.ts) before anything of the input is read; none for this PC's own user.
  */
-export async function invoke(handlers: Handlers, method: string, rawInput: unknown, log: (message: string) => void = console.error, caller?: RemoteCaller): Promise<Envelope<unknown>> {
+export async function invoke(handlers: Handlers, method: string, rawInput: unknown, log: (message: string) => void = console.error, caller?: CallContext): Promise<Envelope<unknown>> {
   if (!isMethodName(method)) return { ok: false, error: { code: 'NOT_FOUND', message: `Unknown API method "${method}".` } };
   if (caller && !mayCall(method, caller)) {
     const where = METHOD_ACCESS[method] === 'this-pc' ? 'only on the PC it concerns, not through the office host' : `with the role ${(METHOD_ACCESS[method] as readonly string[]).join(' or ')}`;
@@ -49,7 +50,7 @@ export async function invoke(handlers: Handlers, method: string, rawInput: unkno
   }
   try {
     const handler = handlers[method] as (input: unknown) => unknown;
-    const result = await handler(parsed.data);
+    const result = await (caller ? withCaller(caller, () => handler(parsed.data)) : handler(parsed.data));
     const checked = contract[method].output.safeParse(result);
     if (!checked.success) {
       log(blot(`[api] ${method} returned data outside the contract: ${prettifyError(checked.error)}`, secrets));

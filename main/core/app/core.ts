@@ -15,6 +15,7 @@ import { ExchangeService } from '../exchange/service.js';
 import type { TokenModulePicker } from '../token/userModules.js';
 import type { FileReveal } from '../registry/documentFiles.js';
 import { ensurePrivateDataDir } from '../paths/dataDir.js';
+import { currentCaller } from './caller.js';
 
 export interface CoreOptions {
   dataDir: string;
@@ -78,7 +79,10 @@ export function openCore(options: CoreOptions): Core {
     settings,
     events,
     tokens,
-    actor,
+    // Read at each use: on the office host, the person whose call is running (app/caller.ts).
+    get actor() {
+      return currentCaller()?.login ?? actor;
+    },
     secrets: options.secrets ?? createKeyFileSecretBox(options.dataDir),
     tokenModulePicker: options.tokenModulePicker,
     fileReveal: options.fileReveal,
@@ -89,7 +93,8 @@ export function openCore(options: CoreOptions): Core {
     },
   };
   const exchange = new ExchangeService(services);
-  return { ...services, exchange, handlers: createHandlers(services, exchange, { shell: options.shell === 'electron' ? 'electron' : 'web', schemaVersion: schemaVersion(db) }) };
+  // Added to the services themselves, not spread into a copy: a copy would read the actor once.
+  return Object.assign(services, { exchange, handlers: createHandlers(services, exchange, { shell: options.shell === 'electron' ? 'electron' : 'web', schemaVersion: schemaVersion(db) }) });
 }
 
 function safeUserName(): string {

@@ -6,14 +6,12 @@
 // port of the loopback is the same *site*, so SameSite alone lets its pages send the cookie. The
 // Host header must name the loopback, which a DNS-rebinding page cannot fake.
 import http from 'node:http';
-import fs from 'node:fs';
 import path from 'node:path';
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { invoke, type Handlers } from '../api/invoke.js';
+import type { Handlers } from '../api/invoke.js';
 import type { AppEvents } from '../app/events.js';
-import { decodeWire, encodeWire } from '../../common/wire.js';
-import { contentTypeOf, CSP, rendererFile } from './rendererFiles.js';
+import { answerApiCall, baseHeaders, cookieValue, crossOrigin, sameSecret, sendText, serveStatic, streamEvents } from './httpParts.js';
 
 export interface WebHostOptions {
   handlers: Handlers;
@@ -45,71 +43,9 @@ function cookieName(port: number): string {
   return `eoffice_token_${port}`;
 }
 
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
-function cookieToken(req: http.IncomingMessage, name: string): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const [key, ...value] = part.trim().split('=');
-    if (key === name) return value.join('=');
-  }
-  return undefined;
-}
-
-/**
- * Whether a browser says the request comes from another origin. A client that is no browser (a
- * script with the bearer token) sends neither header and is judged by its token alone; a browser
- * sends Origin on every POST and Sec-Fetch-Site on every request, and neither can be forged by a page.
- */
-function crossOrigin(req: http.IncomingMessage, ownOrigin: string): boolean {
-  const origin = req.headers.origin;
-  if (origin !== undefined && origin !== ownOrigin) return true;
-  const site = req.headers['sec-fetch-site'];
-  return site !== undefined && site !== 'same-origin';
-}
-
 function bearerToken(req: http.IncomingMessage): string | undefined {
   const header = req.headers.authorization;
   return header?.startsWith('Bearer ') ? header.slice(7) : undefined;
-}
-
-function baseHeaders(extra: http.OutgoingHttpHeaders = {}): http.OutgoingHttpHeaders {
-  return {
-    'Content-Security-Policy': CSP,
-    'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'no-referrer',
-    'X-Frame-Options': 'DENY',
-    'Cross-Origin-Opener-Policy': 'same-origin',
-    ...extra,
-  };
-}
-
-function sendText(res: http.ServerResponse, status: number, text: string): void {
-  res.writeHead(status, baseHeaders({ 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }));
-  res.end(text);
-}
-
-class BodyTooLarge extends Error {}
-
-/**
- * Reads the body up to `limit` bytes. Past that, the rest is read and dropped so that the
- * client, still sending, receives the 413 answer instead of a reset connection.
- */
-function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) chunks.push(chunk);
-      else chunks.length = 0;
-    });
-    req.on('end', () => (size > limit ? reject(new BodyTooLarge()) : resolve(Buffer.concat(chunks))));
-    req.on('error', reject);
-  });
 }
 
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
@@ -140,45 +76,19 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         res.writeHead(302, baseHeaders({ 'Set-Cookie': `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`, Location: location, 'Cache-Control': 'no-store' }));
         return res.end();
       }
-      const presented = cookieToken(req, cookieName(port)) ?? bearerToken(req);
+      const presented = cookieValue(req, cookieName(port)) ?? bearerToken(req);
       if (!presented || !sameSecret(presented, token)) {
         return sendText(res, 401, 'Cần mã truy cập. Hãy mở đường dẫn (có ?token=…) in ra khi khởi động eOffice.\nA token is required: open the URL (with ?token=…) printed when eOffice started.');
       }
 
       if (url.pathname.startsWith('/api/') && crossOrigin(req, `http://${host}`)) return sendText(res, 403, 'Cross-origin requests are refused');
 
-      if (url.pathname === '/api/events' && req.method === 'GET') {
-        res.writeHead(200, baseHeaders({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive' }));
-        res.write(': connected\n\n');
-        sseClients.add(res);
-        const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 25_000);
-        keepAlive.unref();
-        res.on('close', () => {
-          clearInterval(keepAlive);
-          sseClients.delete(res);
-        });
-        return;
-      }
+      if (url.pathname === '/api/events' && req.method === 'GET') return streamEvents(res, sseClients);
 
       if (url.pathname.startsWith('/api/')) {
         if (req.method !== 'POST') return sendText(res, 405, 'Use POST');
         if (req.headers['x-requested-with'] !== 'eoffice') return sendText(res, 403, 'Missing X-Requested-With: eoffice');
-        const method = decodeURIComponent(url.pathname.slice('/api/'.length));
-        let input: unknown;
-        try {
-          const body = await readBody(req, options.maxBodyBytes());
-          input = body.length ? decodeWire(body.toString('utf8')) : {};
-        } catch (error) {
-          const envelope =
-            error instanceof BodyTooLarge
-              ? { ok: false, error: { code: 'FILE_TOO_LARGE', message: 'The request is larger than the import limit.', details: { limitMb: Math.floor(options.maxBodyBytes() / 1048576 / 1.4) } } }
-              : { ok: false, error: { code: 'INVALID_INPUT', message: `The request body is not valid JSON: ${(error as Error).message}` } };
-          res.writeHead(error instanceof BodyTooLarge ? 413 : 400, baseHeaders({ 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'close' }));
-          return res.end(JSON.stringify(envelope));
-        }
-        const envelope = await invoke(options.handlers, method, input, log);
-        res.writeHead(200, baseHeaders({ 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' }));
-        return res.end(encodeWire(envelope));
+        return await answerApiCall(req, res, url, options);
       }
 
       if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed');
@@ -209,19 +119,4 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         server.closeAllConnections();
       }),
   };
-}
-
-function serveStatic(root: string, pathname: string, req: http.IncomingMessage, res: http.ServerResponse): void {
-  const file = rendererFile(root, pathname);
-  if (!file) return sendText(res, 404, 'Not found');
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(file);
-  } catch {
-    return sendText(res, 404, file === path.join(root, 'index.html') ? 'The renderer is not built: run "npm run build".' : 'Not found');
-  }
-  if (!stat.isFile()) return sendText(res, 404, 'Not found');
-  res.writeHead(200, baseHeaders({ 'Content-Type': contentTypeOf(file), 'Content-Length': stat.size, 'Cache-Control': file.endsWith('.html') ? 'no-store' : 'max-age=3600' }));
-  if (req.method === 'HEAD') return void res.end();
-  fs.createReadStream(file).pipe(res);
 }
