@@ -16,6 +16,7 @@ const BENCHMARKS: Record<string, () => Promise<(args: readonly string[]) => unkn
   verify: async () => (await import('./verify.js')).runVerifyBenchmark,
   report: async () => (await import('./report.js')).runReportBenchmark,
   cli: async () => (await import('./cli.js')).runCliBenchmark,
+  office: async () => (await import('./office.js')).runOfficeBenchmark,
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -20,7 +20,7 @@ import type { CallContext } from '../app/caller.js';
 import { AppError, type ApiErrorShape } from '../../common/errors.js';
 import { checkPassword, userByCertificate } from '../accounts/users.js';
 import { activeSession, closeSession, csrfMatches, openSession, type ActiveSession } from '../accounts/sessions.js';
-import { auditDocumentRead } from '../accounts/reads.js';
+import { readRecorder } from '../accounts/reads.js';
 import { answerApiCall, baseHeaders, cookieValue, crossOrigin, readBody, sendText, serveStatic, streamEvents } from './httpParts.js';
 
 export const SESSION_COOKIE = 'eoffice_session';
@@ -79,6 +79,7 @@ export async function startOfficeHost(options: OfficeHostOptions): Promise<Offic
   const sseClients = new Set<http.ServerResponse>();
   /** Challenges given for a token sign-in, each good once and for two minutes. */
   const challenges = new Map<string, number>();
+  const reads = readRecorder(core.db);
 
   // Events name documents and batches, not their content: every signed-in person may hear them.
   const unsubscribe = core.events.subscribe((name, payload) => {
@@ -159,7 +160,7 @@ export async function startOfficeHost(options: OfficeHostOptions): Promise<Offic
       if (!url.pathname.startsWith('/api/')) return sendText(res, 404, 'Not found');
       const caller: CallContext = { login: current.session.user.login, roles: current.session.user.roles, client };
       const call = await answerApiCall(req, res, url, { handlers: options.core.handlers, maxBodyBytes: options.maxBodyBytes, log }, caller);
-      if (call.ok) auditDocumentRead(core.db, caller, call.method, call.input);
+      if (call.ok) reads.record(caller, call.method, call.input);
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed');
@@ -189,7 +190,10 @@ export async function startOfficeHost(options: OfficeHostOptions): Promise<Offic
       new Promise<void>((resolve) => {
         unsubscribe();
         for (const sse of sseClients) sse.end();
-        server.close(() => resolve());
+        server.close(() => {
+          reads.flush();
+          resolve();
+        });
         server.closeAllConnections();
       }),
   };
