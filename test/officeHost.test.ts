@@ -19,6 +19,7 @@ import { loadModule } from '../main/core/token/modules.js';
 import { openTokenSession } from '../main/core/token/session.js';
 import { coreCalls } from './support/coreCalls.js';
 import { CLI_BUNDLE } from './support/cliRun.js';
+import path from 'node:path';
 import { decisionDraftPdf, tempDir } from './support/fixtures.js';
 import { createTestToken, type TestToken } from './support/softhsm.js';
 import { X509Certificate } from 'node:crypto';
@@ -58,6 +59,19 @@ async function stopHost(): Promise<void> {
   const ended = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
   await ended;
+}
+
+/** The built CLI on another data folder (another PC), with the environment given. */
+function runWith(dir: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI_BUNDLE, '--data-dir', dir, ...args], { env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('close', (code) => resolve({ code, stdout: stdout.trim(), stderr: stderr.trim() }));
+    child.stdin.end();
+  });
 }
 
 async function signedIn(login: keyof typeof PASSWORDS): Promise<OfficeConnection> {
@@ -121,7 +135,7 @@ test('sign-in: a wrong password and an unknown login are refused alike; after th
   await refusedWith(connection.signIn('chuyenvien', 'sai lần ba'), 'SIGN_IN_FAILED');
   const backoff = await refusedWith(connection.signIn('chuyenvien', PASSWORDS.chuyenvien), 'SIGN_IN_BACKOFF');
   assert.ok(Number(backoff.details?.seconds) >= 1);
-  await new Promise((resolve) => setTimeout(resolve, 1100));
+  await new Promise((resolve) => setTimeout(resolve, Number(backoff.details?.seconds) * 1000 + 100));
   assert.equal((await connection.signIn('chuyenvien', PASSWORDS.chuyenvien)).login, 'chuyenvien');
 });
 
@@ -223,6 +237,31 @@ test('signing out ends the session; signing out everywhere ends the others', asy
   const admin = await signedIn('quantri');
   assert.ok((await admin.call('users.signOutEverywhere', { login: 'vanthu' })).sessions >= 1);
   await refusedWith(second.call('documents.list', {}), 'SIGN_IN_REQUIRED');
+});
+
+test('the command line on another PC acts on the host as a person: the fingerprint compared once, then pinned', async () => {
+  const clientDir = tempDir('eoffice-office-client-');
+  const cli = (args: string[], password: string) => runWith(clientDir, ['--host', hostUrl, ...args], { EOFFICE_PASSWORD: password });
+  const first = await cli(['--user', 'vanthu', 'list', '--json'], PASSWORDS.vanthu);
+  assert.equal(first.code, 1);
+  assert.match(first.stderr, new RegExp(`first connection to 127\\.0\\.0\\.1:\\d+: its certificate is ${pinned.fingerprint256}`));
+  const wrong = await cli(['--user', 'vanthu', '--fingerprint', '00:11:22', 'list'], PASSWORDS.vanthu);
+  assert.equal(wrong.code, 1);
+  assert.match(wrong.stderr, /not the one given: do not connect/);
+  const listed = await cli(['--user', 'vanthu', '--fingerprint', pinned.fingerprint256, 'list', '--json'], PASSWORDS.vanthu);
+  assert.equal(listed.code, 0, listed.stderr);
+  assert.ok((JSON.parse(listed.stdout) as { total: number }).total >= 1);
+  // Pinned: no --fingerprint from now on.
+  const again = await cli(['--user', 'chuyenvien', 'users', 'list'], PASSWORDS.chuyenvien);
+  assert.equal(again.code, 1);
+  assert.match(again.stderr, /chuyenvien may not call users\.list/);
+  const local = await cli(['--user', 'vanthu', 'config', 'get'], PASSWORDS.vanthu);
+  assert.equal(local.code, 1);
+  assert.match(local.stderr, /works on this PC's data folder/);
+  const badPassword = await cli(['--user', 'chutich', 'list'], 'không đúng mật khẩu');
+  assert.equal(badPassword.code, 1);
+  assert.match(badPassword.stderr, /Wrong login or password/);
+  assert.ok(!fs.readFileSync(path.join(clientDir, 'office', 'pinned-hosts.json'), 'utf8').includes('PRIVATE'), 'only the certificate is pinned');
 });
 
 test('a host whose certificate changed is refused, never accepted', async () => {

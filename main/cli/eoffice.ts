@@ -139,6 +139,10 @@ export async function run(argv: string[], out: (line: string) => void = console.
       position: { type: 'string' },
       // serve: where the office host listens.
       listen: { type: 'string' },
+      // Act on an office host as this person (the password from EOFFICE_PASSWORD or typed).
+      host: { type: 'string' },
+      user: { type: 'string' },
+      fingerprint: { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -155,9 +159,16 @@ export async function run(argv: string[], out: (line: string) => void = console.
   if (command === 'sign') return (await import('./tokenCommands.js')).runSign(rest, values, out, dataDir);
   // Imported files are read in the PDF worker: its start overlaps the opening of the registry.
   if (command === 'import') (await import('../core/pdfWorker/pdfWorker.js')).pdfWorker().prepare('inspect');
-  const { openCore } = await import('../core/app/core.js');
-  // --module: a token library to look in besides the data folder's, for the commands that list or sign through the core.
-  const core = openCore({ dataDir, shell: 'cli', tokens: values.module ? { knownModules: [values.module] } : undefined });
+  let core: Core;
+  if (values.host !== undefined) {
+    const { connectToHost, HOST_COMMANDS } = await import('./hostConnection.js');
+    if (!HOST_COMMANDS.includes(command)) throw new CliError(`${command} works on this PC's data folder; with --host: ${HOST_COMMANDS.join(', ')}`);
+    core = await connectToHost(dataDir, values.host, values.user, values.fingerprint);
+  } else {
+    const { openCore } = await import('../core/app/core.js');
+    // --module: a token library to look in besides the data folder's, for the commands that list or sign through the core.
+    core = openCore({ dataDir, shell: 'cli', tokens: values.module ? { knownModules: [values.module] } : undefined });
+  }
   try {
     if (command === 'serve') return await (await import('./serveCommand.js')).runServe(core, values.listen, out, stopSignal);
     if (command === 'users') return await (await import('./userCommands.js')).runUsers(core, rest, { name: values.name, role: values.role, unit: values.unit, position: values.position, json: values.json }, out);
@@ -282,6 +293,7 @@ export async function run(argv: string[], out: (line: string) => void = console.
     }
     return 2;
   } finally {
-    core.close();
+    // On a host, signing out: the session should not outlive the command.
+    await core.close();
   }
 }

@@ -42,6 +42,15 @@ export async function readNewPassword(): Promise<string> {
   return first;
 }
 
+/** An account's password to sign in to the office host: EOFFICE_PASSWORD (taken out of the environment), else typed without echo. */
+export async function readPassword(login: string): Promise<string> {
+  const fromEnv = process.env.EOFFICE_PASSWORD;
+  delete process.env.EOFFICE_PASSWORD;
+  if (fromEnv) return fromEnv;
+  if (!process.stdin.isTTY) throw new CliError(`no password for ${login}: set EOFFICE_PASSWORD or run the command in a terminal to type it`);
+  return readHidden(`Mật khẩu của ${login}: `);
+}
+
 /** A line typed at the terminal without echo; Ctrl+C cancels. */
 function readHidden(prompt: string): Promise<string> {
   process.stderr.write(prompt);

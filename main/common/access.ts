@@ -118,3 +118,13 @@ export function mayCall(method: MethodName, caller: RemoteCaller): boolean {
   if (access === 'this-pc') return false;
   return access.some((role) => caller.roles.includes(role));
 }
+
+/**
+ * Whether a call would sign with a token plugged into the host itself: never for a remote caller,
+ * whatever their role — the host's tokens are the person's at the host's desk. A remote caller
+ * signs with a remote signer (their phone), or with the token on their own PC.
+ */
+export function signsWithHostToken(method: MethodName, input: unknown): boolean {
+  if (method !== 'documents.sign' && method !== 'outgoing.issue') return false;
+  return (input as { signer?: { kind?: string } } | null)?.signer?.kind === 'token';
+}

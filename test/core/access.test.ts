@@ -79,3 +79,19 @@ test("this PC's own user (no caller) is refused nothing", async () => {
     assert.notEqual(answer.ok ? null : answer.error.code, 'FORBIDDEN', method);
   }
 });
+
+test("a remote caller never signs with a token plugged into the host, whatever the role; a phone signer is the caller's to use", async () => {
+  const reached = new Set<string>();
+  const handlers = noteTakingHandlers(reached);
+  const leader = { login: 'chutich', roles: ['lanh-dao', 'van-thu'] as Role[], client: '10.0.0.7' };
+  const onHostToken = await invoke(handlers, 'documents.sign', { ids: [1], signer: { kind: 'token', label: 'Token Cơ quan' }, appearance: { kind: 'invisible' } }, () => undefined, leader);
+  assert.equal(onHostToken.ok ? null : onHostToken.error.code, 'FORBIDDEN');
+  const shortForm = await invoke(handlers, 'outgoing.issue', { id: 1, label: 'Token Cơ quan', certificateId: '01' }, () => undefined, leader);
+  assert.equal(shortForm.ok ? null : shortForm.error.code, 'FORBIDDEN', 'the short form is a token too');
+  assert.deepEqual([...reached], []);
+  const onPhone = await invoke(handlers, 'documents.sign', { ids: [1], signer: { kind: 'smartca', account: '079123456789' }, appearance: { kind: 'invisible' } }, () => undefined, leader);
+  assert.equal(onPhone.ok ? null : onPhone.error.code, 'NOT_FOUND', 'reached the handler');
+  // At the host's own desk (no remote caller) the token signs as before.
+  const atTheHost = await invoke(handlers, 'documents.sign', { ids: [1], signer: { kind: 'token', label: 'Token Cơ quan' }, appearance: { kind: 'invisible' } }, () => undefined);
+  assert.equal(atTheHost.ok ? null : atTheHost.error.code, 'NOT_FOUND');
+});

@@ -79,9 +79,9 @@ test('sign-in: right and wrong passwords, unknown logins answered alike, backoff
   assert.equal(unknown.message, wrong.message, 'an unknown login and a wrong password say the same');
   await refusedWith(checkPassword(core.db, 'vanthu', 'sai lần hai', '10.0.0.5', seconds(t0, 1)), 'SIGN_IN_FAILED');
   await refusedWith(checkPassword(core.db, 'vanthu', 'sai lần ba', '10.0.0.5', seconds(t0, 2)), 'SIGN_IN_FAILED');
-  // Three failures in a row: the next try, even right, waits a second.
-  const backoff = await refusedWith(checkPassword(core.db, 'vanthu', CLERK_PASSWORD, '10.0.0.5', seconds(t0, 2)), 'SIGN_IN_BACKOFF');
-  assert.equal(backoff.details?.seconds, 1);
+  // Three failures in a row: the next try, even right, waits two seconds.
+  const backoff = await refusedWith(checkPassword(core.db, 'vanthu', CLERK_PASSWORD, '10.0.0.5', seconds(t0, 3)), 'SIGN_IN_BACKOFF');
+  assert.equal(backoff.details?.seconds, 1, 'one second of the two left');
   // Once the wait is over, the right password works and the count starts again.
   assert.equal((await checkPassword(core.db, 'vanthu', CLERK_PASSWORD, '10.0.0.5', seconds(t0, 4))).login, 'vanthu');
   assert.equal((core.db.prepare('SELECT failed_sign_ins FROM users WHERE login = ?').get('vanthu') as { failed_sign_ins: number }).failed_sign_ins, 0);

@@ -9,7 +9,7 @@ import type { Role, UserInfo, UserPatch } from '../../common/contract.js';
 import { appendAudit } from '../registry/audit.js';
 import { assertPasswordAcceptable, decoyHash, hashPassword, passwordMatches } from './passwords.js';
 
-/** Failures in a row before each further try waits (1 s, 2 s, 4 s… up to a minute). */
+/** Failures in a row before each further try waits (2 s, 4 s, 8 s… up to a minute). */
 const FREE_FAILURES = 3;
 const MAX_BACKOFF_SECONDS = 60;
 /** Failures in a row that lock the account, and for how long (an administrator's reset unlocks it at once). */
@@ -190,9 +190,9 @@ export function bindCertificate(ctx: AccountContext, login: string, fingerprint2
   return findUser(ctx.db, login, now)!;
 }
 
-/** Seconds before the next try is heard, after `failures` failures in a row, the last at `lastFailure`. */
+/** Seconds before the next try is heard, after `failures` failures in a row. */
 function backoffSeconds(failures: number): number {
-  return failures < FREE_FAILURES ? 0 : Math.min(MAX_BACKOFF_SECONDS, 2 ** (failures - FREE_FAILURES));
+  return failures < FREE_FAILURES ? 0 : Math.min(MAX_BACKOFF_SECONDS, 2 ** (failures - FREE_FAILURES + 1));
 }
 
 /**
@@ -201,7 +201,8 @@ function backoffSeconds(failures: number): number {
  * seconds), after LOCKOUT_FAILURES the account locks for half an hour (ACCOUNT_LOCKED). A disabled
  * account is named only to the one who knows its password.
  */
-export async function checkPassword(db: Database, login: string, password: string, client: string, now = new Date()): Promise<UserInfo> {
+export async function checkPassword(db: Database, login: string, password: string, client: string, given?: Date): Promise<UserInfo> {
+  const now = given ?? new Date();
   const row = rowByLogin(db, login);
   if (!row || row.password_hash === null) {
     await passwordMatches(password, await decoyHash());
@@ -216,12 +217,15 @@ export async function checkPassword(db: Database, login: string, password: strin
     if (left > 0) throw new AppError('SIGN_IN_BACKOFF', `Too many wrong passwords: try again in ${left} seconds.`, { seconds: left });
   }
   const matches = await passwordMatches(password, row.password_hash);
-  const at = toVnIso(now);
   if (!matches) {
+    // The wait counts from the refusal, to the millisecond: the hash took a while, and a wait of
+    // two seconds must not be eaten by it or by rounding to the second.
+    const failedAt = given ?? new Date();
+    const at = toVnIso(failedAt);
     const failures = row.failed_sign_ins + 1;
-    const lockedUntil = failures >= LOCKOUT_FAILURES ? toVnIso(new Date(now.getTime() + LOCKOUT_MINUTES * 60_000)) : null;
+    const lockedUntil = failures >= LOCKOUT_FAILURES ? toVnIso(new Date(failedAt.getTime() + LOCKOUT_MINUTES * 60_000)) : null;
     db.transaction(() => {
-      prepared(db, 'UPDATE users SET failed_sign_ins = ?, last_failure_at = ?, locked_until = ? WHERE id = ?').run(lockedUntil ? 0 : failures, at, lockedUntil, row.id);
+      prepared(db, 'UPDATE users SET failed_sign_ins = ?, last_failure_at = ?, locked_until = ? WHERE id = ?').run(lockedUntil ? 0 : failures, failedAt.toISOString(), lockedUntil, row.id);
       appendAudit(db, { actor: row.login, kind: lockedUntil ? 'account_locked' : 'sign_in_failed', at, details: { login: row.login, client, failures } });
     }).immediate();
     throw new AppError('SIGN_IN_FAILED', 'Wrong login or password.');

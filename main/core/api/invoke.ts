@@ -5,7 +5,7 @@
 import { contract, type MethodName, type Output, type ParsedInput } from '../../common/contract.js';
 import { AppError, type ApiErrorShape, type Envelope } from '../../common/errors.js';
 import { prettifyError } from 'zod';
-import { METHOD_ACCESS, mayCall } from '../../common/access.js';
+import { METHOD_ACCESS, mayCall, signsWithHostToken } from '../../common/access.js';
 import { withCaller, type CallContext } from '../app/caller.js';
 
 /** Input fields whose values must never be echoed, whatever the method. */
@@ -47,6 +47,9 @@ export async function invoke(handlers: Handlers, method: string, rawInput: unkno
   const parsed = contract[method].input.safeParse(rawInput ?? {});
   if (!parsed.success) {
     return { ok: false, error: blotError({ code: 'INVALID_INPUT', message: `Invalid input for ${method}: ${prettifyError(parsed.error)}` }, secrets) };
+  }
+  if (caller && signsWithHostToken(method, parsed.data)) {
+    return { ok: false, error: { code: 'FORBIDDEN', message: `${caller.login} may not sign with a token plugged into the office host: sign with a remote signer, or with the token on your own PC.`, details: { method } } };
   }
   try {
     const handler = handlers[method] as (input: unknown) => unknown;
