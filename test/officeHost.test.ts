@@ -22,6 +22,7 @@ import { CLI_BUNDLE } from './support/cliRun.js';
 import path from 'node:path';
 import { decisionDraftPdf, tempDir } from './support/fixtures.js';
 import { createTestToken, type TestToken } from './support/softhsm.js';
+import { nssTrusting, pdfsig, qpdfCheck } from './support/pdfsig.js';
 import { X509Certificate } from 'node:crypto';
 
 const dataDir = tempDir('eoffice-office-host-');
@@ -222,6 +223,45 @@ test('the leader signs in with the token: the host’s challenge signed on this 
     assert.ok(Array.isArray((await leader.call('documents.list', {})).items));
     // A signature of something else than the challenge is refused.
     await refusedWith(new OfficeConnection(hostUrl, pinned).signInWithCertificate(token.signerCertDer, () => key.sign(new TextEncoder().encode('khác'))), 'SIGN_IN_FAILED');
+  } finally {
+    await session.close();
+    module.release();
+  }
+});
+
+test('the leader signs a draft kept on the host with the token of their own PC; the clerk numbers and seals from another; pdfsig verifies both', async () => {
+  const specialist = await signedIn('chuyenvien');
+  const leader = await signedIn('chutich');
+  const clerk = await signedIn('vanthu');
+  const draft = await specialist.call('outgoing.create', {
+    fileName: 'quyết định.pdf',
+    bytes: await decisionDraftPdf('giao đất'),
+    details: { typeCode: 'QD', subject: 'Về việc giao đất', signerName: 'Nguyễn Văn An', signerPosition: 'CHỦ TỊCH', signerCompetence: 'TM.', recipients: ['Lưu: VT'] },
+  });
+  const id = draft.document.id;
+  const module = loadModule(token.modulePath);
+  const session = openTokenSession(module.pkcs11, { label: token.label });
+  try {
+    await session.login(token.userPin);
+    const leaderKey = await session.signingKey(token.ids.signer);
+    const agencyKey = await session.signingKey(token.ids.agency);
+    // A signature that is not the certificate's is refused before it reaches the document.
+    const forged = await leader.signHere('documents.sign', { ids: [id], appearance: { kind: 'signer', page: 1, rect: [330, 420, 180, 80] } }, token.signerCertDer, () => agencyKey.sign(new Uint8Array(8)));
+    assert.deepEqual([forged.results[0]?.status, forged.results[0]?.error?.code], ['failed', 'KEY_CERT_MISMATCH']);
+    assert.equal((await clerk.call('outgoing.get', { id })).document.state, 'draft', 'nothing signed by a forged answer');
+    // Numbering before the leader's signature is refused, whoever asks.
+    await refusedWith(clerk.call('outgoing.number', { id }), 'NOT_SIGNED');
+    const signed = await leader.signHere('documents.sign', { ids: [id], appearance: { kind: 'signer', page: 1, rect: [330, 420, 180, 80] } }, token.signerCertDer, (data) => leaderKey.sign(data));
+    assert.equal(signed.results[0]?.status, 'signed', JSON.stringify(signed.results[0]));
+    const issued = await clerk.signHere('outgoing.issue', { id }, token.agencyCertDer, (data) => agencyKey.sign(data));
+    assert.match(issued.document.notation ?? '', /^\d+\/QĐ-UBND$/);
+    const file = path.join(tempDir('eoffice-office-issued-'), 'issued.pdf');
+    fs.writeFileSync(file, (await clerk.call('documents.content', { id })).bytes);
+    assert.deepEqual(pdfsig(file, nssTrusting([token.caCertPem])).map((sig) => [sig.commonName, sig.validation]), [
+      ['Nguyễn Văn An', 'Signature is Valid.'],
+      ['UBND xã Thử Nghiệm', 'Signature is Valid.'],
+    ]);
+    qpdfCheck(file);
   } finally {
     await session.close();
     module.release();

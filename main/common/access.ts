@@ -41,6 +41,8 @@ export const METHOD_ACCESS: Record<MethodName, Access> = {
   'documents.import': DRAFTERS,
   'documents.sign': SIGNERS,
   'signing.cancel': 'signed-in',
+  'signing.requests': 'signed-in',
+  'signing.respond': 'signed-in',
   'signers.list': 'signed-in',
   'tokens.list': 'this-pc',
   'tokens.addModule': 'this-pc',
@@ -89,7 +91,8 @@ export const METHOD_ACCESS: Record<MethodName, Access> = {
   'handlers.add': [...CLERK, 'quan-tri'],
   'handlers.update': [...CLERK, 'quan-tri'],
   'handlers.deactivate': [...CLERK, 'quan-tri'],
-  'report.figures': REGISTER_KEEPERS,
+  // The dashboard's counts, everyone's start page; the documents behind them are the register keepers'.
+  'report.figures': 'signed-in',
   'report.list': REGISTER_KEEPERS,
   'report.export': REGISTER_KEEPERS,
   'documents.exportSearch': 'signed-in',

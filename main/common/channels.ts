@@ -30,6 +30,8 @@ export const METHODS_BY_GROUP = {
   signing: [
     'documents.sign',
     'signing.cancel',
+    'signing.requests',
+    'signing.respond',
     'signers.list',
     'tokens.list',
     'tokens.addModule',

@@ -359,6 +359,12 @@ export const SignerChoice = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('smartca'), account: z.string().min(1).max(64), credentialId: z.string().min(1).max(200).optional() }),
   z.object({ kind: z.literal('csc'), provider: z.string().min(1).max(32), credentialId: z.string().min(1).max(200) }),
   z.object({ kind: z.literal('mss'), msisdn: MobileNumber }),
+  /**
+   * A token on the caller's own PC, for a document on the office host: the host prepares each
+   * signature, the caller's token signs what signing.requests gives (the PIN stays on that PC) and
+   * signing.respond brings the signatures back (issue 15).
+   */
+  z.object({ kind: z.literal('client'), certificate: Bytes, chain: z.array(Bytes).max(8).default([]) }),
 ]);
 export type SignerChoice = z.infer<typeof SignerChoice>;
 
@@ -872,6 +878,10 @@ export const contract = {
     z.object({ batchId: BatchId, results: z.array(SigningResult) }),
   ),
   'signing.cancel': method(z.object({ batchId: BatchId }), z.object({ cancelled: z.boolean() })),
+  /** What the caller's own token must sign for their batch (a 'client' signer): each request's data, SHA-256 and sign. */
+  'signing.requests': method(z.object({ batchId: BatchId }), z.object({ running: z.boolean(), requests: z.array(z.object({ requestId: z.string(), datas: z.array(Bytes) })) })),
+  /** The caller's token's signatures for a request, in its order (RSA PKCS#1 v1.5, or ECDSA DER). */
+  'signing.respond': method(z.object({ batchId: BatchId, requestId: z.string().min(1).max(64), signatures: z.array(Bytes).min(1).max(50) }), z.object({ accepted: z.boolean() })),
   /**
    * Everyone who can sign here: the certificates on the plugged-in tokens and the identities the
    * configured remote services hold. A service that cannot be asked (offline, refused) is listed

@@ -55,6 +55,8 @@ export function parseSignerChoice(text: string): SignerChoice {
 /** The command line's form of a choice: what `eoffice signers` prints for each signer. */
 export function formatSignerChoice(choice: SignerChoice): string {
   switch (choice.kind) {
+    case 'client':
+      return 'client:token';
     case 'token':
       return `token:${choice.label}${choice.certificateId ? `/${choice.certificateId}` : ''}`;
     case 'smartca':

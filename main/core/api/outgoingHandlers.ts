@@ -83,7 +83,7 @@ export function createOutgoingHandlers(core: CoreServices, writeQueue: <T>(task:
         // Issuing is a signing act of its own: it asks for the agency token's PIN (or the agency's remote seal, on its phone).
         const subject = getDocumentRow(core.db, id).subject;
         const approval = { display: `Đóng dấu và phát hành: ${subject}`, signal: batch.abort.signal, onWaiting: batch.waiting };
-        await withSignerKey(signersContext(core), signer, { pin, confirmFinalTry }, async (key) => {
+        await withSignerKey(signersContext(core), signer, { pin, confirmFinalTry, askClient: batch.askClient }, async (key) => {
           assertUsable(key);
           const tsaUrl = core.settings.read().tsaUrl;
           await issueDocument(issuingContext(core), id, {

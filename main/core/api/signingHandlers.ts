@@ -13,7 +13,7 @@ import { certificateImage, certificateImages, checkPng, clearCertificateImage, s
 import { signDocuments } from '../signing/signDocuments.js';
 import { assertUsable } from '../signing/signStoredFile.js';
 import { listSigners, withSignerKey, type SignersContext } from '../signing/signers.js';
-import { asSigningBatch, cancelSigningBatch } from './signingBatches.js';
+import { answerClientRequest, asSigningBatch, cancelSigningBatch, clientRequestsOf } from './signingBatches.js';
 import { pickUserModule } from '../token/userModules.js';
 
 type SigningHandlers = GroupHandlers<'signing'>;
@@ -80,6 +80,8 @@ export function createSigningHandlers(core: CoreServices, signingQueue: <T>(task
       return certificateImages(core, fingerprint256);
     },
     'signing.cancel': ({ batchId }) => ({ cancelled: cancelSigningBatch(core, batchId) }),
+    'signing.requests': ({ batchId }) => clientRequestsOf(core, batchId),
+    'signing.respond': ({ batchId, requestId, signatures }) => ({ accepted: answerClientRequest(core, batchId, requestId, signatures) }),
     'signers.list': () => listSigners(signersContext(core)),
     'documents.sign': async (input) => {
       if (input.image) await checkPng(input.image);
@@ -87,7 +89,7 @@ export function createSigningHandlers(core: CoreServices, signingQueue: <T>(task
         const batchId = batch.id;
         // The batch is one signing act: one PIN, then the token is logged out (see TokenService);
         // with a remote signer, one confirmation on the phone per group of documents.
-        const act = { pin: input.pin, confirmFinalTry: input.confirmFinalTry };
+        const act = { pin: input.pin, confirmFinalTry: input.confirmFinalTry, askClient: batch.askClient };
         // A token's batch takes its turn among the writes, as it always has; a phone's confirmation
         // may take minutes, and holding the queue would stop every clerk's work meanwhile (cấp số,
         // tiếp nhận…). Its commits need no turn: each checks that the document is still the one signed.

@@ -4,6 +4,7 @@
 // a host that shows another certificate later is refused with HOST_CERTIFICATE_CHANGED, never
 // accepted with a click. Calls carry the session cookie and its CSRF token, as the browser does.
 import https from 'node:https';
+import { randomUUID } from 'node:crypto';
 import type { PeerCertificate } from 'node:tls';
 import { AppError, type ApiErrorShape, type Envelope } from '../../common/errors.js';
 import { decodeWire, encodeWire } from '../../common/wire.js';
@@ -35,8 +36,11 @@ export function firstLook(baseUrl: string): Promise<HostIdentity> {
   });
 }
 
+/** The certificate is not the pinned one (checkServerIdentity's answer). */
+class NotThePinnedCertificate extends Error {}
+
 function unreachable(url: URL, error: Error & { code?: string }): AppError {
-  if (['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'CERT_SIGNATURE_FAILURE', 'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_CHANGED'].includes(error.code ?? '')) {
+  if (error instanceof NotThePinnedCertificate || ['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'CERT_SIGNATURE_FAILURE'].includes(error.code ?? '')) {
     return new AppError('HOST_CERTIFICATE_CHANGED', `The office host at ${url.host} shows a certificate other than the one pinned on the first connection. It may have been reinstalled — or someone is in between. Ask the administrator to compare the fingerprint on the host before connecting again.`, { host: url.host });
   }
   return new AppError('HOST_UNREACHABLE', `The office host at ${url.host} cannot be reached (${error.code ?? error.message}); the work typed here is kept until it answers.`, { host: url.host });
@@ -61,7 +65,7 @@ export class OfficeConnection {
           method,
           ca: this.pinned.certPem,
           // The pin is the identity: the host may be reached by any of its names or addresses.
-          checkServerIdentity: (_host, certificate) => (certificate.fingerprint256 === this.pinned.fingerprint256 ? undefined : Object.assign(new Error('certificate changed'), { code: 'CERT_CHANGED' })),
+          checkServerIdentity: (_host, certificate) => (certificate.fingerprint256 === this.pinned.fingerprint256 ? undefined : new NotThePinnedCertificate('not the pinned certificate')),
           headers: { 'Content-Type': 'application/json', ...(this.cookie ? { Cookie: this.cookie } : {}), ...(this.csrfToken ? { 'X-CSRF-Token': this.csrfToken } : {}), ...headers },
         },
         (res) => {
@@ -116,6 +120,40 @@ export class OfficeConnection {
       return decodeWire(answer.text) as Envelope<unknown>;
     } catch {
       return { ok: false, error: { code: 'INTERNAL', message: `The host answered ${answer.status}: ${answer.text.slice(0, 200)}` } satisfies ApiErrorShape };
+    }
+  }
+
+  /**
+   * documents.sign or outgoing.issue on the host with the token of this PC (a 'client' signer):
+   * while the host's call runs, what it asks to be signed is fetched and signed here by `sign`
+   * (SHA-256 of each data, as SigningKey.sign does) and sent back. The PIN stays on this PC.
+   */
+  async signHere<M extends 'documents.sign' | 'outgoing.issue'>(method: M, input: Record<string, unknown>, certificate: Uint8Array, sign: (data: Uint8Array) => Promise<Uint8Array>): Promise<Output<M>> {
+    const batchId = `client-${randomUUID()}`;
+    let settled = false;
+    let tokenFailure: unknown = null;
+    const call = this.call(method, { ...input, batchId, signer: { kind: 'client', certificate, chain: [] } }).finally(() => (settled = true));
+    const answering = (async () => {
+      while (!settled) {
+        const { requests } = await this.call('signing.requests', { batchId });
+        for (const request of requests) {
+          const signatures: Uint8Array[] = [];
+          for (const data of request.datas) signatures.push(await sign(data));
+          await this.call('signing.respond', { batchId, requestId: request.requestId, signatures });
+        }
+        if (requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    })().catch(async (error: unknown) => {
+      // The token could not sign (a wrong PIN, pulled out): the host stops waiting, nothing is signed.
+      tokenFailure = error;
+      await this.call('signing.cancel', { batchId }).catch(() => undefined);
+    });
+    try {
+      return await call;
+    } catch (error) {
+      throw tokenFailure ?? error;
+    } finally {
+      await answering;
     }
   }
 

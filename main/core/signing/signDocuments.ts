@@ -18,7 +18,7 @@ import { signStoredFile, type SignaturePlacement } from './signStoredFile.js';
 import { fileSource } from '../pdf/source.js';
 import type { TimestampOptions } from '../pades/timestamp.js';
 import type { AppearanceSpec } from '../pades/appearance.js';
-import type { ApprovalRequest, SignerKey } from './signerKey.js';
+import { approvedElsewhere, type ApprovalRequest, type SignerKey } from './signerKey.js';
 import { underOneApproval } from './oneApproval.js';
 import { appendAudit } from '../registry/audit.js';
 import { getDocumentRow, type DocumentRow } from '../registry/documents.js';
@@ -90,8 +90,8 @@ function shape(error: unknown): ApiErrorShape {
  * its commit is done, and a cancel still stops the batch right after the last result reported.
  */
 export async function signDocuments(ctx: SigningContext, ids: readonly number[]): Promise<SigningResult[]> {
-  // A phone's confirmation, even of one signature each, shows the documents and is followed by the UI.
-  if (ctx.key.approval === 'phone') return signUnderApprovals(ctx, ids);
+  // A phone's confirmation (even of one signature each) or the caller's PC: asked for in groups.
+  if (approvedElsewhere(ctx.key)) return signUnderApprovals(ctx, ids);
   const results: SigningResult[] = [];
   let stop: ApiErrorShape | null = null;
   // Typed by assertion: assigned in closures and at the end of the loop, which narrowing does not follow.

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { AppError, type ApiErrorShape } from '../../common/errors.js';
 import { signBatch, type BatchItem, type BatchOptions, type BatchResult } from '../pades/batch.js';
-import type { ApprovalRequest, SignerKey } from './signerKey.js';
+import { approvedElsewhere, type ApprovalRequest, type SignerKey } from './signerKey.js';
 import { underOneApproval } from './oneApproval.js';
 
 export interface FileSigningOptions extends BatchOptions {
@@ -20,7 +20,7 @@ function shape(error: unknown): ApiErrorShape {
 }
 
 export async function signFiles(items: BatchItem[], options: FileSigningOptions): Promise<BatchResult[]> {
-  if (options.key.approval !== 'phone') return signBatch(items, options);
+  if (!approvedElsewhere(options.key)) return signBatch(items, options);
   const size = options.key.signaturesPerApproval;
   const results: BatchResult[] = [];
   const report = (result: BatchResult) => {

@@ -9,9 +9,15 @@ import type { RemoteIdentity, RemoteSignerClient, WaitingForApproval } from './r
 /**
  * How the holder approves: 'pin' once for the whole act (a token's login), 'pin-each' before every
  * signature (a CKA_ALWAYS_AUTHENTICATE key), 'phone' on the holder's phone, where one confirmation
- * may cover several documents (see signMany).
+ * may cover several documents (see signMany), 'client' on the token of the caller's own PC, for a
+ * document on the office host (clientKey.ts), one request covering several documents too.
  */
-export type Approval = 'pin' | 'pin-each' | 'phone';
+export type Approval = 'pin' | 'pin-each' | 'phone' | 'client';
+
+/** Approved away from this process (a phone, the caller's PC): the signatures are asked for in groups. */
+export function approvedElsewhere(key: SignerKey): boolean {
+  return key.approval === 'phone' || key.approval === 'client';
+}
 
 /** What a phone confirmation shows and how it is followed. */
 export interface ApprovalRequest {

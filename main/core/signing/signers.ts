@@ -11,6 +11,7 @@ import type { TokenService } from '../token/service.js';
 import { certificateFacts } from '../token/certificate.js';
 import { remoteSignerKey, type ApprovalRequest, type SignerKey } from './signerKey.js';
 import { remoteServices, type RemoteService } from './remote/services.js';
+import { clientSignerKey, type AskClient } from './clientKey.js';
 import type { RemoteIdentity } from './remote/remoteSigner.js';
 
 export interface SignersContext {
@@ -24,6 +25,8 @@ export interface SignerOptions {
   /** A token's PIN for this act; a remote signer asks on the phone. */
   pin?: string;
   confirmFinalTry?: boolean;
+  /** For a 'client' signer: how to ask the caller's PC to sign (the batch's requests). */
+  askClient?: AskClient;
 }
 
 function organizationOf(subject: string): string | null {
@@ -113,7 +116,7 @@ function toShape(error: unknown): ApiErrorShape {
   return error instanceof AppError ? error.toShape() : { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) };
 }
 
-function serviceFor(ctx: SignersContext, choice: Exclude<SignerChoice, { kind: 'token' }>): RemoteService {
+function serviceFor(ctx: SignersContext, choice: Exclude<SignerChoice, { kind: 'token' | 'client' }>): RemoteService {
   const services = remoteServices({ dataDir: ctx.dataDir, box: ctx.secrets }, ctx.settings.read().remoteSigners);
   const provider = choice.kind === 'csc' ? choice.provider : choice.kind;
   const service = services.find((s) => s.protocol === choice.kind && s.provider === provider);
@@ -122,7 +125,7 @@ function serviceFor(ctx: SignersContext, choice: Exclude<SignerChoice, { kind: '
 }
 
 /** The remote identity a choice names: the account's only one, or the credential it names. */
-async function remoteIdentity(service: RemoteService, choice: Exclude<SignerChoice, { kind: 'token' }>, signal?: AbortSignal): Promise<RemoteIdentity> {
+async function remoteIdentity(service: RemoteService, choice: Exclude<SignerChoice, { kind: 'token' | 'client' }>, signal?: AbortSignal): Promise<RemoteIdentity> {
   const client = service.client();
   const account = choice.kind === 'smartca' ? choice.account : choice.kind === 'mss' ? choice.msisdn : service.accounts[0];
   const identities = await client.listIdentities(account, signal);
@@ -141,6 +144,11 @@ async function remoteIdentity(service: RemoteService, choice: Exclude<SignerChoi
  * showing `approval.display` and stopping at `approval.signal` when a single signature asks.
  */
 export async function withSignerKey<T>(ctx: SignersContext, choice: SignerChoice, options: SignerOptions, act: (key: SignerKey) => Promise<T>, approval: Partial<ApprovalRequest> = {}): Promise<T> {
+  if (choice.kind === 'client') {
+    // Only a caller through the office host has a PC of their own to sign on.
+    if (!options.askClient) throw new AppError('INVALID_INPUT', "Signing on the caller's own PC is for colleagues connected to the office host; here, choose a token or a remote signer.");
+    return act(clientSignerKey(choice.certificate, choice.chain, options.askClient));
+  }
   if (choice.kind === 'token') {
     const certificateId = choice.certificateId ?? onlySigningCertificate(ctx, choice.label, choice.serial);
     return ctx.tokens.signingAct({ label: choice.label, serial: choice.serial }, certificateId, options, act);

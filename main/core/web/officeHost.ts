@@ -81,8 +81,10 @@ export async function startOfficeHost(options: OfficeHostOptions): Promise<Offic
   const challenges = new Map<string, number>();
   const reads = readRecorder(core.db);
 
-  // Events name documents and batches, not their content: every signed-in person may hear them.
+  // Events name documents and batches, not their content: every signed-in person may hear them —
+  // but the host's own tokens are the host's desk's, not the office's to see.
   const unsubscribe = core.events.subscribe((name, payload) => {
+    if (name === 'token.changed') return;
     const frame = `event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`;
     for (const client of sseClients) client.write(frame);
   });

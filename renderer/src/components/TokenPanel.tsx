@@ -4,7 +4,7 @@
 import { useState } from 'react';
 import type { TokenCertificateInfo, TokenInfo } from '../../../main/common/contract.js';
 import { formatDateVn, vnDate } from '../../../main/common/dates.js';
-import { call } from '../api/client.js';
+import { allowedHere, call } from '../api/client.js';
 import { useI18n } from '../i18n/i18n.js';
 import { useTokens } from '../tokens/TokensProvider.js';
 import { CertificateImagesDialog } from './CertificateImagesDialog.js';
@@ -53,7 +53,11 @@ export function TokenPanel() {
           {errorMessage(error)}
         </p>
       )}
-      {overview && tokens.length === 0 && <p className="token-empty">{overview.modules.some((m) => m.loaded) ? t('tokens.empty') : t('tokens.noModules')}</p>}
+      {overview && tokens.length === 0 && (
+        <p className="token-empty" data-testid="token-empty">
+          {!allowedHere('tokens.list') ? t('tokens.officeHost') : overview.modules.some((m) => m.loaded) ? t('tokens.empty') : t('tokens.noModules')}
+        </p>
+      )}
       <ul className="token-list">
         {tokens.map((token) => (
           <li key={`${token.modulePath}\u0000${token.label}\u0000${token.serial}`} className="token-item" data-testid="token-item" data-label={token.label}>
@@ -179,6 +183,8 @@ export function AddModuleButton() {
   const { t, errorMessage } = useI18n();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  // A token library is this PC's: a browser on the office host has nothing to add it to.
+  if (!allowedHere('tokens.addModule')) return null;
 
   async function add() {
     setBusy(true);

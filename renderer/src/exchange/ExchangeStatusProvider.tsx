@@ -4,7 +4,7 @@
 // no event for that, and the renderer's window 'online'/'offline' events are where it surfaces.
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
 import type { ExchangeStatus } from '../../../main/common/contract.js';
-import { call } from '../api/client.js';
+import { allowedHere, call } from '../api/client.js';
 import { useApiEvent } from '../api/useApiEvent.js';
 
 /** null until the first answer (or if the core could not give one). */
@@ -22,6 +22,12 @@ export function ExchangeStatusProvider({ children }: { children: ReactNode }) {
       (first) => !cancelled && setStatus(first),
       () => undefined,
     );
+    // A browser on the office host does not speak for the host's network.
+    if (!allowedHere('exchange.networkChanged')) {
+      return () => {
+        cancelled = true;
+      };
+    }
     const forward = (online: boolean) =>
       call('exchange.networkChanged', { online }).then(
         (next) => !cancelled && setStatus(next),

@@ -3,10 +3,11 @@
 // and the language. Each part opens the dialog that already edits it (AgencyDialog, AxisDialog,
 // TrustDialog, the token panel's "Thêm thư viện token"). While the agency has no name the page
 // opens by itself as the first-run setup; it can be closed and reopened from the header's agency
-// name or the sidebar.
+// name or the sidebar. On the office host only the administrator changes them (common/access.ts):
+// others see what is set, without the buttons that would be refused.
 import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import type { Output } from '../../../main/common/contract.js';
-import { call } from '../api/client.js';
+import { allowedHere, call } from '../api/client.js';
 import { useI18n, type Locale, type MessageKey } from '../i18n/i18n.js';
 import { AgencyDialog } from '../outgoing/AgencyDialog.js';
 import { AxisDialog } from '../exchange/AxisDialog.js';
@@ -20,7 +21,8 @@ import './settings.css';
 
 interface Facts {
   agency: Output<'agency.get'>;
-  axis: Output<'exchange.getAxis'>;
+  /** null for whom the host does not show the axis settings (a specialist, a leader). */
+  axis: Output<'exchange.getAxis'> | null;
   trusted: number;
 }
 
@@ -47,7 +49,7 @@ export function SettingsView({ firstRun, onAgencyNamed, onLocaleChange, onOpenEx
   const exchange = useExchangeStatus();
 
   const load = useCallback(() => {
-    Promise.all([call('agency.get', {}), call('exchange.getAxis', {}), call('trust.list', {})]).then(
+    Promise.all([call('agency.get', {}), allowedHere('exchange.getAxis') ? call('exchange.getAxis', {}) : null, call('trust.list', {})]).then(
       ([agency, axis, trust]) => {
         setFacts({ agency, axis, trusted: trust.length });
         setFailure(null);
@@ -93,7 +95,8 @@ export function SettingsView({ firstRun, onAgencyNamed, onLocaleChange, onOpenEx
             title="settings.agency.title"
             lead="settings.agency.lead"
             done={Boolean(agency?.name && agency.code && agency.abbreviation)}
-            action={{ label: agency?.name ? 'settings.agency.edit' : 'settings.agency.enter', onClick: () => setDialog('agency'), primary: !agency?.name }}
+            action={allowedHere('agency.update') ? { label: agency?.name ? 'settings.agency.edit' : 'settings.agency.enter', onClick: () => setDialog('agency'), primary: !agency?.name } : undefined}
+            adminOnly
           >
             <dl className="settings-facts">
               <Fact label={t('agency.name')} value={agency?.name || none} testId="settings-agency-name" />
@@ -106,13 +109,17 @@ export function SettingsView({ firstRun, onAgencyNamed, onLocaleChange, onOpenEx
             title="settings.axis.title"
             lead="settings.axis.lead"
             done={Boolean(axis?.endpoint && axis.systemId && axis.secretSet)}
-            action={{ label: 'settings.axis.edit', onClick: () => setDialog('axis') }}
+            action={allowedHere('exchange.setAxis') ? { label: 'settings.axis.edit', onClick: () => setDialog('axis') } : undefined}
+            adminOnly
           >
-            <dl className="settings-facts">
-              <Fact label={t('axis.endpoint')} value={axis?.endpoint || none} technical />
-              <Fact label={t('axis.systemId')} value={axis?.systemId || none} technical />
-              <Fact label={t('axis.secret')} value={axis?.secretSet ? t('axis.secretSaved') : none} />
-            </dl>
+            {/* Not shown to this person by the host: unknown, not unset. */}
+            {facts?.axis !== null && (
+              <dl className="settings-facts">
+                <Fact label={t('axis.endpoint')} value={axis?.endpoint || none} technical />
+                <Fact label={t('axis.systemId')} value={axis?.systemId || none} technical />
+                <Fact label={t('axis.secret')} value={axis?.secretSet ? t('axis.secretSaved') : none} />
+              </dl>
+            )}
             {exchange && (
               <p className="settings-note">
                 <button type="button" className="link-button" onClick={onOpenExchange}>
@@ -127,14 +134,17 @@ export function SettingsView({ firstRun, onAgencyNamed, onLocaleChange, onOpenEx
             title="settings.trust.title"
             lead="settings.trust.lead"
             done={(facts?.trusted ?? 0) > 0}
-            action={{ label: 'settings.trust.edit', onClick: () => setDialog('trust') }}
+            action={allowedHere('trust.import') ? { label: 'settings.trust.edit', onClick: () => setDialog('trust') } : undefined}
+            adminOnly
           >
             <p className="settings-note" data-testid="settings-trust-count">
               {facts ? (facts.trusted > 0 ? t('trust.count', { count: count(facts.trusted) }) : t('trust.emptyTitle')) : none}
             </p>
           </Part>
           <Part name="tokens" title="settings.tokens.title" lead="settings.tokens.lead" done={modules.some((m) => m.loaded)}>
-            {modules.length > 0 ? (
+            {!allowedHere('tokens.list') ? (
+              <p className="settings-note">{t('tokens.officeHost')}</p>
+            ) : modules.length > 0 ? (
               <ul className="settings-modules" data-testid="settings-modules">
                 {modules.map((m) => (
                   <li key={m.path} className={m.error ? 'is-error' : undefined}>
@@ -185,13 +195,16 @@ function Part({
   lead,
   done,
   action,
+  adminOnly = false,
   children,
 }: {
   name: string;
   title: MessageKey;
   lead: MessageKey;
   done: boolean;
-  action?: { label: MessageKey; onClick: () => void; primary?: boolean };
+  action?: { label: MessageKey; onClick: () => void; primary?: boolean } | undefined;
+  /** Changed by an administrator only: without the button (not one, on the office host), this says so. */
+  adminOnly?: boolean;
   children: ReactNode;
 }) {
   const { t } = useI18n();
@@ -213,7 +226,10 @@ function Part({
           </button>
         )}
       </div>
-      <div className="settings-part-body">{children}</div>
+      <div className="settings-part-body">
+        {children}
+        {!action && adminOnly && <p className="settings-note muted">{t('settings.adminOnly')}</p>}
+      </div>
     </li>
   );
 }
