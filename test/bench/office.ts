@@ -84,6 +84,9 @@ async function load(target: Target, users: number, seconds: number, thinkMs: num
   const loops = Array.from({ length: users }, async (_, user) => {
     const agent = target.agent();
     const random = new Prng(seed + user);
+    // People do not all click at the same instant: each starts somewhere in a pause, else the 200
+    // first requests would arrive together and the figure would be that one burst's queue.
+    await new Promise((resolve) => setTimeout(resolve, thinkMs * 1.5 * random.next()));
     while (performance.now() < until) {
       const pick = random.next();
       const [kind, method, body] =
