@@ -112,11 +112,13 @@ after(async () => {
   token?.cleanup();
 });
 
-test('the host prints its address and its certificate fingerprint, as hex and as syllables; the first look shows the same', () => {
+test('the host prints its address and its certificate fingerprint, as hex and as syllables; the first look and office.info show the same', async () => {
   assert.ok(printed.includes(pinned.fingerprint256), printed);
   assert.ok(printed.includes(fingerprintWords(pinned.fingerprint256)));
   assert.equal(new X509Certificate(fs.readFileSync(certificatePaths(dataDir).cert)).fingerprint256, pinned.fingerprint256);
   assert.equal(fs.statSync(certificatePaths(dataDir).key).mode & 0o777, 0o600, 'the key is the host account’s only');
+  const admin = await signedIn('quantri');
+  assert.deepEqual(await admin.call('office.info', {}), { hostCertificate: { fingerprint256: pinned.fingerprint256, words: fingerprintWords(pinned.fingerprint256) } });
 });
 
 test('no method of the contract can be called without a session', async () => {

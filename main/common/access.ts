@@ -100,6 +100,7 @@ export const METHOD_ACCESS: Record<MethodName, Access> = {
   'trust.list': 'signed-in',
   'trust.import': ADMIN,
   'trust.remove': ADMIN,
+  'office.info': 'signed-in',
   'users.list': ADMIN,
   'users.add': ADMIN,
   'users.update': ADMIN,

@@ -89,7 +89,7 @@ export const METHODS_BY_GROUP = {
   ],
   report: ['report.figures', 'report.list', 'report.export', 'documents.exportSearch'],
   validation: ['documents.validate', 'trust.list', 'trust.import', 'trust.remove'],
-  accounts: ['users.list', 'users.add', 'users.update', 'users.setPassword', 'users.bindCertificate', 'users.sessions', 'users.signOutEverywhere'],
+  accounts: ['office.info', 'users.list', 'users.add', 'users.update', 'users.setPassword', 'users.bindCertificate', 'users.sessions', 'users.signOutEverywhere'],
 } as const;
 export type MethodGroup = keyof typeof METHODS_BY_GROUP;
 export type MethodName = (typeof METHODS_BY_GROUP)[MethodGroup][number];

@@ -1034,6 +1034,8 @@ export const contract = {
   'users.setPassword': method(z.object({ login: Login, password: Password }), UserInfo),
   /** The certificate (SHA-256 fingerprint) the person signs in with by token; null unbinds it. */
   'users.bindCertificate': method(z.object({ login: Login, fingerprint256: Fingerprint256.nullable() }), UserInfo),
+  /** The office host's certificate, for the person setting up a client to compare: null before the host first served. */
+  'office.info': method(z.object({}), z.object({ hostCertificate: z.object({ fingerprint256: z.string(), words: z.string() }).nullable() })),
   /** Who is connected to the office host: each open session's person, PC and times. */
   'users.sessions': method(z.object({}), z.array(z.object({ login: z.string(), fullName: z.string(), client: z.string(), since: z.string(), lastSeen: z.string() }))),
   /** "Đăng xuất mọi nơi": ends every session of the account. */

@@ -5,10 +5,15 @@ import type { GroupHandlers } from './methodGroups.js';
 import { addUser, bindCertificate, findUser, listUsers, setPassword, updateUser } from '../accounts/users.js';
 import { closeAllSessions, openSessions } from '../accounts/sessions.js';
 import { AppError } from '../../common/errors.js';
+import { fingerprintWords, keptHostCertificate } from '../office/hostCertificate.js';
 
 export function createAccountHandlers(core: CoreServices): GroupHandlers<'accounts'> {
   const ctx = () => ({ db: core.db, actor: core.actor });
   return {
+    'office.info': () => {
+      const kept = keptHostCertificate(core.dataDir);
+      return { hostCertificate: kept ? { fingerprint256: kept, words: fingerprintWords(kept) } : null };
+    },
     'users.list': () => listUsers(core.db),
     'users.add': (input) => addUser(ctx(), input),
     'users.update': ({ login, patch }) => updateUser(ctx(), login, patch),

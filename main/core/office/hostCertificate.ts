@@ -133,3 +133,12 @@ export function fingerprintWords(fingerprint256: string): string {
 export function fingerprintOf(certPem: string): string {
   return new X509Certificate(certPem).fingerprint256;
 }
+
+/** The fingerprint of the certificate the host keeps, without making one: null before it first served. */
+export function keptHostCertificate(dataDir: string): string | null {
+  try {
+    return new X509Certificate(fs.readFileSync(certificatePaths(dataDir).cert, 'utf8')).fingerprint256;
+  } catch {
+    return null;
+  }
+}
