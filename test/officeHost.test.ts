@@ -20,7 +20,7 @@ import { openTokenSession } from '../main/core/token/session.js';
 import { coreCalls } from './support/coreCalls.js';
 import { CLI_BUNDLE } from './support/cliRun.js';
 import path from 'node:path';
-import { decisionDraftPdf, tempDir } from './support/fixtures.js';
+import { decisionDraftPdf, REPO_ROOT, tempDir } from './support/fixtures.js';
 import { createTestToken, type TestToken } from './support/softhsm.js';
 import { nssTrusting, pdfsig, qpdfCheck } from './support/pdfsig.js';
 import { X509Certificate } from 'node:crypto';
@@ -157,6 +157,7 @@ test('each role meets the host’s rules: refused with FORBIDDEN where its role 
   await refusedWith(specialist.call('exchange.syncNow', {}), 'FORBIDDEN');
   assert.ok(Array.isArray((await specialist.call('documents.list', {})).items));
   assert.equal((await clerk.call('agency.get', {})).name, 'UBND xã Thử Nghiệm');
+  assert.equal((await clerk.call('app.info', {})).dataDir, '', 'where the host keeps its data is not told');
 });
 
 test('the cookie alone does not make a call: without the CSRF token, or with another session’s, it is refused', async () => {
@@ -267,6 +268,38 @@ test('the leader signs a draft kept on the host with the token of their own PC; 
   } finally {
     await session.close();
     module.release();
+  }
+});
+
+test('three processes: the clerk’s PC registers a paper document, the specialist’s PC reads it and is refused numbering; each under their own name', async () => {
+  const certFile = path.join(tempDir('eoffice-office-pin-'), 'host.pem');
+  fs.writeFileSync(certFile, pinned.certPem);
+  const onPc = (login: keyof typeof PASSWORDS, calls: { method: string; input: unknown }[]) =>
+    new Promise<{ ok: boolean; result?: unknown; error?: { code: string } }[]>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'test/support/officeClientChild.ts'), hostUrl, certFile, login, JSON.stringify(calls)], { env: { ...process.env, EOFFICE_PASSWORD: PASSWORDS[login] } });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+      child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as never) : reject(new Error(`client ${login} ended ${code}: ${err}`))));
+    });
+  const pdf = Buffer.from(await decisionDraftPdf('ba tiến trình')).toString('base64');
+  const [imported] = await onPc('vanthu', [{ method: 'documents.import', input: { direction: 'in', fileName: 'giấy mời.pdf', bytes: { $bytes: pdf } } }]);
+  assert.equal(imported?.ok, true, JSON.stringify(imported));
+  const id = (imported!.result as { document: { id: number } }).document.id;
+  const [read, numbered] = await onPc('chuyenvien', [
+    { method: 'documents.get', input: { id } },
+    { method: 'outgoing.number', input: { id } },
+  ]);
+  assert.equal(read?.ok, true);
+  assert.equal(numbered?.error?.code, 'FORBIDDEN');
+  await new Promise((resolve) => setTimeout(resolve, 1300)); // reads are written a second apart
+  const core = openCore({ dataDir, shell: 'cli' });
+  try {
+    const entries = core.db.prepare('SELECT actor, kind FROM audit_events WHERE document_id = ? ORDER BY id').all(id) as { actor: string; kind: string }[];
+    assert.deepEqual(entries.map((e) => [e.actor, e.kind]), [['vanthu', entries[0]!.kind], ['chuyenvien', 'document_read']]);
+  } finally {
+    core.close();
   }
 });
 

@@ -4,6 +4,7 @@ import { serialized } from './serialized.js';
 import type { CoreServices } from '../app/core.js';
 import type { Handlers } from './invoke.js';
 import { APP_VERSION } from '../app/version.js';
+import { currentCaller } from '../app/caller.js';
 import { localAgency, updateLocalAgency } from '../registry/agency.js';
 import { listRegisters } from '../registry/registers.js';
 import { getDocument, getDocumentRow, toSummary, updateDocument } from '../registry/documents.js';
@@ -24,7 +25,8 @@ export function createHandlers(core: CoreServices, exchange: ExchangeService, in
   // each sign the file the other replaces).
   const writeQueue = serialized();
   return {
-    'app.info': () => ({ version: APP_VERSION, dataDir: core.dataDir, schemaVersion: info.schemaVersion, shell: info.shell, maxImportBytes: maxImportBytes() }),
+    // A colleague on the office host is not told where the host keeps its data.
+    'app.info': () => ({ version: APP_VERSION, dataDir: currentCaller() ? '' : core.dataDir, schemaVersion: info.schemaVersion, shell: info.shell, maxImportBytes: maxImportBytes() }),
     'agency.get': () => {
       const a = localAgency(core.db);
       return { code: a.code, name: a.name, abbreviation: a.abbreviation };

@@ -5,9 +5,12 @@ export function StatusBar({ version, dataDir }: { version: string; dataDir: stri
   return (
     <footer className="status-bar">
       <span>{t('app.version', { version })}</span>
-      <span className="status-data-dir" title={dataDir}>
-        {t('app.dataDir', { dataDir })}
-      </span>
+      {/* Empty on the office host: a colleague is not told where the host keeps its data. */}
+      {dataDir && (
+        <span className="status-data-dir" title={dataDir}>
+          {t('app.dataDir', { dataDir })}
+        </span>
+      )}
     </footer>
   );
 }
