@@ -14,10 +14,10 @@ import { openCore } from '../main/core/app/core.js';
 import { METHOD_NAMES } from '../main/common/channels.js';
 import { firstLook, OfficeConnection, type HostIdentity } from '../main/core/office/officeClient.js';
 import { fingerprintWords, certificatePaths } from '../main/core/office/hostCertificate.js';
-import { AppError } from '../main/common/errors.js';
 import { loadModule } from '../main/core/token/modules.js';
 import { openTokenSession } from '../main/core/token/session.js';
 import { coreCalls } from './support/coreCalls.js';
+import { refusedWith } from './support/refusals.js';
 import { CLI_BUNDLE } from './support/cliRun.js';
 import path from 'node:path';
 import { decisionDraftPdf, REPO_ROOT, tempDir } from './support/fixtures.js';
@@ -81,16 +81,6 @@ async function signedIn(login: keyof typeof PASSWORDS): Promise<OfficeConnection
   return connection;
 }
 
-async function refusedWith(promise: Promise<unknown>, code: string): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof AppError, String(error));
-    assert.equal(error.code, code, error.message);
-    return error;
-  }
-  assert.fail(`expected ${code}`);
-}
 
 before(async () => {
   token = await createTestToken({ label: 'Token lãnh đạo' });

@@ -10,9 +10,9 @@ import path from 'node:path';
 import { openCore, type Core } from '../../main/core/app/core.js';
 import { checkPassword, LOCKOUT_FAILURES, userByCertificate } from '../../main/core/accounts/users.js';
 import { activeSession, closeSession, csrfMatches, openSession, openSessions, SESSION_IDLE_MINUTES, SESSION_MAX_HOURS } from '../../main/core/accounts/sessions.js';
-import { AppError } from '../../main/common/errors.js';
 import { verifyAudit } from '../../main/core/registry/audit.js';
 import { coreCalls } from '../support/coreCalls.js';
+import { refusedWith } from '../support/refusals.js';
 import { tempDir } from '../support/fixtures.js';
 
 const dataDir = tempDir('eoffice-accounts-');
@@ -24,16 +24,6 @@ after(() => core.close());
 const ADMIN_PASSWORD = 'Quản trị viên 2026!';
 const CLERK_PASSWORD = 'văn-thư-mật-khẩu-7';
 
-async function refusedWith(promise: Promise<unknown>, code: string): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof AppError, String(error));
-    assert.equal(error.code, code, error.message);
-    return error;
-  }
-  assert.fail(`expected ${code}`);
-}
 
 const minutes = (from: Date, n: number) => new Date(from.getTime() + n * 60_000);
 const seconds = (from: Date, n: number) => new Date(from.getTime() + n * 1000);

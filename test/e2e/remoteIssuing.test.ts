@@ -25,7 +25,8 @@ import { decisionDraftPdf, REPO_ROOT, tempDir } from '../support/fixtures.js';
 import { createTestToken, type TestToken } from '../support/softhsm.js';
 import { nssTrusting, pdfsig } from '../support/pdfsig.js';
 import { layoutProblems } from '../support/layout.js';
-import { startRemoteSigner, type RemoteSigner } from '../remoteSigner/server.js';
+import { startRemoteSigner } from '../remoteSigner/server.js';
+import { nextPhoneRequest } from '../support/remotePhone.js';
 import { closedPort } from '../support/ports.js';
 
 const ARTIFACTS = path.join(REPO_ROOT, '.test-artifacts');
@@ -65,18 +66,6 @@ async function screenshot(page: Page, name: string) {
   await page.screenshot({ path: path.join(ARTIFACTS, name) });
 }
 
-/** The request the phone got after the issue was confirmed (none handled before). */
-async function phoneRequest(service: RemoteSigner, handled: Set<string>) {
-  for (let i = 0; i < 600; i++) {
-    const pending = service.control.pending().find((p) => !handled.has(p.id));
-    if (pending) {
-      handled.add(pending.id);
-      return pending;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  assert.fail('the request never reached the phone');
-}
 
 test('the clerk issues with the agency seal on the phone: picker, waiting panel, number only once approved; refused, expired and cancelled leave it unnumbered', async (t) => {
   assert.ok(fs.existsSync(path.join(RENDERER, 'index.html')), 'npm run build makes dist/renderer');
@@ -135,7 +124,7 @@ test('the clerk issues with the agency seal on the phone: picker, waiting panel,
     await section.getByTestId('issue-button').click();
     await page.getByTestId('confirm-dialog').getByTestId('confirm-submit').click();
     await section.getByTestId('phone-waiting').waitFor({ timeout: 60_000 });
-    return phoneRequest(service, handled);
+    return nextPhoneRequest(service, handled);
   }
 
   // The seal's choice: the agency's certificate on the token and the agency's phone identity, side
@@ -164,7 +153,7 @@ test('the clerk issues with the agency seal on the phone: picker, waiting panel,
   await confirm.getByTestId('confirm-submit').click();
   const waiting = section.getByTestId('phone-waiting');
   await waiting.waitFor({ timeout: 60_000 });
-  const request = await phoneRequest(service, handled);
+  const request = await nextPhoneRequest(service, handled);
   assert.equal(await page.getByTestId('pin-input').count(), 0, 'the phone asks, not a PIN field');
   assert.match(await waiting.innerText(), /Đang chờ xác nhận trên điện thoại/);
   assert.equal(await section.getByTestId('phone-display').innerText(), request.display);

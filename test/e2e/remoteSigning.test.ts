@@ -25,7 +25,8 @@ import { makeVietnamesePdf, REPO_ROOT, tempDir } from '../support/fixtures.js';
 import { createTestToken } from '../support/softhsm.js';
 import { nssTrusting, pdfsig } from '../support/pdfsig.js';
 import { layoutProblems } from '../support/layout.js';
-import { startRemoteSigner, type RemoteSigner } from '../remoteSigner/server.js';
+import { startRemoteSigner } from '../remoteSigner/server.js';
+import { nextPhoneRequest } from '../support/remotePhone.js';
 import { closedPort } from '../support/ports.js';
 
 const ARTIFACTS = path.join(REPO_ROOT, '.test-artifacts');
@@ -75,18 +76,6 @@ async function openAndPlace(page: Page, subject: string) {
   return pane;
 }
 
-/** The request the phone got after the sign button was pressed (none handled before). */
-async function phoneRequest(service: RemoteSigner, handled: Set<string>) {
-  for (let i = 0; i < 600; i++) {
-    const pending = service.control.pending().find((p) => !handled.has(p.id));
-    if (pending) {
-      handled.add(pending.id);
-      return pending;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  assert.fail('the request never reached the phone');
-}
 
 test('the leader signs a draft on the phone: picker, waiting panel, approval; a refusal and a cancel leave the draft as it was; the agency signs from its own phone identity', async (t) => {
   assert.ok(fs.existsSync(path.join(RENDERER, 'index.html')), 'npm run build makes dist/renderer');
@@ -155,7 +144,7 @@ test('the leader signs a draft on the phone: picker, waiting panel, approval; a 
   const waiting = pane.getByTestId('phone-waiting');
   await waiting.waitFor({ timeout: 60_000 });
   assert.equal(await page.getByTestId('pin-input').count(), 0, 'the phone asks, not a PIN field');
-  const request = await phoneRequest(service, handled);
+  const request = await nextPhoneRequest(service, handled);
   assert.match(await waiting.innerText(), /Đang chờ xác nhận trên điện thoại/);
   assert.equal(await pane.getByTestId('phone-display').innerText(), request.display);
   assert.match(await waiting.innerText(), /1 văn bản/);
@@ -201,7 +190,7 @@ test('the leader signs a draft on the phone: picker, waiting panel, approval; a 
   const refusedPane = await openAndPlace(page, 'từ chối trên điện thoại');
   await refusedPane.getByTestId('sign-button').click();
   await refusedPane.getByTestId('phone-waiting').waitFor({ timeout: 60_000 });
-  service.control.refuse((await phoneRequest(service, handled)).id);
+  service.control.refuse((await nextPhoneRequest(service, handled)).id);
   const refused = page.locator(`[data-testid="sign-result"][data-doc-id="${refusedId}"]`);
   await refused.waitFor({ timeout: 60_000 });
   assert.equal(await refused.getAttribute('data-status'), 'failed');
@@ -214,7 +203,7 @@ test('the leader signs a draft on the phone: picker, waiting panel, approval; a 
   // Cancelled here with "Hủy": the request is withdrawn, the draft still unchanged.
   await refusedPane.getByTestId('sign-button').click();
   await refusedPane.getByTestId('phone-waiting').waitFor({ timeout: 60_000 });
-  await phoneRequest(service, handled);
+  await nextPhoneRequest(service, handled);
   await refusedPane.getByTestId('phone-cancel').click();
   await page.locator(`[data-testid="sign-result"][data-doc-id="${refusedId}"]`).filter({ hasText: 'Đã hủy yêu cầu ký. Văn bản vẫn như trước khi ký.' }).waitFor({ timeout: 60_000 });
   assert.equal(fileOf(core, refusedId), before, 'the cancelled draft’s file is unchanged');
@@ -257,7 +246,7 @@ test('the leader signs a draft on the phone: picker, waiting panel, approval; a 
   await agencyPane.getByTestId('sign-button').click();
   await agencyPane.getByTestId('phone-waiting').waitFor({ timeout: 60_000 });
   assert.equal(await page.getByTestId('pin-input').count(), 0, 'the phone asks, not a PIN field');
-  const agencyRequest = await phoneRequest(service, handled);
+  const agencyRequest = await nextPhoneRequest(service, handled);
   assert.equal(await agencyPane.getByTestId('phone-display').innerText(), agencyRequest.display);
   assert.equal(fileOf(core, agencySignedId), unsignedFile, 'unchanged while the phone has not confirmed');
   await service.control.approve(agencyRequest.id);
