@@ -4,11 +4,12 @@
 // TrustDialog, the token panel's "Thêm thư viện token"). While the agency has no name the page
 // opens by itself as the first-run setup; it can be closed and reopened from the header's agency
 // name or the sidebar. On the office host only the administrator changes them (common/access.ts):
-// others see what is set, without the buttons that would be refused.
-import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from 'react';
+// others see what is set, without the buttons that would be refused. The accounts and the office
+// host's fingerprint are the administrator's alone (UsersPart).
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import type { Output } from '../../../main/common/contract.js';
 import { allowedHere, call } from '../api/client.js';
-import { useI18n, type Locale, type MessageKey } from '../i18n/i18n.js';
+import { useI18n, type Locale } from '../i18n/i18n.js';
 import { AgencyDialog } from '../outgoing/AgencyDialog.js';
 import { AxisDialog } from '../exchange/AxisDialog.js';
 import { useExchangeStatus } from '../exchange/ExchangeStatusProvider.js';
@@ -16,6 +17,8 @@ import { TrustDialog } from '../validation/TrustDialog.js';
 import { useTokens } from '../tokens/TokensProvider.js';
 import { AddModuleButton } from '../components/TokenPanel.js';
 import { LanguageSwitcher } from '../components/LanguageSwitcher.js';
+import { Fact, Part } from './SettingsPart.js';
+import { UsersPart } from './UsersPart.js';
 import '../outgoing/outgoing.css';
 import './settings.css';
 
@@ -141,6 +144,7 @@ export function SettingsView({ firstRun, onAgencyNamed, onLocaleChange, onOpenEx
               {facts ? (facts.trusted > 0 ? t('trust.count', { count: count(facts.trusted) }) : t('trust.emptyTitle')) : none}
             </p>
           </Part>
+          {allowedHere('users.list') && <UsersPart />}
           <Part name="tokens" title="settings.tokens.title" lead="settings.tokens.lead" done={modules.some((m) => m.loaded)}>
             {!allowedHere('tokens.list') ? (
               <p className="settings-note">{t('tokens.officeHost')}</p>
@@ -186,61 +190,5 @@ export function SettingsView({ firstRun, onAgencyNamed, onLocaleChange, onOpenEx
       {dialog === 'axis' && <AxisDialog onClose={closeDialog} />}
       {dialog === 'trust' && <TrustDialog onClose={closeDialog} />}
     </section>
-  );
-}
-
-function Part({
-  name,
-  title,
-  lead,
-  done,
-  action,
-  adminOnly = false,
-  children,
-}: {
-  name: string;
-  title: MessageKey;
-  lead: MessageKey;
-  done: boolean;
-  action?: { label: MessageKey; onClick: () => void; primary?: boolean } | undefined;
-  /** Changed by an administrator only: without the button (not one, on the office host), this says so. */
-  adminOnly?: boolean;
-  children: ReactNode;
-}) {
-  const { t } = useI18n();
-  const id = useId();
-  return (
-    <li className={done ? 'settings-part is-done' : 'settings-part'} data-testid={`settings-${name}`} data-done={done ? 'true' : 'false'} aria-labelledby={`${id}-title`}>
-      <div className="settings-part-head">
-        <span className="settings-part-mark" aria-hidden="true" />
-        <div className="settings-part-text">
-          <h3 id={`${id}-title`} className="settings-part-title">
-            {t(title)}
-            <span className="visually-hidden">{t(done ? 'settings.partDone' : 'settings.partTodo')}</span>
-          </h3>
-          <p className="muted">{t(lead)}</p>
-        </div>
-        {action && (
-          <button type="button" className={action.primary ? 'button button-primary' : 'button'} data-testid={`settings-${name}-edit`} onClick={action.onClick}>
-            {t(action.label)}
-          </button>
-        )}
-      </div>
-      <div className="settings-part-body">
-        {children}
-        {!action && adminOnly && <p className="settings-note muted">{t('settings.adminOnly')}</p>}
-      </div>
-    </li>
-  );
-}
-
-function Fact({ label, value, technical, testId }: { label: string; value: string; technical?: boolean; testId?: string }) {
-  return (
-    <div className="settings-fact">
-      <dt>{label}</dt>
-      <dd className={technical ? 'technical-value' : undefined} title={value} data-testid={testId}>
-        {value}
-      </dd>
-    </div>
   );
 }
