@@ -205,8 +205,11 @@ async function signGroup(ctx: SigningContext, group: number[]): Promise<GroupOut
     group.length,
     (key, index) => signFile({ ...ctx, key }, group[index]!),
     (indexes) => {
+      // The names follow the signatures (the order the documents reached the key); the phone's
+      // text follows the batch's own order, whichever document happened to be prepared first.
       const rows = indexes.map((index) => getDocumentRow(ctx.db, group[index]!));
-      return { display: approvalText(rows), names: rows.map((row) => row.file_name ?? `${row.id}.pdf`), signal: ctx.signal, onWaiting: ctx.onWaiting };
+      const inBatchOrder = [...indexes].sort((a, b) => a - b).map((index) => getDocumentRow(ctx.db, group[index]!));
+      return { display: approvalText(inBatchOrder), names: rows.map((row) => row.file_name ?? `${row.id}.pdf`), signal: ctx.signal, onWaiting: ctx.onWaiting };
     },
   );
   return outcomes.map((outcome, index) => (outcome.ok ? { id: group[index]!, signed: outcome.value } : { id: group[index]!, error: outcome.error }));

@@ -41,8 +41,10 @@ export async function signFiles(items: BatchItem[], options: FileSigningOptions)
       // signBatch of one file reports its failure as a result: the file's own, never the group's.
       async (key, index) => (await signBatch([group[index]!], { ...options, key, onProgress: undefined }))[0]!,
       (indexes) => {
+        // The names follow the signatures; the phone's text names the first file as given.
         const names = indexes.map((index) => path.basename(group[index]!.input));
-        return { display: names.length === 1 ? `Ký tệp: ${names[0]}` : `Ký ${names.length} tệp: ${names[0]}…`, names, signal: options.signal, onWaiting: options.onWaiting };
+        const first = path.basename(group[Math.min(...indexes)]!.input);
+        return { display: names.length === 1 ? `Ký tệp: ${first}` : `Ký ${names.length} tệp: ${first}…`, names, signal: options.signal, onWaiting: options.onWaiting };
       },
     );
     outcomes.forEach((outcome, index) => report(outcome.ok ? outcome.value : { input: group[index]!.input, status: 'failed', error: shape(outcome.error) }));
