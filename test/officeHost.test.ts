@@ -17,6 +17,7 @@ import { fingerprintWords, certificatePaths } from '../main/core/office/hostCert
 import { loadModule } from '../main/core/token/modules.js';
 import { openTokenSession } from '../main/core/token/session.js';
 import { coreCalls } from './support/coreCalls.js';
+import { startServe } from './support/officeServe.js';
 import { refusedWith } from './support/refusals.js';
 import { CLI_BUNDLE } from './support/cliRun.js';
 import path from 'node:path';
@@ -35,22 +36,11 @@ let pinned: HostIdentity;
 let token: TestToken;
 
 /** `eoffice serve` in a child on a free port; resolves once it prints its address. */
-function startHost(): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_BUNDLE, '--data-dir', dataDir, 'serve', '--listen', '127.0.0.1:0']);
-    hostProcess = child;
-    printed = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      printed += chunk.toString();
-      const url = /https:\/\/127\.0\.0\.1:\d+\//.exec(printed)?.[0];
-      if (url && /Dữ liệu \/ Data/.test(printed)) {
-        hostUrl = url;
-        resolve();
-      }
-    });
-    child.stderr.on('data', (chunk: Buffer) => (printed += chunk.toString()));
-    child.on('exit', (code) => reject(new Error(`eoffice serve ended (${code}): ${printed}`)));
-  });
+async function startHost(): Promise<void> {
+  const served = await startServe(dataDir);
+  hostProcess = served.child;
+  hostUrl = served.url;
+  printed = served.printed;
 }
 
 async function stopHost(): Promise<void> {

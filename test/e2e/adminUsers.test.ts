@@ -9,7 +9,7 @@
 // the văn thư. Each change is checked on the host itself, through a separate connection.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -18,6 +18,7 @@ import { firstLook, OfficeConnection, type HostIdentity } from '../../main/core/
 import { CHROMIUM, launchChromium, RENDERER } from '../support/browser.js';
 import { CLI_BUNDLE } from '../support/cliRun.js';
 import { coreCalls } from '../support/coreCalls.js';
+import { startServe } from '../support/officeServe.js';
 import { layoutProblems } from '../support/layout.js';
 import { REPO_ROOT, tempDir } from '../support/fixtures.js';
 
@@ -33,22 +34,10 @@ let pinned: HostIdentity;
 let browser: Browser | undefined;
 
 /** `eoffice serve` in a child on a free port; resolves once it prints its address. */
-function startHost(): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_BUNDLE, '--data-dir', dataDir, 'serve', '--listen', '127.0.0.1:0']);
-    hostProcess = child;
-    let printed = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      printed += chunk.toString();
-      const url = /https:\/\/127\.0\.0\.1:\d+\//.exec(printed)?.[0];
-      if (url && /Dữ liệu \/ Data/.test(printed)) {
-        hostUrl = url;
-        resolve();
-      }
-    });
-    child.stderr.on('data', (chunk: Buffer) => (printed += chunk.toString()));
-    child.on('exit', (code) => reject(new Error(`eoffice serve ended (${code}): ${printed}`)));
-  });
+async function startHost(): Promise<void> {
+  const served = await startServe(dataDir);
+  hostProcess = served.child;
+  hostUrl = served.url;
 }
 
 /** What the host answers to a sign-in: the person, or the refusal's code. */
